@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Two cores: keep the pool small so server and PostgreSQL tests do not starve each other.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
