@@ -33,7 +33,9 @@ function toNumber(digits: string | undefined): number {
   return digits === undefined ? 0 : Number(digits);
 }
 
-function render(parts: Omit<Version, 'text' | 'public' | 'isPrerelease' | 'isPostrelease' | 'isDevrelease'>): {
+function render(
+  parts: Omit<Version, 'text' | 'public' | 'isPrerelease' | 'isPostrelease' | 'isDevrelease'>,
+): {
   text: string;
   public: string;
 } {
@@ -46,8 +48,21 @@ function render(parts: Omit<Version, 'text' | 'public' | 'isPrerelease' | 'isPos
   return { text, public: pub };
 }
 
+// Resolvers compare the same few hundred versions many times; parsed versions are immutable.
+const CACHE = new Map<string, Version | null>();
+const CACHE_LIMIT = 8192;
+
 /** Parses without throwing; `null` when the text is not a PEP 440 version. */
 export function tryParseVersion(text: string): Version | null {
+  const cached = CACHE.get(text);
+  if (cached !== undefined) return cached;
+  const version = parseUncached(text);
+  if (CACHE.size >= CACHE_LIMIT) CACHE.clear();
+  CACHE.set(text, version);
+  return version;
+}
+
+function parseUncached(text: string): Version | null {
   const groups = VERSION.exec(text)?.groups;
   if (!groups) return null;
   const release = groups.release!.split('.').map(Number);

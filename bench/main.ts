@@ -1,0 +1,26 @@
+/**
+ * Benchmark entry (`npm run bench [-- NAME...]`). Each benchmark is a module exporting `run()`,
+ * writing its own section of docs/benchmarks.md with the command that produced it.
+ */
+interface Benchmark {
+  readonly name: string;
+  readonly description: string;
+  load(): Promise<{ run(): Promise<void> }>;
+}
+
+const benchmarks: Benchmark[] = [];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !benchmarks.some((bench) => bench.name === name));
+if (unknown.length > 0) {
+  console.error(
+    `Unknown benchmark ${unknown.join(', ')}; choose from: ${benchmarks.map((b) => b.name).join(', ') || '(none yet)'}.`,
+  );
+  process.exit(2);
+}
+for (const bench of benchmarks) {
+  if (wanted.length > 0 && !wanted.includes(bench.name)) continue;
+  console.log(`== ${bench.name}: ${bench.description}`);
+  const module = await bench.load();
+  await module.run();
+}

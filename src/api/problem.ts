@@ -1,0 +1,150 @@
+/**
+ * The ONE place where errors become HTTP responses (STYLE.md: domain errors are mapped to HTTP
+ * status in exactly one place). Every error leaves the server as RFC 9457 problem+json.
+ */
+import type { FastifyError } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isRatchetError } from '../domain/errors/index.js';
+import type { ErrorKind } from '../domain/errors/index.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Kinds beyond the domain's: transport-level refusals and the unexpected. */
+export type ProblemKind = ErrorKind | 'payload-too-large' | 'unsupported-media-type' | 'internal';
+
+/** RFC 9457 problem details, with Ratchet's `policy`/`remedy` and any extras as extension members. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  policy?: string;
+  remedy?: string;
+  [extension: string]: unknown;
+}
+
+interface KindMapping {
+  status: number;
+  title: string;
+}
+
+// InputError is 400 even when the JSON is schema-valid but semantically wrong (an unparsable
+// requirement string): clients then need one rule, "4xx input = fix the request", not two.
+const KINDS: Record<ProblemKind, KindMapping> = {
+  input: { status: 400, title: 'Invalid input' },
+  unauthenticated: { status: 401, title: 'Not authenticated' },
+  'not-allowed': { status: 403, title: 'Not allowed for your role' },
+  'not-found': { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict with the current state' },
+  policy: { status: 409, title: 'Refused by the rollback policy' },
+  'payload-too-large': { status: 413, title: 'Request body too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  internal: { status: 500, title: 'Internal server error' },
+};
+
+/** `urn:ratchet:problem:policy`: stable, and the CLI reads the kind back from it. */
+export function problemType(kind: ProblemKind): string {
+  return `urn:ratchet:problem:${kind}`;
+}
+
+/** The inverse of `problemType`, for clients; unknown types answer `undefined`. */
+export function problemKindOf(type: unknown): ProblemKind | undefined {
+  if (typeof type !== 'string' || !type.startsWith('urn:ratchet:problem:')) return undefined;
+  const kind = type.slice('urn:ratchet:problem:'.length);
+  return kind in KINDS ? (kind as ProblemKind) : undefined;
+}
+
+export function makeProblem(
+  kind: ProblemKind,
+  detail: string,
+  instance: string,
+  extensions: Record<string, unknown> = {},
+): Problem {
+  const { status, title } = KINDS[kind];
+  // Extensions first so they can never overwrite the standard members.
+  return { ...extensions, type: problemType(kind), title, status, detail, instance };
+}
+
+export interface MappedError {
+  problem: Problem;
+  /** True when the error is not the caller's fault: log it with its stack. */
+  unexpected: boolean;
+}
+
+interface FieldIssue {
+  in: string;
+  path: string;
+  message: string;
+}
+
+function validationIssues(error: FastifyError & { validationContext?: string }): FieldIssue[] {
+  const where = error.validationContext ?? 'body';
+  return (error.validation ?? []).map((issue) => ({
+    in: where,
+    // zod paths arrive as "/a/0/b"; "a.0.b" reads better in a sentence.
+    path: issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)',
+    message: issue.message ?? 'is invalid',
+  }));
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && typeof (error as Partial<FastifyError>).code === 'string';
+}
+
+/**
+ * Maps anything thrown while handling a request to a problem. Internals (messages of unexpected
+ * errors, stacks, SQL) never reach the body; the caller logs them.
+ */
+export function toProblem(error: unknown, instance: string): MappedError {
+  if (isRatchetError(error)) {
+    const extensions: Record<string, unknown> = { ...error.extra };
+    if (error.policy !== undefined) extensions.policy = error.policy;
+    if (error.remedy !== undefined) extensions.remedy = error.remedy;
+    return { problem: makeProblem(error.kind, error.message, instance, extensions), unexpected: false };
+  }
+  if (hasZodFastifySchemaValidationErrors(error) || (isFastifyError(error) && error.validation)) {
+    const issues = validationIssues(error as FastifyError);
+    const detail = issues.map((issue) => `${issue.in} ${issue.path}: ${issue.message}`).join('; ');
+    return {
+      problem: makeProblem('input', detail || 'The request does not match the schema.', instance, {
+        errors: issues,
+        remedy: 'Correct the named fields; /openapi.json describes every request.',
+      }),
+      unexpected: false,
+    };
+  }
+  if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode < 500) {
+    return { problem: fastifyClientProblem(error, instance), unexpected: false };
+  }
+  return {
+    problem: makeProblem('internal', 'The server failed unexpectedly; the error was logged.', instance),
+    unexpected: true,
+  };
+}
+
+function fastifyClientProblem(error: FastifyError, instance: string): Problem {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return makeProblem('payload-too-large', 'The request body exceeds the server limit.', instance, {
+        remedy: 'Send a smaller body; the limit is set with RATCHET_BODY_LIMIT.',
+      });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return makeProblem('unsupported-media-type', error.message, instance, {
+        remedy: 'Send the body as application/json.',
+      });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return makeProblem('input', 'The request body is not valid JSON.', instance, {
+        remedy: 'Send a well-formed JSON document.',
+      });
+    default:
+      break;
+  }
+  if (error.statusCode === 404) return makeProblem('not-found', error.message, instance);
+  // Remaining Fastify client errors (bad content length, malformed header...) are the caller's
+  // input; keep Fastify's status so the code is honest, the kind says "fix the request".
+  const problem = makeProblem('input', error.message, instance);
+  problem.status = error.statusCode ?? 400;
+  return problem;
+}

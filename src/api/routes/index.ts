@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { accessAdminRoutes } from './access-admin.js';
+import { instanceRoutes } from './instances.js';
+import { policyRoutes } from './policy.js';
+import { tenantRoutes } from './tenants.js';
+import type { RouteDeps } from './types.js';
+
+export type { RouteDeps, TypedApp } from './types.js';
+
+/** Every /api/v1 route. A new route module is added here; the access hook refuses unguarded ones. */
+export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
+  const typedApp = app.withTypeProvider<ZodTypeProvider>();
+  tenantRoutes(typedApp, deps);
+  instanceRoutes(typedApp, deps);
+  policyRoutes(typedApp);
+  accessAdminRoutes(typedApp, deps);
+}

@@ -1,0 +1,134 @@
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import { authenticateToken } from '../workflows/index.js';
+import { ROLES } from '../domain/roles/index.js';
+import type { Actor } from '../domain/roles/index.js';
+import type { Store } from '../store/index.js';
+import { actorOf, installAccessControl } from './access.js';
+import { installIdempotency } from './idempotency.js';
+import type { IdempotencyStore } from './idempotency.js';
+import { createLogger } from './logger.js';
+import { createHttpMetrics, instrumentHttp } from './metrics.js';
+import { registerOpenApi } from './openapi.js';
+import { PROBLEM_CONTENT_TYPE, makeProblem, toProblem } from './problem.js';
+import { registerRoutes } from './routes/index.js';
+import { storeIdempotency } from './store-idempotency.js';
+
+export const API_VERSION = '0.1.0';
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface ServerOptions {
+  store: Store;
+  /** A pino logger (see `createLogger`), or false for none. Defaults to JSON lines on stdout. */
+  logger?: Logger | false;
+  /** Largest accepted request body in bytes; larger bodies get a 413 problem. Default 1 MiB. */
+  bodyLimit?: number;
+  /** Where Idempotency-Key responses are kept; defaults to the store's table. */
+  idempotency?: IdempotencyStore;
+}
+
+/**
+ * Builds the API server, ready to `listen` or `inject`. Fails fast on wrong options.
+ *
+ * @example
+ * const app = await buildServer({ store });
+ * await app.listen({ port: 8080, host: '127.0.0.1' });
+ */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  if (options?.store === undefined || options.store === null) {
+    throw new TypeError('buildServer needs { store }: open one with openStore({ dataDir }) from src/store.');
+  }
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) {
+    throw new TypeError(`buildServer needs { bodyLimit } as a positive number of bytes, got ${String(bodyLimit)}.`);
+  }
+  const { store } = options;
+  const logger = options.logger === false ? false : (options.logger ?? createLogger());
+
+  const app = Fastify({
+    ...(logger === false ? { logger: false } : { loggerInstance: logger }),
+    bodyLimit,
+    // Request ids in logs let support correlate a user's problem `instance` with the log line.
+    requestIdHeader: 'x-request-id',
+    disableRequestLogging: false,
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error, request, reply) => {
+    const { problem, unexpected } = toProblem(error, request.url);
+    if (unexpected) request.log.error({ err: error }, 'unexpected error');
+    else request.log.info({ problem: problem.type, status: problem.status }, problem.detail);
+    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = makeProblem('not-found', `No route ${request.method} ${request.url.split('?')[0]}.`, request.url, {
+      remedy: 'See /openapi.json for the routes this server offers.',
+    });
+    return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem);
+  });
+
+  const metrics = createHttpMetrics();
+  instrumentHttp(app, metrics);
+  installAccessControl<Actor>(app, {
+    authenticate: (token) => authenticateToken(store, token),
+    knownRoles: ROLES,
+  });
+  installIdempotency(app, {
+    store: options.idempotency ?? storeIdempotency(store),
+    actorIdOf: (request) => (request.routeOptions.config.roles ? actorOf<Actor>(request).userId : undefined),
+  });
+  await registerOpenApi(app, API_VERSION);
+
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    try {
+      await sql`select 1`.execute(store.db);
+      return { status: 'ready' };
+    } catch (error) {
+      request.log.warn({ err: error }, 'database not reachable');
+      const problem = makeProblem('internal', 'The database is not reachable.', request.url);
+      return reply.code(503).type(PROBLEM_CONTENT_TYPE).send({ ...problem, status: 503 });
+    }
+  });
+  app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(LANDING_PAGE),
+  );
+
+  await registerRoutes(app, { store });
+  await app.ready();
+  return app;
+}
+
+export interface StartOptions extends ServerOptions {
+  port?: number;
+  host?: string;
+}
+
+/** Builds and listens; resolves with the server and the URL it answers on. */
+export async function startServer(options: StartOptions): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await buildServer(options);
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port: options.port ?? 8080, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return { app, url: `http://${shownHost}:${String(port)}` };
+}
+
+// Until the dashboard lands, `/` tells a visitor where the machine-readable surfaces are.
+const LANDING_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Ratchet</title></head>
+<body>
+<h1>Ratchet</h1>
+<p>Change control for managed dbt + Airflow platforms.</p>
+<ul>
+<li>REST API: <code>/api/v1/...</code> with <code>Authorization: Bearer &lt;token&gt;</code></li>
+<li>OpenAPI 3.1 document: <a href="/openapi.json">/openapi.json</a></li>
+<li>Health: <a href="/healthz">/healthz</a>, readiness: <a href="/readyz">/readyz</a>, metrics: <a href="/metrics">/metrics</a></li>
+</ul>
+</body></html>
+`;

@@ -1,0 +1,88 @@
+/**
+ * For tests only: a real server on a free port over a fresh SQLite store, seeded with the demo data,
+ * and a small `call` that speaks HTTP to it. Not exported from index.ts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { openStore } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { seedDemo } from '../workflows/index.js';
+import type { DemoSeed } from '../workflows/index.js';
+import { startServer } from './server.js';
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as-is instead of JSON.stringify(body). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  contentType: string;
+  headers: Headers;
+  json: Record<string, unknown> & { [key: string]: unknown };
+  text: string;
+}
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  seed: DemoSeed;
+  /** Moves the store's clock forward (token expiry). */
+  advanceClock(ms: number): void;
+  call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: { bodyLimit?: number; logger?: Logger } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ratchet-api-'));
+  let offset = 0;
+  const store = await openStore({ dataDir, now: () => new Date(Date.now() + offset) });
+  const seed = await seedDemo(store);
+  const { app, url } = await startServer({
+    store,
+    logger: options.logger ?? false,
+    port: 0,
+    host: '127.0.0.1',
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+  });
+
+  async function call(method: string, path: string, callOptions: CallOptions = {}): Promise<CallResult> {
+    const headers: Record<string, string> = { ...callOptions.headers };
+    if (callOptions.token) headers.authorization = `Bearer ${callOptions.token}`;
+    let body: string | undefined = callOptions.rawBody;
+    if (body === undefined && callOptions.body !== undefined) body = JSON.stringify(callOptions.body);
+    if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${url}${path}`, { method, headers, body });
+    const text = await response.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+    } catch {
+      // Non-JSON bodies (metrics, HTML) are read through `text`.
+    }
+    return { status: response.status, contentType: response.headers.get('content-type') ?? '', headers: response.headers, json, text };
+  }
+
+  return {
+    url,
+    app,
+    store,
+    seed,
+    advanceClock: (ms) => {
+      offset += ms;
+    },
+    call,
+    close: async () => {
+      await app.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

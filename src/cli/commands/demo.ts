@@ -1,0 +1,77 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../../domain/errors/index.js';
+import { seedDemo } from '../../workflows/index.js';
+import type { DemoSeed, DemoUser } from '../../workflows/index.js';
+import { action, isJson, printResult, renderTable } from '../output.js';
+import { parsePort, runServer } from '../run-server.js';
+
+const DEFAULT_DEMO_DIR = '.ratchet/demo';
+
+/**
+ * The demo always starts from scratch. It only wipes a directory that holds nothing but a Ratchet
+ * SQLite database, so pointing RATCHET_DATA_DIR at real data by mistake cannot destroy it.
+ */
+function freshDataDir(dir: string): void {
+  if (!existsSync(dir)) return;
+  const foreign = readdirSync(dir).filter((name) => !name.startsWith('ratchet.sqlite'));
+  if (foreign.length > 0) {
+    throw new InputError(`The demo needs a fresh data directory, but ${dir} holds other files (${foreign[0]}).`, {
+      remedy: `Remove ${dir} or choose another directory with --data-dir / RATCHET_DATA_DIR.`,
+    });
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+interface DemoAnnouncement {
+  url: string;
+  dataDir: string;
+  users: { name: string; role: string; tenantId: string | null; token: string }[];
+}
+
+function announce(result: DemoAnnouncement): string {
+  return [
+    `Ratchet demo is running on ${result.url}`,
+    `OpenAPI: ${result.url}/openapi.json   data: ${result.dataDir}`,
+    '',
+    'Demo users and their bearer tokens (admin first):',
+    renderTable(result.users, [
+      { header: 'name', value: (u) => u.name },
+      { header: 'role', value: (u) => u.role },
+      { header: 'token', value: (u) => u.token },
+    ]),
+    '',
+    `Try: RATCHET_URL=${result.url} RATCHET_TOKEN=${result.users[0]?.token ?? ''} ./bin/ratchet tenants list`,
+  ].join('\n');
+}
+
+function demoUsers(seed: DemoSeed): DemoUser[] {
+  const { providerAdmin, providerEngineer, bea, ana, globexAdmin } = seed.users;
+  return [providerAdmin, providerEngineer, bea, ana, globexAdmin];
+}
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('start the API on a fresh embedded database with demo tenants, instances and users')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', process.env.RATCHET_PORT ?? '8080')
+    .option('--host <host>', 'interface to listen on', process.env.RATCHET_HOST ?? '127.0.0.1')
+    .option('--data-dir <dir>', 'demo data directory (env RATCHET_DATA_DIR)', process.env.RATCHET_DATA_DIR)
+    .action(
+      action(async (command) => {
+        const options = command.opts<{ port: string; host: string; dataDir?: string }>();
+        const dataDir = resolve(options.dataDir ?? DEFAULT_DEMO_DIR);
+        const port = parsePort(options.port);
+        freshDataDir(dataDir);
+        const { url, prepared } = await runServer({ port, host: options.host, dataDir }, (store) => seedDemo(store));
+        const users = demoUsers(prepared).map(({ user, token }) => ({
+          name: user.name,
+          role: user.role,
+          tenantId: user.tenantId,
+          token,
+        }));
+        printResult({ url, dataDir, users }, { json: isJson(command), human: announce });
+      }),
+    );
+}

@@ -1,0 +1,8 @@
+export { createCommandDeployer } from './command.js';
+export type { CommandDeployerOptions } from './command.js';
+export { createDeployer } from './create.js';
+export { createRecordDeployer } from './record.js';
+export { DeployCallback, DeployerConfig } from './schema.js';
+export type { Deployer, DeployerKind, DeployFiles, DeployRequest, DeployResult } from './types.js';
+export { createWebhookDeployer, verifyDeployCallback } from './webhook.js';
+export type { WebhookDeployerOptions } from './webhook.js';

@@ -1,0 +1,5 @@
+export * from './channels/index.js';
+export * from './deployers/index.js';
+export * from './outbox/index.js';
+export * from './signing/index.js';
+export * from './worker/index.js';

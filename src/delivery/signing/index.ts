@@ -1,0 +1,2 @@
+export { signWebhookBody, verifyWebhookSignature, SIGNATURE_HEADER } from './signature.js';
+export type { VerifyOptions } from './signature.js';

@@ -1,0 +1,4 @@
+export type { DeploymentEvent, DeploymentStatus, LayerContent, Revision, RevisionContent } from './types.js';
+export { ImageContent, InfrastructureContent, PackagePin, PlatformContent, SemverString } from './schema.js';
+export { parseRevisionContent } from './content.js';
+export { currentOf, nextDeploymentStatus } from './status.js';

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { parseSemver } from '../semver/index.js';
+
+// Platform releases are versioned with SemVer 2.0.0 (semver.org) so "versions only increase" is decidable.
+export const SemverString = z
+  .string()
+  .refine((v) => parseSemver(v) !== null, 'must be a SemVer version like 3.4.0');
+
+export const PlatformContent = z.object({
+  version: SemverString,
+  /** Component versions shipped by this release: airflow, python, ... */
+  components: z.record(z.string().min(1), z.string().min(1)),
+});
+export type PlatformContent = z.infer<typeof PlatformContent>;
+
+export const InfrastructureContent = z.object({
+  /** What the applied change set: e.g. `{ kubernetes: '1.30' }`. */
+  changes: z.record(z.string().min(1), z.unknown()),
+  description: z.string().min(1),
+});
+export type InfrastructureContent = z.infer<typeof InfrastructureContent>;
+
+export const PackagePin = z.object({
+  name: z.string().min(1),
+  version: z.string().min(1),
+});
+export type PackagePin = z.infer<typeof PackagePin>;
+
+export const ImageContent = z.object({
+  /** Python version of the image, e.g. "3.12". */
+  python: z.string().min(1),
+  /** The platform release this image builds on, e.g. "3.4.0". */
+  platform: z.string().min(1),
+  /** The package index URL the pins resolve against. */
+  index: z.string().min(1),
+  packages: z.array(PackagePin),
+});
+export type ImageContent = z.infer<typeof ImageContent>;

@@ -1,0 +1,82 @@
+import { NotAllowedError, NotFoundError } from '../errors/index.js';
+import type { Action, Actor, CustomerRole, ProviderRole, Role } from './types.js';
+
+export const PROVIDER_ROLES: readonly ProviderRole[] = [
+  'provider-admin',
+  'provider-engineer',
+  'provider-support',
+];
+export const CUSTOMER_ROLES: readonly CustomerRole[] = ['customer-admin', 'customer-member'];
+export const ROLES: readonly Role[] = [...PROVIDER_ROLES, ...CUSTOMER_ROLES];
+
+const EVERYONE = ROLES;
+const PROVIDER_CHANGE: readonly Role[] = ['provider-admin', 'provider-engineer'];
+
+/**
+ * Which roles may do what. Tenant scoping is checked separately (`assertTenantVisible`): a role listed
+ * here still sees only its own tenant when it is a customer role.
+ *
+ * Why these: infrastructure and platform changes are executed by the provider ("Datacoves Engineering",
+ * rollback-strategy.txt first table); the image is "Customer-initiated, Datacoves-executed", so a
+ * revision of it is recorded by the provider, while customers initiate through request workflows.
+ */
+export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
+  'tenant.create': ['provider-admin'],
+  'tenant.update': ['provider-admin'],
+  'tenant.read': EVERYONE,
+  'instance.create': PROVIDER_CHANGE,
+  'instance.read': EVERYONE,
+  'revision.record.infrastructure': PROVIDER_CHANGE,
+  'revision.record.platform': PROVIDER_CHANGE,
+  'revision.record.image': PROVIDER_CHANGE,
+  'revision.deploy': PROVIDER_CHANGE,
+  'revision.read': EVERYONE,
+  // Anyone may ask; the answer is the policy's explanation (a PolicyError), never a silent 403.
+  'rollback.attempt': EVERYONE,
+  'audit.read': PROVIDER_ROLES,
+  'audit.verify': PROVIDER_ROLES,
+  // customer-admin: only users of their own tenant, with customer roles (checked in the workflow).
+  'user.create': ['provider-admin', 'customer-admin'],
+  'user.read': ['provider-admin', 'provider-engineer', 'provider-support', 'customer-admin'],
+  'token.create': ['provider-admin', 'customer-admin'],
+  'token.revoke': ['provider-admin', 'customer-admin'],
+};
+
+export function isProviderRole(role: Role): role is ProviderRole {
+  return (PROVIDER_ROLES as readonly string[]).includes(role);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function can(actor: Actor, action: Action): boolean {
+  return PERMISSIONS[action].includes(actor.role);
+}
+
+/** Throws NotAllowedError naming the roles that may do `action`. */
+export function assertCan(actor: Actor, action: Action): void {
+  if (can(actor, action)) return;
+  const allowed = PERMISSIONS[action];
+  throw new NotAllowedError(
+    `Your role (${actor.role}) may not do "${action}"; it is reserved for: ${allowed.join(', ')}.`,
+    {
+      remedy: `Ask someone with one of these roles: ${allowed.join(', ')}.`,
+      extra: { action, role: actor.role, allowedRoles: [...allowed] },
+    },
+  );
+}
+
+/** Provider roles see every tenant; customer roles only their own. */
+export function canSeeTenant(actor: Actor, tenantId: string): boolean {
+  return isProviderRole(actor.role) || actor.tenantId === tenantId;
+}
+
+/**
+ * Tenant isolation answers 404, not 403, so that a customer cannot learn that another tenant's
+ * resource exists.
+ */
+export function assertTenantVisible(actor: Actor, tenantId: string, what: string): void {
+  if (canSeeTenant(actor, tenantId)) return;
+  throw new NotFoundError(`${what} was not found.`);
+}

@@ -1,0 +1,2 @@
+export type { Semver } from './types.js';
+export { compareSemver, parseSemver } from './semver.js';

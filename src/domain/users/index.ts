@@ -1,0 +1,1 @@
+export type { ApiTokenInfo, IssuedToken, User } from './types.js';

@@ -1,0 +1,4 @@
+export type { OwnerSource, RevisionSource, RunEvidence, RunOutcome } from './types.js';
+export { Deployment, EvidenceContext, OwnershipRule } from './schema.js';
+export { extractRunEvidence } from './extract.js';
+export { globMatches } from './glob.js';

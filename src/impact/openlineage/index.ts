@@ -1,0 +1,2 @@
+export { RunEvent, RunEventType } from './schema.js';
+export { parseEventBatch, parseRunEvent } from './parse.js';

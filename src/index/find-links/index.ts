@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { InputError } from '../../domain/errors/index.js';
+import type { CoreMetadata } from '../../python/metadata/index.js';
+import { normalizeName } from '../../python/names/index.js';
+import { parseDistributionFilename } from '../filenames.js';
+import { chooseMetadataFile, noWheel, notListed, parseReleaseMetadata } from '../release-metadata.js';
+import { findListedVersion, groupReleases } from '../releases.js';
+import type { PackageSource, ProjectReleases, ReleaseFile, SourceObservers } from '../types.js';
+import { readWheelMetadata } from '../wheel-metadata.js';
+
+interface FolderFile {
+  readonly filename: string;
+  readonly path: string;
+  readonly kind: 'wheel' | 'sdist';
+  readonly sidecar: string | null;
+}
+
+async function scanFolder(dir: string): Promise<Map<string, FolderFile[]>> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    throw new InputError(`Cannot read the find-links folder ${dir}: ${(error as Error).message}`, {
+      remedy: 'Pass an existing folder of wheels to --find-links.',
+      extra: { dir },
+    });
+  }
+  const present = new Set(names);
+  const byProject = new Map<string, FolderFile[]>();
+  for (const filename of names.sort()) {
+    const parsed = parseDistributionFilename(filename);
+    if (!parsed) continue;
+    const sidecar =
+      parsed.kind === 'wheel' && present.has(`${filename}.metadata`) ? `${filename}.metadata` : null;
+    const files = byProject.get(parsed.name) ?? [];
+    files.push({
+      filename,
+      path: join(dir, filename),
+      kind: parsed.kind,
+      sidecar: sidecar === null ? null : join(dir, sidecar),
+    });
+    byProject.set(parsed.name, files);
+  }
+  return byProject;
+}
+
+async function sha256(path: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+}
+
+/**
+ * A find-links folder (pip `--find-links DIR`): wheels and sdists side by side, named by the
+ * binary and source distribution formats. Metadata comes from a `<wheel>.metadata` sidecar (the
+ * PEP 658 layout) when present, else from the wheel's `*.dist-info/METADATA`. The folder is read
+ * once, on first use: a resolution sees one consistent listing.
+ *
+ * @example const source = openFindLinks('/srv/wheels'); await source.listReleases('dbt-core');
+ */
+export function openFindLinks(dir: string, observers: SourceObservers = {}): PackageSource {
+  const root = resolve(dir);
+  const description = `find-links ${root}`;
+  let scan: Promise<Map<string, FolderFile[]>> | null = null;
+  const listings = new Map<string, Promise<ProjectReleases | null>>();
+  const metadata = new Map<string, Promise<CoreMetadata>>();
+
+  async function list(project: string): Promise<ProjectReleases | null> {
+    scan ??= (async () => {
+      const info = await stat(root).catch(() => null);
+      if (!info?.isDirectory()) {
+        throw new InputError(`The find-links folder ${root} does not exist`, {
+          remedy: 'Pass an existing folder of wheels to --find-links.',
+          extra: { dir: root },
+        });
+      }
+      return scanFolder(root);
+    })();
+    const files = (await scan).get(project);
+    if (!files) return null;
+    const releaseFiles = await Promise.all(
+      files.map(async (file): Promise<ReleaseFile> => ({
+        filename: file.filename,
+        url: pathToFileURL(file.path).href,
+        hashes: { sha256: await sha256(file.path) },
+        requiresPython: null,
+        yanked: false,
+        kind: file.kind,
+        ...(file.sidecar === null ? {} : { metadataUrl: pathToFileURL(file.sidecar).href }),
+      })),
+    );
+    return groupReleases(project, releaseFiles);
+  }
+
+  function listReleases(name: string): Promise<ProjectReleases | null> {
+    const project = normalizeName(name);
+    let listing = listings.get(project);
+    if (!listing) {
+      listing = list(project);
+      listings.set(project, listing);
+    }
+    return listing;
+  }
+
+  async function readMetadata(project: string, version: string): Promise<CoreMetadata> {
+    const releases = await listReleases(project);
+    const listed = releases ? findListedVersion(releases, version) : null;
+    if (!releases || listed === null) throw notListed(description, project, version);
+    const file = chooseMetadataFile(releases.versions.get(listed) ?? []);
+    if (!file) throw noWheel(description, project, version);
+    const wheelPath = join(root, file.filename);
+    const text =
+      file.metadataUrl !== undefined
+        ? await readFile(`${wheelPath}.metadata`, 'utf8')
+        : await readWheelMetadata(wheelPath, wheelPath, project);
+    return parseReleaseMetadata(text, { project, version: listed, label: wheelPath }, observers.onWarning);
+  }
+
+  function fetchMetadata(name: string, version: string): Promise<CoreMetadata> {
+    const project = normalizeName(name);
+    const key = `${project}\n${version}`;
+    let pending = metadata.get(key);
+    if (!pending) {
+      pending = readMetadata(project, version);
+      metadata.set(key, pending);
+    }
+    return pending;
+  }
+
+  return { description, listReleases, fetchMetadata };
+}

@@ -1,0 +1,10 @@
+export type { FetchProgress, PackageSource, ProjectReleases, ReleaseFile, SourceObservers } from './types.js';
+export type { DistributionFilename } from './filenames.js';
+export { parseDistributionFilename, parseSdistFilename, parseWheelFilename } from './filenames.js';
+export { findListedVersion, groupReleases } from './releases.js';
+export { readWheelMetadata } from './wheel-metadata.js';
+export { openFindLinks } from './find-links/index.js';
+export type { SimpleIndexOptions } from './simple/index.js';
+export { openSimpleIndex, SIMPLE_ACCEPT } from './simple/index.js';
+export { combineSources } from './combine/index.js';
+export { renderProgressBar } from './progress/index.js';

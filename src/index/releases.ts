@@ -1,0 +1,54 @@
+import { normalizeName } from '../python/names/index.js';
+import { compareVersions, tryParseVersion } from '../python/version/index.js';
+import { parseDistributionFilename } from './filenames.js';
+import type { ProjectReleases, ReleaseFile } from './types.js';
+
+// PEP 440 "Release segment": trailing zeros do not count, so `1.0` and `1.0.0` are one release.
+function versionKey(version: string): string {
+  const parsed = tryParseVersion(version)!;
+  const release = [...parsed.release];
+  while (release.length > 1 && release[release.length - 1] === 0) release.pop();
+  return JSON.stringify([parsed.epoch, release, parsed.pre, parsed.post, parsed.dev, parsed.local]);
+}
+
+/**
+ * Groups a project's files by release. Versions that spell the same PEP 440 version differently
+ * (`1.0rc1`, `1.0-rc1`) are one release; the first spelling listed names it. Files whose names do
+ * not parse, or name another project, are skipped, as pip skips them.
+ */
+export function groupReleases(
+  project: string,
+  files: readonly ReleaseFile[],
+  listedVersions?: readonly string[],
+): ProjectReleases {
+  const name = normalizeName(project);
+  const byKey = new Map<string, { version: string; files: ReleaseFile[] }>();
+  function slot(version: string): { version: string; files: ReleaseFile[] } | null {
+    if (!tryParseVersion(version)) return null;
+    const key = versionKey(version);
+    const existing = byKey.get(key);
+    if (existing) return existing;
+    const created = { version, files: [] as ReleaseFile[] };
+    byKey.set(key, created);
+    return created;
+  }
+  // PEP 700: `versions` lists every release, including those whose files are all gone.
+  for (const version of listedVersions ?? []) slot(version);
+  for (const file of files) {
+    const parsed = parseDistributionFilename(file.filename, name);
+    if (!parsed || parsed.name !== name) continue;
+    slot(parsed.version)?.files.push(file);
+  }
+  const sorted = [...byKey.values()].sort((a, b) => compareVersions(a.version, b.version));
+  return { name, versions: new Map(sorted.map((entry) => [entry.version, entry.files])) };
+}
+
+/** The listed key of `version` in `releases` (PEP 440 equality, so `1.0` finds `1.0.0`). */
+export function findListedVersion(releases: ProjectReleases, version: string): string | null {
+  if (!tryParseVersion(version)) return null;
+  const key = versionKey(version);
+  for (const listed of releases.versions.keys()) {
+    if (versionKey(listed) === key) return listed;
+  }
+  return null;
+}

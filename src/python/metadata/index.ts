@@ -1,0 +1,2 @@
+export type { CoreMetadata, ParsedCoreMetadata } from './types.js';
+export { parseCoreMetadata } from './parse.js';

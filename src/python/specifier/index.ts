@@ -1,0 +1,4 @@
+export type { PrereleaseOptions, Specifier, SpecifierOperator, SpecifierSet } from './types.js';
+export type { SpecifierSetOptions } from './set.js';
+export { parseSpecifier } from './parse.js';
+export { parseSpecifierSet } from './set.js';

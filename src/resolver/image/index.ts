@@ -1,0 +1,2 @@
+export * from './types.js';
+export { checkAvailability, checkImage, planImageChange, resolveRequirements } from './operations.js';

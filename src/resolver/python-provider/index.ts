@@ -1,0 +1,5 @@
+export * from './types.js';
+export { PYTHON, extraIdentity, isDistribution, parseIdentity } from './identity.js';
+export type { PackageIdentity } from './identity.js';
+export { createPythonProvider, sameVersion } from './provider.js';
+export type { PythonDependencyProvider } from './provider.js';

@@ -1,0 +1,277 @@
+import { InputError } from '../../domain/errors/index.js';
+import type { ProjectReleases, ReleaseFile } from '../../index/types.js';
+import type { MarkerEnvironment, Requirement, SpecifierSet } from '../../python/index.js';
+import {
+  compareVersions,
+  markerEnvironment,
+  normalizeName,
+  parseRequirement,
+  parseSpecifierSet,
+  tryParseVersion,
+} from '../../python/index.js';
+import type { Dependency, DependencyProvider } from '../types.js';
+import { PYTHON, extraIdentity, parseIdentity } from './identity.js';
+import type { PrereleaseMode, PythonProviderOptions, ReleaseNotice } from './types.js';
+
+/** A release as the solver may use it: a version with at least one installable file. */
+interface Candidate {
+  readonly version: string;
+  readonly files: readonly ReleaseFile[];
+  readonly yanked: false | { readonly reason: string | null };
+}
+
+export interface PythonDependencyProvider extends DependencyProvider {
+  /** The target interpreter version the provider judges Requires-Python against. */
+  readonly python: string;
+  /** Yanked and other notable facts about a release the solver was offered, or null if unknown. */
+  notice(name: string, version: string): Promise<ReleaseNotice | null>;
+  /** Why a listed version is not a candidate (sdist only, yanked, pre-release), or null if it is one. */
+  whyUnusable(name: string, version: string): Promise<string | null>;
+  /** Every valid version the source lists, usable or not, ascending. */
+  listedVersions(name: string): Promise<readonly string[]>;
+  /** Turns a top-level requirement string into solver edges (an extra adds its virtual package). */
+  rootDependencies(requirement: Requirement): Promise<Dependency[]>;
+}
+
+/**
+ * The bridge from Python packaging (PEP 440, 508, 592, 658) to the language-agnostic solver.
+ * Everything is fetched lazily from the package source and cached for the provider's lifetime.
+ */
+export function createPythonProvider(options: PythonProviderOptions): PythonDependencyProvider {
+  const mode: PrereleaseMode = options.prerelease ?? 'if-necessary';
+  const python = options.python;
+  const pythonVersion = tryParseVersion(python);
+  if (!pythonVersion || pythonVersion.release.length < 2) {
+    throw new InputError(`'${python}' is not a Python version; pass it as X.Y or X.Y.Z, e.g. --python 3.11`);
+  }
+  const baseEnvironment = markerEnvironment(python, options.platform);
+  const exactPins = new Map(
+    [...(options.exactPins ?? new Map<string, string>())].map(([k, v]) => [normalizeName(k), v]),
+  );
+  const opened = new Set([...(options.prereleaseOpened ?? [])].map(normalizeName));
+
+  const releases = new Map<string, Promise<ProjectReleases | null>>();
+  const candidates = new Map<string, Promise<Candidate[]>>();
+  const dependencyCache = new Map<string, Promise<readonly Dependency[]>>();
+  const allowedCache = new Map<string, ReadonlySet<string>>();
+
+  function listReleases(name: string): Promise<ProjectReleases | null> {
+    let found = releases.get(name);
+    if (!found) {
+      found = options.source.listReleases(name);
+      releases.set(name, found);
+    }
+    return found;
+  }
+
+  async function loadCandidates(name: string): Promise<Candidate[]> {
+    const listed = await listReleases(name);
+    if (!listed) return [];
+    const usable: Candidate[] = [];
+    for (const [version, files] of listed.versions) {
+      if (!tryParseVersion(version)) continue;
+      if (usabilityProblem(name, version, files) !== null) continue;
+      usable.push({ version, files, yanked: yankState(files) });
+    }
+    return usable.sort((a, b) => compareVersions(a.version, b.version));
+  }
+
+  function candidatesOf(name: string): Promise<Candidate[]> {
+    let found = candidates.get(name);
+    if (!found) {
+      found = loadCandidates(name);
+      candidates.set(name, found);
+    }
+    return found;
+  }
+
+  function isExactPin(name: string, version: string): boolean {
+    const pinned = exactPins.get(name);
+    return pinned !== undefined && sameVersion(pinned, version);
+  }
+
+  function usabilityProblem(name: string, version: string, files: readonly ReleaseFile[]): string | null {
+    // Metadata is read from wheels (or their PEP 658 sidecars); an sdist would need a build.
+    const wheels = files.filter((file) => file.kind === 'wheel');
+    if (wheels.length === 0) return files.length === 0 ? 'has no files' : 'has only a source distribution';
+    const yanked = yankState(wheels);
+    // PEP 592: "an installer ... should ignore yanked releases, unless ... pinned exactly (== or ===)".
+    if (yanked && !isExactPin(name, version)) {
+      return `is yanked${yanked.reason ? ` (${yanked.reason})` : ''}`;
+    }
+    const parsed = tryParseVersion(version);
+    if (mode === 'disallow' && parsed?.isPrerelease && !isExactPin(name, version)) {
+      return 'is a pre-release and pre-releases are disallowed';
+    }
+    return null;
+  }
+
+  async function versions(identity: string): Promise<readonly string[]> {
+    if (identity === PYTHON) return [python];
+    const { name } = parseIdentity(identity);
+    return (await candidatesOf(name)).map((candidate) => candidate.version);
+  }
+
+  /** The candidates of `target` one requirement admits, by pip's rules for the chosen mode. */
+  async function allowedVersions(target: string, specifier: SpecifierSet): Promise<ReadonlySet<string>> {
+    const key = `${target} ${specifier.text}`;
+    const cached = allowedCache.get(key);
+    if (cached) return cached;
+    const listed = (await candidatesOf(target)).map((candidate) => candidate.version);
+    const explicitlyOpen = mode === 'allow' || opened.has(target);
+    const admitted = explicitlyOpen
+      ? specifier.filter(listed, { prereleases: true })
+      : specifier.filter(listed);
+    // An exact top-level pin wins over the pre-release policy: the user named that version.
+    const pinned = exactPins.get(target);
+    if (pinned !== undefined && !explicitlyOpen) {
+      const match = listed.find((version) => sameVersion(version, pinned));
+      if (match && specifier.contains(match, { prereleases: true })) admitted.push(match);
+    }
+    const result = new Set(admitted);
+    allowedCache.set(key, result);
+    return result;
+  }
+
+  async function edgesFor(requirement: Requirement): Promise<Dependency[]> {
+    const target = requirement.normalizedName;
+    if (requirement.url !== null) {
+      // A direct reference cannot be resolved from an index; the pin (if any) decides the version.
+      options.onWarning?.(
+        `${requirement.text}: a direct URL reference is treated as any version of ${target}.`,
+      );
+    }
+    const specifier = requirement.url === null ? requirement.specifier : parseSpecifierSet('');
+    const allowed = await allowedVersions(target, specifier);
+    const constraint = requirement.url === null ? specifier.text : `@ ${requirement.url}`;
+    const base: Dependency = { package: target, constraint, allows: (version) => allowed.has(version) };
+    const extras = requirement.extras.map((extra): Dependency => ({
+      package: extraIdentity(target, extra),
+      constraint,
+      allows: (version) => allowed.has(version),
+    }));
+    return [base, ...extras];
+  }
+
+  async function loadDependencies(identity: string, version: string): Promise<readonly Dependency[]> {
+    if (identity === PYTHON) return [];
+    const { name, extra } = parseIdentity(identity);
+    const metadata = await options.source.fetchMetadata(name, version);
+    const edges: Dependency[] = [];
+    if (extra !== null) {
+      // The virtual `name[extra]` moves in lockstep with `name`.
+      edges.push({ package: name, constraint: `==${version}`, allows: (v) => v === version });
+      if (!metadata.providesExtra.includes(extra)) {
+        options.onWarning?.(`${name} ${version} does not provide the extra '${extra}'; it adds nothing.`);
+        return edges;
+      }
+    } else {
+      const requiresPython = metadata.requiresPython ?? commonRequiresPython(await filesOf(name, version));
+      if (requiresPython) edges.push(pythonEdge(requiresPython, name, version));
+    }
+    const environment: MarkerEnvironment = { ...baseEnvironment, extra: extra ?? '' };
+    const withoutExtra: MarkerEnvironment = { ...baseEnvironment, extra: '' };
+    for (const text of metadata.requiresDist) {
+      const requirement = parseDistRequirement(text, name, version);
+      if (requirement.marker && !requirement.marker.evaluate(environment)) continue;
+      // For an extra, keep only what the extra adds: the base package carries the rest.
+      if (extra !== null && (!requirement.marker || requirement.marker.evaluate(withoutExtra))) continue;
+      edges.push(...(await edgesFor(requirement)));
+    }
+    return edges;
+  }
+
+  function pythonEdge(requiresPython: string, name: string, version: string): Dependency {
+    let specifier: SpecifierSet;
+    try {
+      specifier = parseSpecifierSet(requiresPython);
+    } catch {
+      options.onWarning?.(
+        `${name} ${version} has an unreadable Requires-Python '${requiresPython}'; ignored.`,
+      );
+      return { package: PYTHON, constraint: '', allows: () => true };
+    }
+    // Requires-Python is judged with pre-releases admitted: the interpreter's own version counts.
+    return {
+      package: PYTHON,
+      constraint: specifier.text,
+      allows: (v) => specifier.contains(v, { prereleases: true }),
+    };
+  }
+
+  async function filesOf(name: string, version: string): Promise<readonly ReleaseFile[]> {
+    const candidate = (await candidatesOf(name)).find((c) => c.version === version);
+    return candidate?.files ?? [];
+  }
+
+  return {
+    python,
+    versions,
+    dependencies(identity: string, version: string): Promise<readonly Dependency[]> {
+      const key = `${identity} ${version}`;
+      let found = dependencyCache.get(key);
+      if (!found) {
+        found = loadDependencies(identity, version);
+        dependencyCache.set(key, found);
+      }
+      return found;
+    },
+    async notice(name: string, version: string): Promise<ReleaseNotice | null> {
+      const listed = await listReleases(normalizeName(name));
+      if (!listed) return null;
+      for (const [listedVersion, files] of listed.versions) {
+        if (sameVersion(listedVersion, version))
+          return { name: listed.name, version: listedVersion, yanked: yankState(files) };
+      }
+      return null;
+    },
+    async whyUnusable(name: string, version: string): Promise<string | null> {
+      const normalized = normalizeName(name);
+      const listed = await listReleases(normalized);
+      if (!listed) return `${normalized} is not in ${options.source.description}`;
+      for (const [listedVersion, files] of listed.versions) {
+        if (!sameVersion(listedVersion, version)) continue;
+        const problem = usabilityProblem(normalized, listedVersion, files);
+        return problem === null ? null : `${normalized} ${listedVersion} ${problem}`;
+      }
+      return `${normalized} ${version} is not in ${options.source.description}`;
+    },
+    async listedVersions(name: string): Promise<readonly string[]> {
+      const listed = await listReleases(normalizeName(name));
+      if (!listed) return [];
+      return [...listed.versions.keys()].filter((v) => tryParseVersion(v) !== null).sort(compareVersions);
+    },
+    rootDependencies: edgesFor,
+  };
+}
+
+function parseDistRequirement(text: string, name: string, version: string): Requirement {
+  try {
+    return parseRequirement(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InputError(`${name} ${version} declares a malformed requirement: ${reason}`, {
+      remedy: 'The package metadata is broken; pick another version or fix the index.',
+    });
+  }
+}
+
+/** A release is yanked when all its files are (PEP 592 yanks files; pip treats the release so). */
+function yankState(files: readonly ReleaseFile[]): false | { readonly reason: string | null } {
+  if (files.length === 0 || files.some((file) => file.yanked === false)) return false;
+  const first = files.find((file) => file.yanked !== false)?.yanked;
+  return first === undefined || first === false ? { reason: null } : first;
+}
+
+function commonRequiresPython(files: readonly ReleaseFile[]): string | null {
+  const values = new Set(files.filter((f) => f.kind === 'wheel').map((f) => f.requiresPython));
+  if (values.size !== 1) return null;
+  return [...values][0] ?? null;
+}
+
+/** PEP 440 equality (`1.10` is `1.10.0`); local labels take part in the order, so they must match too. */
+export function sameVersion(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (!tryParseVersion(a) || !tryParseVersion(b)) return false;
+  return compareVersions(a, b) === 0;
+}

@@ -1,0 +1,3 @@
+export * from './brute-force.js';
+export * from './memory-provider.js';
+export * from './random-universe.js';

@@ -1,0 +1,87 @@
+import type { Dependency, DependencyProvider } from './types.js';
+import { ROOT } from './incompatibility.js';
+import { setOf, universalSet, type VersionSet } from './version-set.js';
+
+/** What the solver knows about one package: its candidates, fetched once. */
+export interface PackageInfo {
+  readonly name: string;
+  /** Ascending, as the provider lists them. */
+  readonly versions: readonly string[];
+  readonly indexOf: ReadonlyMap<string, number>;
+  /** Every candidate, present: the positive term "any version". */
+  readonly any: VersionSet;
+  /** Every candidate and absence: the term that says nothing. */
+  readonly universal: VersionSet;
+}
+
+/**
+ * Provider answers cached for the life of one planning job, so the many solves of `planChange`
+ * ask the provider (often an HTTP index) each question once. Also remembers each dependency's
+ * allowed set and constraint text, which explanations use to name sets the way users wrote them.
+ */
+export interface Universe {
+  readonly provider: DependencyProvider;
+  readonly packages: Map<string, Promise<PackageInfo>>;
+  readonly dependencies: Map<string, Promise<readonly Dependency[]>>;
+  readonly allowed: WeakMap<Dependency, VersionSet>;
+}
+
+export function createUniverse(provider: DependencyProvider): Universe {
+  const universe: Universe = {
+    provider,
+    packages: new Map(),
+    dependencies: new Map(),
+    allowed: new WeakMap(),
+  };
+  universe.packages.set(ROOT, Promise.resolve(packageInfo(ROOT, ['root'])));
+  return universe;
+}
+
+function packageInfo(name: string, versions: readonly string[]): PackageInfo {
+  const indices = versions.map((_, i) => i);
+  return {
+    name,
+    versions,
+    indexOf: new Map(versions.map((version, i) => [version, i])),
+    any: setOf(versions.length, indices),
+    universal: universalSet(versions.length),
+  };
+}
+
+export function loadPackage(universe: Universe, pkg: string): Promise<PackageInfo> {
+  let info = universe.packages.get(pkg);
+  if (info === undefined) {
+    info = Promise.resolve(universe.provider.versions(pkg)).then((versions) =>
+      packageInfo(pkg, [...versions]),
+    );
+    universe.packages.set(pkg, info);
+  }
+  return info;
+}
+
+export function loadDependencies(
+  universe: Universe,
+  pkg: string,
+  version: string,
+): Promise<readonly Dependency[]> {
+  const key = `${pkg}\u0000${version}`;
+  let deps = universe.dependencies.get(key);
+  if (deps === undefined) {
+    deps = Promise.resolve(universe.provider.dependencies(pkg, version));
+    universe.dependencies.set(key, deps);
+  }
+  return deps;
+}
+
+/** The candidates a dependency accepts, as a positive set (absence not allowed). */
+export function allowedSet(universe: Universe, dependency: Dependency, info: PackageInfo): VersionSet {
+  const cached = universe.allowed.get(dependency);
+  if (cached !== undefined && cached.candidates === info.versions.length) return cached;
+  const indices: number[] = [];
+  info.versions.forEach((version, i) => {
+    if (dependency.allows(version)) indices.push(i);
+  });
+  const set = setOf(info.versions.length, indices);
+  universe.allowed.set(dependency, set);
+  return set;
+}

@@ -1,0 +1,37 @@
+import type { Repositories } from '../types.js';
+import { auditRepository } from './audit.js';
+import type { RepositoryContext } from './context.js';
+import { idempotencyRepository } from './idempotency.js';
+import { instanceRepository } from './instances.js';
+import { revisionRepository } from './revisions.js';
+import { tenantRepository } from './tenants.js';
+import { apiTokenRepository } from './tokens.js';
+import { userRepository } from './users.js';
+
+export type { RepositoryContext } from './context.js';
+export { newId, staleRow } from './context.js';
+export { auditRepository } from './audit.js';
+export { idempotencyRepository } from './idempotency.js';
+export { instanceRepository } from './instances.js';
+export { revisionRepository } from './revisions.js';
+export { tenantRepository } from './tenants.js';
+export { apiTokenRepository } from './tokens.js';
+export { userRepository } from './users.js';
+
+/**
+ * Binds every repository to one handle. A new feature adds `its-table.ts` exporting
+ * `xRepository(ctx)`, a field on `Repositories` (store/types.ts) and one line here.
+ */
+export function createRepositories(ctx: RepositoryContext): Repositories {
+  return {
+    db: ctx.db,
+    tenants: tenantRepository(ctx),
+    instances: instanceRepository(ctx),
+    revisions: revisionRepository(ctx),
+    users: userRepository(ctx),
+    tokens: apiTokenRepository(ctx),
+    audit: auditRepository(ctx),
+    idempotency: idempotencyRepository(ctx),
+    now: ctx.now,
+  };
+}

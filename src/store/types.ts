@@ -1,0 +1,285 @@
+import type { Kysely } from 'kysely';
+import type { AuditChainResult, AuditEntry, AuditEntryInput } from '../domain/audit/index.js';
+import type { Layer } from '../domain/layers/index.js';
+import type { DeploymentStatus, Revision } from '../domain/revisions/index.js';
+import type { Role } from '../domain/roles/index.js';
+import type { Instance, InstanceKind, Tenant } from '../domain/tenancy/index.js';
+import type { ApiTokenInfo, User } from '../domain/users/index.js';
+
+/*
+ * Column conventions, so one set of queries works on SQLite and PostgreSQL:
+ * - ids are text (`ten_...`, `ins_...`), timestamps are ISO-8601 text (UTC, ms precision),
+ * - JSON is text we serialize ourselves (canonical JSON), integers are `integer`,
+ * - every row that can change carries `version` (optimistic concurrency).
+ */
+
+export interface TenantsTable {
+  id: string;
+  slug: string;
+  name: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InstancesTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  kind: InstanceKind;
+  test_instance_id: string | null;
+  /** JSON array of OpenLineage namespaces. */
+  namespaces: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RevisionsTable {
+  id: string;
+  instance_id: string;
+  tenant_id: string;
+  layer: Layer;
+  number: number;
+  status: DeploymentStatus;
+  actor_user_id: string;
+  actor_role: Role;
+  reason: string;
+  /** JSON of the layer's content. */
+  content: string;
+  rollback_of: number | null;
+  created_at: string;
+  status_changed_at: string | null;
+  version: number;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  tenant_id: string | null;
+  version: number;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  label: string;
+  /** SHA-256 (hex) of the token's secret part; the plaintext is never stored. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  version: number;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor_user_id: string | null;
+  actor_role: string;
+  tenant_id: string | null;
+  action: string;
+  target: string;
+  before: string | null;
+  after: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface IdempotencyKeysTable {
+  actor_user_id: string;
+  route: string;
+  key: string;
+  /** SHA-256 of the canonical request body: the same key with another body is a conflict. */
+  request_hash: string;
+  status: number;
+  /** JSON of the first response body. */
+  body: string;
+  created_at: string;
+}
+
+/**
+ * The whole schema as Kysely sees it. A later feature adds its table interface here (or in its own
+ * file, intersected in) together with a migration in `migrations/`.
+ */
+export interface Database {
+  tenants: TenantsTable;
+  instances: InstancesTable;
+  revisions: RevisionsTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** A Kysely handle: the store's pool, or a connection inside a transaction. Repositories take this. */
+export type Db = Kysely<Database>;
+
+export interface OpenStoreOptions {
+  /** `postgres://...` selects PostgreSQL; default from RATCHET_DATABASE_URL, else SQLite. */
+  databaseUrl?: string;
+  /** SQLite directory; default RATCHET_DATA_DIR, else `./.ratchet`. The file is `<dataDir>/ratchet.sqlite`. */
+  dataDir?: string;
+  /** The clock every write uses (tests pass a fixed one). */
+  now?: () => Date;
+  /** PostgreSQL pool size (default 5). */
+  poolSize?: number;
+}
+
+// ---- repositories ------------------------------------------------------------------------------
+
+export interface NewTenant {
+  slug: string;
+  name: string;
+}
+
+export interface TenantRepository {
+  insert(input: NewTenant): Promise<Tenant>;
+  get(id: string): Promise<Tenant | null>;
+  getBySlug(slug: string): Promise<Tenant | null>;
+  list(): Promise<Tenant[]>;
+  /** Throws ConflictError when the row's version is no longer `expectedVersion`. */
+  update(id: string, expectedVersion: number, changes: { name?: string }): Promise<Tenant>;
+}
+
+export interface NewInstance {
+  tenantId: string;
+  name: string;
+  kind: InstanceKind;
+  testInstanceId: string | null;
+  namespaces: string[];
+}
+
+export interface InstanceRepository {
+  insert(input: NewInstance): Promise<Instance>;
+  get(id: string): Promise<Instance | null>;
+  /** Instances named `name`: in one tenant when `tenantId` is given, else across all tenants. */
+  findByName(name: string, tenantId?: string): Promise<Instance[]>;
+  list(tenantId?: string): Promise<Instance[]>;
+}
+
+export interface NewRevision {
+  instanceId: string;
+  tenantId: string;
+  layer: Layer;
+  actorUserId: string;
+  actorRole: Role;
+  reason: string;
+  content: unknown;
+  rollbackOf: number | null;
+}
+
+export interface RevisionRepository {
+  /**
+   * Appends revision `expectedLatest + 1`. Two writers with the same `expectedLatest` collide on the
+   * unique (instance, layer, number) key: the loser gets ConflictError, nothing is overwritten.
+   */
+  append(input: NewRevision, expectedLatest: number): Promise<Revision>;
+  get(instanceId: string, layer: Layer, number: number): Promise<Revision | null>;
+  /** The highest revision number of the layer (any status); 0 when there is none. */
+  latestNumber(instanceId: string, layer: Layer): Promise<number>;
+  /** Oldest first. */
+  list(instanceId: string, layer?: Layer): Promise<Revision[]>;
+  current(instanceId: string, layer: Layer): Promise<Revision | null>;
+  /** Throws ConflictError when the row's version is no longer `expectedVersion`. */
+  setStatus(id: string, expectedVersion: number, status: DeploymentStatus): Promise<Revision>;
+  count(): Promise<number>;
+}
+
+export interface NewUser {
+  name: string;
+  email: string | null;
+  role: Role;
+  tenantId: string | null;
+}
+
+export interface UserRepository {
+  insert(input: NewUser): Promise<User>;
+  get(id: string): Promise<User | null>;
+  list(tenantId?: string): Promise<User[]>;
+  count(): Promise<number>;
+}
+
+/** A token row including its hash: for authentication inside the store and workflows only. */
+export interface ApiTokenRecord extends ApiTokenInfo {
+  tokenHash: string;
+  version: number;
+}
+
+export interface NewApiToken {
+  id: string;
+  userId: string;
+  label: string;
+  tokenHash: string;
+  expiresAt: string;
+}
+
+export interface ApiTokenRepository {
+  insert(input: NewApiToken): Promise<ApiTokenRecord>;
+  get(id: string): Promise<ApiTokenRecord | null>;
+  listForUser(userId: string): Promise<ApiTokenRecord[]>;
+  revoke(id: string, expectedVersion: number): Promise<ApiTokenRecord>;
+  /** Usage bookkeeping, not a state change: no version bump and no audit entry. */
+  touch(id: string, at: string): Promise<void>;
+}
+
+export interface AuditRepository {
+  /** Appends one hash-chained entry. Call it inside `store.transaction` with the write it records. */
+  append(input: AuditEntryInput): Promise<AuditEntry>;
+  /** Entries in seq order, from `afterSeq` (exclusive), at most `limit`. */
+  list(options?: { afterSeq?: number; limit?: number; tenantId?: string }): Promise<AuditEntry[]>;
+  count(): Promise<number>;
+}
+
+export interface IdempotencyRecord {
+  actorUserId: string;
+  route: string;
+  key: string;
+  requestHash: string;
+  status: number;
+  body: unknown;
+  createdAt: string;
+}
+
+export interface IdempotencyRepository {
+  find(actorUserId: string, route: string, key: string): Promise<IdempotencyRecord | null>;
+  /** Throws ConflictError when the key was already stored (a concurrent replay won). */
+  save(record: Omit<IdempotencyRecord, 'createdAt'>): Promise<IdempotencyRecord>;
+}
+
+/** Every repository, bound to one Kysely handle (the pool, or a transaction's connection). */
+export interface Repositories {
+  readonly db: Db;
+  readonly tenants: TenantRepository;
+  readonly instances: InstanceRepository;
+  readonly revisions: RevisionRepository;
+  readonly users: UserRepository;
+  readonly tokens: ApiTokenRepository;
+  readonly audit: AuditRepository;
+  readonly idempotency: IdempotencyRepository;
+  /** The store's clock, as an ISO string. */
+  now(): string;
+}
+
+export interface Store {
+  readonly engine: Engine;
+  /** Repositories on the pool, for reads outside a transaction. Never use inside `transaction`. */
+  readonly repos: Repositories;
+  /** Raw Kysely on the pool (tests, admin tooling). */
+  readonly db: Db;
+  now(): Date;
+  /**
+   * Runs `fn` in one write transaction; `tx` repositories are bound to it. Writers are serialized
+   * (SQLite `BEGIN IMMEDIATE`; PostgreSQL a transaction-scoped advisory lock) because every write
+   * appends to the single audit hash chain. Rolled back when `fn` throws.
+   */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  verifyAuditChain(): Promise<AuditChainResult>;
+  close(): Promise<void>;
+}
