@@ -8,7 +8,13 @@ interface Benchmark {
   load(): Promise<{ run(): Promise<void> }>;
 }
 
-const benchmarks: Benchmark[] = [];
+const benchmarks: Benchmark[] = [
+  {
+    name: 'resolver',
+    description: 'checkImage, planImageChange and resolveRequirements on an Airflow-sized image, against pip',
+    load: () => import('./resolver.js'),
+  },
+];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benchmarks.some((bench) => bench.name === name));

@@ -71,7 +71,9 @@ export function installAccessControl<A extends { role: string }>(
     }
     const unknown = roles.filter((role) => !known.has(role));
     if (unknown.length > 0) {
-      throw new Error(`Route ${String(route.method)} ${route.url} names unknown roles: ${unknown.join(', ')}.`);
+      throw new Error(
+        `Route ${String(route.method)} ${route.url} names unknown roles: ${unknown.join(', ')}.`,
+      );
     }
   });
 
@@ -81,10 +83,13 @@ export function installAccessControl<A extends { role: string }>(
     if (config.public === true || roles === undefined) return;
     const actor = await options.authenticate(bearerToken(request));
     if (!roles.includes(actor.role)) {
-      throw new NotAllowedError(`The role ${actor.role} may not call ${request.method} ${request.routeOptions.url}.`, {
-        remedy: `Ask someone with one of these roles: ${roles.join(', ')}.`,
-        extra: { allowedRoles: roles },
-      });
+      throw new NotAllowedError(
+        `The role ${actor.role} may not call ${request.method} ${request.routeOptions.url}.`,
+        {
+          remedy: `Ask someone with one of these roles: ${roles.join(', ')}.`,
+          extra: { allowedRoles: roles },
+        },
+      );
     }
     actors.set(request, actor);
   });

@@ -68,10 +68,17 @@ const ADMINS: Row['expect'] = {
 const ACME_PROD = '/api/v1/instances/acme%2Facme-prod';
 
 async function pendingInfrastructure(ctx: Context): Promise<number> {
-  const latest = await ctx.server.store.repos.revisions.latestNumber(ctx.server.seed.instances.acmeProd.id, 'infrastructure');
+  const latest = await ctx.server.store.repos.revisions.latestNumber(
+    ctx.server.seed.instances.acmeProd.id,
+    'infrastructure',
+  );
   const response = await ctx.server.call('POST', `${ACME_PROD}/layers/infrastructure/revisions`, {
     token: ctx.admin,
-    body: { expectedRevision: latest, reason: 'matrix', content: { changes: { n: latest + 1 }, description: 'matrix' } },
+    body: {
+      expectedRevision: latest,
+      reason: 'matrix',
+      content: { changes: { n: latest + 1 }, description: 'matrix' },
+    },
   });
   expect(response.status, response.text).toBe(201);
   return Number(response.json.number);
@@ -83,17 +90,26 @@ const TABLE: Record<string, Row> = {
     expect: { ...PROVIDER_CHANGE, 'provider-engineer': 'forbid' },
     request: async (ctx) => ({ path: '/api/v1/tenants', body: { slug: ctx.nextSlug(), name: 'Matrix' } }),
   },
-  'GET /api/v1/tenants/{tenantId}': { expect: ALL_OWN_TENANT, request: async () => ({ path: '/api/v1/tenants/acme' }) },
+  'GET /api/v1/tenants/{tenantId}': {
+    expect: ALL_OWN_TENANT,
+    request: async () => ({ path: '/api/v1/tenants/acme' }),
+  },
   'GET /api/v1/tenants/{tenantId}/instances': {
     expect: ALL_OWN_TENANT,
     request: async () => ({ path: '/api/v1/tenants/acme/instances' }),
   },
   'POST /api/v1/tenants/{tenantId}/instances': {
     expect: PROVIDER_CHANGE,
-    request: async (ctx) => ({ path: '/api/v1/tenants/acme/instances', body: { name: ctx.nextSlug(), kind: 'test' } }),
+    request: async (ctx) => ({
+      path: '/api/v1/tenants/acme/instances',
+      body: { name: ctx.nextSlug(), kind: 'test' },
+    }),
   },
   'GET /api/v1/instances': { expect: ALL, request: async () => ({ path: '/api/v1/instances' }) },
-  'GET /api/v1/instances/{instanceId}': { expect: ALL_OWN_TENANT, request: async () => ({ path: ACME_PROD }) },
+  'GET /api/v1/instances/{instanceId}': {
+    expect: ALL_OWN_TENANT,
+    request: async () => ({ path: ACME_PROD }),
+  },
   'GET /api/v1/instances/{instanceId}/layers/{layer}/revisions': {
     expect: ALL_OWN_TENANT,
     request: async () => ({ path: `${ACME_PROD}/layers/image/revisions` }),
@@ -107,7 +123,11 @@ const TABLE: Record<string, Row> = {
       );
       return {
         path: `${ACME_PROD}/layers/infrastructure/revisions`,
-        body: { expectedRevision: latest, reason: 'matrix', content: { changes: { n: latest }, description: 'm' } },
+        body: {
+          expectedRevision: latest,
+          reason: 'matrix',
+          content: { changes: { n: latest }, description: 'm' },
+        },
       };
     },
   },
@@ -131,7 +151,10 @@ const TABLE: Record<string, Row> = {
   },
   'GET /api/v1/policy': { expect: ALL, request: async () => ({ path: '/api/v1/policy' }) },
   'GET /api/v1/audit': { expect: PROVIDERS, request: async () => ({ path: '/api/v1/audit' }) },
-  'POST /api/v1/audit/verify': { expect: PROVIDERS, request: async () => ({ path: '/api/v1/audit/verify', body: {} }) },
+  'POST /api/v1/audit/verify': {
+    expect: PROVIDERS,
+    request: async () => ({ path: '/api/v1/audit/verify', body: {} }),
+  },
   'GET /api/v1/me': { expect: ALL, request: async () => ({ path: '/api/v1/me' }) },
   'POST /api/v1/users': {
     expect: ADMINS,
@@ -176,7 +199,8 @@ describe('authorization matrix', () => {
     };
     const demo = [users.providerAdmin, users.providerEngineer, users.bea, users.ana];
     for (const { user, token } of demo) {
-      if (user.tenantId === null || user.tenantId === server.seed.tenants.acme.id) tokens.set(user.role, token);
+      if (user.tenantId === null || user.tenantId === server.seed.tenants.acme.id)
+        tokens.set(user.role, token);
     }
     tokens.set('foreign-customer', users.globexAdmin.token);
     for (const role of ['provider-support', 'customer-admin', 'customer-member'] as const) {
@@ -186,7 +210,10 @@ describe('authorization matrix', () => {
         body: { name: `a ${role}`, role, ...(role.startsWith('customer') ? { tenant: 'acme' } : {}) },
       });
       expect(user.status, user.text).toBe(201);
-      const token = await server.call('POST', '/api/v1/tokens', { token: admin, body: { userId: user.json.id } });
+      const token = await server.call('POST', '/api/v1/tokens', {
+        token: admin,
+        body: { userId: user.json.id },
+      });
       tokens.set(role, String(token.json.token));
     }
     const openapi = await server.call('GET', '/openapi.json');

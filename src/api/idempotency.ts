@@ -62,7 +62,9 @@ function routeOf(request: FastifyRequest): string {
 /** Installs the replay hooks for every POST under /api that carries an Idempotency-Key. */
 export function installIdempotency(app: FastifyInstance, options: IdempotencyOptions): void {
   if (typeof options?.store?.find !== 'function' || typeof options.store.save !== 'function') {
-    throw new TypeError('installIdempotency needs { store: { find, save } }, e.g. the store idempotency table.');
+    throw new TypeError(
+      'installIdempotency needs { store: { find, save } }, e.g. the store idempotency table.',
+    );
   }
   if (typeof options.actorIdOf !== 'function') {
     throw new TypeError('installIdempotency needs { actorIdOf: (request) => actorId }.');

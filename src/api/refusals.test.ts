@@ -93,12 +93,21 @@ describe('refusals: the right 4xx problem, and nothing changed', () => {
     [
       'an unknown tenant',
       () =>
-        server.call('POST', '/api/v1/tenants/nope/instances', { token: admin, body: { name: 'x', kind: 'test' } }),
+        server.call('POST', '/api/v1/tenants/nope/instances', {
+          token: admin,
+          body: { name: 'x', kind: 'test' },
+        }),
       404,
       'not-found',
       /nope/,
     ],
-    ['an unknown route', () => server.call('GET', '/api/v1/nothing-here', { token: admin }), 404, 'not-found', /No route/],
+    [
+      'an unknown route',
+      () => server.call('GET', '/api/v1/nothing-here', { token: admin }),
+      404,
+      'not-found',
+      /No route/,
+    ],
     [
       'no token',
       () => server.call('POST', '/api/v1/tenants', { body: { slug: 'anon', name: 'Anon' } }),
@@ -108,7 +117,8 @@ describe('refusals: the right 4xx problem, and nothing changed', () => {
     ],
     [
       'an unknown token',
-      () => server.call('POST', '/api/v1/tenants', { token: 'rt_forged', body: { slug: 'forged', name: 'F' } }),
+      () =>
+        server.call('POST', '/api/v1/tenants', { token: 'rt_forged', body: { slug: 'forged', name: 'F' } }),
       401,
       'unauthenticated',
       /./,
@@ -129,7 +139,11 @@ describe('refusals: the right 4xx problem, and nothing changed', () => {
       () =>
         server.call('POST', infra, {
           token: admin,
-          body: { expectedRevision: 0, reason: 'late', content: { changes: { k: '1' }, description: 'late' } },
+          body: {
+            expectedRevision: 0,
+            reason: 'late',
+            content: { changes: { k: '1' }, description: 'late' },
+          },
         }),
       409,
       'conflict',
@@ -137,10 +151,19 @@ describe('refusals: the right 4xx problem, and nothing changed', () => {
     ],
   ])('%s', async (_name, send, status, kind, detail) => {
     // The stale-revision case needs an existing revision to be stale against.
-    if ((await server.store.repos.revisions.latestNumber(server.seed.instances.acmeProd.id, 'infrastructure')) === 0) {
+    if (
+      (await server.store.repos.revisions.latestNumber(
+        server.seed.instances.acmeProd.id,
+        'infrastructure',
+      )) === 0
+    ) {
       const first = await server.call('POST', infra, {
         token: admin,
-        body: { expectedRevision: 0, reason: 'first', content: { changes: { k: '1' }, description: 'first' } },
+        body: {
+          expectedRevision: 0,
+          reason: 'first',
+          content: { changes: { k: '1' }, description: 'first' },
+        },
       });
       expect(first.status, first.text).toBe(201);
     }
@@ -152,7 +175,10 @@ describe('refusals: the right 4xx problem, and nothing changed', () => {
   });
 
   it('names every invalid field of a request in `errors`', async () => {
-    const response = await server.call('POST', '/api/v1/tenants', { token: admin, body: { slug: 'Bad Slug!' } });
+    const response = await server.call('POST', '/api/v1/tenants', {
+      token: admin,
+      body: { slug: 'Bad Slug!' },
+    });
     expectProblem(response, 400, 'input');
     const paths = (response.json.errors as { path: string }[]).map((e) => e.path).sort();
     expect(paths).toEqual(['name', 'slug']);
@@ -160,14 +186,21 @@ describe('refusals: the right 4xx problem, and nothing changed', () => {
 
   it('refuses a revoked token and an expired token with 401', async () => {
     const user = server.seed.users.ana.user.id;
-    const issued = await server.call('POST', '/api/v1/tokens', { token: admin, body: { userId: user, expiresInDays: 1 } });
+    const issued = await server.call('POST', '/api/v1/tokens', {
+      token: admin,
+      body: { userId: user, expiresInDays: 1 },
+    });
     expect(issued.status, issued.text).toBe(201);
     const token = String(issued.json.token);
     expect((await server.call('GET', '/api/v1/me', { token })).status).toBe(200);
 
-    const revoked = await server.call('DELETE', `/api/v1/tokens/${String((issued.json.info as { id: string }).id)}`, {
-      token: admin,
-    });
+    const revoked = await server.call(
+      'DELETE',
+      `/api/v1/tokens/${String((issued.json.info as { id: string }).id)}`,
+      {
+        token: admin,
+      },
+    );
     expect(revoked.status, revoked.text).toBe(200);
     expectProblem(await server.call('GET', '/api/v1/me', { token }), 401, 'unauthenticated');
 

@@ -108,7 +108,12 @@ export const AuditEntryBody = z
 export const AuditVerification = z
   .union([
     z.object({ ok: z.literal(true), entries: z.number().int() }),
-    z.object({ ok: z.literal(false), brokenAt: z.number().int(), reason: z.string(), entries: z.number().int() }),
+    z.object({
+      ok: z.literal(false),
+      brokenAt: z.number().int(),
+      reason: z.string(),
+      entries: z.number().int(),
+    }),
   ])
   .meta({ id: 'AuditVerification' });
 

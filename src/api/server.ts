@@ -43,7 +43,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) {
-    throw new TypeError(`buildServer needs { bodyLimit } as a positive number of bytes, got ${String(bodyLimit)}.`);
+    throw new TypeError(
+      `buildServer needs { bodyLimit } as a positive number of bytes, got ${String(bodyLimit)}.`,
+    );
   }
   const { store } = options;
   const logger = options.logger === false ? false : (options.logger ?? createLogger());
@@ -53,7 +55,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit,
     // Request ids in logs let support correlate a user's problem `instance` with the log line.
     requestIdHeader: 'x-request-id',
-    disableRequestLogging: false,
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -65,9 +66,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
   app.setNotFoundHandler((request, reply) => {
-    const problem = makeProblem('not-found', `No route ${request.method} ${request.url.split('?')[0]}.`, request.url, {
-      remedy: 'See /openapi.json for the routes this server offers.',
-    });
+    const problem = makeProblem(
+      'not-found',
+      `No route ${request.method} ${request.url.split('?')[0]}.`,
+      request.url,
+      {
+        remedy: 'See /openapi.json for the routes this server offers.',
+      },
+    );
     return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
 
@@ -91,7 +97,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     } catch (error) {
       request.log.warn({ err: error }, 'database not reachable');
       const problem = makeProblem('internal', 'The database is not reachable.', request.url);
-      return reply.code(503).type(PROBLEM_CONTENT_TYPE).send({ ...problem, status: 503 });
+      return reply
+        .code(503)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send({ ...problem, status: 503 });
     }
   });
   app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>

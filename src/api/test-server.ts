@@ -40,7 +40,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { bodyLimit?: number; logger?: Logger } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { bodyLimit?: number; logger?: Logger } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ratchet-api-'));
   let offset = 0;
   const store = await openStore({ dataDir, now: () => new Date(Date.now() + offset) });
@@ -58,7 +60,8 @@ export async function startTestServer(options: { bodyLimit?: number; logger?: Lo
     if (callOptions.token) headers.authorization = `Bearer ${callOptions.token}`;
     let body: string | undefined = callOptions.rawBody;
     if (body === undefined && callOptions.body !== undefined) body = JSON.stringify(callOptions.body);
-    if (body !== undefined && headers['content-type'] === undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined && headers['content-type'] === undefined)
+      headers['content-type'] = 'application/json';
     const response = await fetch(`${url}${path}`, { method, headers, body });
     const text = await response.text();
     let json: Record<string, unknown> = {};
@@ -67,7 +70,13 @@ export async function startTestServer(options: { bodyLimit?: number; logger?: Lo
     } catch {
       // Non-JSON bodies (metrics, HTML) are read through `text`.
     }
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', headers: response.headers, json, text };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      headers: response.headers,
+      json,
+      text,
+    };
   }
 
   return {

@@ -76,18 +76,25 @@ describe('API walkthrough over real HTTP', () => {
   it.each([
     ['infrastructure', 'infrastructure-final'],
     ['platform', 'platform-forward-fix'],
-  ])('refuses to roll back %s with a 409 problem naming the policy, why, and what to do', async (layer, policy) => {
-    const response = await server.call('POST', `/api/v1/instances/initech%2Fprod/layers/${layer}/rollback`, {
-      token: admin,
-      body: { toRevision: 1 },
-    });
-    expect(response.status).toBe(409);
-    expect(response.contentType).toMatch(/^application\/problem\+json/);
-    expect(response.json).toMatchObject({ type: 'urn:ratchet:problem:policy', status: 409, policy });
-    expect(response.json.detail).toMatch(/rollback policy says/);
-    expect(String(response.json.remedy).length).toBeGreaterThan(10);
-    expect(response.json.instance).toBe(`/api/v1/instances/initech%2Fprod/layers/${layer}/rollback`);
-  });
+  ])(
+    'refuses to roll back %s with a 409 problem naming the policy, why, and what to do',
+    async (layer, policy) => {
+      const response = await server.call(
+        'POST',
+        `/api/v1/instances/initech%2Fprod/layers/${layer}/rollback`,
+        {
+          token: admin,
+          body: { toRevision: 1 },
+        },
+      );
+      expect(response.status).toBe(409);
+      expect(response.contentType).toMatch(/^application\/problem\+json/);
+      expect(response.json).toMatchObject({ type: 'urn:ratchet:problem:policy', status: 409, policy });
+      expect(response.json.detail).toMatch(/rollback policy says/);
+      expect(String(response.json.remedy).length).toBeGreaterThan(10);
+      expect(response.json.instance).toBe(`/api/v1/instances/initech%2Fprod/layers/${layer}/rollback`);
+    },
+  );
 
   it('points an image rollback at the rollback-request workflow instead of doing it', async () => {
     const response = await server.call('POST', '/api/v1/instances/initech%2Fprod/layers/image/rollback', {
@@ -147,9 +154,13 @@ describe('API walkthrough over real HTTP', () => {
     expect((await server.call('GET', '/readyz')).json).toEqual({ status: 'ready' });
     const openapi = await server.call('GET', '/openapi.json');
     expect(openapi.json.openapi).toBe('3.1.0');
-    expect(Object.keys(openapi.json.paths as object)).toContain('/api/v1/instances/{instanceId}/layers/{layer}/rollback');
+    expect(Object.keys(openapi.json.paths as object)).toContain(
+      '/api/v1/instances/{instanceId}/layers/{layer}/rollback',
+    );
     const metrics = await server.call('GET', '/metrics');
-    expect(metrics.text).toMatch(/ratchet_http_requests_total\{[^}]*route="\/api\/v1\/tenants"[^}]*status="201"/);
+    expect(metrics.text).toMatch(
+      /ratchet_http_requests_total\{[^}]*route="\/api\/v1\/tenants"[^}]*status="201"/,
+    );
     expect(metrics.text).toMatch(/process_cpu_user_seconds_total/);
     const landing = await server.call('GET', '/');
     expect(landing.contentType).toMatch(/text\/html/);

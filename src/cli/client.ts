@@ -96,10 +96,17 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   try {
     base = new URL(options.url);
   } catch {
-    throw new InputError(`"${options.url}" is not a URL.`, { remedy: 'Pass --url like http://127.0.0.1:8080.' });
+    throw new InputError(`"${options.url}" is not a URL.`, {
+      remedy: 'Pass --url like http://127.0.0.1:8080.',
+    });
   }
 
-  async function request<T>(method: string, path: string, body?: unknown, extra: RequestOptions = {}): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: RequestOptions = {},
+  ): Promise<T> {
     const target = new URL(path, base);
     const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -120,13 +127,20 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     try {
       parsed = text === '' ? undefined : JSON.parse(text);
     } catch {
-      throw new ServerFailedError(`${method} ${target.pathname} answered ${response.status} without JSON.`, response.status);
+      throw new ServerFailedError(
+        `${method} ${target.pathname} answered ${response.status} without JSON.`,
+        response.status,
+      );
     }
     if (response.ok) return parsed as T;
     if (isProblem(parsed)) {
       const domainError = errorFromProblem(parsed);
       if (domainError) throw domainError;
-      throw new ServerFailedError(parsed.detail ?? `The server answered ${response.status}.`, response.status, parsed);
+      throw new ServerFailedError(
+        parsed.detail ?? `The server answered ${response.status}.`,
+        response.status,
+        parsed,
+      );
     }
     throw new ServerFailedError(`${method} ${target.pathname} answered ${response.status}.`, response.status);
   }

@@ -17,7 +17,9 @@ interface CommandModule {
 
 function commandFiles(): string[] {
   return readdirSync(commandsDir)
-    .filter((name) => /\.[cm]?[tj]s$/.test(name) && !/\.test\.[cm]?[tj]s$/.test(name) && !name.endsWith('.d.ts'))
+    .filter(
+      (name) => /\.[cm]?[tj]s$/.test(name) && !/\.test\.[cm]?[tj]s$/.test(name) && !name.endsWith('.d.ts'),
+    )
     .sort();
 }
 
@@ -30,7 +32,9 @@ function overrideExits(command: Command): void {
 
 export async function buildProgram(): Promise<Command> {
   const program = new Command('ratchet')
-    .description('Change control for managed dbt + Airflow platforms: forward-only layers, reviewed image rollback.')
+    .description(
+      'Change control for managed dbt + Airflow platforms: forward-only layers, reviewed image rollback.',
+    )
     .option('--json', 'print exactly one JSON document on stdout')
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
@@ -52,8 +56,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     await program.parseAsync(argv as string[], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander already printed its message (or the help).
-      process.exitCode = exitCodeFor(error);
+      // Commander already printed its message (or the help) on stderr; --json still promises one
+      // document on stdout.
+      if (error.exitCode !== 0 && argv.includes('--json')) fail(error, { json: true });
+      else process.exitCode = exitCodeFor(error);
       return;
     }
     fail(error, { json: argv.includes('--json') });

@@ -3,6 +3,7 @@
  * Without: readable text on stdout, refusals and errors on stderr. The exit code comes from
  * `exit.ts` and nowhere else.
  */
+import { CommanderError } from 'commander';
 import type { Command } from 'commander';
 import { isRatchetError } from '../domain/errors/index.js';
 import { EXIT_OK, EXIT_REFUSED, exitCodeFor } from './exit.js';
@@ -53,6 +54,9 @@ function reportOf(error: unknown): ErrorReport {
       },
     };
   }
+  if (error instanceof CommanderError) {
+    return { error: { kind: 'usage', message: error.message.replace(/^error: /, '') } };
+  }
   const message = error instanceof Error ? error.message : String(error);
   const kind = error instanceof Error ? error.name : 'error';
   return { error: { kind, message } };
@@ -102,7 +106,9 @@ export interface Column<T> {
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], empty = '(none)'): string {
   if (rows.length === 0) return empty;
   const cells = rows.map((row) => columns.map((column) => String(column.value(row) ?? '')));
-  const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((line) => line[i]!.length)));
+  const widths = columns.map((column, i) =>
+    Math.max(column.header.length, ...cells.map((line) => line[i]!.length)),
+  );
   const format = (line: readonly string[]): string =>
     line
       .map((cell, i) => (i === line.length - 1 ? cell : cell.padEnd(widths[i]!)))

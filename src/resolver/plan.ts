@@ -61,6 +61,7 @@ class Planner {
     private readonly universe: Universe,
     private readonly input: PlanInput,
     private readonly infos: ReadonlyMap<string, PackageInfo>,
+    private readonly isVirtual: (pkg: string) => boolean,
   ) {
     this.requests = input.requests.map((request): RootDependency => ({
       package: request.package,
@@ -139,7 +140,7 @@ class Planner {
     }
     for (const request of input.requests)
       infos.set(request.package, await loadPackage(universe, request.package));
-    return new Planner(universe, input, infos);
+    return new Planner(universe, input, infos, (pkg) => provider.isVirtual?.(pkg) === true);
   }
 
   async plan(): Promise<Plan> {
@@ -276,8 +277,9 @@ class Planner {
     const added: AddedPackage[] = [];
     for (const [name, version] of best.packages) {
       const from = this.input.pins.get(name);
-      if (from === undefined) added.push({ name, version });
-      else if (from !== version)
+      if (from === undefined) {
+        if (!this.isVirtual(name)) added.push({ name, version });
+      } else if (from !== version)
         changes.push({ name, from, to: version, requested: this.requested.has(name) });
     }
     const conflictsIfAlone = await this.conflictsIfAlone(best.packages);

@@ -128,6 +128,14 @@ describe('solve: behaviour', () => {
     expect(core.map((root) => root.package)).toEqual(['app']);
   });
 
+  it('explains a requirement on a package nobody publishes in one sentence', async () => {
+    const { explanation, core } = failed(await run({ app: { '1.0': {} } }, { app: '', ghost: '>=1' }));
+    expect(explanation.text).toBe(
+      'Because the image requires ghost>=1 (no available version matches), these requirements cannot all be met.',
+    );
+    expect(core.map((root) => root.package)).toEqual(['ghost']);
+  });
+
   it('collapses a candidate subset back into the constraint text the user wrote', async () => {
     const universe = {
       'dbt-core': { '1.10.0': {}, '1.10.4': {}, '1.11.0': {}, '1.11.6': {} },
@@ -142,7 +150,14 @@ describe('solve: behaviour', () => {
 
   it('lists versions and ranges when no constraint text matches the set', async () => {
     const universe = {
-      lib: { '1.0': {}, '1.1': { ghost: '' }, '1.2': { ghost: '' }, '1.3': { ghost: '' }, '2.0': {} },
+      lib: {
+        '1.0': {},
+        '1.1': { ghost: '' },
+        '1.2': { ghost: '' },
+        '1.3': { ghost: '' },
+        '1.4': { ghost: '' },
+        '2.0': {},
+      },
       a: { '1.0': { lib: '<1.5' } },
     };
     const { explanation } = failed(await run(universe, { a: '', lib: '>=1.1' }));

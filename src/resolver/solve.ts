@@ -103,11 +103,10 @@ class SolverState {
   ) {}
 
   async run(): Promise<Solution> {
-    const rootInfo = await this.load(ROOT);
+    await this.load(ROOT);
     this.addIncompatibility(
       makeIncompatibility([{ pkg: ROOT, set: complement(setOf(1, [0])) }], { kind: 'root' }),
     );
-    void rootInfo;
     try {
       let next: string | null = ROOT;
       while (next !== null) {

@@ -26,6 +26,11 @@ export interface DependencyProvider {
   versions(pkg: string): MaybePromise<readonly string[]>;
   /** The dependencies of one candidate (markers already evaluated for the target environment). */
   dependencies(pkg: string, version: string): MaybePromise<readonly Dependency[]>;
+  /**
+   * Is this a virtual package (an extra, the interpreter) rather than something installed? Plans
+   * never report a virtual package as added to the image. Default: none is.
+   */
+  isVirtual?(pkg: string): boolean;
 }
 
 /** Why a top-level requirement exists; explanations phrase each origin differently. */

@@ -1,3 +1,13 @@
+/*
+ * The store: Kysely over SQLite (embedded default) or PostgreSQL, one set of migrations for both.
+ *
+ * Adding a table:      write `migrations/NNNN-what.ts` (text/integer columns only), register it in
+ *                      `MIGRATIONS` (migrations/index.ts), add its row interface to `Database` (types.ts).
+ * Adding a repository: `repositories/what.ts` exporting `whatRepository(ctx: RepositoryContext)`, a field
+ *                      on `Repositories` (types.ts) and one line in `createRepositories`. Use it as
+ *                      `tx.what` inside `store.transaction`, and append the audit entry in the same tx.
+ * Testing:             `describe.each(engines)` with `openTestStore` from test/support/engines.ts.
+ */
 export type {
   ApiTokenRecord,
   ApiTokenRepository,

@@ -8,6 +8,8 @@ import { InputError } from '../domain/errors/index.js';
 import { verifyAuditChain } from './audit-chain.js';
 import { isRetryableTransactionFailure } from './driver-errors.js';
 import { migrateToLatest } from './migrations/index.js';
+import { createWriterLock, sqliteWriterLock } from './writer-lock.js';
+import type { WriterLock } from './writer-lock.js';
 import { createRepositories } from './repositories/index.js';
 import type { Database, Db, Engine, OpenStoreOptions, Repositories, Store } from './types.js';
 
@@ -19,6 +21,7 @@ const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 interface Connection {
   engine: Engine;
   db: Db;
+  writerLock: WriterLock;
 }
 
 function isPostgresUrl(url: string): boolean {
@@ -33,7 +36,11 @@ function connectSqlite(file: string): Connection {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return { engine: 'sqlite', db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }) };
+  return {
+    engine: 'sqlite',
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    writerLock: sqliteWriterLock(file),
+  };
 }
 
 function connectPostgres(url: string, poolSize: number): Connection {
@@ -41,7 +48,13 @@ function connectPostgres(url: string, poolSize: number): Connection {
   // An idle client can lose its server (restart, dropped test database); pg emits 'error' on the pool,
   // which would crash the process if nobody listened. The next query reconnects.
   pool.on('error', () => undefined);
-  return { engine: 'postgres', db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }) };
+  // The advisory lock does the serializing; the in-process lock only spares pool connections from
+  // queueing on it.
+  return {
+    engine: 'postgres',
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    writerLock: createWriterLock(),
+  };
 }
 
 function connect(options: OpenStoreOptions): Connection {
@@ -66,7 +79,7 @@ function connect(options: OpenStoreOptions): Connection {
  * const shared = await openStore({ databaseUrl: 'postgres://...' });  // several processes
  */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  const { engine, db } = connect(options);
+  const { engine, db, writerLock } = connect(options);
   const clock = options.now ?? (() => new Date());
   const nowIso = (): string => clock().toISOString();
   try {
@@ -79,8 +92,8 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   const repos = createRepositories({ db, now: nowIso, inTransaction: false });
 
   async function runOnce<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
-    // One dedicated connection for the whole transaction. On SQLite Kysely's single connection is
-    // guarded by a mutex, so concurrent async transactions in this process queue here; BEGIN IMMEDIATE
+    // One dedicated connection for the whole transaction; `writerLock` queues this process's writers
+    // (per file on SQLite, see writer-lock.ts). BEGIN IMMEDIATE
     // takes the database write lock up front so another process waits (busy_timeout) instead of
     // failing at commit. On PostgreSQL every writer takes one advisory lock first: all writes append to
     // the single audit hash chain, which is inherently serial, so we serialize writers exactly as SQLite
@@ -111,7 +124,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await runOnce(fn);
+          return await writerLock.run(() => runOnce(fn));
         } catch (error) {
           if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionFailure(error)) throw error;
         }

@@ -1,3 +1,7 @@
+import type { OutboxTables } from '../delivery/outbox/types.js';
+import type { EvidenceTables } from './tables/evidence.js';
+import type { ImageWorkflowTables } from './tables/image-workflow.js';
+import type { PlatformTables } from './tables/platform.js';
 import type { Kysely } from 'kysely';
 import type { AuditChainResult, AuditEntry, AuditEntryInput } from '../domain/audit/index.js';
 import type { Layer } from '../domain/layers/index.js';
@@ -106,7 +110,11 @@ export interface IdempotencyKeysTable {
  * The whole schema as Kysely sees it. A later feature adds its table interface here (or in its own
  * file, intersected in) together with a migration in `migrations/`.
  */
-export interface Database {
+/**
+ * Every table. Later features keep their row types in `tables/<feature>.ts` (one file per
+ * migration) so they can grow without touching this file.
+ */
+export interface Database extends OutboxTables, ImageWorkflowTables, EvidenceTables, PlatformTables {
   tenants: TenantsTable;
   instances: InstancesTable;
   revisions: RevisionsTable;

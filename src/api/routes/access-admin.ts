@@ -27,7 +27,12 @@ export function accessAdminRoutes(app: TypedApp, { store }: RouteDeps): void {
         summary: 'Who the bearer token belongs to',
         tags: ['users'],
         response: {
-          200: z.object({ userId: z.string(), name: z.string(), role: RoleName, tenantId: z.string().nullable() }),
+          200: z.object({
+            userId: z.string(),
+            name: z.string(),
+            role: RoleName,
+            tenantId: z.string().nullable(),
+          }),
           ...problems(),
         },
       },
@@ -46,7 +51,8 @@ export function accessAdminRoutes(app: TypedApp, { store }: RouteDeps): void {
         response: { 201: UserBody, ...problems(403, 404, 409, 413, 415) },
       },
     },
-    async (request, reply) => reply.code(201).send(await createUser(store, actorOf<Actor>(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await createUser(store, actorOf<Actor>(request), request.body)),
   );
 
   app.post(
@@ -57,10 +63,14 @@ export function accessAdminRoutes(app: TypedApp, { store }: RouteDeps): void {
         summary: 'Issue a bearer token for a user; the secret is shown in this response only',
         tags: ['users'],
         body: IssueTokenRequest,
-        response: { 201: z.object({ token: z.string(), info: TokenInfoBody }), ...problems(403, 404, 413, 415) },
+        response: {
+          201: z.object({ token: z.string(), info: TokenInfoBody }),
+          ...problems(403, 404, 413, 415),
+        },
       },
     },
-    async (request, reply) => reply.code(201).send(await issueToken(store, actorOf<Actor>(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await issueToken(store, actorOf<Actor>(request), request.body)),
   );
 
   app.delete(

@@ -121,7 +121,9 @@ export function instanceRoutes(app: TypedApp, { store }: RouteDeps): void {
           instance: request.params.instanceId,
           layer: request.params.layer,
           number: request.params.number,
-          ...(request.body?.expectedVersion !== undefined ? { expectedVersion: request.body.expectedVersion } : {}),
+          ...(request.body?.expectedVersion !== undefined
+            ? { expectedVersion: request.body.expectedVersion }
+            : {}),
         };
         const actor = actorOf<Actor>(request);
         return outcome === 'deployed'

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { PERMISSIONS } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
-import { createInstance, createTenant, getTenant, listInstances, listTenants } from '../../workflows/index.js';
+import {
+  createInstance,
+  createTenant,
+  getTenant,
+  listInstances,
+  listTenants,
+} from '../../workflows/index.js';
 import { actorOf } from '../access.js';
 import {
   CreateInstanceRequest,

@@ -17,9 +17,12 @@ function freshDataDir(dir: string): void {
   if (!existsSync(dir)) return;
   const foreign = readdirSync(dir).filter((name) => !name.startsWith('ratchet.sqlite'));
   if (foreign.length > 0) {
-    throw new InputError(`The demo needs a fresh data directory, but ${dir} holds other files (${foreign[0]}).`, {
-      remedy: `Remove ${dir} or choose another directory with --data-dir / RATCHET_DATA_DIR.`,
-    });
+    throw new InputError(
+      `The demo needs a fresh data directory, but ${dir} holds other files (${foreign[0]}).`,
+      {
+        remedy: `Remove ${dir} or choose another directory with --data-dir / RATCHET_DATA_DIR.`,
+      },
+    );
   }
   rmSync(dir, { recursive: true, force: true });
 }
@@ -64,7 +67,9 @@ export function register(program: Command): void {
         const dataDir = resolve(options.dataDir ?? DEFAULT_DEMO_DIR);
         const port = parsePort(options.port);
         freshDataDir(dataDir);
-        const { url, prepared } = await runServer({ port, host: options.host, dataDir }, (store) => seedDemo(store));
+        const { url, prepared } = await runServer({ port, host: options.host, dataDir }, (store) =>
+          seedDemo(store),
+        );
         const users = demoUsers(prepared).map(({ user, token }) => ({
           name: user.name,
           role: user.role,

@@ -11,7 +11,9 @@ function summary(revision: Revision): string {
   const content = revision.content as unknown as Record<string, unknown>;
   if (revision.layer === 'platform') return `platform ${String(content.version)}`;
   if (revision.layer === 'image') {
-    const packages = Array.isArray(content.packages) ? (content.packages as { name: string; version: string }[]) : [];
+    const packages = Array.isArray(content.packages)
+      ? (content.packages as { name: string; version: string }[])
+      : [];
     const shown = packages.slice(0, 3).map((pin) => `${pin.name}==${pin.version}`);
     return [`python ${String(content.python)}`, ...shown, ...(packages.length > 3 ? ['...'] : [])].join(', ');
   }

@@ -26,9 +26,12 @@ export function register(program: Command): void {
   ).action(
     action(async (command) => {
       const { tenant } = command.opts<{ tenant?: string }>();
-      const { instances: list } = await clientFor(command).get<{ instances: Instance[] }>('/api/v1/instances', {
-        tenant,
-      });
+      const { instances: list } = await clientFor(command).get<{ instances: Instance[] }>(
+        '/api/v1/instances',
+        {
+          tenant,
+        },
+      );
       printResult(list, { json: isJson(command), human: instanceTable });
     }),
   );
@@ -39,7 +42,9 @@ export function register(program: Command): void {
       .description('create an instance of a tenant (provider-admin, provider-engineer)')
       .argument('<tenant>', 'tenant id or slug')
       .argument('<name>', 'instance name, e.g. prod')
-      .addOption(new Option('--kind <kind>', 'test or production').choices(INSTANCE_KINDS).makeOptionMandatory())
+      .addOption(
+        new Option('--kind <kind>', 'test or production').choices(INSTANCE_KINDS).makeOptionMandatory(),
+      )
       .option('--test-instance <instance>', 'for production: the test instance it promotes from')
       .option('--namespace <namespace...>', 'OpenLineage namespaces this instance emits'),
   ).action(

@@ -35,9 +35,8 @@ export function register(program: Command): void {
     .action(
       action(async (command) => {
         const options = command.opts<ServeOptions>();
-        const { url, prepared } = await runServer(
-          { ...options, port: parsePort(options.port) },
-          (store) => bootstrapAdmin(store),
+        const { url, prepared } = await runServer({ ...options, port: parsePort(options.port) }, (store) =>
+          bootstrapAdmin(store),
         );
         printResult({ url, bootstrap: prepared }, { json: isJson(command), human: announce });
       }),

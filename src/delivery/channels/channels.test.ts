@@ -47,7 +47,11 @@ describe('webhook channel', () => {
     const [request] = receiver.requests;
     expect(request?.method).toBe('POST');
     expect(request?.headers['idempotency-key']).toBe('evt-42:ops');
-    expect(JSON.parse(request!.body)).toMatchObject({ id: 'evt-42:ops', topic: 'hotfix.deployed', data: { release: '2.8.1' } });
+    expect(JSON.parse(request!.body)).toMatchObject({
+      id: 'evt-42:ops',
+      topic: 'hotfix.deployed',
+      data: { release: '2.8.1' },
+    });
     const signature = request?.headers['ratchet-signature'] as string;
     expect(() => verifyWebhookSignature(SECRET, signature, request!.body)).not.toThrow();
   });
@@ -100,7 +104,10 @@ describe('Slack-compatible channel', () => {
 
       const body = JSON.parse(receiver.requests[0]!.body) as { text: string; blocks: unknown[] };
       expect(body.text).toContain('Hotfix 2.8.1 deployed');
-      expect(body.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Hotfix 2.8.1 deployed' } });
+      expect(body.blocks[0]).toEqual({
+        type: 'header',
+        text: { type: 'plain_text', text: 'Hotfix 2.8.1 deployed' },
+      });
       expect(JSON.stringify(body.blocks[1])).toContain('scheduler deadlock');
     } finally {
       await receiver.close();
@@ -118,7 +125,11 @@ describe('email channel (real SMTP server process)', () => {
   });
 
   it('sends plain text to the receiver address with a Message-ID derived from the idempotency key', async () => {
-    const channel = createEmailChannel({ host: '127.0.0.1', port: sink.port, from: 'Ratchet <ratchet@provider.test>' });
+    const channel = createEmailChannel({
+      host: '127.0.0.1',
+      port: sink.port,
+      from: 'Ratchet <ratchet@provider.test>',
+    });
 
     await channel.deliver(delivery);
     const [mail] = await sink.waitFor(1);

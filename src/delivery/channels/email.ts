@@ -80,9 +80,12 @@ export function createEmailChannel(options: EmailChannelOptions): Channel {
     async deliver(delivery: Delivery): Promise<void> {
       const to = delivery.address ?? config.to;
       if (!to) {
-        throw new DeliveryError(`receiver ${delivery.receiverId} has no email address and the channel no default "to"`, {
-          retryable: false,
-        });
+        throw new DeliveryError(
+          `receiver ${delivery.receiverId} has no email address and the channel no default "to"`,
+          {
+            retryable: false,
+          },
+        );
       }
       try {
         await transport.sendMail({

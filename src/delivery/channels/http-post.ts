@@ -19,7 +19,12 @@ function networkCode(error: unknown): string | undefined {
  * POSTs once and classifies the outcome: resolves on 2xx; throws a `DeliveryError` that is
  * retryable for 408/429/5xx, timeouts and connection errors, and permanent for other answers.
  */
-export async function postOnce({ url, body, headers, timeoutMs }: HttpPost): Promise<{ status: number; body: string }> {
+export async function postOnce({
+  url,
+  body,
+  headers,
+  timeoutMs,
+}: HttpPost): Promise<{ status: number; body: string }> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -32,7 +37,10 @@ export async function postOnce({ url, body, headers, timeoutMs }: HttpPost): Pro
     });
   } catch (error) {
     if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      throw new DeliveryError(`${url} did not answer within ${timeoutMs} ms`, { retryable: true, cause: error });
+      throw new DeliveryError(`${url} did not answer within ${timeoutMs} ms`, {
+        retryable: true,
+        cause: error,
+      });
     }
     const code = networkCode(error) ?? (error instanceof Error ? error.message : String(error));
     throw new DeliveryError(`could not reach ${url}: ${code}`, { retryable: true, cause: error });
@@ -57,5 +65,8 @@ export async function postOnce({ url, body, headers, timeoutMs }: HttpPost): Pro
       status: response.status,
     });
   }
-  throw new DeliveryError(detail, { retryable: isRetryableHttpStatus(response.status), status: response.status });
+  throw new DeliveryError(detail, {
+    retryable: isRetryableHttpStatus(response.status),
+    status: response.status,
+  });
 }

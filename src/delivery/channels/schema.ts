@@ -34,10 +34,17 @@ export const EmailChannelOptions = z.object({
 export type EmailChannelOptions = z.input<typeof EmailChannelOptions>;
 
 /** Parses factory options, or fails fast with a sentence naming the bad fields and what to pass. */
-export function parseChannelOptions<S extends z.ZodType>(schema: S, value: unknown, factory: string, pass: string) {
+export function parseChannelOptions<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  factory: string,
+  pass: string,
+) {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data as z.output<S>;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'} ${issue.message}`);
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || 'options'} ${issue.message}`,
+  );
   throw new InputError(`${factory} was given invalid options (${problems.join('; ')}). Pass ${pass}.`, {
     extra: { issues: parsed.error.issues },
   });

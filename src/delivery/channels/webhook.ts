@@ -21,7 +21,10 @@ export interface WebhookPayload {
  * @example
  * const hooks = createWebhookChannel({ url: 'https://ops.example.com/ratchet', secret: process.env.HOOK_SECRET });
  */
-export function createWebhookChannel(options: WebhookChannelOptions, now: () => Date = () => new Date()): Channel {
+export function createWebhookChannel(
+  options: WebhookChannelOptions,
+  now: () => Date = () => new Date(),
+): Channel {
   const config = parseChannelOptions(
     WebhookChannelOptions,
     options,

@@ -84,7 +84,13 @@ function run(
     };
     const tail = (): string => stderr.toString('utf8').trim();
 
-    const child = spawn(program, args, { cwd, env, shell: false, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(program, args, {
+      cwd,
+      env,
+      shell: false,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     child.stderr.on('data', (chunk: Buffer) => {
       const joined = Buffer.concat([stderr, chunk]);
       stderr = joined.subarray(Math.max(0, joined.length - STDERR_TAIL_BYTES));

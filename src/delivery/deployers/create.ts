@@ -18,7 +18,9 @@ const EXPECTED =
 export function createDeployer(config: unknown): Deployer {
   const parsed = DeployerConfig.safeParse(config);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'} ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'config'} ${issue.message}`,
+    );
     throw new InputError(`The deployer config is invalid (${problems.join('; ')}). Pass ${EXPECTED}.`, {
       extra: { issues: parsed.error.issues },
     });

@@ -12,7 +12,12 @@ export const DeployerConfig = z.discriminatedUnion('kind', [
     kind: z.literal('command'),
     /** Program and arguments, run without a shell: `['/opt/deploy/push-image', '--wait']`. */
     command: z.array(z.string().min(1)).min(1, 'must name at least the program to run'),
-    timeoutMs: z.number().int().min(100).max(6 * 3600_000).default(600_000),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(6 * 3600_000)
+      .default(600_000),
   }),
 ]);
 export type DeployerConfig = z.input<typeof DeployerConfig>;

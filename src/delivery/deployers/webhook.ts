@@ -40,7 +40,8 @@ export function createWebhookDeployer(options: WebhookDeployerOptions): Deployer
           },
         });
       } catch (error) {
-        if (error instanceof DeliveryError) return { status: 'failed', reason: `deploy target refused: ${error.message}` };
+        if (error instanceof DeliveryError)
+          return { status: 'failed', reason: `deploy target refused: ${error.message}` };
         throw error;
       }
       return { status: 'awaiting-callback' };
@@ -48,7 +49,10 @@ export function createWebhookDeployer(options: WebhookDeployerOptions): Deployer
   };
 }
 
-function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+function headerValue(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() !== wanted) continue;

@@ -1,8 +1,9 @@
 export { createOutboxRepository, idempotencyKeyOf } from './repository.js';
-export { outboxMigration, outboxMigrations } from './migration.js';
+export { outboxMigration } from './migration.js';
 export type {
   ClaimOptions,
   EnqueueResult,
+  KyselyHandle,
   OutboxEntry,
   OutboxMessage,
   OutboxRepository,

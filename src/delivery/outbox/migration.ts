@@ -20,21 +20,22 @@ export const outboxMigration: Migration = {
       .addColumn('next_attempt_at', 'text', (col) => col.notNull())
       .addColumn('lease_until', 'text')
       .addColumn('lease_owner', 'text')
-      .addColumn('status', 'text', (col) => col.notNull().check(sql`status in ('pending', 'delivered', 'failed')`))
+      .addColumn('status', 'text', (col) =>
+        col.notNull().check(sql`status in ('pending', 'delivered', 'failed')`),
+      )
       .addColumn('last_error', 'text')
       .addColumn('created_at', 'text', (col) => col.notNull())
       .addColumn('delivered_at', 'text')
       .execute();
     // The claim query scans pending rows by due time; parked rows are listed by creation.
     await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
-    await db.schema.createIndex('outbox_status_created').on('outbox').columns(['status', 'created_at']).execute();
+    await db.schema
+      .createIndex('outbox_status_created')
+      .on('outbox')
+      .columns(['status', 'created_at'])
+      .execute();
   },
   async down(db: Kysely<unknown>): Promise<void> {
     await db.schema.dropTable('outbox').execute();
   },
-};
-
-/** Named for a migration provider; the name sorts after the store's own date-prefixed ones. */
-export const outboxMigrations: Record<string, Migration> = {
-  'delivery_0001_outbox': outboxMigration,
 };

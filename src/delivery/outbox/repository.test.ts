@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { NotFoundError } from '../../domain/errors/index.js';
 import { engines, openTestDatabase } from '../testkit/index.js';
 import type { TestDatabase } from '../testkit/index.js';
 import { createOutboxRepository } from './repository.js';
@@ -25,15 +26,15 @@ describe.each(engines)('OutboxRepository (%s)', (engine) => {
 
   beforeAll(async () => {
     test = await openTestDatabase(engine);
-    outbox = createOutboxRepository({ db: test.db, engine, now: () => T0 });
+    outbox = createOutboxRepository({ db: test.store.db, engine, now: () => T0 });
   });
   afterAll(async () => {
     await test.close();
   });
 
   it('fans a message out into one row per receiver, keyed eventId:receiverId, and ignores a replay', async () => {
-    const first = await outbox.enqueue(test.db, message('evt-fan', ['a', 'b']));
-    const replay = await outbox.enqueue(test.db, message('evt-fan', ['a', 'b', 'c']));
+    const first = await outbox.enqueue(test.store.db, message('evt-fan', ['a', 'b']));
+    const replay = await outbox.enqueue(test.store.db, message('evt-fan', ['a', 'b', 'c']));
 
     expect(first).toEqual({ enqueued: 2, duplicates: 0 });
     expect(replay).toEqual({ enqueued: 1, duplicates: 2 });
@@ -49,19 +50,26 @@ describe.each(engines)('OutboxRepository (%s)', (engine) => {
     });
   });
 
-  it('writes nothing when the surrounding transaction rolls back', async () => {
+  it("commits with the store transaction's state change, and vanishes when it rolls back", async () => {
+    await test.store.transaction(async (tx) => {
+      await tx.tenants.insert({ slug: 'acme', name: 'Acme' });
+      await outbox.enqueue(tx.db, message('evt-committed'));
+    });
     await expect(
-      test.db.transaction().execute(async (tx) => {
-        await outbox.enqueue(tx, message('evt-rolled-back'));
+      test.store.transaction(async (tx) => {
+        await tx.tenants.insert({ slug: 'globex', name: 'Globex' });
+        await outbox.enqueue(tx.db, message('evt-rolled-back'));
         throw new Error('the state change failed');
       }),
     ).rejects.toThrow('the state change failed');
 
+    expect(await outbox.get('evt-committed:r1')).toMatchObject({ status: 'pending' });
+    expect(await test.store.repos.tenants.getBySlug('globex')).toBeNull();
     expect(await outbox.get('evt-rolled-back:r1')).toBeNull();
   });
 
   it('leases due rows to one worker, counts the attempt, and re-offers them only after the lease runs out', async () => {
-    await outbox.enqueue(test.db, message('evt-lease'));
+    await outbox.enqueue(test.store.db, message('evt-lease'));
 
     const claimed = await outbox.claimDue({ now: later(1), limit: 50, workerId: 'w1', leaseMs: 60_000 });
     const mine = claimed.find((entry) => entry.idempotencyKey === 'evt-lease:r1');
@@ -70,7 +78,12 @@ describe.each(engines)('OutboxRepository (%s)', (engine) => {
     const whileLeased = await outbox.claimDue({ now: later(2), limit: 50, workerId: 'w2', leaseMs: 60_000 });
     expect(whileLeased.map((entry) => entry.idempotencyKey)).not.toContain('evt-lease:r1');
 
-    const afterLease = await outbox.claimDue({ now: later(61_000), limit: 50, workerId: 'w2', leaseMs: 60_000 });
+    const afterLease = await outbox.claimDue({
+      now: later(61_000),
+      limit: 50,
+      workerId: 'w2',
+      leaseMs: 60_000,
+    });
     expect(afterLease.find((entry) => entry.idempotencyKey === 'evt-lease:r1')).toMatchObject({
       attempts: 2,
       leaseOwner: 'w2',
@@ -82,15 +95,20 @@ describe.each(engines)('OutboxRepository (%s)', (engine) => {
 
     await outbox.markDelivered(mine!.id, 'w2');
     expect(await outbox.get('evt-lease:r1')).toMatchObject({ status: 'delivered', leaseOwner: null });
-    const afterDelivery = await outbox.claimDue({ now: later(10_000_000), limit: 50, workerId: 'w3', leaseMs: 1 });
+    const afterDelivery = await outbox.claimDue({
+      now: later(10_000_000),
+      limit: 50,
+      workerId: 'w3',
+      leaseMs: 1,
+    });
     expect(afterDelivery.map((entry) => entry.idempotencyKey)).not.toContain('evt-lease:r1');
   });
 
   it('holds a retried row back until its next attempt time', async () => {
-    await outbox.enqueue(test.db, message('evt-retry'));
-    const [entry] = (await outbox.claimDue({ now: later(0), limit: 50, workerId: 'w1', leaseMs: 1000 })).filter(
-      (e) => e.eventId === 'evt-retry',
-    );
+    await outbox.enqueue(test.store.db, message('evt-retry'));
+    const [entry] = (
+      await outbox.claimDue({ now: later(0), limit: 50, workerId: 'w1', leaseMs: 1000 })
+    ).filter((e) => e.eventId === 'evt-retry');
     await outbox.markRetry(entry!.id, 'w1', later(30_000), 'HTTP 503');
 
     const early = await outbox.claimDue({ now: later(29_999), limit: 50, workerId: 'w1', leaseMs: 1000 });
@@ -100,7 +118,7 @@ describe.each(engines)('OutboxRepository (%s)', (engine) => {
   });
 
   it('parks a failed row, lists it, and requeues it on request', async () => {
-    await outbox.enqueue(test.db, message('evt-park'));
+    await outbox.enqueue(test.store.db, message('evt-park'));
     const claimed = await outbox.claimDue({ now: later(0), limit: 50, workerId: 'w1', leaseMs: 1000 });
     const entry = claimed.find((e) => e.eventId === 'evt-park')!;
     await outbox.markFailed(entry.id, 'w1', 'HTTP 400: unknown hook');
@@ -110,11 +128,17 @@ describe.each(engines)('OutboxRepository (%s)', (engine) => {
       status: 'failed',
       lastError: 'HTTP 400: unknown hook',
     });
-    const parked = await outbox.claimDue({ now: later(99_999_999), limit: 50, workerId: 'w1', leaseMs: 1000 });
+    const parked = await outbox.claimDue({
+      now: later(99_999_999),
+      limit: 50,
+      workerId: 'w1',
+      leaseMs: 1000,
+    });
     expect(parked.map((e) => e.eventId)).not.toContain('evt-park');
 
     await outbox.requeue(entry.id);
     expect(await outbox.get('evt-park:r1')).toMatchObject({ status: 'pending', attempts: 0 });
-    await expect(outbox.requeue(entry.id)).rejects.toThrow(/not parked/);
+    await expect(outbox.requeue(entry.id)).rejects.toThrow(/is pending, not parked/);
+    await expect(outbox.requeue('obx_missing')).rejects.toThrow(NotFoundError);
   });
 });

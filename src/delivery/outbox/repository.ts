@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 
-import { InputError } from '../../domain/errors/index.js';
+import { ConflictError, InputError, NotFoundError } from '../../domain/errors/index.js';
 import type {
   ClaimOptions,
   EnqueueResult,
@@ -11,6 +11,7 @@ import type {
   OutboxRepository,
   OutboxRepositoryOptions,
   OutboxTable,
+  OutboxTables,
 } from './types.js';
 
 interface StoredPayload {
@@ -71,11 +72,14 @@ export function createOutboxRepository(options: OutboxRepositoryOptions): Outbox
   if (options.engine !== 'sqlite' && options.engine !== 'postgres') {
     throw new InputError("createOutboxRepository needs `engine`: 'sqlite' or 'postgres'.");
   }
-  const { db, engine } = options;
+  const { engine } = options;
+  // See KyselyHandle: the handle is typed loosely on purpose.
+  const db = options.db as unknown as Kysely<OutboxTables>;
   const now = options.now ?? (() => new Date());
 
   return {
-    async enqueue(tx, message: OutboxMessage): Promise<EnqueueResult> {
+    async enqueue(handle, message: OutboxMessage): Promise<EnqueueResult> {
+      const tx = handle as unknown as Kysely<OutboxTables>;
       if (message.receivers.length === 0) return { enqueued: 0, duplicates: 0 };
       const at = now().toISOString();
       const rows = message.receivers.map((receiver) => ({
@@ -191,11 +195,15 @@ export function createOutboxRepository(options: OutboxRepositoryOptions): Outbox
         .where('id', '=', id)
         .where('status', '=', 'failed')
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) {
-        throw new InputError(`Outbox entry ${id} is not parked as failed, so it cannot be requeued.`, {
+      if (Number(result.numUpdatedRows) > 0) return;
+      const row = await db.selectFrom('outbox').select('status').where('id', '=', id).executeTakeFirst();
+      if (!row) throw new NotFoundError(`Outbox entry ${id} does not exist.`);
+      throw new ConflictError(
+        `Outbox entry ${id} is ${row.status}, not parked as failed, so it cannot be requeued.`,
+        {
           remedy: 'Requeue an entry listed by listFailed.',
-        });
-      }
+        },
+      );
     },
 
     async get(idempotencyKey) {

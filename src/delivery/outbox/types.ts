@@ -2,6 +2,13 @@ import type { Kysely } from 'kysely';
 
 import type { Engine } from '../../store/types.js';
 
+/**
+ * Any Kysely handle, whatever its schema type: a pool, a `Transaction`, the store's `tx.db`. Kysely's
+ * database type parameter is invariant, so `Kysely<Database>` is not a `Kysely<OutboxTables>` even
+ * when the schema holds the table; the migration, not the type, guarantees the table is there.
+ */
+export type KyselyHandle = Pick<Kysely<unknown>, 'getExecutor'>;
+
 /** Where one copy of a message goes: a configured channel, and for email the recipient address. */
 export interface Receiver {
   /** Stable per receiver (e.g. `tenant:acme:ops-webhook`): half of the idempotency key. */
@@ -73,7 +80,8 @@ export interface ClaimOptions {
  * outbox row commits or rolls back with the state change it announces.
  */
 export interface OutboxRepository {
-  enqueue(tx: Kysely<OutboxTables>, message: OutboxMessage): Promise<EnqueueResult>;
+  /** `tx` is any Kysely handle on a database migrated with `outboxMigration` (e.g. the store's `tx.db`). */
+  enqueue(tx: KyselyHandle, message: OutboxMessage): Promise<EnqueueResult>;
   /**
    * Leases up to `limit` due pending rows to `workerId` and counts the attempt. PostgreSQL: `FOR
    * UPDATE SKIP LOCKED`, so concurrent workers take disjoint rows; SQLite: one atomic UPDATE under
@@ -111,13 +119,14 @@ export interface OutboxTable {
   delivered_at: string | null;
 }
 
-/** Intersect into the store's `Database` so `tx.db` can be handed to `enqueue`. */
+/** The outbox's slice of the schema; the store may intersect it into its `Database`. */
 export interface OutboxTables {
   outbox: OutboxTable;
 }
 
 export interface OutboxRepositoryOptions {
-  db: Kysely<OutboxTables>;
+  /** The pool handle (the store's `db`), on a database migrated with `outboxMigration`. */
+  db: KyselyHandle;
   engine: Engine;
   /** The clock `enqueue`, `requeue` and the marks use; default the system clock. */
   now?: () => Date;

@@ -27,7 +27,9 @@ describe('webhook signatures', () => {
   it('rejects a signature made with another secret', () => {
     const header = signWebhookBody('whsec_someone-else-entirely', BODY, SIGNED_AT);
 
-    expect(() => verifyWebhookSignature(SECRET, header, BODY, { now: SIGNED_AT })).toThrow(UnauthenticatedError);
+    expect(() => verifyWebhookSignature(SECRET, header, BODY, { now: SIGNED_AT })).toThrow(
+      UnauthenticatedError,
+    );
   });
 
   it('rejects a replay outside the tolerance window, and accepts one inside it', () => {
@@ -57,6 +59,8 @@ describe('webhook signatures', () => {
 
     const oldSecret = signWebhookBody('whsec_the-old-secret-value', BODY, SIGNED_AT);
     const current = signWebhookBody(SECRET, BODY, SIGNED_AT).split(',')[1];
-    expect(() => verifyWebhookSignature(SECRET, `${oldSecret},${current}`, BODY, { now: SIGNED_AT })).not.toThrow();
+    expect(() =>
+      verifyWebhookSignature(SECRET, `${oldSecret},${current}`, BODY, { now: SIGNED_AT }),
+    ).not.toThrow();
   });
 });

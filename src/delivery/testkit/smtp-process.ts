@@ -21,7 +21,9 @@ export interface SmtpSink {
 /** Starts `smtp-sink.ts` in a child process (through tsx) and follows what it receives. */
 export async function startSmtpSink(): Promise<SmtpSink> {
   const script = fileURLToPath(new URL('./smtp-sink.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const messages: ReceivedMail[] = [];
   const waiters: (() => void)[] = [];
   const port = await new Promise<number>((resolve, reject) => {

@@ -7,7 +7,11 @@ export const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 1000, capMs: 
  * and "equal jitter" (half fixed, half random) so workers that failed together do not retry in
  * lockstep, while the delay still grows with every attempt.
  */
-export function backoffDelay(attempts: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempts: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
   const { baseMs, capMs } = { ...DEFAULT_BACKOFF, ...options };
   const exponent = Math.max(0, attempts - 1);
   // 2^exponent overflows to Infinity long before it matters; the cap bounds it either way.

@@ -49,7 +49,9 @@ describe.each(engines)('delivery worker (%s)', (engine) => {
   function worker(url: string, options: { maxAttempts?: number; timeoutMs?: number } = {}): DeliveryWorker {
     const started = startDeliveryWorker({
       outbox,
-      channels: { 'ops-webhook': createWebhookChannel({ url, secret: SECRET, timeoutMs: options.timeoutMs ?? 2_000 }) },
+      channels: {
+        'ops-webhook': createWebhookChannel({ url, secret: SECRET, timeoutMs: options.timeoutMs ?? 2_000 }),
+      },
       clock: () => now,
       pollMs: 60_000,
       maxAttempts: options.maxAttempts,
@@ -61,7 +63,7 @@ describe.each(engines)('delivery worker (%s)', (engine) => {
 
   beforeAll(async () => {
     test = await openTestDatabase(engine);
-    outbox = createOutboxRepository({ db: test.db, engine, now: () => now });
+    outbox = createOutboxRepository({ db: test.store.db, engine, now: () => now });
   });
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.stop()));
@@ -75,13 +77,17 @@ describe.each(engines)('delivery worker (%s)', (engine) => {
   it('retries 500, 500 with growing backoff, then delivers once, with one idempotency key throughout', async () => {
     now = new Date('2025-03-01T10:00:00.000Z');
     receiver = await startHttpReceiver((index) => ({ status: index < 2 ? 500 : 200, body: 'busy' }));
-    await outbox.enqueue(test.db, message('evt-flaky'));
+    await outbox.enqueue(test.store.db, message('evt-flaky'));
     const w = worker(receiver.url);
 
     await w.drain();
     const first = await outbox.get('evt-flaky:ops');
     expect(receiver.requests).toHaveLength(1);
-    expect(first).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('HTTP 500') });
+    expect(first).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: expect.stringContaining('HTTP 500'),
+    });
     const firstDelay = Date.parse(first!.nextAttemptAt) - now.getTime();
     expect(firstDelay).toBeGreaterThanOrEqual(BASE_MS / 2);
     expect(firstDelay).toBeLessThanOrEqual(BASE_MS);
@@ -104,26 +110,31 @@ describe.each(engines)('delivery worker (%s)', (engine) => {
 
     expect(await outbox.get('evt-flaky:ops')).toMatchObject({ status: 'delivered', attempts: 3 });
     expect(receiver.requests).toHaveLength(3);
-    expect(new Set(receiver.requests.map((r) => r.headers['idempotency-key']))).toEqual(new Set(['evt-flaky:ops']));
+    expect(new Set(receiver.requests.map((r) => r.headers['idempotency-key']))).toEqual(
+      new Set(['evt-flaky:ops']),
+    );
     expect(receiver.requests.map((r) => r.headers['ratchet-attempt'])).toEqual(['1', '2', '3']);
   });
 
   it('parks an entry at once when the receiver answers 400', async () => {
     now = new Date('2025-03-02T10:00:00.000Z');
     receiver = await startHttpReceiver(() => ({ status: 400, body: 'unknown hook' }));
-    await outbox.enqueue(test.db, message('evt-bad-request'));
+    await outbox.enqueue(test.store.db, message('evt-bad-request'));
 
     const summary = await worker(receiver.url).drain();
 
     expect(summary).toMatchObject({ failed: 1, retried: 0 });
     expect(receiver.requests).toHaveLength(1);
     const parked = (await outbox.listFailed()).find((e) => e.eventId === 'evt-bad-request');
-    expect(parked).toMatchObject({ attempts: 1, lastError: expect.stringContaining('HTTP 400: unknown hook') });
+    expect(parked).toMatchObject({
+      attempts: 1,
+      lastError: expect.stringContaining('HTTP 400: unknown hook'),
+    });
   });
 
   it('parks an entry after maxAttempts when the receiver stays down', async () => {
     now = new Date('2025-03-03T10:00:00.000Z');
-    await outbox.enqueue(test.db, message('evt-down'));
+    await outbox.enqueue(test.store.db, message('evt-down'));
     const w = worker(await unusedUrl(), { maxAttempts: 3 });
 
     for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -139,11 +150,14 @@ describe.each(engines)('delivery worker (%s)', (engine) => {
   it('retries a receiver that answers too slowly', async () => {
     now = new Date('2025-03-04T10:00:00.000Z');
     receiver = await startHttpReceiver((index) => ({ status: 200, delayMs: index === 0 ? 3_000 : 0 }));
-    await outbox.enqueue(test.db, message('evt-slow'));
+    await outbox.enqueue(test.store.db, message('evt-slow'));
     const w = worker(receiver.url, { timeoutMs: 300 });
 
     await w.drain();
-    expect(await outbox.get('evt-slow:ops')).toMatchObject({ status: 'pending', lastError: expect.stringContaining('300 ms') });
+    expect(await outbox.get('evt-slow:ops')).toMatchObject({
+      status: 'pending',
+      lastError: expect.stringContaining('300 ms'),
+    });
     advance(60_000);
     await w.drain();
 
@@ -152,7 +166,7 @@ describe.each(engines)('delivery worker (%s)', (engine) => {
 
   it('parks an entry whose channel is not configured', async () => {
     now = new Date('2025-03-05T10:00:00.000Z');
-    await outbox.enqueue(test.db, message('evt-nowhere', 'pager'));
+    await outbox.enqueue(test.store.db, message('evt-nowhere', 'pager'));
 
     await worker(await unusedUrl()).drain();
 
@@ -165,7 +179,7 @@ describe.each(engines)('delivery worker (%s)', (engine) => {
   it('resends after a crash between send and mark, with the same idempotency key', async () => {
     now = new Date('2025-03-06T10:00:00.000Z');
     receiver = await startHttpReceiver();
-    await outbox.enqueue(test.db, message('evt-crash'));
+    await outbox.enqueue(test.store.db, message('evt-crash'));
     // A worker that sent and died before marking: its claim and send happen, the mark never does.
     const [claimed] = await outbox.claimDue({ now, limit: 1, workerId: 'crashed', leaseMs: 30_000 });
     await createWebhookChannel({ url: receiver.url, secret: SECRET }).deliver({
@@ -180,14 +194,17 @@ describe.each(engines)('delivery worker (%s)', (engine) => {
     await w.drain();
 
     expect(await outbox.get('evt-crash:ops')).toMatchObject({ status: 'delivered', attempts: 2 });
-    expect(receiver.requests.map((r) => r.headers['idempotency-key'])).toEqual(['evt-crash:ops', 'evt-crash:ops']);
+    expect(receiver.requests.map((r) => r.headers['idempotency-key'])).toEqual([
+      'evt-crash:ops',
+      'evt-crash:ops',
+    ]);
   });
 
   it('two workers on separate connections never deliver the same entry twice', async () => {
     now = new Date('2025-03-07T10:00:00.000Z');
     receiver = await startHttpReceiver(() => ({ status: 200, delayMs: 5 }));
-    for (let i = 0; i < 40; i += 1) await outbox.enqueue(test.db, message(`evt-race-${i}`));
-    const other = createOutboxRepository({ db: test.openAnother(), engine, now: () => now });
+    for (let i = 0; i < 40; i += 1) await outbox.enqueue(test.store.db, message(`evt-race-${i}`));
+    const other = createOutboxRepository({ db: (await test.openAnother()).db, engine, now: () => now });
     const channels = { 'ops-webhook': createWebhookChannel({ url: receiver.url, secret: SECRET }) };
     const base = { channels, clock: () => now, pollMs: 60_000, batchSize: 3 };
     const a = startDeliveryWorker({ ...base, outbox, workerId: 'a' });
@@ -205,7 +222,7 @@ describe.each(engines)('delivery worker (%s)', (engine) => {
   it('polls on its own without drain', async () => {
     now = new Date('2025-03-08T10:00:00.000Z');
     receiver = await startHttpReceiver();
-    await outbox.enqueue(test.db, message('evt-poll'));
+    await outbox.enqueue(test.store.db, message('evt-poll'));
     const started = startDeliveryWorker({
       outbox,
       channels: { 'ops-webhook': createWebhookChannel({ url: receiver.url, secret: SECRET }) },
@@ -214,7 +231,9 @@ describe.each(engines)('delivery worker (%s)', (engine) => {
     });
     workers.push(started);
 
-    await expect.poll(async () => (await outbox.get('evt-poll:ops'))?.status, { timeout: 5_000 }).toBe('delivered');
+    await expect
+      .poll(async () => (await outbox.get('evt-poll:ops'))?.status, { timeout: 5_000 })
+      .toBe('delivered');
   });
 });
 

@@ -37,13 +37,16 @@ function validate(options: DeliveryWorkerOptions): void {
   };
   if (typeof options.outbox?.claimDue !== 'function') fail('pass `outbox`, an OutboxRepository');
   if (!options.channels || Object.keys(options.channels).length === 0) {
-    fail('pass `channels`, at least one channel by the name receivers use, e.g. { "ops-webhook": createWebhookChannel(...) }');
+    fail(
+      'pass `channels`, at least one channel by the name receivers use, e.g. { "ops-webhook": createWebhookChannel(...) }',
+    );
   }
   if (!positiveInteger(options.pollMs)) fail('pass `pollMs`, a positive whole number of milliseconds');
   if (options.maxAttempts !== undefined && !positiveInteger(options.maxAttempts)) {
     fail('`maxAttempts` must be a whole number of at least 1');
   }
-  if (options.batchSize !== undefined && !positiveInteger(options.batchSize)) fail('`batchSize` must be at least 1');
+  if (options.batchSize !== undefined && !positiveInteger(options.batchSize))
+    fail('`batchSize` must be at least 1');
   if (options.leaseMs !== undefined && !(positiveInteger(options.leaseMs) && options.leaseMs >= 1000)) {
     fail('`leaseMs` must be at least 1000 and longer than the slowest channel timeout');
   }
@@ -100,7 +103,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     if (!channel) {
       return settle(
         entry,
-        new DeliveryError(`no channel named "${entry.channel}" is configured on this worker`, { retryable: false }),
+        new DeliveryError(`no channel named "${entry.channel}" is configured on this worker`, {
+          retryable: false,
+        }),
       );
     }
     try {

@@ -98,8 +98,18 @@ function dagOfAirflowJob(name: string): string {
   return dot > 0 ? name.slice(0, dot) : name;
 }
 
-function pipelineOf(event: RunEvent, integration: string | null, dagId: string | undefined): string {
-  const parent = readFacet(event.run.facets, 'parent', ParentFacet);
+type Parent = ReturnType<typeof readParent>;
+
+function readParent(event: RunEvent) {
+  return readFacet(event.run.facets, 'parent', ParentFacet);
+}
+
+function pipelineOf(
+  event: RunEvent,
+  parent: Parent,
+  integration: string | null,
+  dagId: string | undefined,
+): string {
   // ParentRunFacet `root` is the top of the tree: the Airflow DAG run for tasks and for dbt-ol
   // runs launched from a task (Airflow provider and dbt-ol both fill it in recent releases).
   if (parent?.root !== undefined) return dagOfAirflowJob(parent.root.job.name);
@@ -113,11 +123,10 @@ function pipelineOf(event: RunEvent, integration: string | null, dagId: string |
   return dagId ?? event.job.name;
 }
 
-function projectOf(event: RunEvent): string | null {
+function projectOf(event: RunEvent, parent: Parent): string | null {
   const ratchet = readFacet(event.run.facets, 'ratchet', RatchetFacet);
   if (ratchet?.project !== undefined) return ratchet.project;
   // dbt-ol names its wrapper job `dbt-run-{project}`; dbt node runs have it as parent or root.
-  const parent = readFacet(event.run.facets, 'parent', ParentFacet);
   for (const name of [event.job.name, parent?.job.name, parent?.root?.job.name]) {
     if (name?.startsWith(DBT_WRAPPER_PREFIX) && name.length > DBT_WRAPPER_PREFIX.length) {
       return name.slice(DBT_WRAPPER_PREFIX.length);
@@ -173,8 +182,8 @@ export function extractRunEvidence(event: RunEvent, context: EvidenceContext): R
   const image = imageRevisionOf(event, history, time);
   const integration = integrationOf(event);
   const airflow = airflowFacets(event.run.facets);
-  const pipeline = pipelineOf(event, integration, airflow.dagId);
-  const parent = readFacet(event.run.facets, 'parent', ParentFacet);
+  const parent = readParent(event);
+  const pipeline = pipelineOf(event, parent, integration, airflow.dagId);
   const source = readFacet(event.job.facets, 'sourceCodeLocation', SourceCodeLocationFacet);
   const owner = ownerOf(airflow.owner, [event.job.name, pipeline], context);
   const error = readFacet(event.run.facets, 'errorMessage', ErrorMessageFacet);
@@ -190,7 +199,7 @@ export function extractRunEvidence(event: RunEvent, context: EvidenceContext): R
     pipelineRunId: parent?.root?.run.runId ?? parent?.run.runId ?? event.run.runId,
     parentJobName: parent?.job.name ?? null,
     parentRunId: parent?.run.runId ?? null,
-    project: projectOf(event),
+    project: projectOf(event, parent),
     integration,
     imageRevision: image.revision,
     imageRevisionSource: image.source,

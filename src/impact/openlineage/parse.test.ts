@@ -24,7 +24,7 @@ function without(path: string): unknown {
   const keys = path.split('.');
   let node = copy as Record<string, unknown>;
   for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
-  delete node[keys[keys.length - 1]!];
+  Reflect.deleteProperty(node, keys[keys.length - 1]!);
   return copy;
 }
 

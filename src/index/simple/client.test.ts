@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -149,7 +150,7 @@ describe('openSimpleIndex', () => {
   });
 
   it('turns a malformed JSON page into an InputError naming the URL', async () => {
-    const answer = (body: string) => (_request: unknown, response: import('node:http').ServerResponse) => {
+    const answer = (body: string) => (_request: unknown, response: ServerResponse) => {
       response.writeHead(200, { 'Content-Type': 'application/vnd.pypi.simple.v1+json' }).end(body);
       return true;
     };

@@ -29,8 +29,8 @@ export async function resolveRequirements(
 ): Promise<ResolveResult> {
   const requirements = parseRequests(input.requirements);
   const provider = providerFor(input, [], requirements);
-  const roots = await rootsFor(provider, requirements, 'request');
-  const solution = await solve(provider, roots);
+  const roots = await rootsFor(provider, requirements, 'request', 'your request');
+  const solution = await solve(provider, [provider.pythonPin(), ...roots]);
   if (!solution.ok) {
     return { satisfiable: false, packages: {}, explanation: solution.explanation.text, yanked: [] };
   }
@@ -73,16 +73,21 @@ export async function planImageChange(input: PlanImageChangeInput): Promise<Imag
   const requests = parseRequests(input.requests);
   const provider = providerFor(input, input.pins, requests);
   const availability = await Promise.all(requests.map((request) => checkAvailability(provider, request)));
-  const roots = await rootsFor(provider, requests, 'request');
+  const roots = await rootsFor(provider, requests, 'request', 'the requested change');
   const pins = pinMap(input.pins);
   const keep = (input.keep ?? []).map(normalizeName);
-  const plan = await planChange(provider, { pins, requests: roots, keep });
+  // The interpreter is pinned and kept: an image change never moves Python (a platform release does).
+  const plan = await planChange(provider, {
+    pins: new Map([...pins, [PYTHON, provider.python]]),
+    requests: roots,
+    keep: [...keep, PYTHON],
+  });
   const packages = distributionsOf(plan.packages);
   return {
     feasible: plan.feasible,
     changes: plan.changes.map(({ name, from, to, requested }) => ({ name, from, to, requested })),
     added: plan.added.filter((entry) => isDistribution(entry.name)),
-    conflictsIfAlone: plan.conflictsIfAlone.map(toImageViolation),
+    conflictsIfAlone: await conflictsIfAlone(provider, pins, requests, plan.packages, availability),
     explanation: plan.explanation,
     availability,
     packages,
@@ -155,10 +160,11 @@ async function rootsFor(
   provider: PythonDependencyProvider,
   requirements: readonly Requirement[],
   origin: 'request' | 'pin',
+  source: string,
 ): Promise<RootDependency[]> {
   const roots: RootDependency[] = [];
   for (const requirement of requirements) {
-    for (const edge of await provider.rootDependencies(requirement)) roots.push({ ...edge, origin });
+    for (const edge of await provider.rootDependencies(requirement)) roots.push({ ...edge, origin, source });
   }
   return roots;
 }
@@ -186,6 +192,28 @@ async function consistencyOf(
       pins.set(violation.dependency, pins.get(parseIdentity(violation.dependency).name)!);
     }
   }
+}
+
+/**
+ * What breaks if only the requested packages move (the policy's example: rolling back only dbt
+ * breaks the Snowflake adapter). Each requested package takes the version the plan chose, or, when
+ * there is no plan, the newest usable version the request allows.
+ */
+async function conflictsIfAlone(
+  provider: PythonDependencyProvider,
+  pins: ReadonlyMap<string, string>,
+  requests: readonly Requirement[],
+  planned: ReadonlyMap<string, string>,
+  availability: readonly TargetAvailability[],
+): Promise<ImageViolation[]> {
+  const alone = new Map(pins);
+  for (const [index, request] of requests.entries()) {
+    const target = planned.get(request.normalizedName) ?? availability[index]?.usable.at(-1);
+    // Nothing usable to move to: the availability check already says so.
+    if (target === undefined) return [];
+    alone.set(request.normalizedName, target);
+  }
+  return consistencyOf(provider, alone);
 }
 
 function toImageViolation(violation: Violation): ImageViolation {

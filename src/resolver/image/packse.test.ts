@@ -36,9 +36,8 @@ const followsPipRather: Record<string, string> = {
   'package-prereleases-specifier-boundary':
     "pip admits pre-releases only when a clause names one inclusively; uv's boundary rule differs.",
   'transitive-package-only-prereleases-in-range-opt-in':
-    "b>0.0.0a1 does not open pre-releases in pip: only == >= <= ~= === clauses naming one do.",
-  'python-less-than-current':
-    "pip honours Requires-Python upper bounds; uv's scenario expects them ignored.",
+    'b>0.0.0a1 does not open pre-releases in pip: only == >= <= ~= === clauses naming one do.',
+  'python-less-than-current': "pip honours Requires-Python upper bounds; uv's scenario expects them ignored.",
 };
 
 /**

@@ -9,8 +9,8 @@ import {
   parseSpecifierSet,
   tryParseVersion,
 } from '../../python/index.js';
-import type { Dependency, DependencyProvider } from '../types.js';
-import { PYTHON, extraIdentity, parseIdentity } from './identity.js';
+import type { Dependency, DependencyProvider, RootDependency } from '../types.js';
+import { PYTHON, extraIdentity, isDistribution, parseIdentity } from './identity.js';
 import type { PrereleaseMode, PythonProviderOptions, ReleaseNotice } from './types.js';
 
 /** A release as the solver may use it: a version with at least one installable file. */
@@ -27,6 +27,9 @@ export interface PythonDependencyProvider extends DependencyProvider {
   notice(name: string, version: string): Promise<ReleaseNotice | null>;
   /** Why a listed version is not a candidate (sdist only, yanked, pre-release), or null if it is one. */
   whyUnusable(name: string, version: string): Promise<string | null>;
+  isVirtual(identity: string): boolean;
+  /** The root requirement that fixes the interpreter: every resolution and plan carries it. */
+  pythonPin(): RootDependency;
   /** Every valid version the source lists, usable or not, ascending. */
   listedVersions(name: string): Promise<readonly string[]>;
   /** Turns a top-level requirement string into solver edges (an extra adds its virtual package). */
@@ -50,6 +53,10 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
   );
   const opened = new Set([...(options.prereleaseOpened ?? [])].map(normalizeName));
 
+  // The interpreter is a package with the usual CPython releases as candidates and one of them
+  // pinned by the image, so a Requires-Python conflict reads "X depends on python>=3.10 and the
+  // image pins python 3.9", not "no version matches".
+  const pythonVersions = interpreterCandidates(python);
   const releases = new Map<string, Promise<ProjectReleases | null>>();
   const candidates = new Map<string, Promise<Candidate[]>>();
   const dependencyCache = new Map<string, Promise<readonly Dependency[]>>();
@@ -107,7 +114,7 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
   }
 
   async function versions(identity: string): Promise<readonly string[]> {
-    if (identity === PYTHON) return [python];
+    if (identity === PYTHON) return pythonVersions;
     const { name } = parseIdentity(identity);
     return (await candidatesOf(name)).map((candidate) => candidate.version);
   }
@@ -207,6 +214,16 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
   return {
     python,
     versions,
+    isVirtual: (identity: string) => !isDistribution(identity),
+    pythonPin(): RootDependency {
+      return {
+        package: PYTHON,
+        constraint: `==${python}`,
+        allows: (version) => version === python,
+        origin: 'pin',
+        source: 'the image',
+      };
+    },
     dependencies(identity: string, version: string): Promise<readonly Dependency[]> {
       const key = `${identity} ${version}`;
       let found = dependencyCache.get(key);
@@ -267,6 +284,15 @@ function commonRequiresPython(files: readonly ReleaseFile[]): string | null {
   const values = new Set(files.filter((f) => f.kind === 'wheel').map((f) => f.requiresPython));
   if (values.size !== 1) return null;
   return [...values][0] ?? null;
+}
+
+/** CPython feature releases 2.7 and 3.0-3.15 (as X.Y), plus the target itself, ascending. */
+function interpreterCandidates(target: string): string[] {
+  const known = ['2.7', ...Array.from({ length: 16 }, (_, minor) => `3.${String(minor)}`)];
+  const all = known.some((v) => sameVersion(v, target))
+    ? known.map((v) => (sameVersion(v, target) ? target : v))
+    : [...known, target];
+  return all.sort(compareVersions);
 }
 
 /** PEP 440 equality (`1.10` is `1.10.0`); local labels take part in the order, so they must match too. */

@@ -1,6 +1,10 @@
 import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { outboxMigration } from '../../delivery/outbox/migration.js';
 import { foundation } from './0001-foundation.js';
+import { imageWorkflow } from './0003-image-workflow.js';
+import { evidence } from './0004-evidence.js';
+import { platform } from './0005-platform.js';
 
 /**
  * Every migration, in order. To add one: write `NNNN-what.ts` exporting a `Migration` (portable
@@ -9,6 +13,11 @@ import { foundation } from './0001-foundation.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
+  // The outbox's table lives beside its delivery code (src/delivery/outbox) but migrates here.
+  '0002-outbox': outboxMigration,
+  '0003-image-workflow': imageWorkflow,
+  '0004-evidence': evidence,
+  '0005-platform': platform,
 };
 
 // In-code provider: migrations travel inside the package, no folder scanning at runtime.

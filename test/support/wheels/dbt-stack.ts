@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 
-// TODO(#python-specifiers): switch to src/python's parseSpecifierSet once it lands; the
-// candidates chosen here are final releases, where @renovatebot/pep440's known specifier bugs
-// (pre/post releases, local versions) do not apply.
-import { satisfies } from '@renovatebot/pep440';
-
 import { normalizeName } from '../../../src/python/names/index.js';
+import { parseSpecifierSet } from '../../../src/python/specifier/index.js';
 import { compareVersions, parseVersion } from '../../../src/python/version/index.js';
 import { buildWheel } from './build-wheel.js';
 
@@ -61,6 +57,10 @@ function candidatesAround(version: string): string[] {
   return candidates;
 }
 
+function satisfies(version: string, specifier: string): boolean {
+  return specifier === '' || parseSpecifierSet(specifier).contains(version);
+}
+
 function chooseLeafVersions(name: string, specifiers: readonly string[]): string[] {
   const mentioned = specifiers.flatMap((spec) =>
     spec
@@ -79,17 +79,14 @@ function chooseLeafVersions(name: string, specifiers: readonly string[]): string
     }
   }
   const candidates = [...pool.values()].sort(compareVersions);
-  const useful = candidates.filter((candidate) =>
-    specifiers.some((spec) => spec === '' || satisfies(candidate, spec)),
-  );
+  const useful = candidates.filter((candidate) => specifiers.some((spec) => satisfies(candidate, spec)));
   // Greedy cover: every specifier seen must be satisfiable by at least one modelled version, and
   // the newest versions come first (a resolver prefers them, so they matter most).
   const chosen = new Set<string>();
   const newestFirst = [...useful].reverse();
   for (const spec of specifiers) {
-    if (newestFirst.some((candidate) => chosen.has(candidate) && (spec === '' || satisfies(candidate, spec))))
-      continue;
-    const pick = newestFirst.find((candidate) => spec === '' || satisfies(candidate, spec));
+    if (newestFirst.some((candidate) => chosen.has(candidate) && satisfies(candidate, spec))) continue;
+    const pick = newestFirst.find((candidate) => satisfies(candidate, spec));
     if (pick === undefined) throw new Error(`no plausible version of ${name} satisfies '${spec}'`);
     chosen.add(pick);
   }

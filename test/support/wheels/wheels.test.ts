@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { satisfies } from '@renovatebot/pep440';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { readWheelMetadata } from '../../../src/index/wheel-metadata.js';
 import { parseCoreMetadata } from '../../../src/python/metadata/index.js';
 import { normalizeName } from '../../../src/python/names/index.js';
+import { parseSpecifierSet } from '../../../src/python/specifier/index.js';
 import {
   buildDbtStackFindLinks,
   buildFindLinksFromUniverse,
@@ -59,34 +59,27 @@ afterAll(() => {
 });
 
 describe('buildWheel', () => {
-  it.concurrent('writes a wheel pip accepts, with its dependencies, extras and Requires-Python', () => {
+  it('writes wheels pip accepts, with dependencies, extras and Requires-Python', () => {
     const dir = tempDir();
     const filename = buildWheel(dir, {
       name: 'Dbt.Core',
-      version: '1.10.0rc1',
+      version: '1.10.0',
       requiresDist: ['agate>=1.7,<1.10', 'pandas; extra == "df"'],
       requiresPython: '>=3.9',
       providesExtra: ['df'],
     });
-    expect(filename).toBe('dbt_core-1.10.0rc1-py3-none-any.whl');
+    expect(filename).toBe('dbt_core-1.10.0-py3-none-any.whl');
+    // A newer release pip must skip because its Requires-Python (read from METADATA) excludes 3.11.
+    buildWheel(dir, { name: 'dbt-core', version: '1.11.0', requiresPython: '>=4' });
     buildWheel(dir, { name: 'agate', version: '1.9.1' });
     buildWheel(dir, { name: 'agate', version: '1.10.0' });
     buildWheel(dir, { name: 'pandas', version: '2.2.0' });
-    expect(pipResolve(dir, ['dbt-core[df]==1.10.0rc1'])).toEqual({
-      'dbt-core': '1.10.0rc1',
+    expect(pipResolve(dir, ['dbt-core[df]'])).toEqual({
+      'dbt-core': '1.10.0',
       agate: '1.9.1',
       pandas: '2.2.0',
     });
-  });
-
-  it.concurrent(
-    'is refused by pip when its Requires-Python excludes the interpreter (the metadata is read)',
-    () => {
-      const dir = tempDir();
-      buildWheel(dir, { name: 'future-only', version: '1.0', requiresPython: '>=4' });
-      expect(() => pipResolve(dir, ['future-only'])).toThrow();
-    },
-  );
+  }, 60_000);
 
   it('stores METADATA that reads back identically, and a sidecar when asked', async () => {
     const dir = tempDir();
@@ -115,12 +108,12 @@ describe('buildWheel', () => {
       });
     }
     expect(readdirSync(dir)).toHaveLength(1000);
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 });
 
 describe('buildFindLinksFromUniverse', () => {
-  it.concurrent('builds a packse universe that pip resolves as packse expects', () => {
+  it('builds a packse universe that pip resolves as packse expects', () => {
     // packse scenario "extra-required" shape (/work/shared/fixtures/packse-scenarios.json).
     const universe: Universe = {
       a: {
@@ -141,7 +134,7 @@ describe('buildFindLinksFromUniverse', () => {
       'c-2.0.0-py3-none-any.whl',
     ]);
     expect(pipResolve(dir, ['a[extra-c]'])).toEqual({ a: '1.0.0', c: '1.0.0' });
-  });
+  }, 60_000);
 });
 
 describe('buildDbtStackFindLinks', () => {
@@ -159,19 +152,19 @@ describe('buildDbtStackFindLinks', () => {
         if (!versions) continue; // a listed package of the fixture, not a leaf
         const spec = match[2]!.trim();
         expect(
-          versions.some((version) => spec === '' || satisfies(version, spec)),
+          versions.some((version) => spec === '' || parseSpecifierSet(spec).contains(version)),
           `${record.package} ${record.version}: ${requirement}`,
         ).toBe(true);
       }
     }
   });
 
-  it.concurrent('is a folder pip resolves the real dbt-snowflake stack from', () => {
+  it('is a folder pip resolves the real dbt-snowflake stack from', () => {
     const dir = tempDir();
     buildDbtStackFindLinks(dir);
     const resolved = pipResolve(dir, ['dbt-snowflake==1.10.*']);
     expect(resolved['dbt-snowflake']).toMatch(/^1\.10\./);
     expect(resolved['dbt-core']).toBeDefined();
     expect(resolved.protobuf).toBeDefined();
-  });
+  }, 60_000);
 });

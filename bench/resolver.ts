@@ -1,0 +1,239 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openFindLinks } from '../src/index/index.js';
+import type { PackageSource } from '../src/index/index.js';
+import type { PinnedPackage } from '../src/python/index.js';
+import { checkImage, planImageChange, resolveRequirements } from '../src/resolver/image/index.js';
+import { seededRandom } from '../src/resolver/testing/index.js';
+import { buildFindLinksFromUniverse } from '../test/support/wheels/index.js';
+import type { Universe, UniverseRelease } from '../test/support/wheels/index.js';
+import { formatMs, machineLine, summarize, writeBenchmarkSection } from './report.js';
+
+/**
+ * An Airflow-sized image: 400 packages × ~30 versions in layers (each package depends only on
+ * lower layers), with lower bounds that rise with the dependent's version, `<N` caps, `~=`, a few
+ * exact pins and some Requires-Python. A hub package (think apache-airflow) has four providers
+ * whose newest lines require hub 3.x, and one of them pulls a library whose newest line needs
+ * those providers' newest line: rolling the hub back to 2.x forces five co-rollbacks.
+ */
+
+const SEED = 20_260_501;
+const PACKAGES = 400;
+const PYTHON = '3.11.7';
+const PIP_TIMEOUT_MS = 10 * 60_000;
+const COMMAND = 'npm run bench -- resolver';
+
+const HUB = 'hub-core';
+const PROVIDERS = [
+  'hub-provider-amazon',
+  'hub-provider-google',
+  'hub-provider-snowflake',
+  'hub-provider-dbt',
+];
+const PROVIDER_PLUGIN = 'hub-provider-dbt-plugin';
+
+/** `M.m.0` for majors 1..3 and minors 0..9, oldest first: 30 versions. */
+function versionLine(random: () => number): string[] {
+  const firstMajor = random() < 0.3 ? 0 : 1;
+  const versions: string[] = [];
+  for (let major = firstMajor; major < firstMajor + 3; major++) {
+    for (let minor = 0; minor < 10; minor++) versions.push(`${major}.${minor}.${random() < 0.2 ? 1 : 0}`);
+  }
+  return versions;
+}
+
+function pickOf<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)]!;
+}
+
+/** A constraint on `dep` from a release at relative position `at` (0 = oldest, 1 = newest). */
+function constraintOn(random: () => number, versions: readonly string[], at: number): string {
+  // Newer releases need newer dependencies, but never the dependency's newest 30%.
+  const floor = versions[Math.floor(at * 0.7 * (versions.length - 1))]!;
+  const [major, minor] = floor.split('.');
+  const roll = random();
+  if (roll < 0.45) return `>=${floor}`;
+  // An old release capped at the next major of what it was built against.
+  if (roll < 0.7) return at < 0.5 ? `>=${floor},<${Number(major) + 1}` : `>=${floor}`;
+  if (roll < 0.85) return `>=${floor},<${Number(major) + 1}`;
+  if (roll < 0.97) return `~=${major}.${minor}`;
+  if (roll < 0.99) return '';
+  // A rare exact pin, only from old releases (a resolver must walk past them).
+  return at < 0.3 ? `==${floor}` : `>=${floor}`;
+}
+
+export function airflowSizedUniverse(seed = SEED): { universe: Universe; topLevel: string[] } {
+  const random = seededRandom(seed);
+  const names = Array.from(
+    { length: PACKAGES - 2 - PROVIDERS.length },
+    (_, i) => `lib-${String(i).padStart(3, '0')}`,
+  );
+  const versions = new Map<string, string[]>();
+  const universe: Record<string, Record<string, UniverseRelease>> = {};
+  names.forEach((name, index) => {
+    const line = versionLine(random);
+    versions.set(name, line);
+    const releases: Record<string, UniverseRelease> = {};
+    // Layered: the first 60 are foundations (no dependencies); the rest depend on earlier ones only.
+    const dependencyCount = index < 60 ? 0 : 2 + Math.floor(random() * 5);
+    const deps = Array.from({ length: dependencyCount }, () => names[Math.floor(random() * index)]!);
+    const unique = [...new Set(deps)];
+    line.forEach((version, position) => {
+      const at = position / (line.length - 1);
+      const requiresDist = unique
+        .map((dep) => `${dep}${constraintOn(random, versions.get(dep)!, at)}`)
+        .filter((requirement) => requirement.length > 0);
+      let requiresPython: string | null = position < 5 ? '>=3.6' : '>=3.8';
+      // Some packages dropped 3.11 in their newest release: pip and Ratchet must fall back.
+      if (position === line.length - 1 && random() < 0.1) requiresPython = '>=3.12';
+      releases[version] = { requires_dist: requiresDist, requires_python: requiresPython };
+    });
+    universe[name] = releases;
+  });
+
+  const hubLine = versionLine(() => 0.5); // 1.0.0 .. 3.9.0
+  universe[HUB] = Object.fromEntries(
+    hubLine.map((version) => [
+      version,
+      { requires_dist: ['lib-000>=1', 'lib-010>=1'], requires_python: '>=3.8' },
+    ]),
+  );
+  for (const provider of PROVIDERS) {
+    const line = versionLine(() => 0.5);
+    // 1.x and 2.x providers work with hub 2.x; 3.x providers need hub 3.x.
+    universe[provider] = Object.fromEntries(
+      line.map((version) => {
+        const hub = version.startsWith('3.') ? `${HUB}>=3.0.0` : `${HUB}>=2.0.0`;
+        const extra = pickOf(random, names.slice(60, 120));
+        return [version, { requires_dist: [hub, `${extra}>=1`], requires_python: '>=3.8' }];
+      }),
+    );
+  }
+  // One plugin follows hub-provider-dbt's major: rolling the provider back rolls it back too.
+  universe[PROVIDER_PLUGIN] = Object.fromEntries(
+    versionLine(() => 0.5).map((version) => {
+      const major = Number(version.split('.')[0]);
+      return [
+        version,
+        { requires_dist: [`hub-provider-dbt>=${major}.0.0,<${major + 1}`], requires_python: '>=3.8' },
+      ];
+    }),
+  );
+  const topLevel = Object.keys(universe).sort();
+  return { universe, topLevel };
+}
+
+function pipResolve(dir: string, requirements: readonly string[]): Promise<{ ms: number; outcome: string }> {
+  const args = ['-m', 'pip', 'install', '--quiet', '--isolated', '--disable-pip-version-check', '--dry-run'];
+  args.push('--ignore-installed', '--no-index', '--find-links', dir, '--report', '-', ...requirements);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile('python3', args, { timeout: PIP_TIMEOUT_MS, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      const ms = performance.now() - started;
+      if (error?.killed) {
+        resolve({ ms, outcome: 'timeout' });
+        return;
+      }
+      if (error) {
+        resolve({ ms, outcome: `failed: ${stderr.trim().split('\n').at(-1) ?? String(error)}` });
+        return;
+      }
+      const report = JSON.parse(stdout) as { install: unknown[] };
+      resolve({ ms, outcome: `solved, ${report.install.length} packages` });
+    });
+  });
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await work();
+  return { ms: performance.now() - started, value };
+}
+
+async function repeat(times: number, work: () => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) samples.push((await timed(work)).ms);
+  return samples;
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ratchet-bench-resolver-'));
+  try {
+    const { universe, topLevel } = airflowSizedUniverse();
+    const built = await timed(async () => buildFindLinksFromUniverse(dir, universe));
+    const wheels = built.value.length;
+    console.log(`built ${wheels} wheels for ${topLevel.length} packages in ${formatMs(built.ms)}`);
+
+    const cold = await timed(() =>
+      resolveRequirements({ source: openFindLinks(dir), python: PYTHON, requirements: topLevel }),
+    );
+    if (!cold.value.satisfiable)
+      throw new Error(`the bench universe must be satisfiable:\n${cold.value.explanation}`);
+    const image: PinnedPackage[] = Object.entries(cold.value.packages).map(([name, version]) => ({
+      name,
+      version,
+    }));
+    console.log(
+      `resolve (cold): ${formatMs(cold.ms)}, ${image.length} pins; ${HUB} ${cold.value.packages[HUB]}`,
+    );
+
+    const source: PackageSource = openFindLinks(dir);
+    const warmResolve = async (): Promise<unknown> =>
+      resolveRequirements({ source, python: PYTHON, requirements: topLevel });
+    await warmResolve();
+    const resolveSamples = await repeat(5, warmResolve);
+
+    const check = async (): Promise<unknown> => checkImage({ source, python: PYTHON, pins: image });
+    const firstCheck = await checkImage({ source, python: PYTHON, pins: image });
+    if (!firstCheck.consistent) throw new Error('the resolved image must be consistent');
+    const checkSamples = await repeat(20, check);
+
+    const request = [`${HUB}==2.*`];
+    const plan = async (): ReturnType<typeof planImageChange> =>
+      planImageChange({ source, python: PYTHON, pins: image, requests: request });
+    const firstPlan = await timed(plan);
+    const coChanges = firstPlan.value.changes.filter((change) => !change.requested);
+    console.log(`plan (first): ${formatMs(firstPlan.ms)}, ${coChanges.length} co-changes`);
+    const planSamples = await repeat(5, plan);
+
+    console.log(`pip on the same folder (timeout ${formatMs(PIP_TIMEOUT_MS)}) ...`);
+    const pip = await pipResolve(dir, topLevel);
+    console.log(`pip: ${formatMs(pip.ms)} (${pip.outcome})`);
+
+    const resolveWarm = summarize(resolveSamples).median;
+    const checkMedian = summarize(checkSamples).median;
+    const planMedian = summarize(planSamples).median;
+    const pipCell = pip.outcome === 'timeout' ? `> ${formatMs(PIP_TIMEOUT_MS)} (timeout)` : formatMs(pip.ms);
+    const ratio = (ours: number): string =>
+      pip.outcome === 'timeout' ? `> ${(pip.ms / ours).toFixed(0)}×` : `${(pip.ms / ours).toFixed(1)}×`;
+    const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
+    const markdown = `## Resolver: Airflow-sized image (${topLevel.length} packages, ${wheels} wheels)
+
+Command: \`${COMMAND}\` (bench/resolver.ts, seed ${SEED}). ${machineLine()}
+
+A synthetic find-links folder, layered like an Airflow image: lower bounds that rise with each
+release, \`<N\` caps and \`~=\` on older releases, a few exact pins, Requires-Python (some newest
+releases need 3.12, so both resolvers must fall back on ${PYTHON}). The image is the resolution of
+all ${topLevel.length} names. The plan rolls \`${HUB}\` back with \`${request.join(' ')}\`, which forces
+${coChanges.length} co-rollbacks (${coChanges.map((c) => `${c.name} ${c.from} → ${c.to}`).join(', ')}).
+"Warm" = the same source object, metadata already read; medians of repeated runs.
+
+| operation | Ratchet | target |
+|---|---|---|
+| \`checkImage\` (warm, ${checkSamples.length} runs) | ${formatMs(checkMedian)} | < 50 ms: ${verdict(checkMedian < 50)} |
+| \`planImageChange\` ${request.join(' ')} (warm, ${planSamples.length} runs; first run ${formatMs(firstPlan.ms)}) | ${formatMs(planMedian)} | < 1 s: ${verdict(planMedian < 1000)} |
+| \`resolveRequirements\` cold (new source: listing, hashing, reading wheels) | ${formatMs(cold.ms)} | |
+| \`resolveRequirements\` warm (${resolveSamples.length} runs) | ${formatMs(resolveWarm)} | |
+
+| peer, same folder, same run | time | pip / Ratchet cold | pip / Ratchet warm | target ≥ 10× |
+|---|---|---|---|---|
+| \`python3 -m pip install --isolated --dry-run --ignore-installed --no-index --find-links DIR --report - <${topLevel.length} names>\` (pip 23.2.1; ${pip.outcome}) | ${pipCell} | ${ratio(cold.ms)} | ${ratio(resolveWarm)} | ${verdict(pip.ms / cold.ms >= 10)} (cold) |
+`;
+    await writeBenchmarkSection('resolver', markdown);
+    console.log(markdown);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

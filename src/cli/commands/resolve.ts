@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { resolveRequirements } from '../../resolver/image/index.js';
+import type { ResolveResult } from '../../resolver/image/index.js';
+import { action, isJson, printResult, renderTable } from '../output.js';
+import { openTarget, withSourceOptions } from '../sources/index.js';
+import type { SourceOptions } from '../sources/index.js';
+
+function human(result: ResolveResult): string {
+  if (!result.satisfiable)
+    return `No set of versions satisfies these requirements.\n\n${result.explanation ?? ''}`;
+  const rows = Object.entries(result.packages).map(([name, version]) => ({ name, version }));
+  const table = renderTable(rows, [
+    { header: 'package', value: (row) => row.name },
+    { header: 'version', value: (row) => row.version },
+  ]);
+  const yanked = result.yanked.map(
+    (y) => `warning: ${y.package} ${y.version} is yanked${y.reason ? `: ${y.reason}` : ''}`,
+  );
+  return [table, ...yanked].join('\n');
+}
+
+export function register(program: Command): void {
+  withSourceOptions(
+    program
+      .command('resolve')
+      .description(
+        'resolve requirements from scratch (offline: exit 0 satisfiable, 1 unsatisfiable, 2 bad input)',
+      )
+      .argument('<requirement...>', "PEP 508 requirements, e.g. 'dbt-core==1.10.*'"),
+  ).action(
+    action(async (command, requirements: string[]) => {
+      const json = isJson(command);
+      const target = openTarget(command.opts<SourceOptions>(), { json });
+      const result = await resolveRequirements({ ...target, requirements });
+      target.finish();
+      printResult(
+        {
+          satisfiable: result.satisfiable,
+          packages: result.packages,
+          explanation: result.explanation,
+          yanked: result.yanked,
+        },
+        { json, human, negative: !result.satisfiable },
+      );
+    }),
+  );
+}
