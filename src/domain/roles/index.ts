@@ -1,4 +1,4 @@
-export type { Action, Actor, CustomerRole, ProviderRole, Role } from './types.js';
+export type { Action, Actor, CustomerRole, ProviderRole, Role, ServiceRole } from './types.js';
 export {
   assertCan,
   assertTenantVisible,
@@ -10,4 +10,5 @@ export {
   PERMISSIONS,
   PROVIDER_ROLES,
   ROLES,
+  SERVICE_ROLES,
 } from './permissions.js';

@@ -1,5 +1,5 @@
 import { NotAllowedError, NotFoundError } from '../errors/index.js';
-import type { Action, Actor, CustomerRole, ProviderRole, Role } from './types.js';
+import type { Action, Actor, CustomerRole, ProviderRole, Role, ServiceRole } from './types.js';
 
 export const PROVIDER_ROLES: readonly ProviderRole[] = [
   'provider-admin',
@@ -7,9 +7,12 @@ export const PROVIDER_ROLES: readonly ProviderRole[] = [
   'provider-support',
 ];
 export const CUSTOMER_ROLES: readonly CustomerRole[] = ['customer-admin', 'customer-member'];
-export const ROLES: readonly Role[] = [...PROVIDER_ROLES, ...CUSTOMER_ROLES];
+// Service roles are known to access control but hold no permission a person has (issue 5).
+export const SERVICE_ROLES: readonly ServiceRole[] = ['lineage-ingest'];
+export const ROLES: readonly Role[] = [...PROVIDER_ROLES, ...CUSTOMER_ROLES, ...SERVICE_ROLES];
 
-const EVERYONE = ROLES;
+// Every person's role; machine accounts (SERVICE_ROLES) are deliberately left out.
+const EVERYONE: readonly Role[] = [...PROVIDER_ROLES, ...CUSTOMER_ROLES];
 const PROVIDER_CHANGE: readonly Role[] = ['provider-admin', 'provider-engineer'];
 
 /**
@@ -40,6 +43,12 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'user.read': ['provider-admin', 'provider-engineer', 'provider-support', 'customer-admin'],
   'token.create': ['provider-admin', 'customer-admin'],
   'token.revoke': ['provider-admin', 'customer-admin'],
+  // Run evidence (issue 5): only an ingestion token posts events, for its own tenant; the admins who
+  // manage tokens mint one; mappings that decide attribution are set by admins and provider staff.
+  'lineage.ingest': ['lineage-ingest'],
+  'lineage.token.create': ['provider-admin', 'customer-admin'],
+  'evidence.read': EVERYONE,
+  'evidence.configure': ['provider-admin', 'provider-engineer', 'customer-admin'],
 };
 
 export function isProviderRole(role: Role): role is ProviderRole {

@@ -3,7 +3,12 @@
  */
 export type ProviderRole = 'provider-admin' | 'provider-engineer' | 'provider-support';
 export type CustomerRole = 'customer-admin' | 'customer-member';
-export type Role = ProviderRole | CustomerRole;
+/**
+ * Machine accounts of one tenant. `lineage-ingest` may only post OpenLineage events for its tenant
+ * (issue 5): an Airflow/dbt emitter holds its token, so it must not read or change anything else.
+ */
+export type ServiceRole = 'lineage-ingest';
+export type Role = ProviderRole | CustomerRole | ServiceRole;
 
 /** Who is calling: resolved from a bearer token by `authenticateToken`. */
 export interface Actor {
@@ -32,4 +37,8 @@ export type Action =
   | 'user.create'
   | 'user.read'
   | 'token.create'
-  | 'token.revoke';
+  | 'token.revoke'
+  | 'lineage.ingest'
+  | 'lineage.token.create'
+  | 'evidence.read'
+  | 'evidence.configure';

@@ -90,12 +90,22 @@ describe('the dbt stack (real release records)', () => {
     expect(plan.explanation).toContain('dbt-snowflake 1.11.6');
     expect(plan.explanation).toContain('dbt-core');
     expect(plan.explanation).toMatch(/dbt-snowflake 1\.11\.6 → 1\.11\.2/);
+    // Exactly the two real conflicts: nothing about Python or extras, which the image does meet.
+    expect(plan.conflictsIfAlone).toHaveLength(2);
     expect(plan.conflictsIfAlone).toContainEqual({
       package: 'dbt-snowflake',
       version: '1.11.6',
       requires: 'dbt-core>=1.11.6,<2.0',
       found: '1.10.23',
     });
+    expect(plan.conflictsIfAlone).toContainEqual({
+      package: 'dbt-core',
+      version: '1.10.23',
+      requires: 'sqlparse>=0.5.0,<0.5.5',
+      found: image['sqlparse'],
+    });
+    expect(plan.added).toEqual([]);
+    expect(plan.explanation).not.toMatch(/New packages|python 3\.11\.7|\[/);
     // Everything else stays where it was.
     for (const [name, version] of Object.entries(image)) {
       if (!moved[name]) expect(plan.packages[name], name).toBe(version);

@@ -17,7 +17,7 @@ import { checkImage, resolveRequirements } from './index.js';
  */
 
 const SEED = 0x5eed_440;
-const UNIVERSES = 32;
+const UNIVERSES = 36;
 const PIP_TIMEOUT_MS = 60_000;
 const PIP_CONCURRENCY = 2;
 
@@ -34,6 +34,7 @@ const MARKERS = ['', '', '', '', ' ; python_version >= "3.12"', ' ; python_versi
 const KNOWN_PIP_ABORTS = /requires a different Python|InconsistentCandidate/;
 
 interface Case {
+  readonly index: number;
   readonly name: string;
   readonly universe: Universe;
   readonly requires: readonly string[];
@@ -95,7 +96,7 @@ function randomCase(random: () => number, index: number): Case {
   }
   const roots = [...names].sort(() => random() - 0.5).slice(0, 1 + Math.floor(random() * 3));
   const requires = roots.map((root) => `${respell(random, root)}${randomSpecifier(random)}`);
-  return { name: `universe-${String(index).padStart(2, '0')}`, universe, requires };
+  return { index, name: `universe-${String(index).padStart(2, '0')}`, universe, requires };
 }
 
 interface PipAnswer {
@@ -203,7 +204,11 @@ describe.skipIf('missing' in interpreter)('resolveRequirements vs pip 23.2.1 (ra
       const ratchet = await resolveRequirements({ source, python, requirements: testCase.requires });
       const pip = await pipInstall(dir, testCase.requires);
       const pins = Object.entries(ratchet.packages).map(([name, version]) => `${name}==${version}`);
-      const pinned = ratchet.satisfiable ? await pipInstall(dir, pins) : null;
+      // When pip resolved to the very same set, its own answer already proves it accepts it; the
+      // pinned run is still made for every other case, so that path stays exercised (and cheap).
+      const same = pip.packages !== null && JSON.stringify(pip.packages) === JSON.stringify(ratchet.packages);
+      const reuse = same && testCase.index % 2 === 1;
+      const pinned = !ratchet.satisfiable ? null : reuse ? pip : await pipInstall(dir, pins);
       const pipSolutionConsistent = pip.packages
         ? (
             await checkImage({

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { normalizeName } from '../../../src/python/names/index.js';
 import { parseSpecifierSet } from '../../../src/python/specifier/index.js';
 import { compareVersions, parseVersion } from '../../../src/python/version/index.js';
-import { buildWheel } from './build-wheel.js';
+import { buildWheel } from '../../../src/index/wheel-builder/index.js';
 
 /** A record of `/work/shared/fixtures/dbt-stack-requirements.json`. */
 export interface DbtStackRecord {

@@ -1,8 +1,12 @@
-export type { WheelSpec } from './build-wheel.js';
-export { buildWheel, escapeWheelName, renderCoreMetadata, renderWheel } from './build-wheel.js';
-export type { Universe, UniverseRelease } from './universe.js';
-export { buildFindLinksFromUniverse } from './universe.js';
+// The wheel writer is product code (the demo builds its find-links folder with it); tests reuse it.
+export type { Universe, UniverseRelease, WheelSpec, ZipEntry } from '../../../src/index/wheel-builder/index.js';
+export {
+  buildFindLinksFromUniverse,
+  buildWheel,
+  escapeWheelName,
+  renderCoreMetadata,
+  renderWheel,
+  writeZip,
+} from '../../../src/index/wheel-builder/index.js';
 export type { DbtStackFolder, DbtStackRecord } from './dbt-stack.js';
 export { buildDbtStackFindLinks, DBT_STACK_FIXTURE, readDbtStackRecords } from './dbt-stack.js';
-export type { ZipEntry } from './zip-writer.js';
-export { writeZip } from './zip-writer.js';

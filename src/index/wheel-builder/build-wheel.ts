@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { normalizeVersion } from '../../../src/python/version/index.js';
+import { normalizeVersion } from '../../python/version/index.js';
 import { writeZip } from './zip-writer.js';
 
 /** What a stub wheel declares in its METADATA (core metadata 2.1 fields). */
@@ -51,7 +51,7 @@ export function renderWheel(spec: WheelSpec): { filename: string; data: Buffer; 
     {
       path: `${distInfo}/WHEEL`,
       data: Buffer.from(
-        `Wheel-Version: 1.0\nGenerator: ratchet-test-support\nRoot-Is-Purelib: true\nTag: ${tag}\n\n`,
+        `Wheel-Version: 1.0\nGenerator: ratchet-wheel-builder\nRoot-Is-Purelib: true\nTag: ${tag}\n\n`,
         'utf8',
       ),
     },

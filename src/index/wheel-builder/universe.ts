@@ -1,6 +1,6 @@
 import { buildWheel } from './build-wheel.js';
 
-/** One release in a packse-style universe (`/work/shared/fixtures/packse-scenarios.json`). */
+/** One release in a packse-style universe (the shape of packse scenarios). */
 export interface UniverseRelease {
   readonly requires_dist?: readonly string[];
   readonly requires_python?: string | null;

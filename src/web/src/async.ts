@@ -1,0 +1,35 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError } from './api';
+
+export type AsyncState<T> =
+  | { state: 'loading' }
+  | { state: 'error'; error: ApiError }
+  | { state: 'ready'; data: T };
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError(0, {
+    title: 'Unexpected error',
+    detail: error instanceof Error ? error.message : String(error),
+  });
+}
+
+/** Runs `load` when `deps` change; `reload` runs it again (after an action changed the data). */
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState<T> & { reload: () => void } {
+  const [result, setResult] = useState<AsyncState<T>>({ state: 'loading' });
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (data) => live && setResult({ state: 'ready', data }),
+      (error: unknown) => live && setResult({ state: 'error', error: toApiError(error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, generation]);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { ...result, reload };
+}
+
+export { toApiError };
