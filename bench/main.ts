@@ -14,6 +14,12 @@ const benchmarks: Benchmark[] = [
     description: 'checkImage, planImageChange and resolveRequirements on an Airflow-sized image, against pip',
     load: () => import('./resolver.js'),
   },
+  {
+    name: 'load',
+    description:
+      'HTTP load (autocannon): GET /api/v1/tenants and POST /api/v1/lineage on SQLite and PostgreSQL',
+    load: () => import('./load.js'),
+  },
 ];
 
 const wanted = process.argv.slice(2);

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NotAllowedError, UnauthenticatedError } from '../domain/errors/index.js';
+import { PROBLEM_CONTENT_TYPE, makeProblem } from './problem.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -21,6 +22,49 @@ export interface AccessOptions<A extends { role: string }> {
   authenticate: (token: string) => Promise<A>;
   /** Every role the product knows: a route naming another role is a typo and fails at startup. */
   knownRoles: readonly string[];
+  /** Failed authentications tolerated per client IP; false turns the limit off. Default 20 per minute. */
+  authFailureLimit?: AuthFailureLimit | false;
+}
+
+export interface AuthFailureLimit {
+  maxFailures: number;
+  windowMs: number;
+}
+
+export const DEFAULT_AUTH_FAILURE_LIMIT: AuthFailureLimit = { maxFailures: 20, windowMs: 60_000 };
+// Bounds the limiter's memory under a spray of source addresses.
+const MAX_TRACKED_CLIENTS = 10_000;
+
+/**
+ * A per-IP sliding window of failed authentications. Token guessing is hopeless against 256-bit
+ * secrets, but a limit keeps a prober from hammering the token table and the logs. Only requests
+ * that PRESENT a credential and fail count; a missing header is a plain 401.
+ */
+function createFailureLimiter(limit: AuthFailureLimit): {
+  blockedFor(ip: string, now: number): number;
+  fail(ip: string, now: number): void;
+} {
+  const failures = new Map<string, number[]>();
+  function recent(ip: string, now: number): number[] {
+    const kept = (failures.get(ip) ?? []).filter((at) => now - at < limit.windowMs);
+    if (kept.length === 0) failures.delete(ip);
+    else failures.set(ip, kept);
+    return kept;
+  }
+  return {
+    /** Milliseconds until this IP may try again; 0 when it may now. */
+    blockedFor(ip, now) {
+      const kept = recent(ip, now);
+      return kept.length >= limit.maxFailures ? limit.windowMs - (now - kept[0]!) : 0;
+    },
+    fail(ip, now) {
+      if (failures.size >= MAX_TRACKED_CLIENTS && !failures.has(ip)) {
+        for (const key of failures.keys()) if (recent(key, now).length === 0) failures.delete(key);
+        if (failures.size >= MAX_TRACKED_CLIENTS) failures.delete(failures.keys().next().value!);
+      }
+      failures.set(ip, [...recent(ip, now), now]);
+    },
+  };
 }
 
 const actors = new WeakMap<FastifyRequest, unknown>();
@@ -58,6 +102,21 @@ export function installAccessControl<A extends { role: string }>(
     throw new TypeError('installAccessControl needs { knownRoles: [...] }, the roles routes may name.');
   }
   const known = new Set(options.knownRoles);
+  const failureLimit = options.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT;
+  if (
+    failureLimit !== false &&
+    !(
+      Number.isInteger(failureLimit.maxFailures) &&
+      failureLimit.maxFailures > 0 &&
+      Number.isInteger(failureLimit.windowMs) &&
+      failureLimit.windowMs > 0
+    )
+  ) {
+    throw new TypeError(
+      'installAccessControl needs { authFailureLimit: { maxFailures, windowMs } } as positive integers, or false.',
+    );
+  }
+  const limiter = failureLimit === false ? null : createFailureLimiter(failureLimit);
 
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
@@ -77,11 +136,29 @@ export function installAccessControl<A extends { role: string }>(
     }
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     const roles = config.roles;
     if (config.public === true || roles === undefined) return;
-    const actor = await options.authenticate(bearerToken(request));
+    const presented = request.headers.authorization !== undefined && request.headers.authorization !== '';
+    const waitMs = presented && limiter ? limiter.blockedFor(request.ip, Date.now()) : 0;
+    if (waitMs > 0) {
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      const problem = makeProblem(
+        'too-many-requests',
+        'Too many failed authentication attempts from this address.',
+        request.url,
+        { remedy: `Wait ${String(seconds)} s, then retry with a valid token.` },
+      );
+      return reply.code(429).header('retry-after', String(seconds)).type(PROBLEM_CONTENT_TYPE).send(problem);
+    }
+    let actor: A;
+    try {
+      actor = await options.authenticate(bearerToken(request));
+    } catch (error) {
+      if (presented && limiter && error instanceof UnauthenticatedError) limiter.fail(request.ip, Date.now());
+      throw error;
+    }
     if (!roles.includes(actor.role)) {
       throw new NotAllowedError(
         `The role ${actor.role} may not call ${request.method} ${request.routeOptions.url}.`,

@@ -84,7 +84,204 @@ async function pendingInfrastructure(ctx: Context): Promise<number> {
   return Number(response.json.number);
 }
 
+// Image workflow (issue 4): one rollback request on acme-prod and one upgrade request on acme-test,
+// created once by Acme's customer admin, so each step route meets a real, tenant-scoped request.
+let imageRequests: Promise<{ rollback: string; upgrade: string }> | null = null;
+function imageRequestIds(ctx: Context): Promise<{ rollback: string; upgrade: string }> {
+  imageRequests ??= (async () => {
+    const token = ctx.server.seed.users.bea.token;
+    const rollback = await ctx.server.call('POST', `${ACME_PROD}/image/rollback-requests`, {
+      token,
+      body: { package: 'dbt-core', target: '==1.10.*', reason: 'matrix' },
+    });
+    const upgrade = await ctx.server.call(
+      'POST',
+      '/api/v1/instances/acme%2Facme-test/image/upgrade-requests',
+      {
+        token,
+        body: { requirements: ['dbt-core>=1.11.1'], reason: 'matrix' },
+      },
+    );
+    return { rollback: rollback.json.id as string, upgrade: upgrade.json.id as string };
+  })();
+  return imageRequests;
+}
+const ONLY_ENGINEER: Row['expect'] = { ...PROVIDER_CHANGE, 'provider-admin': 'forbid' };
+const ONLY_CUSTOMER_ADMIN: Row['expect'] = {
+  ...PROVIDER_CHANGE,
+  'provider-admin': 'forbid',
+  'provider-engineer': 'forbid',
+  'customer-admin': 'allow',
+  'foreign-customer': 'hidden',
+};
+const ENGINEER_OR_CUSTOMER_ADMIN: Row['expect'] = { ...ONLY_CUSTOMER_ADMIN, 'provider-engineer': 'allow' };
+const IMAGE_STEP_BODIES: Record<string, unknown> = {
+  approve: { reason: 'matrix' },
+  reject: { reason: 'matrix' },
+  accept: { reportHash: '0'.repeat(64) },
+  refresh: {},
+  confirm: {},
+  reopen: { information: 'matrix' },
+  signoff: {},
+};
+function imageStep(kind: 'rollback' | 'upgrade', step: string, expect: Row['expect']): Row {
+  return {
+    expect,
+    request: async (ctx, caller) => {
+      const ids = await imageRequestIds(ctx);
+      const body =
+        step === 'promote'
+          ? caller === 'provider-admin'
+            ? { overrideNoTestInstance: true }
+            : {}
+          : IMAGE_STEP_BODIES[step];
+      return { path: `/api/v1/${kind}-requests/${ids[kind]}/${step}`, body };
+    },
+  };
+}
+function imageGet(suffix: string): Row {
+  return {
+    expect: ALL_OWN_TENANT,
+    request: async (ctx) => {
+      await imageRequestIds(ctx);
+      return { path: `${ACME_PROD}/image${suffix}` };
+    },
+  };
+}
+
+// Issue 6: platform releases, defects, infrastructure changes.
+const CUSTOMERS_OWN_TENANT: Row['expect'] = {
+  'provider-admin': 'forbid',
+  'provider-engineer': 'forbid',
+  'provider-support': 'forbid',
+  'customer-admin': 'allow',
+  'customer-member': 'allow',
+  'foreign-customer': 'hidden',
+};
+const ONLY_PROVIDER_ADMIN: Row['expect'] = { ...PROVIDER_CHANGE, 'provider-engineer': 'forbid' };
+const SIGNOFF: Row['expect'] = { ...ALL_OWN_TENANT, 'provider-support': 'forbid' };
+
+async function seededDefect(ctx: Context): Promise<string> {
+  const row = await ctx.server.store.db
+    .selectFrom('defects')
+    .select('id')
+    .where('tenant_id', '=', ctx.server.seed.tenants.acme.id)
+    .orderBy('reported_at')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A fresh acme-prod defect reported by Ana (the matrix's customer-member), so she may confirm it. */
+async function anasDefect(ctx: Context): Promise<string> {
+  const reported = await ctx.server.call('POST', '/api/v1/defects', {
+    token: ctx.server.seed.users.ana.token,
+    body: {
+      instance: 'acme/acme-prod',
+      title: 'matrix',
+      observed: 'matrix defect body',
+      since: '2025-01-01',
+    },
+  });
+  expect(reported.status, reported.text).toBe(201);
+  return String(reported.json.id);
+}
+
+let infraWindow = 0;
+/** A fresh change planned by the other provider than `caller` (nobody signs off their own change). */
+async function plannedChange(ctx: Context, caller: Caller): Promise<string> {
+  const planner = caller === 'provider-engineer' ? ctx.admin : ctx.server.seed.users.providerEngineer.token;
+  const start = Date.parse('2031-01-01T00:00:00Z') + ++infraWindow * 86_400_000;
+  const planned = await ctx.server.call('POST', '/api/v1/infrastructure/changes', {
+    token: planner,
+    body: {
+      title: 'matrix',
+      why: 'matrix',
+      changes: { kubernetes: '1.99' },
+      risk: 'low',
+      windowStart: new Date(start).toISOString(),
+      windowEnd: new Date(start + 3_600_000).toISOString(),
+      instances: ['acme/acme-test'],
+    },
+  });
+  expect(planned.status, planned.text).toBe(201);
+  return String(planned.json.id);
+}
+
+async function seededChange(ctx: Context): Promise<string> {
+  const row = await ctx.server.store.db
+    .selectFrom('infrastructure_changes')
+    .select('id')
+    .orderBy('created_at')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 const TABLE: Record<string, Row> = {
+  'GET /api/v1/instances/{instanceId}/image': imageGet(''),
+  'GET /api/v1/instances/{instanceId}/image/diff': imageGet('/diff'),
+  'GET /api/v1/instances/{instanceId}/image/requirements.txt': imageGet('/requirements.txt'),
+  'GET /api/v1/instances/{instanceId}/image/pylock.toml': imageGet('/pylock.toml'),
+  'GET /api/v1/instances/{instanceId}/image/pins': imageGet('/pins'),
+  'GET /api/v1/instances/{instanceId}/image/follow-ups': imageGet('/follow-ups'),
+  'GET /api/v1/instances/{instanceId}/image/rollback-requests': imageGet('/rollback-requests'),
+  'GET /api/v1/instances/{instanceId}/image/upgrade-requests': imageGet('/upgrade-requests'),
+  'POST /api/v1/instances/{instanceId}/image/source': {
+    expect: PROVIDER_CHANGE,
+    request: async () => ({ path: `${ACME_PROD}/image/source`, body: { source: 'not-a-source' } }),
+  },
+  'POST /api/v1/instances/{instanceId}/image/rollback-requests': {
+    expect: { ...ONLY_CUSTOMER_ADMIN },
+    request: async (ctx) => {
+      await imageRequestIds(ctx);
+      return {
+        path: `${ACME_PROD}/image/rollback-requests`,
+        body: { package: 'dbt-core', target: '==1.10.*', reason: 'matrix' },
+      };
+    },
+  },
+  'POST /api/v1/instances/{instanceId}/image/upgrade-requests': {
+    expect: ENGINEER_OR_CUSTOMER_ADMIN,
+    request: async (ctx) => {
+      await imageRequestIds(ctx);
+      return {
+        path: '/api/v1/instances/acme%2Facme-test/image/upgrade-requests',
+        body: { requirements: ['dbt-core>=1.11.1'], reason: 'matrix' },
+      };
+    },
+  },
+  'GET /api/v1/rollback-requests/{id}': {
+    expect: ALL_OWN_TENANT,
+    request: async (ctx) => ({ path: `/api/v1/rollback-requests/${(await imageRequestIds(ctx)).rollback}` }),
+  },
+  'GET /api/v1/upgrade-requests/{id}': {
+    expect: ALL_OWN_TENANT,
+    request: async (ctx) => ({ path: `/api/v1/upgrade-requests/${(await imageRequestIds(ctx)).upgrade}` }),
+  },
+  'POST /api/v1/rollback-requests/{id}/approve': imageStep('rollback', 'approve', ONLY_ENGINEER),
+  'POST /api/v1/rollback-requests/{id}/reject': imageStep('rollback', 'reject', ONLY_ENGINEER),
+  'POST /api/v1/rollback-requests/{id}/accept': imageStep('rollback', 'accept', ONLY_CUSTOMER_ADMIN),
+  'POST /api/v1/rollback-requests/{id}/refresh': imageStep('rollback', 'refresh', ENGINEER_OR_CUSTOMER_ADMIN),
+  'POST /api/v1/rollback-requests/{id}/confirm': imageStep('rollback', 'confirm', ONLY_CUSTOMER_ADMIN),
+  'POST /api/v1/rollback-requests/{id}/reopen': imageStep('rollback', 'reopen', ONLY_CUSTOMER_ADMIN),
+  'POST /api/v1/upgrade-requests/{id}/approve': imageStep('upgrade', 'approve', ONLY_ENGINEER),
+  'POST /api/v1/upgrade-requests/{id}/reject': imageStep('upgrade', 'reject', ONLY_ENGINEER),
+  'POST /api/v1/upgrade-requests/{id}/signoff': imageStep('upgrade', 'signoff', ONLY_CUSTOMER_ADMIN),
+  'POST /api/v1/upgrade-requests/{id}/promote': imageStep('upgrade', 'promote', {
+    ...ENGINEER_OR_CUSTOMER_ADMIN,
+    'provider-admin': 'allow',
+  }),
+  'POST /api/v1/instances/{instanceId}/image/deployment/confirm': {
+    expect: PROVIDER_CHANGE,
+    request: async () => ({ path: '/api/v1/instances/acme%2Facme-test/image/deployment/confirm', body: {} }),
+  },
+  'POST /api/v1/instances/{instanceId}/image/deployment/fail': {
+    expect: PROVIDER_CHANGE,
+    request: async () => ({ path: '/api/v1/instances/acme%2Facme-test/image/deployment/fail', body: {} }),
+  },
+  'POST /api/v1/instances/{instanceId}/image/deployment/retry': {
+    expect: PROVIDER_CHANGE,
+    request: async () => ({ path: '/api/v1/instances/acme%2Facme-test/image/deployment/retry', body: {} }),
+  },
   'GET /api/v1/tenants': { expect: ALL, request: async () => ({ path: '/api/v1/tenants' }) },
   'POST /api/v1/tenants': {
     expect: { ...PROVIDER_CHANGE, 'provider-engineer': 'forbid' },
@@ -177,6 +374,138 @@ const TABLE: Record<string, Row> = {
       expect(issued.status, issued.text).toBe(201);
       return { path: `/api/v1/tokens/${(issued.json.info as { id: string }).id}` };
     },
+  },
+  'GET /api/v1/platform/releases': {
+    expect: ALL,
+    request: async () => ({ path: '/api/v1/platform/releases' }),
+  },
+  'POST /api/v1/platform/releases': {
+    expect: PROVIDER_CHANGE,
+    request: async () => ({
+      path: '/api/v1/platform/releases',
+      body: { version: `9.${++infraWindow}.0`, components: { airflow: '9' } },
+    }),
+  },
+  'POST /api/v1/platform/releases/{version}/rollouts': {
+    expect: PROVIDER_CHANGE,
+    // A downgrade: a 409 policy answer for the roles that may roll out.
+    request: async () => ({
+      path: '/api/v1/platform/releases/3.3.0/rollouts',
+      body: { instance: 'acme/acme-prod' },
+    }),
+  },
+  'GET /api/v1/platform/status': { expect: ALL, request: async () => ({ path: '/api/v1/platform/status' }) },
+  'GET /api/v1/defects': { expect: ALL, request: async () => ({ path: '/api/v1/defects' }) },
+  'POST /api/v1/defects': {
+    expect: CUSTOMERS_OWN_TENANT,
+    request: async () => ({
+      path: '/api/v1/defects',
+      body: {
+        instance: 'acme/acme-prod',
+        title: 'matrix',
+        observed: 'matrix defect body',
+        since: '2025-01-01',
+      },
+    }),
+  },
+  'GET /api/v1/defects/severities': {
+    expect: ALL,
+    request: async () => ({ path: '/api/v1/defects/severities' }),
+  },
+  'PUT /api/v1/defects/severities/{severity}': {
+    expect: ONLY_PROVIDER_ADMIN,
+    request: async () => ({
+      path: '/api/v1/defects/severities/4',
+      body: { name: 'Low', definition: 'Cosmetic', responseMinutes: 4320, resolutionMinutes: 86400 },
+    }),
+  },
+  'POST /api/v1/defects/sla-checks': {
+    expect: PROVIDERS,
+    request: async () => ({ path: '/api/v1/defects/sla-checks', body: {} }),
+  },
+  'GET /api/v1/defects/{id}': {
+    expect: ALL_OWN_TENANT,
+    request: async (ctx) => ({ path: `/api/v1/defects/${await seededDefect(ctx)}` }),
+  },
+  'POST /api/v1/defects/{id}/triage': {
+    expect: PROVIDERS,
+    request: async (ctx) => ({
+      path: `/api/v1/defects/${await anasDefect(ctx)}/triage`,
+      body: { severity: 3 },
+    }),
+  },
+  'POST /api/v1/defects/{id}/start-fix': {
+    expect: PROVIDER_CHANGE,
+    request: async (ctx) => ({ path: `/api/v1/defects/${await seededDefect(ctx)}/start-fix`, body: {} }),
+  },
+  'POST /api/v1/defects/{id}/link': {
+    expect: PROVIDER_CHANGE,
+    request: async (ctx) => ({
+      path: `/api/v1/defects/${await seededDefect(ctx)}/link`,
+      body: { release: '3.4.0' },
+    }),
+  },
+  'POST /api/v1/defects/{id}/close': {
+    expect: PROVIDERS,
+    request: async (ctx) => ({
+      path: `/api/v1/defects/${await anasDefect(ctx)}/close`,
+      body: { as: 'not-a-defect', reason: 'matrix closing' },
+    }),
+  },
+  'POST /api/v1/defects/{id}/resolve': {
+    expect: CUSTOMERS_OWN_TENANT,
+    request: async (ctx) => ({ path: `/api/v1/defects/${await anasDefect(ctx)}/resolve`, body: {} }),
+  },
+  'POST /api/v1/defects/{id}/reopen': {
+    expect: CUSTOMERS_OWN_TENANT,
+    request: async (ctx) => ({
+      path: `/api/v1/defects/${await anasDefect(ctx)}/reopen`,
+      body: { reason: 'matrix reopen' },
+    }),
+  },
+  'GET /api/v1/infrastructure/changes': {
+    expect: ALL,
+    request: async () => ({ path: '/api/v1/infrastructure/changes' }),
+  },
+  'POST /api/v1/infrastructure/changes': {
+    expect: PROVIDER_CHANGE,
+    request: async () => {
+      const start = Date.parse('2032-01-01T00:00:00Z') + ++infraWindow * 86_400_000;
+      return {
+        path: '/api/v1/infrastructure/changes',
+        body: {
+          title: 'matrix',
+          why: 'matrix',
+          changes: { kubernetes: '1.99' },
+          risk: 'low',
+          windowStart: new Date(start).toISOString(),
+          windowEnd: new Date(start + 3_600_000).toISOString(),
+          instances: ['acme/acme-prod'],
+        },
+      };
+    },
+  },
+  'GET /api/v1/infrastructure/changes/{id}': {
+    expect: ALL_OWN_TENANT,
+    request: async (ctx) => ({ path: `/api/v1/infrastructure/changes/${await seededChange(ctx)}` }),
+  },
+  'POST /api/v1/infrastructure/changes/{id}/signoffs': {
+    expect: SIGNOFF,
+    request: async (ctx, caller) => ({
+      path: `/api/v1/infrastructure/changes/${await plannedChange(ctx, caller)}/signoffs`,
+      body: {},
+    }),
+  },
+  'POST /api/v1/infrastructure/changes/{id}/apply': {
+    expect: PROVIDER_CHANGE,
+    request: async (ctx, caller) => ({
+      path: `/api/v1/infrastructure/changes/${await plannedChange(ctx, caller)}/apply`,
+      body: { acknowledgeIrreversible: true },
+    }),
+  },
+  'POST /api/v1/infrastructure/changes/{id}/undo': {
+    expect: ALL_OWN_TENANT,
+    request: async (ctx) => ({ path: `/api/v1/infrastructure/changes/${await seededChange(ctx)}/undo` }),
   },
 };
 

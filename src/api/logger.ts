@@ -16,6 +16,9 @@ export const REDACTED_PATHS = [
   'res.body.token',
 ];
 
+// rtk_<16 hex id>_<64 hex secret> (src/workflows/tokens.ts): the id may be logged, the secret never.
+const TOKEN_SECRET = /(rtk_[0-9a-f]{16}_)[0-9a-f]{64}/gi;
+
 export interface LoggerOptions {
   level?: LevelWithSilent;
   /** Where lines go; stdout when absent. Tests pass a stream to read the lines back. */
@@ -25,6 +28,12 @@ export interface LoggerOptions {
 /** The JSON logger the server uses; pass its result as `buildServer({ logger })`. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? (process.env.RATCHET_LOG_LEVEL as LevelWithSilent | undefined) ?? 'info';
-  const settings = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const settings = {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Redaction works on known paths; a token pasted into a URL or a name ("GET /tenants/rtk_...")
+    // would still reach the line. Mask every token-shaped secret in the finished line.
+    hooks: { streamWrite: (line: string) => line.replace(TOKEN_SECRET, '$1[redacted]') },
+  };
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }

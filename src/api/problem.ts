@@ -10,7 +10,8 @@ import type { ErrorKind } from '../domain/errors/index.js';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Kinds beyond the domain's: transport-level refusals and the unexpected. */
-export type ProblemKind = ErrorKind | 'payload-too-large' | 'unsupported-media-type' | 'internal';
+export type ProblemKind =
+  ErrorKind | 'payload-too-large' | 'unsupported-media-type' | 'too-many-requests' | 'internal';
 
 /** RFC 9457 problem details, with Ratchet's `policy`/`remedy` and any extras as extension members. */
 export interface Problem {
@@ -40,6 +41,7 @@ const KINDS: Record<ProblemKind, KindMapping> = {
   policy: { status: 409, title: 'Refused by the rollback policy' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'too-many-requests': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
 };
 

@@ -173,7 +173,8 @@ export const AuditQuery = z.object({
 export const CreateUserRequest = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.email().nullable().optional(),
-  role: RoleName,
+  // People only: a lineage-ingest service account comes from POST /tenants/{id}/ingestion-tokens.
+  role: RoleName.exclude(['lineage-ingest']),
   tenant: z.string().min(1).nullable().optional(),
 });
 

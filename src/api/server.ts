@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -16,6 +16,7 @@ import { registerOpenApi } from './openapi.js';
 import { PROBLEM_CONTENT_TYPE, makeProblem, toProblem } from './problem.js';
 import { registerRoutes } from './routes/index.js';
 import { storeIdempotency } from './store-idempotency.js';
+import { registerDashboard } from './web.js';
 
 export const API_VERSION = '0.1.0';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -28,6 +29,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Where Idempotency-Key responses are kept; defaults to the store's table. */
   idempotency?: IdempotencyStore;
+  /** The built dashboard folder (default src/web/dist); without a build `/` serves a landing page. */
+  webRoot?: string;
 }
 
 /**
@@ -55,6 +58,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit,
     // Request ids in logs let support correlate a user's problem `instance` with the log line.
     requestIdHeader: 'x-request-id',
+    // A malformed %-escape (400) or an overlong path parameter (414) is refused by the router before
+    // the error handler exists; without this Fastify answers plain JSON instead of problem+json.
+    frameworkErrors: (error, request, reply) => {
+      const { problem } = toProblem(error, request.url);
+      return (reply as unknown as FastifyReply).code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+    },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -103,9 +112,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         .send({ ...problem, status: 503 });
     }
   });
-  app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(LANDING_PAGE),
-  );
+  // The dashboard at `/` (and its client routes); the landing page when it was not built.
+  registerDashboard(app, {
+    fallbackHtml: LANDING_PAGE,
+    ...(options.webRoot ? { root: options.webRoot } : {}),
+  });
 
   await registerRoutes(app, { store });
   await app.ready();
@@ -128,13 +139,14 @@ export async function startServer(options: StartOptions): Promise<{ app: Fastify
   return { app, url: `http://${shownHost}:${String(port)}` };
 }
 
-// Until the dashboard lands, `/` tells a visitor where the machine-readable surfaces are.
+// When the dashboard was not built (`npm run build:web`), `/` says where the surfaces are.
 const LANDING_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Ratchet</title></head>
 <body>
 <h1>Ratchet</h1>
 <p>Change control for managed dbt + Airflow platforms.</p>
 <ul>
+<li>Dashboard: not built; run <code>npm run build:web</code> and reload.</li>
 <li>REST API: <code>/api/v1/...</code> with <code>Authorization: Bearer &lt;token&gt;</code></li>
 <li>OpenAPI 3.1 document: <a href="/openapi.json">/openapi.json</a></li>
 <li>Health: <a href="/healthz">/healthz</a>, readiness: <a href="/readyz">/readyz</a>, metrics: <a href="/metrics">/metrics</a></li>

@@ -3,9 +3,13 @@
  * close both cleanly on SIGINT/SIGTERM. Server logs go to stderr as JSON lines, so stdout carries
  * only the startup announcement (one JSON document with --json).
  */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { InputError } from '../domain/errors/index.js';
 import type { Store } from '../store/index.js';
+import { lockDataDir } from '../store/data-dir-lock.js';
+import type { DataDirLock } from '../store/data-dir-lock.js';
 
 export interface RunServerOptions {
   port: number;
@@ -42,21 +46,37 @@ export async function runServer<T>(
     import('../store/index.js'),
     import('../api/index.js'),
   ]);
-  const store = await openStore({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-  });
+  // SQLite: one server per data directory (issue 8); PostgreSQL is shared by design.
+  const databaseUrl = options.databaseUrl ?? process.env['RATCHET_DATABASE_URL'];
+  let lock: DataDirLock | undefined;
+  if (databaseUrl === undefined || databaseUrl === '') {
+    const dataDir = resolve(options.dataDir ?? process.env['RATCHET_DATA_DIR'] ?? '.ratchet');
+    mkdirSync(dataDir, { recursive: true });
+    lock = lockDataDir(dataDir);
+  }
+  let store: Store;
+  try {
+    store = await openStore({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   let prepared: T;
   try {
     prepared = await prepare(store);
   } catch (error) {
     await store.close();
+    lock?.release();
     throw error;
   }
   const logger = createLogger({ destination: pino.destination(2) });
   const { app, url } = await startServer({ store, logger, port: options.port, host: options.host }).catch(
     async (error: unknown) => {
       await store.close();
+      lock?.release();
       if ((error as { code?: string }).code === 'EADDRINUSE') {
         throw new InputError(`Port ${options.port} on ${options.host} is already in use.`, {
           remedy: 'Stop the other process or pass another --port.',
@@ -69,7 +89,10 @@ export async function runServer<T>(
     void app
       .close()
       .then(() => store.close())
-      .finally(() => process.exit(0));
+      .finally(() => {
+        lock?.release();
+        process.exit(0);
+      });
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

@@ -3,7 +3,10 @@ import type { Actor } from '../domain/roles/index.js';
 import type { ImageContent, InfrastructureContent, PlatformContent } from '../domain/revisions/index.js';
 import type { User } from '../domain/users/index.js';
 import type { Store } from '../store/index.js';
+import { seedDemoEvidence } from './evidence/index.js';
 import { createInstance } from './instances.js';
+import { seedDemoImage } from './image/index.js';
+import { seedDemoPlatform } from './platform/index.js';
 import { markRevisionDeployed, recordRevision } from './revisions.js';
 import { createTenant } from './tenants.js';
 import { issueToken, issueTokenInTransaction } from './tokens.js';
@@ -172,10 +175,17 @@ export async function seedDemo(store: Store): Promise<DemoSeed> {
     );
   }
   await deploy(globexProd.id, 'platform', PLATFORM_340, 'Initial platform release');
+  // The image workflow plans against an offline find-links folder, so the demo needs no network.
+  await seedDemoImage(store, engineer, [acmeTest, acmeProd]);
 
-  return {
+  const seed: DemoSeed = {
     tenants: { acme, globex },
     instances: { acmeTest, acmeProd, globexProd },
     users: { providerAdmin, providerEngineer, bea, ana, globexAdmin },
   };
+  // Releases, Bea's triaged defect and an infrastructure change awaiting Acme's sign-off (issue 6).
+  await seedDemoPlatform(store, seed);
+  // The policy's User A / User B scenario as stored run evidence on acme-prod (issue 5).
+  await seedDemoEvidence(store, seed);
+  return seed;
 }

@@ -28,3 +28,7 @@ export {
   revokeToken,
 } from './tokens.js';
 export { createUser, createUserInTransaction, listUsers } from './users.js';
+export * from './image/index.js';
+export * from './platform/index.js';
+export * from './defects/index.js';
+export * from './infrastructure/index.js';

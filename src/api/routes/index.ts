@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accessAdminRoutes } from './access-admin.js';
+import { evidenceRoutes } from './evidence.js';
+import { imageRoutes } from './image.js';
 import { instanceRoutes } from './instances.js';
+import { lineageRoutes } from './lineage.js';
+import { defectRoutes } from './defects.js';
+import { infrastructureRoutes } from './infrastructure.js';
+import { platformRoutes } from './platform.js';
 import { policyRoutes } from './policy.js';
 import { tenantRoutes } from './tenants.js';
 import type { RouteDeps } from './types.js';
@@ -15,4 +21,10 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   instanceRoutes(typedApp, deps);
   policyRoutes(typedApp);
   accessAdminRoutes(typedApp, deps);
+  imageRoutes(typedApp, deps);
+  lineageRoutes(typedApp, deps);
+  evidenceRoutes(typedApp, deps);
+  platformRoutes(typedApp, deps);
+  defectRoutes(typedApp, deps);
+  infrastructureRoutes(typedApp, deps);
 }

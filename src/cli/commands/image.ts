@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../domain/errors/index.js';
-import { parseRequirementsTxt } from '../../python/index.js';
+import { parseRequirementsTxt, renderPylockToml, renderRequirementsTxt } from '../../python/index.js';
 import type { PinnedPackage } from '../../python/index.js';
 import { checkImage, planImageChange } from '../../resolver/image/index.js';
 import type { ImageCheck, ImagePlan } from '../../resolver/image/index.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
 import { openTarget, withSourceOptions } from '../sources/index.js';
+import { clientFor, withServerOptions } from '../client.js';
+import type { ImageDiffEntry, ImageOverview } from '../../workflows/index.js';
+import type { ImageContent, Revision } from '../../domain/revisions/index.js';
 import type { SourceOptions } from '../sources/index.js';
 
 function readLock(path: string | undefined): PinnedPackage[] {
@@ -79,6 +82,7 @@ function planText(plan: ImagePlan): string {
 
 export function register(program: Command): void {
   const image = program.command('image').description("a customer image's pinned packages");
+  registerServerImageCommands(image);
 
   withSourceOptions(
     image
@@ -140,6 +144,111 @@ export function register(program: Command): void {
         },
         { json, human: () => planText(plan), negative: !plan.feasible },
       );
+    }),
+  );
+}
+
+function overviewText(overview: ImageOverview): string {
+  const content = overview.current?.content as
+    { python?: string; packages?: { name: string; version: string }[] } | undefined;
+  const lines = [
+    `${overview.instance.name} (${overview.instance.kind}): image revision ${String(overview.current?.number ?? '-')}, Python ${content?.python ?? '-'}`,
+    `source: ${overview.source}`,
+    renderTable(content?.packages ?? [], [
+      { header: 'package', value: (p) => p.name },
+      { header: 'version', value: (p) => p.version },
+    ]),
+  ];
+  if (overview.inFlight)
+    lines.push(
+      `in flight: ${overview.inFlight.kind} request ${overview.inFlight.id} (${overview.inFlight.state})`,
+    );
+  for (const pin of overview.activePins)
+    lines.push(`rollback pin: ${pin.package} held at ${pin.pinnedVersion} until ${pin.expiresAt}`);
+  for (const fix of overview.openFollowUps)
+    lines.push(`forward-fix follow-up open: ${fix.package} (rolled back to ${fix.pinnedVersion})`);
+  return lines.join('\n');
+}
+
+/** `image show|diff|export`: the server-side image of an instance (the offline commands are above). */
+function registerServerImageCommands(image: Command): void {
+  withServerOptions(
+    image
+      .command('show')
+      .description("an instance's current image, source, change in flight, pins")
+      .argument('<instance>', 'instance id, name or tenant/name'),
+  ).action(
+    action(async (command, instance: string) => {
+      const overview = await clientFor(command).get<ImageOverview>(
+        `/api/v1/instances/${encodeURIComponent(instance)}/image`,
+      );
+      printResult(overview, { json: isJson(command), human: overviewText });
+    }),
+  );
+  withServerOptions(
+    image
+      .command('diff')
+      .description('package moves between two image revisions (default: current vs previous)')
+      .argument('<instance>', 'instance id, name or tenant/name')
+      .option('--from <n>', 'older revision')
+      .option('--to <n>', 'newer revision'),
+  ).action(
+    action(async (command, instance: string) => {
+      const { from, to } = command.opts<{ from?: string; to?: string }>();
+      const diff = await clientFor(command).get<{ from: number; to: number; changes: ImageDiffEntry[] }>(
+        `/api/v1/instances/${encodeURIComponent(instance)}/image/diff`,
+        { from, to },
+      );
+      printResult(diff, {
+        json: isJson(command),
+        human: (d) =>
+          `revision ${String(d.from)} -> ${String(d.to)}\n` +
+          renderTable(d.changes, [
+            { header: 'package', value: (c) => c.name },
+            { header: 'from', value: (c) => c.from ?? '(absent)' },
+            { header: 'to', value: (c) => c.to ?? '(removed)' },
+          ]),
+      });
+    }),
+  );
+  withServerOptions(
+    image
+      .command('export')
+      .description('an image revision as requirements.txt (default) or pylock.toml, on stdout')
+      .argument('<instance>', 'instance id, name or tenant/name')
+      .option('--format <format>', 'requirements.txt or pylock.toml', 'requirements.txt')
+      .option('--revision <n>', 'revision number (default: current)'),
+  ).action(
+    action(async (command, instance: string) => {
+      const { format, revision } = command.opts<{ format: string; revision?: string }>();
+      if (format !== 'requirements.txt' && format !== 'pylock.toml') {
+        throw new InputError(`Unknown export format "${format}".`, {
+          remedy: 'Use --format requirements.txt or --format pylock.toml.',
+        });
+      }
+      // The API serves the files too (GET .../image/requirements.txt); the CLI renders the same pins
+      // locally from the revision list so its client stays JSON-only.
+      const { revisions } = await clientFor(command).get<{ revisions: Revision[] }>(
+        `/api/v1/instances/${encodeURIComponent(instance)}/layers/image/revisions`,
+      );
+      const chosen =
+        revision === undefined
+          ? revisions.filter((r) => r.status === 'deployed').at(-1)
+          : revisions.find((r) => r.number === Number(revision));
+      if (chosen === undefined) {
+        throw new InputError(`Image revision ${revision ?? '(current)'} of ${instance} was not found.`, {
+          remedy: 'List the revisions with `ratchet history` to see which exist.',
+        });
+      }
+      const content = chosen.content as ImageContent;
+      const pins = content.packages.map((p) => ({ name: p.name, version: p.version }));
+      const text =
+        format === 'pylock.toml'
+          ? renderPylockToml(pins, { requiresPython: `==${content.python}.*`, index: content.index })
+          : renderRequirementsTxt(pins, {
+              header: `Ratchet image revision ${String(chosen.number)}, Python ${content.python}`,
+            });
+      process.stdout.write(text);
     }),
   );
 }

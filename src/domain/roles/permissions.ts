@@ -43,12 +43,53 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'user.read': ['provider-admin', 'provider-engineer', 'provider-support', 'customer-admin'],
   'token.create': ['provider-admin', 'customer-admin'],
   'token.revoke': ['provider-admin', 'customer-admin'],
+  // Customer image (issue 4): "Customer-initiated, Datacoves-executed". Rollback Process (Last Resort):
+  // the customer identifies the package and target and submits the request; Datacoves validates it;
+  // the customer accepts responsibility for downstream effects, validates and confirms resolution.
+  'image.read': EVERYONE,
+  'image.source.set': PROVIDER_CHANGE,
+  'image.rollback.request': ['customer-admin'],
+  'image.rollback.review': ['provider-engineer'],
+  'image.rollback.accept': ['customer-admin'],
+  'image.rollback.resolve': ['customer-admin'],
+  'image.change.refresh': ['customer-admin', 'provider-engineer'],
+  // "Test before promoting to production": the customer signs off on the test instance; production
+  // without a test instance is the provider admin's explicit override alone.
+  'image.upgrade.request': ['customer-admin', 'provider-engineer'],
+  'image.upgrade.approve': ['provider-engineer'],
+  'image.upgrade.signoff': ['customer-admin'],
+  'image.upgrade.promote': ['customer-admin', 'provider-engineer'],
+  'image.upgrade.override': ['provider-admin'],
+  'image.deploy.report': PROVIDER_CHANGE,
   // Run evidence (issue 5): only an ingestion token posts events, for its own tenant; the admins who
   // manage tokens mint one; mappings that decide attribution are set by admins and provider staff.
   'lineage.ingest': ['lineage-ingest'],
   'lineage.token.create': ['provider-admin', 'customer-admin'],
   'evidence.read': EVERYONE,
   'evidence.configure': ['provider-admin', 'provider-engineer', 'customer-admin'],
+  // Platform releases (issue 6). Summary table, "Platform service defect after release": Datacoves
+  // "Develop and deploy a hotfix as a forward release"; the test-first override is the admin's alone.
+  'platform.read': EVERYONE,
+  'platform.release.publish': PROVIDER_CHANGE,
+  'platform.release.rollout': PROVIDER_CHANGE,
+  'platform.rollout.override': ['provider-admin'],
+  // Defects. Same row: the customer "Report the issue through the support channel"; "The Datacoves
+  // engineering team triages the issue and determines severity" (support staff take the first look).
+  'defect.read': EVERYONE,
+  'defect.report': CUSTOMER_ROLES,
+  'defect.triage': PROVIDER_ROLES,
+  'defect.fix': PROVIDER_CHANGE,
+  'defect.close': PROVIDER_ROLES,
+  // "The customer validates ... and confirms resolution" (checked again in the workflow: reporter or admin).
+  'defect.confirm': CUSTOMER_ROLES,
+  'defect.severity.configure': ['provider-admin'],
+  'defect.sla.check': PROVIDER_ROLES,
+  // Infrastructure. Row "Infrastructure upgrade": Datacoves "Collaborate on planning and execution",
+  // the customer "Participate in testing before applying changes" (sign-off; "Both parties participate").
+  'infrastructure.change.read': EVERYONE,
+  'infrastructure.change.plan': PROVIDER_CHANGE,
+  'infrastructure.change.signoff': [...PROVIDER_CHANGE, ...CUSTOMER_ROLES],
+  'infrastructure.change.apply': PROVIDER_CHANGE,
 };
 
 export function isProviderRole(role: Role): role is ProviderRole {

@@ -164,7 +164,13 @@ function filesFromHtml(project: string, pageUrl: string, html: string): ProjectR
     } catch {
       throw malformed(pageUrl, `link '${anchor.href}' is not a URL`);
     }
-    const filename = anchor.text || decodeURIComponent(link.pathname.split('/').pop() ?? '');
+    let filename = anchor.text;
+    try {
+      filename ||= decodeURIComponent(link.pathname.split('/').pop() ?? '');
+    } catch {
+      // A malformed %-escape (URIError) in a link is the index's fault, not ours.
+      throw malformed(pageUrl, `link '${anchor.href}' has a malformed %-escape`);
+    }
     const kind = parseDistributionFilename(filename, project)?.kind;
     if (kind === undefined) continue;
     // PEP 503: the URL fragment `#<hashname>=<hexdigest>` carries the file's hash.

@@ -54,10 +54,19 @@ function parseValue(s: Scanner): MarkerValue {
   return { kind: 'variable', name: PEP345_ALIASES[name] ?? (name as MarkerVariable) };
 }
 
+// Parentheses recurse; real markers nest two or three deep. A bound turns a hostile '((((...' into
+// an InputError instead of a stack overflow (RangeError) here or in markerText/evaluateMarker.
+const MAX_NESTING = 100;
+const nesting = new WeakMap<Scanner, number>();
+
 function parseAtom(s: Scanner): MarkerNode {
   s.skipSpace();
   if (s.accept('(')) {
+    const depth = (nesting.get(s) ?? 0) + 1;
+    if (depth > MAX_NESTING) s.fail(`parentheses nest deeper than ${String(MAX_NESTING)} levels`);
+    nesting.set(s, depth);
     const inner = parseOr(s);
+    nesting.set(s, depth - 1);
     s.skipSpace();
     if (!s.accept(')')) s.fail("expected ')' to close the parenthesis");
     return { kind: 'group', inner };

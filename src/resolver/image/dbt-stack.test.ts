@@ -62,7 +62,7 @@ describe('the dbt stack (real release records)', () => {
       pins: asPins(image),
       requests: ['dbt-core==1.10.*'],
     });
-  });
+  }, 120_000);
 
   it('resolves an image at dbt-core 1.11 with dbt-snowflake 1.11.6 and the rest of the stack', () => {
     expect(image['dbt-core']).toBe('1.11.14');

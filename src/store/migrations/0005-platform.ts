@@ -45,6 +45,7 @@ export const platform: Migration = {
       .addColumn('assignee_user_id', 'text')
       .addColumn('regressed_in', 'text')
       .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('close_outcome', 'text')
       .addColumn('close_reason', 'text')
       .addColumn('duplicate_of', 'text')
       .addColumn('fixed_by_release', 'text')

@@ -37,12 +37,13 @@ export interface DefectsTable {
   observed: string;
   /** When the customer first saw it (ISO text). */
   since: string;
-  /** 1-4 as suggested by the reporter; the response clock uses it until triage sets `severity`. */
+  /** 1-4 as suggested by the reporter: the response clock's target; `severity` (triage) sets resolution's. */
   suggested_severity: number;
   severity: number | null;
   assignee_user_id: string | null;
   regressed_in: string | null;
   state: string;
+  close_outcome: string | null;
   close_reason: string | null;
   duplicate_of: string | null;
   fixed_by_release: string | null;

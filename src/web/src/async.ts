@@ -2,9 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from './api';
 
 export type AsyncState<T> =
-  | { state: 'loading' }
-  | { state: 'error'; error: ApiError }
-  | { state: 'ready'; data: T };
+  { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'ready'; data: T };
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;

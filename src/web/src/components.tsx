@@ -61,7 +61,9 @@ const STATUS_LABEL: Record<string, string> = {
 };
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge badge-${status.replace(/[^a-z-]/g, '')}`}>{STATUS_LABEL[status] ?? status}</span>;
+  return (
+    <span className={`badge badge-${status.replace(/[^a-z-]/g, '')}`}>{STATUS_LABEL[status] ?? status}</span>
+  );
 }
 
 export function When({ at }: { at: string | null | undefined }) {

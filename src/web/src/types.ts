@@ -1,11 +1,7 @@
 // Wire shapes of /api/v1 as the dashboard reads them (see src/api/schema.ts and src/api/routes/).
 
 export type Role =
-  | 'provider-admin'
-  | 'provider-engineer'
-  | 'provider-support'
-  | 'customer-admin'
-  | 'customer-member';
+  'provider-admin' | 'provider-engineer' | 'provider-support' | 'customer-admin' | 'customer-member';
 export type Layer = 'infrastructure' | 'platform' | 'image';
 export const LAYERS: readonly Layer[] = ['infrastructure', 'platform', 'image'];
 

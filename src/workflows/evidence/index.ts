@@ -1,24 +1,19 @@
-import type { Actor } from '../../domain/roles/index.js';
-import type { ImpactReport, PackageChange } from '../../impact/index.js';
-import type { Store } from '../../store/index.js';
-
-export interface ImpactQuery {
-  readonly instanceId: string;
-  readonly packages: readonly PackageChange[];
-  /** Evidence window in days; default 30. */
-  readonly windowDays?: number;
-}
-
-/**
- * The blast radius of an image change on one instance, from stored run evidence, or null when the
- * instance has no evidence yet ("no evidence" is never read as "safe").
- *
- * TODO(#5): read stored OpenLineage evidence; until then there is none.
- */
-export async function impactForChange(
-  _store: Store,
-  _actor: Actor,
-  _query: ImpactQuery,
-): Promise<ImpactReport | null> {
-  return null;
-}
+// Run evidence in, blast radius out (issue 5): ingestion, attribution mappings, impact reports.
+export type { ImpactAnswer, ImpactQuery, EvidenceListing } from './impact.js';
+export { impactForChange, impactOfChanges, listEvidence } from './impact.js';
+export type { IngestInput, IngestResult, IssuedIngestionToken } from './ingest.js';
+export { ingestRunEvents, issueIngestionToken } from './ingest.js';
+export type { InstanceNamespaces, TenantConstraints, TenantOwnership } from './mappings.js';
+export {
+  declareConstraints,
+  getConstraints,
+  getNamespaces,
+  getOwnership,
+  setNamespaces,
+  setOwnership,
+} from './mappings.js';
+export type { JobEvidenceRow } from './repository.js';
+export { countRunEvents } from './repository.js';
+export * from './schema.js';
+export type { DemoEvidence } from './demo.js';
+export { seedDemoEvidence } from './demo.js';

@@ -1,5 +1,10 @@
 // The wheel writer is product code (the demo builds its find-links folder with it); tests reuse it.
-export type { Universe, UniverseRelease, WheelSpec, ZipEntry } from '../../../src/index/wheel-builder/index.js';
+export type {
+  Universe,
+  UniverseRelease,
+  WheelSpec,
+  ZipEntry,
+} from '../../../src/index/wheel-builder/index.js';
 export {
   buildFindLinksFromUniverse,
   buildWheel,

@@ -1,0 +1,189 @@
+import { api, seg } from '../api';
+import { useAsync } from '../async';
+import { firstOffered, offers, useCapabilities } from '../capabilities';
+import { firstArray, list, text } from '../loose';
+import { Empty, ErrorBox, Loading, StatusBadge, When } from '../components';
+import { currentRevision, latestRevision, summarise } from '../layers';
+import { Link } from '../router';
+import type { Instance, Me, Revision, Tenant } from '../types';
+import { isProviderRole, LAYERS } from '../types';
+
+interface InstanceRow {
+  instance: Instance;
+  revisions: Record<string, Revision[]>;
+}
+
+interface FleetData {
+  tenants: Tenant[];
+  rows: InstanceRow[];
+  openRequests: Map<string, number> | null;
+  slaBreaches: Map<string, number> | null;
+}
+
+const ROLLBACK_REQUESTS = '/api/v1/instances/{instanceId}/image/rollback-requests';
+const DEFECT_LIST = ['/api/v1/defects'];
+// src/workflows/image/types.ts FINISHED_STATES: after these the instance is free again.
+const FINISHED = new Set(['rejected', 'resolved', 'completed']);
+
+async function countOpenRequests(instances: Instance[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  await Promise.all(
+    instances.map(async (instance) => {
+      const body = await api<{ requests: { state: string }[] }>(
+        `/api/v1/instances/${seg(instance.id)}/image/rollback-requests`,
+      );
+      counts.set(instance.id, body.requests.filter((r) => !FINISHED.has(r.state)).length);
+    }),
+  );
+  return counts;
+}
+
+async function countBreaches(path: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const defect of firstArray(await api<unknown>(path))) {
+    const breached =
+      defect.slaBreached === true || defect.breached === true || list(defect, 'breaches').length > 0;
+    if (!breached) continue;
+    const tenant = text(defect, 'tenantId') ?? '';
+    counts.set(tenant, (counts.get(tenant) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function FleetPage({ me }: { me: Me }) {
+  const capabilities = useCapabilities();
+  const rollbackList = offers(capabilities, ROLLBACK_REQUESTS);
+  const defectList = firstOffered(capabilities, DEFECT_LIST);
+  const fleet = useAsync<FleetData>(async () => {
+    const [{ tenants }, { instances }] = await Promise.all([
+      api<{ tenants: Tenant[] }>('/api/v1/tenants'),
+      api<{ instances: Instance[] }>('/api/v1/instances'),
+    ]);
+    const rows = await Promise.all(
+      instances.map(async (instance) => {
+        const revisions: Record<string, Revision[]> = {};
+        await Promise.all(
+          LAYERS.map(async (layer) => {
+            const body = await api<{ revisions: Revision[] }>(
+              `/api/v1/instances/${seg(instance.id)}/layers/${layer}/revisions`,
+            );
+            revisions[layer] = body.revisions;
+          }),
+        );
+        return { instance, revisions };
+      }),
+    );
+    const [openRequests, slaBreaches] = await Promise.all([
+      rollbackList ? countOpenRequests(instances).catch(() => null) : null,
+      defectList ? countBreaches(defectList).catch(() => null) : null,
+    ]);
+    return { tenants, rows, openRequests, slaBreaches };
+  }, [rollbackList, defectList]);
+
+  const provider = isProviderRole(me.role);
+  return (
+    <>
+      <h1>{provider ? 'Fleet' : 'Your tenant'}</h1>
+      <p className="lede">
+        {provider
+          ? 'Every customer tenant, its instances, and what each of the three layers runs right now.'
+          : 'Your instances and what each of the three layers runs right now.'}
+      </p>
+      {fleet.state === 'loading' ? <Loading what="the fleet" /> : null}
+      {fleet.state === 'error' ? <ErrorBox error={fleet.error} /> : null}
+      {fleet.state === 'ready' ? (
+        fleet.data.tenants.length === 0 ? (
+          <Empty>No tenants yet. A provider admin creates one with `ratchet tenants create`.</Empty>
+        ) : (
+          fleet.data.tenants.map((tenant) => <TenantCard key={tenant.id} tenant={tenant} data={fleet.data} />)
+        )
+      ) : null}
+    </>
+  );
+}
+
+function TenantCard({ tenant, data }: { tenant: Tenant; data: FleetData }) {
+  const rows = data.rows.filter((row) => row.instance.tenantId === tenant.id);
+  const breaches = data.slaBreaches?.get(tenant.id) ?? 0;
+  return (
+    <section className="card" aria-labelledby={`tenant-${tenant.id}`} data-testid="tenant">
+      <div className="card-head">
+        <h2 id={`tenant-${tenant.id}`}>
+          {tenant.name} <span className="muted slug">{tenant.slug}</span>
+        </h2>
+        {data.slaBreaches ? (
+          <span className={breaches > 0 ? 'badge badge-failed' : 'badge badge-deployed'}>
+            {breaches > 0 ? `${String(breaches)} SLA breach${breaches === 1 ? '' : 'es'}` : 'No SLA breaches'}
+          </span>
+        ) : null}
+      </div>
+      {rows.length === 0 ? (
+        <Empty>No instances yet.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Instances of {tenant.name}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Instance</th>
+                <th scope="col">Infrastructure</th>
+                <th scope="col">Platform</th>
+                <th scope="col">Image</th>
+                <th scope="col">Last deployment</th>
+                <th scope="col">Open requests</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ instance, revisions }) => {
+                const all = LAYERS.flatMap((layer) => revisions[layer] ?? []);
+                const last = all.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+                return (
+                  <tr key={instance.id}>
+                    <th scope="row">
+                      <Link to={`/instances/${seg(instance.id)}`}>{instance.name}</Link>
+                      <div className="muted small">{instance.kind}</div>
+                    </th>
+                    {LAYERS.map((layer) => {
+                      const current = currentRevision(revisions[layer] ?? []);
+                      const latest = latestRevision(revisions[layer] ?? []);
+                      return (
+                        <td key={layer}>
+                          <span className="wrap">{summarise(layer, current)}</span>
+                          {current ? <div className="muted small">revision {current.number}</div> : null}
+                          {latest && latest !== current ? (
+                            <div className="small">
+                              r{latest.number} <StatusBadge status={latest.status} />
+                            </div>
+                          ) : null}
+                        </td>
+                      );
+                    })}
+                    <td>
+                      {last ? (
+                        <>
+                          <StatusBadge status={last.status} />
+                          <div className="muted small">
+                            {last.layer} r{last.number}, <When at={last.statusChangedAt ?? last.createdAt} />
+                          </div>
+                        </>
+                      ) : (
+                        <span className="muted">never deployed</span>
+                      )}
+                    </td>
+                    <td>
+                      {data.openRequests ? (
+                        String(data.openRequests.get(instance.id) ?? 0)
+                      ) : (
+                        <span className="muted small">not available</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

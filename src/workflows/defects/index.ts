@@ -1,0 +1,18 @@
+export type { DefectView } from './defects.js';
+export {
+  closeDefect,
+  configureSeverity,
+  getDefect,
+  linkDefect,
+  listDefects,
+  listSeverities,
+  reopenDefect,
+  reportDefect,
+  resolveDefect,
+  startDefectFix,
+  triageDefect,
+} from './defects.js';
+export type { SlaBreachNotice } from './sla.js';
+export { checkSlaBreaches, checkSlaBreachesAs } from './sla.js';
+export { CUSTOMER_EMAIL_CHANNEL, CUSTOMER_FALLBACK_CHANNEL, PROVIDER_ON_CALL } from './notifications.js';
+export * from './schema.js';

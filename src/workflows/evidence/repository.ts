@@ -1,0 +1,292 @@
+/*
+ * Storage of run evidence (migration 0004-evidence). Functions take a Kysely handle: `tx.db` inside
+ * `store.transaction`, `store.db` for reads outside one. Queries use only portable SQL so the same
+ * code runs on SQLite and PostgreSQL (store/types.ts column conventions).
+ */
+import { sql } from 'kysely';
+import type { DeclaredConstraint, OwnershipRule, RunEvidence } from '../../impact/index.js';
+import type { Db } from '../../store/index.js';
+import type { RunEventsTable } from '../../store/tables/evidence.js';
+
+/** Rows per INSERT statement: 24 columns x 400 rows stays under SQLite's and PostgreSQL's parameter limits. */
+const INSERT_CHUNK = 400;
+
+export interface StoredEvent {
+  readonly tenantId: string;
+  readonly evidence: RunEvidence;
+  /** The event as received, serialized once. */
+  readonly eventJson: string;
+}
+
+function toRow(event: StoredEvent, receivedAt: string): RunEventsTable {
+  const e = event.evidence;
+  return {
+    tenant_id: event.tenantId,
+    idempotency_key: e.idempotencyKey,
+    instance_id: e.instanceId,
+    run_id: e.runId,
+    event_type: e.eventType,
+    event_time: e.eventTime,
+    namespace: e.namespace,
+    job_name: e.jobName,
+    pipeline: e.pipeline,
+    pipeline_run_id: e.pipelineRunId,
+    parent_job_name: e.parentJobName,
+    parent_run_id: e.parentRunId,
+    project: e.project,
+    integration: e.integration,
+    image_revision: e.imageRevision,
+    image_revision_source: e.imageRevisionSource,
+    code_revision: e.codeRevision,
+    owner: e.owner,
+    owner_source: e.ownerSource,
+    outcome: e.outcome,
+    error_message: e.errorMessage,
+    producer: e.producer,
+    received_at: receivedAt,
+    event: event.eventJson,
+  };
+}
+
+/** The evidence columns back as `RunEvidence`: the classifier never re-parses raw events. */
+function toEvidence(row: Omit<RunEventsTable, 'event' | 'received_at' | 'tenant_id'>): RunEvidence {
+  return {
+    idempotencyKey: row.idempotency_key,
+    runId: row.run_id,
+    eventType: row.event_type as RunEvidence['eventType'],
+    eventTime: row.event_time,
+    instanceId: row.instance_id,
+    namespace: row.namespace,
+    jobName: row.job_name,
+    pipeline: row.pipeline,
+    pipelineRunId: row.pipeline_run_id,
+    parentJobName: row.parent_job_name,
+    parentRunId: row.parent_run_id,
+    project: row.project,
+    integration: row.integration,
+    imageRevision: row.image_revision === null ? null : Number(row.image_revision),
+    imageRevisionSource: row.image_revision_source as RunEvidence['imageRevisionSource'],
+    codeRevision: row.code_revision,
+    owner: row.owner,
+    ownerSource: row.owner_source as RunEvidence['ownerSource'],
+    outcome: row.outcome as RunEvidence['outcome'],
+    errorMessage: row.error_message,
+    producer: row.producer,
+  };
+}
+
+/**
+ * Inserts events, skipping those already stored (same tenant and idempotency key, also within the
+ * batch). Returns how many rows were new. Call inside a transaction for all-or-nothing.
+ */
+export async function insertRunEvents(
+  db: Db,
+  events: readonly StoredEvent[],
+  receivedAt: string,
+): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+    const rows = events.slice(i, i + INSERT_CHUNK).map((event) => toRow(event, receivedAt));
+    const result = await db
+      .insertInto('run_events')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
+      .executeTakeFirst();
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0n);
+  }
+  return inserted;
+}
+
+export async function countRunEvents(db: Db, filter: { instanceId?: string } = {}): Promise<number> {
+  let query = db.selectFrom('run_events').select((eb) => eb.fn.countAll<number | string>().as('n'));
+  if (filter.instanceId !== undefined) query = query.where('instance_id', '=', filter.instanceId);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function hasRunEvents(db: Db, instanceId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('run_events')
+    .select('instance_id')
+    .where('instance_id', '=', instanceId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Terminal events of one instance since `since` (the classifier ignores the others anyway). */
+export async function terminalRunEvidence(db: Db, instanceId: string, since: string): Promise<RunEvidence[]> {
+  const rows = await db
+    .selectFrom('run_events')
+    .select([
+      'idempotency_key',
+      'run_id',
+      'event_type',
+      'event_time',
+      'instance_id',
+      'namespace',
+      'job_name',
+      'pipeline',
+      'pipeline_run_id',
+      'parent_job_name',
+      'parent_run_id',
+      'project',
+      'integration',
+      'image_revision',
+      'image_revision_source',
+      'code_revision',
+      'owner',
+      'owner_source',
+      'outcome',
+      'error_message',
+      'producer',
+    ])
+    .where('instance_id', '=', instanceId)
+    .where('event_time', '>=', since)
+    .where('outcome', 'is not', null)
+    .orderBy('event_time')
+    .execute();
+  return rows.map(toEvidence);
+}
+
+/** Runs of one instance per pipeline and job, for `ratchet evidence`. */
+export interface JobEvidenceRow {
+  pipeline: string;
+  jobName: string;
+  owner: string | null;
+  project: string | null;
+  events: number;
+  successes: number;
+  failures: number;
+  firstEventAt: string;
+  lastEventAt: string;
+}
+
+export async function jobEvidence(
+  db: Db,
+  instanceId: string,
+  page: { since: string; limit: number; offset: number },
+): Promise<JobEvidenceRow[]> {
+  const rows = await db
+    .selectFrom('run_events')
+    .select((eb) => [
+      'pipeline',
+      'job_name',
+      eb.fn.max('owner').as('owner'),
+      eb.fn.max('project').as('project'),
+      eb.fn.countAll<number | string>().as('events'),
+      sql<number | string>`sum(case when outcome = 'success' then 1 else 0 end)`.as('successes'),
+      sql<number | string>`sum(case when outcome = 'failure' then 1 else 0 end)`.as('failures'),
+      eb.fn.min('event_time').as('first_event_at'),
+      eb.fn.max('event_time').as('last_event_at'),
+    ])
+    .where('instance_id', '=', instanceId)
+    .where('event_time', '>=', page.since)
+    .groupBy(['pipeline', 'job_name'])
+    .orderBy('pipeline')
+    .orderBy('job_name')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return rows.map((row) => ({
+    pipeline: row.pipeline,
+    jobName: row.job_name,
+    owner: row.owner,
+    project: row.project,
+    events: Number(row.events),
+    successes: Number(row.successes),
+    failures: Number(row.failures),
+    firstEventAt: row.first_event_at,
+    lastEventAt: row.last_event_at,
+  }));
+}
+
+export async function ownershipRules(db: Db, tenantId: string): Promise<OwnershipRule[]> {
+  const rows = await db
+    .selectFrom('ownership_rules')
+    .select(['pattern', 'user_name'])
+    .where('tenant_id', '=', tenantId)
+    .orderBy('position')
+    .execute();
+  return rows.map((row) => ({ pattern: row.pattern, user: row.user_name }));
+}
+
+export async function replaceOwnershipRules(
+  db: Db,
+  tenantId: string,
+  rules: readonly OwnershipRule[],
+  at: string,
+): Promise<void> {
+  await db.deleteFrom('ownership_rules').where('tenant_id', '=', tenantId).execute();
+  if (rules.length === 0) return;
+  await db
+    .insertInto('ownership_rules')
+    .values(
+      rules.map((rule, position) => ({
+        tenant_id: tenantId,
+        position,
+        pattern: rule.pattern,
+        user_name: rule.user,
+        created_at: at,
+      })),
+    )
+    .execute();
+}
+
+export async function declaredConstraints(db: Db, tenantId: string): Promise<DeclaredConstraint[]> {
+  const rows = await db
+    .selectFrom('declared_constraints')
+    .select(['project', 'package', 'specifier'])
+    .where('tenant_id', '=', tenantId)
+    .orderBy('project')
+    .orderBy('package')
+    .orderBy('specifier')
+    .execute();
+  return rows.map((row) => ({ project: row.project, package: row.package, specifier: row.specifier }));
+}
+
+/** A project's constraints are replaced whole: an upload says everything the project declares. */
+export async function replaceProjectConstraints(
+  db: Db,
+  tenantId: string,
+  project: string,
+  constraints: readonly DeclaredConstraint[],
+  at: string,
+): Promise<void> {
+  await db
+    .deleteFrom('declared_constraints')
+    .where('tenant_id', '=', tenantId)
+    .where('project', '=', project)
+    .execute();
+  const unique = new Map(constraints.map((c) => [`${c.package}\u0000${c.specifier}`, c]));
+  if (unique.size === 0) return;
+  await db
+    .insertInto('declared_constraints')
+    .values(
+      [...unique.values()].map((c) => ({
+        tenant_id: tenantId,
+        project,
+        package: c.package,
+        specifier: c.specifier,
+        created_at: at,
+      })),
+    )
+    .execute();
+}
+
+/** Replaces an instance's namespaces (optimistic: a stale `expectedVersion` changes nothing). */
+export async function setInstanceNamespaces(
+  db: Db,
+  instanceId: string,
+  expectedVersion: number,
+  namespaces: readonly string[],
+  at: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('instances')
+    .set({ namespaces: JSON.stringify(namespaces), version: expectedVersion + 1, updated_at: at })
+    .where('id', '=', instanceId)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

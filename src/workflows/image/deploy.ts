@@ -1,0 +1,198 @@
+import { ConflictError } from '../../domain/errors/index.js';
+import { assertCan } from '../../domain/roles/index.js';
+import type { Actor } from '../../domain/roles/index.js';
+import type { ImageContent } from '../../domain/revisions/index.js';
+import { compareVersions, normalizeName } from '../../python/index.js';
+import type { Repositories, Store } from '../../store/index.js';
+import { auditedBy } from '../audit.js';
+import { resolveInstance } from '../references.js';
+import { parseInput } from '../schema.js';
+import { imageWorkflowRepository } from './repository.js';
+import type { ImageWorkflowRepository } from './repository.js';
+import { DeployReportInput } from './schema.js';
+import { actorOfUser, startStage } from './steps.js';
+import { runStep } from './transition.js';
+import type { DeploymentStage, ImageChangeRecord, ImageChangeState } from './types.js';
+
+async function changeDeployingOn(
+  store: Store,
+  actor: Actor,
+  instanceRef: string,
+): Promise<{ change: ImageChangeRecord; name: string }> {
+  const instance = await resolveInstance(store.repos, actor, instanceRef);
+  const change = await imageWorkflowRepository(store.db, () => store.now().toISOString()).inFlight(
+    instance.id,
+  );
+  if (change === null || !change.stages.some((s) => s.instanceId === instance.id)) {
+    // A state conflict, not a missing thing: the instance exists, nothing waits on it right now.
+    throw new ConflictError(`No image deployment is waiting on ${instance.name}.`, {
+      remedy: "List the instance's image requests to see where each one stands.",
+    });
+  }
+  return { change, name: instance.name };
+}
+
+async function markStageRevision(
+  tx: Repositories,
+  actor: Actor,
+  stage: DeploymentStage,
+  status: 'deployed' | 'failed',
+): Promise<void> {
+  const revision = await tx.revisions.get(stage.instanceId, 'image', stage.revision ?? 0);
+  if (revision === null)
+    throw new ConflictError(`Image revision ${String(stage.revision)} of ${stage.instanceName} is missing.`);
+  // Someone may already have reported it through the generic revision route: accept the same answer.
+  if (revision.status === status) return;
+  if (revision.status !== 'pending') {
+    throw new ConflictError(
+      `Image revision ${revision.number} of ${stage.instanceName} is already ${revision.status}.`,
+      {
+        remedy:
+          status === 'deployed' ? 'Retry the deployment: a new revision is created.' : 'Nothing to report.',
+      },
+    );
+  }
+  const updated = await tx.revisions.setStatus(revision.id, revision.version, status);
+  await tx.audit.append(
+    auditedBy(actor, {
+      tenantId: revision.tenantId,
+      action: `revision.${status}`,
+      target: `revision:${stage.instanceId}/image/${revision.number}`,
+      before: { status: revision.status, version: revision.version },
+      after: { status: updated.status, version: updated.version },
+    }),
+  );
+}
+
+/** "until the package moves forward again": a deployed image above the pinned version closes the follow-up. */
+async function closeFollowUps(
+  tx: Repositories,
+  repo: ImageWorkflowRepository,
+  instanceId: string,
+): Promise<string[]> {
+  const current = await tx.revisions.current(instanceId, 'image');
+  if (current === null) return [];
+  const pins = new Map(
+    (current.content as ImageContent).packages.map((p) => [normalizeName(p.name), p.version]),
+  );
+  const closed: string[] = [];
+  for (const followUp of await repo.listFollowUps(instanceId, 'open')) {
+    const now = pins.get(normalizeName(followUp.package));
+    if (now !== undefined && compareVersions(now, followUp.pinnedVersion) > 0) {
+      await repo.closeFollowUp(followUp.id);
+      closed.push(followUp.id);
+    }
+  }
+  return closed;
+}
+
+function stateAfterStages(change: ImageChangeRecord, stages: DeploymentStage[]): ImageChangeState {
+  if (stages.some((s) => s.status !== 'deployed')) return 'deploying';
+  if (change.kind === 'rollback') return 'deployed';
+  // An upgrade that has only reached its test instance waits for the customer's sign-off.
+  return stages.at(-1)!.purpose === 'test' ? 'on-test' : 'completed';
+}
+
+/**
+ * The deployer confirms the pending image revision on `instance` is live. A rollback with a test
+ * stage moves on to production at once; an upgrade waits on the test instance for sign-off.
+ */
+export async function confirmImageDeployment(
+  store: Store,
+  actor: Actor,
+  input: DeployReportInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.deploy.report');
+  const parsed = parseInput(DeployReportInput, input, 'deployment report');
+  const { change } = await changeDeployingOn(store, actor, parsed.instance);
+  return runStep(store, actor, {
+    id: change.id,
+    kind: change.kind,
+    step: 'deployed',
+    from: ['deploying'],
+    apply: async (tx, repo, latest) => {
+      const index = latest.stages.findIndex((s) => s.status === 'pending');
+      const stage = latest.stages[index];
+      if (stage === undefined) throw new ConflictError(`No deployment of ${latest.id} is pending.`);
+      await markStageRevision(tx, actor, stage, 'deployed');
+      let stages = latest.stages.map((s, i) => (i === index ? { ...s, status: 'deployed' as const } : s));
+      const closed = await closeFollowUps(tx, repo, stage.instanceId);
+      const next = stages.findIndex((s) => s.status === 'waiting');
+      if (next >= 0 && latest.kind === 'rollback') {
+        const approver = await tx.users.get(latest.approvedBy ?? '');
+        if (approver !== null) stages = await startStage(tx, latest, stages, next, actorOfUser(approver));
+      }
+      const state = stateAfterStages(latest, stages);
+      return {
+        update: { state, stages },
+        audit: { instanceId: stage.instanceId, revision: stage.revision, closedFollowUps: closed },
+        subject: `${latest.kind === 'rollback' ? 'Rollback' : 'Upgrade'} ${latest.id}: revision ${String(stage.revision)} live on ${stage.instanceName}`,
+        text:
+          state === 'deployed'
+            ? 'The rollback is deployed. The customer validates it and confirms resolution, or reopens the request.'
+            : state === 'on-test'
+              ? `The upgrade is live on the test instance ${stage.instanceName}. A customer admin validates it and signs off before promotion.`
+              : state === 'completed'
+                ? 'The upgrade is live in production.'
+                : 'The next deployment stage is with the deployer.',
+      };
+    },
+  });
+}
+
+/** The deployer reports failure: the instance stays on its previous revision; the step is retryable. */
+export async function failImageDeployment(
+  store: Store,
+  actor: Actor,
+  input: DeployReportInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.deploy.report');
+  const parsed = parseInput(DeployReportInput, input, 'deployment report');
+  const { change } = await changeDeployingOn(store, actor, parsed.instance);
+  return runStep(store, actor, {
+    id: change.id,
+    kind: change.kind,
+    step: 'failed',
+    from: ['deploying'],
+    apply: async (tx, _repo, latest) => {
+      const index = latest.stages.findIndex((s) => s.status === 'pending');
+      const stage = latest.stages[index];
+      if (stage === undefined) throw new ConflictError(`No deployment of ${latest.id} is pending.`);
+      await markStageRevision(tx, actor, stage, 'failed');
+      const stages = latest.stages.map((s, i) => (i === index ? { ...s, status: 'failed' as const } : s));
+      return {
+        update: { state: 'deploy-failed', stages },
+        audit: { instanceId: stage.instanceId, revision: stage.revision, error: parsed.error ?? null },
+        subject: `Deployment of ${latest.id} to ${stage.instanceName} failed`,
+        text: `Revision ${String(stage.revision)} did not go live${parsed.error ? `: ${parsed.error}` : ''}. ${stage.instanceName} stays on its previous revision; a provider engineer may retry.`,
+      };
+    },
+  });
+}
+
+/** Retries a failed deployment with a new revision (failed revisions are final; history is append-only). */
+export async function retryImageDeployment(
+  store: Store,
+  actor: Actor,
+  input: DeployReportInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.deploy.report');
+  const parsed = parseInput(DeployReportInput, input, 'deployment retry');
+  const { change } = await changeDeployingOn(store, actor, parsed.instance);
+  return runStep(store, actor, {
+    id: change.id,
+    kind: change.kind,
+    step: 'retry',
+    from: ['deploy-failed'],
+    apply: async (tx, _repo, latest) => {
+      const index = latest.stages.findIndex((s) => s.status === 'failed');
+      const stages = await startStage(tx, latest, latest.stages, index, actor);
+      return {
+        update: { state: 'deploying', stages },
+        audit: { revision: stages[index]!.revision },
+        subject: `Deployment of ${latest.id} retried`,
+        text: `Revision ${String(stages[index]!.revision)} of ${stages[index]!.instanceName} is with the deployer.`,
+      };
+    },
+  });
+}

@@ -1,0 +1,39 @@
+/*
+ * The customer-image lifecycle (issue 4): upgrades through test to production, and the policy's
+ * last-resort rollback request. Each workflow is `(store, actor, input)`.
+ */
+export type * from './types.js';
+export * from './schema.js';
+export { FINISHED_STATES } from './types.js';
+export { DEFAULT_IMAGE_NOTIFICATIONS, notifyStep } from './notify.js';
+export type { ImageNotificationConfig } from './notify.js';
+export { hashReport } from './report.js';
+export { imageWorkflowRepository } from './repository.js';
+export type { ImageWorkflowRepository } from './repository.js';
+export { openPackageSource } from './source.js';
+export { NEXT_STEPS } from './steps.js';
+export {
+  acceptRollback,
+  approveRollback,
+  confirmRollback,
+  DEFAULT_PIN_DAYS,
+  refreshRollback,
+  rejectRollback,
+  reopenRollback,
+  requestRollback,
+} from './rollback.js';
+export { approveUpgrade, promoteUpgrade, rejectUpgrade, requestUpgrade, signOffUpgrade } from './upgrade.js';
+export { confirmImageDeployment, failImageDeployment, retryImageDeployment } from './deploy.js';
+export {
+  diffImage,
+  exportImage,
+  getImageChange,
+  listForwardFixFollowUps,
+  listImageChanges,
+  listRollbackPins,
+  setImageSource,
+  showImage,
+} from './queries.js';
+export type { ImageDiffEntry, ImageOverview } from './queries.js';
+export { DEMO_UNIVERSE } from './demo-universe.js';
+export { seedDemoImage, writeDemoWheels } from './demo.js';

@@ -1,0 +1,182 @@
+import { InputError, NotFoundError } from '../../domain/errors/index.js';
+import { assertCan } from '../../domain/roles/index.js';
+import type { Actor } from '../../domain/roles/index.js';
+import type { ImageContent, Revision } from '../../domain/revisions/index.js';
+import { normalizeName, renderPylockToml, renderRequirementsTxt } from '../../python/index.js';
+import type { Store } from '../../store/index.js';
+import { auditedBy } from '../audit.js';
+import { resolveInstance } from '../references.js';
+import { parseInput } from '../schema.js';
+import { readRepo } from './rollback.js';
+import { ImageSourceInput } from './schema.js';
+import { loadChange } from './steps.js';
+import { openPackageSource, sourceRefOf, writeImageSource } from './source.js';
+import type { ForwardFixFollowUp, ImageChangeKind, ImageChangeRecord, RollbackPin } from './types.js';
+
+export interface ImageOverview {
+  instance: { id: string; name: string; kind: string };
+  source: string;
+  current: Revision | null;
+  inFlight: ImageChangeRecord | null;
+  activePins: RollbackPin[];
+  openFollowUps: ForwardFixFollowUp[];
+}
+
+/** `ratchet image show`: the current image, its source, the change in flight, pins and follow-ups. */
+export async function showImage(store: Store, actor: Actor, instanceRef: string): Promise<ImageOverview> {
+  assertCan(actor, 'image.read');
+  const instance = await resolveInstance(store.repos, actor, instanceRef);
+  const current = await store.repos.revisions.current(instance.id, 'image');
+  const repo = readRepo(store);
+  return {
+    instance: { id: instance.id, name: instance.name, kind: instance.kind },
+    source: await sourceRefOf(
+      store.db,
+      instance.id,
+      (current?.content as ImageContent | undefined)?.index ?? '',
+    ),
+    current,
+    inFlight: await repo.inFlight(instance.id),
+    activePins: await repo.activePins(instance.id, store.now().toISOString()),
+    openFollowUps: await repo.listFollowUps(instance.id, 'open'),
+  };
+}
+
+export interface ImageDiffEntry {
+  name: string;
+  from: string | null;
+  to: string | null;
+}
+
+async function imageRevision(
+  store: Store,
+  actor: Actor,
+  instanceRef: string,
+  number: number | undefined,
+): Promise<Revision> {
+  assertCan(actor, 'image.read');
+  const instance = await resolveInstance(store.repos, actor, instanceRef);
+  const revision =
+    number === undefined
+      ? await store.repos.revisions.current(instance.id, 'image')
+      : await store.repos.revisions.get(instance.id, 'image', number);
+  if (revision === null) {
+    throw new NotFoundError(
+      `Image revision ${number === undefined ? '(current)' : String(number)} of ${instance.name} was not found.`,
+      {
+        remedy: 'List the image revisions to see which exist.',
+      },
+    );
+  }
+  return revision;
+}
+
+/** `ratchet image diff`: package moves between two image revisions (default: current vs the previous). */
+export async function diffImage(
+  store: Store,
+  actor: Actor,
+  input: { instance: string; from?: number; to?: number },
+): Promise<{ from: number; to: number; changes: ImageDiffEntry[] }> {
+  const to = await imageRevision(store, actor, input.instance, input.to);
+  const fromNumber = input.from ?? to.number - 1;
+  if (fromNumber < 1) throw new InputError(`Revision ${to.number} has no earlier revision to compare with.`);
+  const from = await imageRevision(store, actor, input.instance, fromNumber);
+  const a = new Map((from.content as ImageContent).packages.map((p) => [normalizeName(p.name), p.version]));
+  const b = new Map((to.content as ImageContent).packages.map((p) => [normalizeName(p.name), p.version]));
+  const names = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const changes = names
+    .filter((name) => a.get(name) !== b.get(name))
+    .map((name) => ({ name, from: a.get(name) ?? null, to: b.get(name) ?? null }));
+  return { from: from.number, to: to.number, changes };
+}
+
+/** `ratchet image export`: one revision rendered as requirements.txt or PEP 751 pylock.toml. */
+export async function exportImage(
+  store: Store,
+  actor: Actor,
+  input: { instance: string; revision?: number; format: 'requirements.txt' | 'pylock.toml' },
+): Promise<{ revision: number; filename: string; text: string }> {
+  const revision = await imageRevision(store, actor, input.instance, input.revision);
+  const content = revision.content as ImageContent;
+  const pins = content.packages.map((p) => ({ name: p.name, version: p.version }));
+  const text =
+    input.format === 'pylock.toml'
+      ? renderPylockToml(pins, { requiresPython: `==${content.python}.*`, index: content.index })
+      : renderRequirementsTxt(pins, {
+          header: `Ratchet image revision ${String(revision.number)}, Python ${content.python}`,
+        });
+  return { revision: revision.number, filename: input.format, text };
+}
+
+export async function listImageChanges(
+  store: Store,
+  actor: Actor,
+  input: { instance: string; kind?: ImageChangeKind },
+): Promise<ImageChangeRecord[]> {
+  assertCan(actor, 'image.read');
+  const instance = await resolveInstance(store.repos, actor, input.instance);
+  return readRepo(store).listChanges({
+    instanceId: instance.id,
+    ...(input.kind ? { kind: input.kind } : {}),
+  });
+}
+
+export async function getImageChange(
+  store: Store,
+  actor: Actor,
+  id: string,
+  kind: ImageChangeKind,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.read');
+  return loadChange(readRepo(store), actor, id, kind);
+}
+
+export async function listRollbackPins(
+  store: Store,
+  actor: Actor,
+  instanceRef: string,
+): Promise<RollbackPin[]> {
+  assertCan(actor, 'image.read');
+  const instance = await resolveInstance(store.repos, actor, instanceRef);
+  return readRepo(store).listPins(instance.id);
+}
+
+export async function listForwardFixFollowUps(
+  store: Store,
+  actor: Actor,
+  instanceRef: string,
+): Promise<ForwardFixFollowUp[]> {
+  assertCan(actor, 'image.read');
+  const instance = await resolveInstance(store.repos, actor, instanceRef);
+  return readRepo(store).listFollowUps(instance.id);
+}
+
+/** Points an instance's image at a package source (simple index URL or `file:` find-links folder). */
+export async function setImageSource(
+  store: Store,
+  actor: Actor,
+  input: ImageSourceInput,
+): Promise<{ instanceId: string; source: string }> {
+  assertCan(actor, 'image.source.set');
+  const parsed = parseInput(ImageSourceInput, input, 'image source');
+  openPackageSource(parsed.source);
+  return store.transaction(async (tx) => {
+    const instance = await resolveInstance(tx, actor, parsed.instance);
+    const { before } = await writeImageSource(tx.db, {
+      instanceId: instance.id,
+      tenantId: instance.tenantId,
+      source: parsed.source,
+      at: tx.now(),
+    });
+    await tx.audit.append(
+      auditedBy(actor, {
+        tenantId: instance.tenantId,
+        action: 'image.source.set',
+        target: `instance:${instance.id}`,
+        before: { source: before },
+        after: { source: parsed.source },
+      }),
+    );
+    return { instanceId: instance.id, source: parsed.source };
+  });
+}

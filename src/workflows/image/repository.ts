@@ -1,0 +1,296 @@
+import type { Selectable } from 'kysely';
+import { canonicalJson } from '../../domain/audit/index.js';
+import type { Role } from '../../domain/roles/index.js';
+import type { Db } from '../../store/index.js';
+import { newId, staleRow } from '../../store/index.js';
+import type {
+  ForwardFixFollowUpsTable,
+  ImageChangesTable,
+  RollbackPinsTable,
+} from '../../store/tables/image-workflow.js';
+import { FINISHED_STATES } from './types.js';
+import type { ForwardFixFollowUp, ImageChangeRecord, ImageChangeState, RollbackPin } from './types.js';
+
+function toChange(row: Selectable<ImageChangesTable>): ImageChangeRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    tenantId: row.tenant_id,
+    instanceId: row.instance_id,
+    state: row.state as ImageChangeState,
+    requestedBy: row.requested_by,
+    requestedRole: row.requested_role as Role,
+    reason: row.reason,
+    requests: JSON.parse(row.requests) as string[],
+    report: JSON.parse(row.report) as ImageChangeRecord['report'],
+    reportHash: row.report_hash,
+    approvedBy: row.approved_by,
+    approvedHash: row.approved_hash,
+    decisionReason: row.decision_reason,
+    urgent: Number(row.urgent) === 1,
+    acceptedBy: row.accepted_by,
+    acceptedHash: row.accepted_hash,
+    stages: JSON.parse(row.stages) as ImageChangeRecord['stages'],
+    notes: JSON.parse(row.notes) as ImageChangeRecord['notes'],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: Number(row.version),
+  };
+}
+
+function toPin(row: Selectable<RollbackPinsTable>): RollbackPin {
+  return {
+    id: row.id,
+    instanceId: row.instance_id,
+    package: row.package,
+    pinnedVersion: row.pinned_version,
+    changeId: row.change_id,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
+}
+
+function toFollowUp(row: Selectable<ForwardFixFollowUpsTable>): ForwardFixFollowUp {
+  return {
+    id: row.id,
+    instanceId: row.instance_id,
+    package: row.package,
+    pinnedVersion: row.pinned_version,
+    changeId: row.change_id,
+    status: row.status,
+    createdAt: row.created_at,
+    closedAt: row.closed_at,
+  };
+}
+
+export type NewImageChange = Omit<
+  ImageChangeRecord,
+  | 'id'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'version'
+  | 'approvedBy'
+  | 'approvedHash'
+  | 'decisionReason'
+  | 'acceptedBy'
+  | 'acceptedHash'
+  | 'notes'
+  | 'stages'
+  | 'urgent'
+>;
+
+export type ImageChangeUpdate = Partial<
+  Pick<
+    ImageChangeRecord,
+    | 'state'
+    | 'report'
+    | 'reportHash'
+    | 'approvedBy'
+    | 'approvedHash'
+    | 'decisionReason'
+    | 'urgent'
+    | 'acceptedBy'
+    | 'acceptedHash'
+    | 'stages'
+    | 'notes'
+  >
+>;
+
+export interface ImageWorkflowRepository {
+  insertChange(input: NewImageChange): Promise<ImageChangeRecord>;
+  getChange(id: string): Promise<ImageChangeRecord | null>;
+  /** Throws ConflictError when the row's version is no longer `expectedVersion`. */
+  updateChange(id: string, expectedVersion: number, changes: ImageChangeUpdate): Promise<ImageChangeRecord>;
+  listChanges(filter: {
+    instanceId?: string;
+    tenantId?: string;
+    kind?: 'upgrade' | 'rollback';
+  }): Promise<ImageChangeRecord[]>;
+  /** The change in flight on `instanceId` (as target or as a deployment stage), if any. */
+  inFlight(instanceId: string): Promise<ImageChangeRecord | null>;
+  insertPin(input: Omit<RollbackPin, 'id' | 'createdAt'> & { tenantId: string }): Promise<RollbackPin>;
+  /** Pins whose expiry is after `at`. */
+  activePins(instanceId: string, at: string): Promise<RollbackPin[]>;
+  listPins(instanceId: string): Promise<RollbackPin[]>;
+  insertFollowUp(
+    input: Omit<ForwardFixFollowUp, 'id' | 'createdAt' | 'closedAt' | 'status'> & { tenantId: string },
+  ): Promise<ForwardFixFollowUp>;
+  listFollowUps(instanceId: string, status?: 'open' | 'closed'): Promise<ForwardFixFollowUp[]>;
+  closeFollowUp(id: string): Promise<void>;
+  countRows(): Promise<number>;
+}
+
+/** The image workflow's tables, bound to one handle (`tx.db` inside a transaction) and the store clock. */
+export function imageWorkflowRepository(db: Db, now: () => string): ImageWorkflowRepository {
+  async function getChange(id: string): Promise<ImageChangeRecord | null> {
+    const row = await db.selectFrom('image_changes').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : toChange(row);
+  }
+  return {
+    async insertChange(input) {
+      const at = now();
+      const id = newId(input.kind === 'rollback' ? 'rbr' : 'upg');
+      await db
+        .insertInto('image_changes')
+        .values({
+          id,
+          kind: input.kind,
+          tenant_id: input.tenantId,
+          instance_id: input.instanceId,
+          state: input.state,
+          requested_by: input.requestedBy,
+          requested_role: input.requestedRole,
+          reason: input.reason,
+          requests: canonicalJson(input.requests),
+          report: canonicalJson(input.report),
+          report_hash: input.reportHash,
+          approved_by: null,
+          approved_hash: null,
+          decision_reason: null,
+          urgent: 0,
+          accepted_by: null,
+          accepted_hash: null,
+          stages: '[]',
+          notes: '[]',
+          created_at: at,
+          updated_at: at,
+          version: 1,
+        })
+        .execute();
+      return (await getChange(id))!;
+    },
+    getChange,
+    async updateChange(id, expectedVersion, changes) {
+      const values: Partial<ImageChangesTable> = { updated_at: now(), version: expectedVersion + 1 };
+      if (changes.state !== undefined) values.state = changes.state;
+      if (changes.report !== undefined) values.report = canonicalJson(changes.report);
+      if (changes.reportHash !== undefined) values.report_hash = changes.reportHash;
+      if (changes.approvedBy !== undefined) values.approved_by = changes.approvedBy;
+      if (changes.approvedHash !== undefined) values.approved_hash = changes.approvedHash;
+      if (changes.decisionReason !== undefined) values.decision_reason = changes.decisionReason;
+      if (changes.urgent !== undefined) values.urgent = changes.urgent ? 1 : 0;
+      if (changes.acceptedBy !== undefined) values.accepted_by = changes.acceptedBy;
+      if (changes.acceptedHash !== undefined) values.accepted_hash = changes.acceptedHash;
+      if (changes.stages !== undefined) values.stages = canonicalJson(changes.stages);
+      if (changes.notes !== undefined) values.notes = canonicalJson(changes.notes);
+      const result = await db
+        .updateTable('image_changes')
+        .set(values)
+        .where('id', '=', id)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) throw staleRow('Image change', id, expectedVersion);
+      return (await getChange(id))!;
+    },
+    async listChanges(filter) {
+      let query = db.selectFrom('image_changes').selectAll();
+      if (filter.instanceId !== undefined) query = query.where('instance_id', '=', filter.instanceId);
+      if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
+      if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
+      const rows = await query.orderBy('created_at').orderBy('id').execute();
+      return rows.map(toChange);
+    },
+    async inFlight(instanceId) {
+      const rows = await db
+        .selectFrom('image_changes')
+        .selectAll()
+        .where('state', 'not in', [...FINISHED_STATES])
+        .orderBy('created_at')
+        .execute();
+      // Deployment stages live in JSON: a production change deploying to its test instance holds both.
+      const open = rows.map(toChange);
+      return (
+        open.find((c) => c.instanceId === instanceId) ??
+        open.find((c) => c.stages.some((s) => s.instanceId === instanceId)) ??
+        null
+      );
+    },
+    async insertPin(input) {
+      const id = newId('pin');
+      const at = now();
+      await db
+        .insertInto('rollback_pins')
+        .values({
+          id,
+          tenant_id: input.tenantId,
+          instance_id: input.instanceId,
+          package: input.package,
+          pinned_version: input.pinnedVersion,
+          change_id: input.changeId,
+          expires_at: input.expiresAt,
+          created_at: at,
+        })
+        .execute();
+      return { id, ...input, createdAt: at };
+    },
+    async activePins(instanceId, at) {
+      const rows = await db
+        .selectFrom('rollback_pins')
+        .selectAll()
+        .where('instance_id', '=', instanceId)
+        .where('expires_at', '>', at)
+        .orderBy('created_at')
+        .execute();
+      return rows.map(toPin);
+    },
+    async listPins(instanceId) {
+      const rows = await db
+        .selectFrom('rollback_pins')
+        .selectAll()
+        .where('instance_id', '=', instanceId)
+        .orderBy('created_at')
+        .execute();
+      return rows.map(toPin);
+    },
+    async insertFollowUp(input) {
+      const id = newId('fix');
+      const at = now();
+      await db
+        .insertInto('forward_fix_follow_ups')
+        .values({
+          id,
+          tenant_id: input.tenantId,
+          instance_id: input.instanceId,
+          package: input.package,
+          pinned_version: input.pinnedVersion,
+          change_id: input.changeId,
+          status: 'open',
+          created_at: at,
+          closed_at: null,
+          version: 1,
+        })
+        .execute();
+      return { id, ...input, status: 'open', createdAt: at, closedAt: null };
+    },
+    async listFollowUps(instanceId, status) {
+      let query = db.selectFrom('forward_fix_follow_ups').selectAll().where('instance_id', '=', instanceId);
+      if (status !== undefined) query = query.where('status', '=', status);
+      const rows = await query.orderBy('created_at').execute();
+      return rows.map(toFollowUp);
+    },
+    async closeFollowUp(id) {
+      await db
+        .updateTable('forward_fix_follow_ups')
+        .set({ status: 'closed', closed_at: now() })
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .execute();
+    },
+    async countRows() {
+      let total = 0;
+      for (const table of [
+        'image_changes',
+        'rollback_pins',
+        'forward_fix_follow_ups',
+        'image_sources',
+      ] as const) {
+        const row = await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        total += Number(row.n);
+      }
+      return total;
+    },
+  };
+}

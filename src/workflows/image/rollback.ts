@@ -1,0 +1,408 @@
+import { ConflictError, InputError, PolicyError } from '../../domain/errors/index.js';
+import { assertCan } from '../../domain/roles/index.js';
+import type { Actor } from '../../domain/roles/index.js';
+import { normalizeName, parseRequirement } from '../../python/index.js';
+import type { Store } from '../../store/index.js';
+import { auditedBy } from '../audit.js';
+import { resolveInstance } from '../references.js';
+import { parseInput } from '../schema.js';
+import { notifyStep } from './notify.js';
+import { buildReport, hashReport } from './report.js';
+import { imageWorkflowRepository } from './repository.js';
+import type { ImageWorkflowRepository } from './repository.js';
+import {
+  AcceptInput,
+  ImageChangeRefInput,
+  DecideInput,
+  ReopenInput,
+  RequestRollbackInput,
+  ResolveInput,
+} from './schema.js';
+import { actorOfUser, loadChange, nextOwners, startStage } from './steps.js';
+import { runStep } from './transition.js';
+import type { DeploymentStage, ImageChangeRecord } from './types.js';
+
+export const DEFAULT_PIN_DAYS = 14;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function inFlightConflict(first: ImageChangeRecord, instanceName: string): ConflictError {
+  return new ConflictError(
+    `${instanceName} already has an image change in flight: ${first.kind} request ${first.id} (${first.state}). One image change per instance at a time.`,
+    {
+      policy: 'one-image-change-in-flight',
+      remedy: `Finish or reject ${first.id} first.`,
+      extra: { inFlight: first.id, kind: first.kind, state: first.state },
+    },
+  );
+}
+
+export { inFlightConflict };
+
+/** The image tables on the pool, for reads outside a transaction. */
+export function readRepo(store: Store): ImageWorkflowRepository {
+  return imageWorkflowRepository(store.db, () => store.now().toISOString());
+}
+
+function requirementOf(pkg: string, target: string): string {
+  const text = /^[=<>!~]/.test(target) ? `${pkg}${target}` : `${pkg}==${target}`;
+  try {
+    parseRequirement(text);
+  } catch (error) {
+    throw new InputError(
+      `"${target}" is not a version or version range for ${pkg}: ${(error as Error).message}`,
+      {
+        remedy: 'Name an exact version (1.10.15) or a range like ==1.10.*.',
+      },
+    );
+  }
+  return text;
+}
+
+/**
+ * Step 1-2 of the policy's "Rollback Process (Last Resort)": a customer admin names the package and
+ * target and why; Ratchet answers with the recommended approach (forward fix) and validates
+ * automatically, storing the report with its content hash.
+ */
+export async function requestRollback(
+  store: Store,
+  actor: Actor,
+  input: RequestRollbackInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.rollback.request');
+  const parsed = parseInput(RequestRollbackInput, input, 'rollback request');
+  const requirement = requirementOf(parsed.package, parsed.target);
+  const instance = await resolveInstance(store.repos, actor, parsed.instance);
+  const current = await store.repos.revisions.current(instance.id, 'image');
+  const pinned = (current?.content as { packages?: { name: string }[] } | undefined)?.packages ?? [];
+  if (!pinned.some((p) => normalizeName(p.name) === normalizeName(parsed.package))) {
+    throw new InputError(
+      `${parsed.package} is not pinned in ${instance.name}'s image, so it cannot be rolled back.`,
+      {
+        remedy: `Name one of the image's packages: ${pinned.map((p) => p.name).join(', ')}.`,
+      },
+    );
+  }
+  // Check before planning so a second request is refused fast; checked again under the writer lock.
+  const early = await readRepo(store).inFlight(instance.id);
+  if (early !== null) throw inFlightConflict(early, instance.name);
+  const built = await buildReport(store, actor, {
+    kind: 'rollback',
+    instance,
+    requests: [requirement],
+    keep: [],
+  });
+  return store.transaction(async (tx) => {
+    const repo = imageWorkflowRepository(tx.db, tx.now);
+    const first = await repo.inFlight(instance.id);
+    if (first !== null) throw inFlightConflict(first, instance.name);
+    const change = await repo.insertChange({
+      kind: 'rollback',
+      tenantId: instance.tenantId,
+      instanceId: instance.id,
+      state: 'requested',
+      requestedBy: actor.userId,
+      requestedRole: actor.role,
+      reason: parsed.reason,
+      requests: [requirement],
+      report: built.report,
+      reportHash: built.hash,
+    });
+    await tx.audit.append(
+      auditedBy(actor, {
+        tenantId: instance.tenantId,
+        action: 'image.rollback.request',
+        target: `image-change:${change.id}`,
+        before: null,
+        after: {
+          state: change.state,
+          requests: change.requests,
+          reportHash: change.reportHash,
+          reason: change.reason,
+        },
+      }),
+    );
+    await notifyStep(store, tx, change, {
+      step: 'request',
+      nextOwners: nextOwners(change),
+      subject: `Rollback requested on ${instance.name}: ${requirement}`,
+      text: `${built.report.recommendation}\n\nReview: ${built.report.review.explanation}\nImpact: ${built.report.impactSummary}`,
+    });
+    return change;
+  });
+}
+
+/** Step 3: a provider engineer approves; impossible while the report shows a blocker. */
+export async function approveRollback(
+  store: Store,
+  actor: Actor,
+  input: DecideInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.rollback.review');
+  const parsed = parseInput(DecideInput, input, 'rollback approval');
+  return runStep(store, actor, {
+    id: parsed.id,
+    kind: 'rollback',
+    step: 'approve',
+    from: ['requested'],
+    apply: (_tx, _repo, change) => {
+      if (change.report.blockers.length > 0) {
+        throw new PolicyError(
+          `Rollback request ${change.id} cannot be approved: ${change.report.blockers.join(' ')}`,
+          {
+            policy: 'rollback-validation',
+            remedy: 'Reject it with a reason, or refresh the report after the index changes.',
+            extra: { blockers: change.report.blockers },
+          },
+        );
+      }
+      return Promise.resolve({
+        update: {
+          state: 'approved',
+          approvedBy: actor.userId,
+          approvedHash: change.reportHash,
+          decisionReason: parsed.reason,
+          urgent: parsed.urgent === true,
+        },
+        audit: { urgent: parsed.urgent === true, reason: parsed.reason },
+        subject: `Rollback ${change.id} approved${parsed.urgent === true ? ' (urgent: production first)' : ''}`,
+        text: `A provider engineer approved the rollback: ${parsed.reason}. A customer admin must now accept responsibility for downstream effects, bound to report ${change.reportHash}.`,
+      });
+    },
+  });
+}
+
+export async function rejectRollback(
+  store: Store,
+  actor: Actor,
+  input: DecideInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.rollback.review');
+  const parsed = parseInput(DecideInput, input, 'rollback rejection');
+  return runStep(store, actor, {
+    id: parsed.id,
+    kind: 'rollback',
+    step: 'reject',
+    from: ['requested', 'approved'],
+    apply: (_tx, _repo, change) =>
+      Promise.resolve({
+        update: { state: 'rejected', decisionReason: parsed.reason },
+        audit: { reason: parsed.reason },
+        subject: `Rollback ${change.id} rejected`,
+        text: `The rollback was rejected: ${parsed.reason}. The recommended approach stands: affected users fix forward.`,
+      }),
+  });
+}
+
+/**
+ * Step 4-5: the customer admin accepts responsibility for downstream effects, bound to the report
+ * hash they saw; then the new image revision is created and handed to the deployer (test instance
+ * first unless the approval was marked urgent).
+ */
+export async function acceptRollback(
+  store: Store,
+  actor: Actor,
+  input: AcceptInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.rollback.accept');
+  const parsed = parseInput(AcceptInput, input, 'rollback acceptance');
+  return runStep(store, actor, {
+    id: parsed.id,
+    kind: 'rollback',
+    step: 'accept',
+    from: ['approved'],
+    apply: async (tx, _repo, change) => {
+      if (parsed.reportHash !== change.reportHash) {
+        throw new ConflictError(
+          `The report of rollback request ${change.id} changed since you read it (you accepted ${parsed.reportHash.slice(0, 12)}, it is now ${change.reportHash.slice(0, 12)}): acceptance must be renewed.`,
+          {
+            policy: 'rollback-acceptance-bound-to-report',
+            remedy: 'Read the current report, then accept again with its hash.',
+            extra: { acceptedHash: parsed.reportHash, reportHash: change.reportHash },
+          },
+        );
+      }
+      const approver = await tx.users.get(change.approvedBy ?? '');
+      if (approver === null)
+        throw new ConflictError(
+          `The approver of ${change.id} no longer exists; ask a provider engineer to approve again.`,
+        );
+      const instance = await tx.instances.get(change.instanceId);
+      const stages: DeploymentStage[] = [];
+      if (instance?.testInstanceId && !change.urgent) {
+        const test = await tx.instances.get(instance.testInstanceId);
+        if (test !== null)
+          stages.push({
+            instanceId: test.id,
+            instanceName: test.name,
+            purpose: 'test',
+            revision: null,
+            status: 'waiting',
+            attempts: 0,
+          });
+      }
+      stages.push({
+        instanceId: change.instanceId,
+        instanceName: change.report.instance.name,
+        purpose: stages.length > 0 ? 'production' : 'target',
+        revision: null,
+        status: 'waiting',
+        attempts: 0,
+      });
+      const started = await startStage(tx, change, stages, 0, actorOfUser(approver));
+      return {
+        update: {
+          state: 'deploying',
+          acceptedBy: actor.userId,
+          acceptedHash: parsed.reportHash,
+          stages: started,
+        },
+        audit: { acceptedHash: parsed.reportHash, stages: started },
+        subject: `Rollback ${change.id} accepted; deploying to ${started[0]!.instanceName}`,
+        text: `The customer accepted responsibility for downstream effects (report ${parsed.reportHash}). Image revision ${String(started[0]!.revision)} of ${started[0]!.instanceName} is with the deployer.`,
+      };
+    },
+  });
+}
+
+/**
+ * Regenerates the report (new evidence, index change). A changed hash voids any acceptance in
+ * progress: the customer must accept the new report.
+ */
+export async function refreshRollback(
+  store: Store,
+  actor: Actor,
+  input: ImageChangeRefInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.change.refresh');
+  const parsed = parseInput(ImageChangeRefInput, input, 'report refresh');
+  const change = await loadChange(readRepo(store), actor, parsed.id, 'rollback');
+  const instance = await resolveInstance(store.repos, actor, change.instanceId);
+  const built = await buildReport(store, actor, {
+    kind: 'rollback',
+    instance,
+    requests: change.requests,
+    keep: [],
+  });
+  return runStep(store, actor, {
+    id: parsed.id,
+    kind: 'rollback',
+    step: 'refresh',
+    from: ['requested', 'approved'],
+    apply: (_tx, _repo, latest) => {
+      const hash = hashReport(built.report);
+      const blocked = built.report.blockers.length > 0;
+      return Promise.resolve({
+        update: {
+          report: built.report,
+          reportHash: hash,
+          // An approval of a report that is no longer approvable falls back to review.
+          ...(latest.state === 'approved' && blocked
+            ? { state: 'requested' as const, approvedBy: null, approvedHash: null }
+            : {}),
+        },
+        audit: { previousHash: latest.reportHash, changed: hash !== latest.reportHash },
+        subject: `Rollback ${latest.id}: report ${hash === latest.reportHash ? 'unchanged' : 'changed'}`,
+        text:
+          hash === latest.reportHash
+            ? 'The report was regenerated; nothing changed.'
+            : `The report changed (now ${hash}); acceptance must be given for the new report.`,
+      });
+    },
+  });
+}
+
+/**
+ * Step 6: the customer validates and confirms resolution. Places a rollback pin (default 14 days)
+ * on each requested package and opens a forward-fix follow-up, so the rollback neither silently
+ * comes back nor is forgotten.
+ */
+export async function confirmRollback(
+  store: Store,
+  actor: Actor,
+  input: ResolveInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.rollback.resolve');
+  const parsed = parseInput(ResolveInput, input, 'rollback confirmation');
+  const days = parsed.pinDays ?? DEFAULT_PIN_DAYS;
+  return runStep(store, actor, {
+    id: parsed.id,
+    kind: 'rollback',
+    step: 'confirm',
+    from: ['deployed'],
+    apply: async (tx, repo, change) => {
+      const expiresAt = new Date(new Date(tx.now()).getTime() + days * DAY_MS).toISOString();
+      const pins = [];
+      for (const moved of change.report.review.changes.filter((c) => c.requested)) {
+        const pin = await repo.insertPin({
+          tenantId: change.tenantId,
+          instanceId: change.instanceId,
+          package: moved.name,
+          pinnedVersion: moved.to,
+          changeId: change.id,
+          expiresAt,
+        });
+        await repo.insertFollowUp({
+          tenantId: change.tenantId,
+          instanceId: change.instanceId,
+          package: moved.name,
+          pinnedVersion: moved.to,
+          changeId: change.id,
+        });
+        pins.push(pin);
+      }
+      const note = {
+        at: tx.now(),
+        byUserId: actor.userId,
+        byRole: actor.role,
+        step: 'confirm',
+        text: parsed.note ?? 'Resolved.',
+      };
+      return {
+        update: { state: 'resolved', notes: [...change.notes, note] },
+        audit: {
+          pins: pins.map((p) => ({ package: p.package, version: p.pinnedVersion, expiresAt: p.expiresAt })),
+        },
+        subject: `Rollback ${change.id} resolved; ${pins.map((p) => p.package).join(', ')} pinned until ${expiresAt}`,
+        text: `The customer confirmed resolution. Upgrades of ${pins.map((p) => `${p.package} (held at ${p.pinnedVersion})`).join(', ')} are refused until ${expiresAt}; a forward-fix follow-up is open until the package moves forward again.`,
+      };
+    },
+  });
+}
+
+/** The customer reports the rollback did not resolve it: the request reopens with the new information. */
+export async function reopenRollback(
+  store: Store,
+  actor: Actor,
+  input: ReopenInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.rollback.resolve');
+  const parsed = parseInput(ReopenInput, input, 'rollback reopening');
+  return runStep(store, actor, {
+    id: parsed.id,
+    kind: 'rollback',
+    step: 'reopen',
+    from: ['deployed'],
+    apply: (tx, _repo, change) => {
+      const note = {
+        at: tx.now(),
+        byUserId: actor.userId,
+        byRole: actor.role,
+        step: 'reopen',
+        text: parsed.information,
+      };
+      return Promise.resolve({
+        update: {
+          state: 'requested',
+          notes: [...change.notes, note],
+          approvedBy: null,
+          approvedHash: null,
+          acceptedBy: null,
+          acceptedHash: null,
+        },
+        audit: { information: parsed.information },
+        subject: `Rollback ${change.id} reopened: not resolved`,
+        text: `The customer reports the rollback did not resolve the issue: ${parsed.information}. A provider engineer reviews it again.`,
+      });
+    },
+  });
+}

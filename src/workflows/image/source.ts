@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../../domain/errors/index.js';
+import { openFindLinks, openSimpleIndex } from '../../index/index.js';
+import type { PackageSource } from '../../index/index.js';
+import type { Db } from '../../store/index.js';
+
+/**
+ * Opens an image's package source: a simple-index URL (`https://.../simple`) or a find-links
+ * folder (`file:///srv/wheels` or an absolute path), so tests and the demo work offline.
+ */
+export function openPackageSource(ref: string): PackageSource {
+  if (ref.startsWith('file:')) {
+    const dir = fileURLToPath(ref);
+    if (!existsSync(dir)) {
+      throw new InputError(`The image's find-links folder ${dir} does not exist.`, {
+        remedy: 'Point the instance at an existing folder of wheels or at a simple index URL.',
+      });
+    }
+    return openFindLinks(dir);
+  }
+  if (isAbsolute(ref)) return openFindLinks(ref);
+  if (ref.startsWith('http://') || ref.startsWith('https://')) return openSimpleIndex(ref);
+  throw new InputError(`"${ref}" is neither a package index URL nor a find-links folder.`, {
+    remedy: 'Use https://host/simple or file:///path/to/wheels.',
+  });
+}
+
+/** The source an instance's image is planned against: its configured source, else the image's `index`. */
+export async function sourceRefOf(db: Db, instanceId: string, imageIndex: string): Promise<string> {
+  const row = await db
+    .selectFrom('image_sources')
+    .select('source')
+    .where('instance_id', '=', instanceId)
+    .executeTakeFirst();
+  return row?.source ?? imageIndex;
+}
+
+/** Sets an instance's package source (caller audits, inside its transaction). */
+export async function writeImageSource(
+  db: Db,
+  input: { instanceId: string; tenantId: string; source: string; at: string },
+): Promise<{ before: string | null }> {
+  const existing = await db
+    .selectFrom('image_sources')
+    .selectAll()
+    .where('instance_id', '=', input.instanceId)
+    .executeTakeFirst();
+  if (existing === undefined) {
+    await db
+      .insertInto('image_sources')
+      .values({
+        instance_id: input.instanceId,
+        tenant_id: input.tenantId,
+        source: input.source,
+        updated_at: input.at,
+        version: 1,
+      })
+      .execute();
+    return { before: null };
+  }
+  await db
+    .updateTable('image_sources')
+    .set({ source: input.source, updated_at: input.at, version: Number(existing.version) + 1 })
+    .where('instance_id', '=', input.instanceId)
+    .execute();
+  return { before: existing.source };
+}

@@ -1,0 +1,179 @@
+import { ConflictError, NotFoundError } from '../../domain/errors/index.js';
+import type { Actor, Role } from '../../domain/roles/index.js';
+import { canSeeTenant } from '../../domain/roles/index.js';
+import type { ImageContent } from '../../domain/revisions/index.js';
+import type { User } from '../../domain/users/index.js';
+import { normalizeName } from '../../python/index.js';
+import type { Repositories } from '../../store/index.js';
+import { recordRevisionInTransaction } from '../revisions.js';
+import type { ImageWorkflowRepository } from './repository.js';
+import type { DeploymentStage, ImageChangeKind, ImageChangeRecord, ImageChangeState } from './types.js';
+
+interface NextStep {
+  step: string;
+  roles: readonly Role[];
+  /** The policy sentence the step enforces. */
+  policy: string;
+}
+
+const VALIDATE =
+  'Datacoves validates the request and confirms target version availability, including a review of potential dependency conflicts with other libraries in the image.';
+const DEPLOY = "The image configuration is updated and deployed to the customer's environment.";
+const RESPONSIBILITY =
+  'If a rollback introduces new issues ..., the customer assumes responsibility for resolving those downstream effects.';
+const CONFIRM = 'The customer validates the rollback and confirms resolution.';
+const TEST_FIRST = 'Test before promoting to production.';
+
+/** Who owns the step each state waits for: every out-of-order refusal names it. */
+export const NEXT_STEPS: Record<ImageChangeKind, Partial<Record<ImageChangeState, NextStep>>> = {
+  rollback: {
+    requested: { step: 'approve or reject', roles: ['provider-engineer'], policy: VALIDATE },
+    approved: { step: 'accept responsibility', roles: ['customer-admin'], policy: RESPONSIBILITY },
+    deploying: {
+      step: 'deploy confirm or fail',
+      roles: ['provider-admin', 'provider-engineer'],
+      policy: DEPLOY,
+    },
+    'deploy-failed': { step: 'deploy retry', roles: ['provider-admin', 'provider-engineer'], policy: DEPLOY },
+    deployed: { step: 'confirm or reopen', roles: ['customer-admin'], policy: CONFIRM },
+  },
+  upgrade: {
+    requested: { step: 'approve or reject', roles: ['provider-engineer'], policy: VALIDATE },
+    approved: {
+      step: 'promote with the no-test-instance override',
+      roles: ['provider-admin'],
+      policy: TEST_FIRST,
+    },
+    deploying: {
+      step: 'deploy confirm or fail',
+      roles: ['provider-admin', 'provider-engineer'],
+      policy: DEPLOY,
+    },
+    'deploy-failed': { step: 'deploy retry', roles: ['provider-admin', 'provider-engineer'], policy: DEPLOY },
+    'on-test': { step: 'sign off on the test instance', roles: ['customer-admin'], policy: TEST_FIRST },
+    'signed-off': { step: 'promote', roles: ['customer-admin', 'provider-engineer'], policy: TEST_FIRST },
+  },
+};
+
+export function nextOwners(change: ImageChangeRecord): readonly Role[] {
+  return NEXT_STEPS[change.kind][change.state]?.roles ?? [];
+}
+
+/** An image change step taken in the wrong state: says which step is missing and who owns it. */
+export function outOfOrder(change: ImageChangeRecord, attempted: string): ConflictError {
+  const next = NEXT_STEPS[change.kind][change.state];
+  const label = change.kind === 'rollback' ? 'Rollback request' : 'Upgrade request';
+  const waiting =
+    next === undefined
+      ? `it is ${change.state} and takes no further steps`
+      : `it is ${change.state} and waits for "${next.step}" by ${next.roles.join(' or ')} (policy: "${next.policy}")`;
+  return new ConflictError(`${label} ${change.id} cannot "${attempted}" now: ${waiting}.`, {
+    policy: 'image-change-order',
+    remedy:
+      next === undefined
+        ? 'Submit a new request if the image needs another change.'
+        : `Ask ${next.roles.join(' or ')} to ${next.step} first.`,
+    extra: {
+      changeId: change.id,
+      state: change.state,
+      attempted,
+      nextStep: next?.step ?? null,
+      nextRoles: next?.roles ?? [],
+    },
+  });
+}
+
+/** Loads a change the actor may see; another tenant's change is "not found" (no existence leak). */
+export async function loadChange(
+  repo: Pick<ImageWorkflowRepository, 'getChange'>,
+  actor: Actor,
+  id: string,
+  kind: ImageChangeKind,
+): Promise<ImageChangeRecord> {
+  const change = await repo.getChange(id);
+  if (change === null || change.kind !== kind || !canSeeTenant(actor, change.tenantId)) {
+    throw new NotFoundError(
+      `${kind === 'rollback' ? 'Rollback request' : 'Upgrade request'} ${id} was not found.`,
+      {
+        remedy: `List the instance's ${kind} requests to see the ones you can reach.`,
+      },
+    );
+  }
+  return change;
+}
+
+export function actorOfUser(user: User): Actor {
+  return { userId: user.id, name: user.name, role: user.role, tenantId: user.tenantId };
+}
+
+function rollbackOfFor(
+  history: { number: number; content: ImageContent; status: string }[],
+  pins: Map<string, string>,
+  requested: string[],
+  currentNumber: number | null,
+): number | null {
+  const candidates = history.filter((r) => r.status !== 'failed' && r.number !== currentNumber).reverse();
+  const match = candidates.find((r) =>
+    requested.every((name) =>
+      r.content.packages.some((p) => normalizeName(p.name) === name && p.version === pins.get(name)),
+    ),
+  );
+  return match?.number ?? candidates[0]?.number ?? currentNumber;
+}
+
+/**
+ * Creates the stage's image revision (the planned changes applied to that instance's current pins)
+ * and hands it to the deployer: the record deployer waits for `deploy confirm|fail`.
+ * "roll back by rolling forward": a rollback is a new revision whose `rollbackOf` names the revision
+ * it restores.
+ */
+export async function startStage(
+  tx: Repositories,
+  change: ImageChangeRecord,
+  stages: DeploymentStage[],
+  index: number,
+  executor: Actor,
+): Promise<DeploymentStage[]> {
+  const stage = stages[index]!;
+  const current = await tx.revisions.current(stage.instanceId, 'image');
+  if (current === null) {
+    throw new ConflictError(`${stage.instanceName} has no deployed image to change.`, {
+      remedy: 'Deploy a first image revision to it, then retry.',
+    });
+  }
+  const base = current.content as ImageContent;
+  const moves = new Map<string, string>();
+  for (const c of change.report.review.changes) moves.set(normalizeName(c.name), c.to);
+  const packages = base.packages.map((pin) => ({
+    name: pin.name,
+    version: moves.get(normalizeName(pin.name)) ?? pin.version,
+  }));
+  for (const added of change.report.review.added) {
+    if (!packages.some((p) => normalizeName(p.name) === normalizeName(added.name)))
+      packages.push({ ...added });
+  }
+  const content: ImageContent = { ...base, index: change.report.source, packages };
+  const requested = change.report.review.changes.filter((c) => c.requested).map((c) => normalizeName(c.name));
+  const history = (await tx.revisions.list(stage.instanceId, 'image')).map((r) => ({
+    number: r.number,
+    content: r.content as ImageContent,
+    status: r.status,
+  }));
+  const rollbackOf =
+    change.kind === 'rollback' ? rollbackOfFor(history, moves, requested, current.number) : null;
+  const revision = await recordRevisionInTransaction(
+    tx,
+    executor,
+    {
+      instance: stage.instanceId,
+      layer: 'image',
+      content,
+      reason: `${change.kind === 'rollback' ? 'Rollback request' : 'Upgrade request'} ${change.id}: ${change.reason}`,
+      rollbackOf,
+    },
+    { viaRollbackRequest: change.kind === 'rollback' },
+  );
+  return stages.map((s, i) =>
+    i === index ? { ...s, revision: revision.number, status: 'pending', attempts: s.attempts + 1 } : s,
+  );
+}

@@ -1,0 +1,61 @@
+import type { Actor } from '../../domain/roles/index.js';
+import type { Repositories, Store } from '../../store/index.js';
+import { auditedBy } from '../audit.js';
+import { notifyStep } from './notify.js';
+import { imageWorkflowRepository } from './repository.js';
+import type { ImageChangeUpdate, ImageWorkflowRepository } from './repository.js';
+import { loadChange, nextOwners, outOfOrder } from './steps.js';
+import type { ImageChangeKind, ImageChangeRecord, ImageChangeState } from './types.js';
+
+export interface StepOutcome {
+  update: ImageChangeUpdate;
+  /** Extra facts for the audit entry. */
+  audit?: Record<string, unknown>;
+  subject: string;
+  text: string;
+}
+
+export interface StepSpec {
+  id: string;
+  kind: ImageChangeKind;
+  /** The step's name, as the CLI and API call it. */
+  step: string;
+  from: readonly ImageChangeState[];
+  /** Runs inside the transaction; throws to refuse (nothing is written). */
+  apply: (tx: Repositories, repo: ImageWorkflowRepository, change: ImageChangeRecord) => Promise<StepOutcome>;
+}
+
+/**
+ * One step of an image change, in one transaction: load (tenant-scoped), check the state, apply,
+ * write with optimistic concurrency, audit, and enqueue the notification. A refusal writes nothing.
+ */
+export function runStep(store: Store, actor: Actor, spec: StepSpec): Promise<ImageChangeRecord> {
+  return store.transaction(async (tx) => {
+    const repo = imageWorkflowRepository(tx.db, tx.now);
+    const change = await loadChange(repo, actor, spec.id, spec.kind);
+    if (!spec.from.includes(change.state)) throw outOfOrder(change, spec.step);
+    const outcome = await spec.apply(tx, repo, change);
+    const updated = await repo.updateChange(change.id, change.version, outcome.update);
+    await tx.audit.append(
+      auditedBy(actor, {
+        tenantId: change.tenantId,
+        action: `image.${change.kind}.${spec.step}`,
+        target: `image-change:${change.id}`,
+        before: { state: change.state, version: change.version, reportHash: change.reportHash },
+        after: {
+          state: updated.state,
+          version: updated.version,
+          reportHash: updated.reportHash,
+          ...outcome.audit,
+        },
+      }),
+    );
+    await notifyStep(store, tx, updated, {
+      step: spec.step,
+      nextOwners: nextOwners(updated),
+      subject: outcome.subject,
+      text: outcome.text,
+    });
+    return updated;
+  });
+}

@@ -1,0 +1,314 @@
+import { ConflictError, PolicyError } from '../../domain/errors/index.js';
+import { assertCan, can } from '../../domain/roles/index.js';
+import type { Actor } from '../../domain/roles/index.js';
+import { normalizeName, parseRequirement } from '../../python/index.js';
+import type { Store } from '../../store/index.js';
+import { auditedBy } from '../audit.js';
+import { impactForChange } from '../evidence/index.js';
+import { resolveInstance } from '../references.js';
+import { parseInput } from '../schema.js';
+import { notifyStep } from './notify.js';
+import { buildReport } from './report.js';
+import { imageWorkflowRepository } from './repository.js';
+import type { ImageWorkflowRepository } from './repository.js';
+import { inFlightConflict, readRepo } from './rollback.js';
+import { DecideInput, PromoteInput, RequestUpgradeInput, SignOffInput } from './schema.js';
+import { actorOfUser, nextOwners, startStage } from './steps.js';
+import { runStep } from './transition.js';
+import type { DeploymentStage, ImageChangeRecord, RollbackPin } from './types.js';
+
+function pinConflict(pins: readonly RollbackPin[], instanceName: string): ConflictError {
+  const list = pins
+    .map((p) => `${p.package} (held at ${p.pinnedVersion} by rollback ${p.changeId} until ${p.expiresAt})`)
+    .join(', ');
+  return new ConflictError(
+    `Upgrading ${list} on ${instanceName} is refused while the rollback pin holds, so the rollback does not silently come back.`,
+    {
+      policy: 'rollback-pin',
+      remedy:
+        'Fix forward in the affected code first (see the open follow-up), and upgrade after the pin expires.',
+      extra: {
+        pins: pins.map((p) => ({
+          package: p.package,
+          version: p.pinnedVersion,
+          expiresAt: p.expiresAt,
+          changeId: p.changeId,
+        })),
+      },
+    },
+  );
+}
+
+async function assertNotPinned(
+  repo: ImageWorkflowRepository,
+  instanceId: string,
+  instanceName: string,
+  at: string,
+  packages: readonly string[],
+): Promise<string[]> {
+  const active = await repo.activePins(instanceId, at);
+  const names = new Set(packages.map(normalizeName));
+  const hit = active.filter((p) => names.has(normalizeName(p.package)));
+  if (hit.length > 0) throw pinConflict(hit, instanceName);
+  return active.map((p) => p.package);
+}
+
+/**
+ * A customer admin (or provider engineer) asks for an upgrade; Ratchet plans it with the resolver
+ * (co-upgrades included) and stores the diff and availability check for the provider's approval.
+ * Refused while a rollback pin holds any package it would move.
+ */
+export async function requestUpgrade(
+  store: Store,
+  actor: Actor,
+  input: RequestUpgradeInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.upgrade.request');
+  const parsed = parseInput(RequestUpgradeInput, input, 'upgrade request');
+  const instance = await resolveInstance(store.repos, actor, parsed.instance);
+  const requested = parsed.requirements.map((text) => parseRequirement(text).normalizedName);
+  const at = store.now().toISOString();
+  const keep = await assertNotPinned(readRepo(store), instance.id, instance.name, at, requested);
+  const early = await readRepo(store).inFlight(instance.id);
+  if (early !== null) throw inFlightConflict(early, instance.name);
+  const built = await buildReport(store, actor, {
+    kind: 'upgrade',
+    instance,
+    requests: parsed.requirements,
+    keep,
+  });
+  return store.transaction(async (tx) => {
+    const repo = imageWorkflowRepository(tx.db, tx.now);
+    await assertNotPinned(
+      repo,
+      instance.id,
+      instance.name,
+      tx.now(),
+      built.report.review.changes.map((c) => c.name),
+    );
+    const first = await repo.inFlight(instance.id);
+    if (first !== null) throw inFlightConflict(first, instance.name);
+    const change = await repo.insertChange({
+      kind: 'upgrade',
+      tenantId: instance.tenantId,
+      instanceId: instance.id,
+      state: 'requested',
+      requestedBy: actor.userId,
+      requestedRole: actor.role,
+      reason: parsed.reason,
+      requests: parsed.requirements,
+      report: built.report,
+      reportHash: built.hash,
+    });
+    await tx.audit.append(
+      auditedBy(actor, {
+        tenantId: instance.tenantId,
+        action: 'image.upgrade.request',
+        target: `image-change:${change.id}`,
+        before: null,
+        after: {
+          state: change.state,
+          requests: change.requests,
+          reportHash: change.reportHash,
+          reason: change.reason,
+        },
+      }),
+    );
+    await notifyStep(store, tx, change, {
+      step: 'request',
+      nextOwners: nextOwners(change),
+      subject: `Upgrade requested on ${instance.name}: ${parsed.requirements.join(', ')}`,
+      text: `${built.report.recommendation}\n\nPlan: ${built.report.review.explanation}`,
+    });
+    return change;
+  });
+}
+
+/**
+ * A provider engineer approves: the upgrade goes to the test instance first ("Test before promoting
+ * to production"); an instance without a test instance waits for the provider admin's override.
+ */
+export async function approveUpgrade(
+  store: Store,
+  actor: Actor,
+  input: DecideInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.upgrade.approve');
+  const parsed = parseInput(DecideInput, input, 'upgrade approval');
+  return runStep(store, actor, {
+    id: parsed.id,
+    kind: 'upgrade',
+    step: 'approve',
+    from: ['requested'],
+    apply: async (tx, _repo, change) => {
+      if (change.report.blockers.length > 0) {
+        throw new PolicyError(
+          `Upgrade request ${change.id} cannot be approved: ${change.report.blockers.join(' ')}`,
+          {
+            policy: 'upgrade-validation',
+            remedy: 'Reject it with a reason, or request another target.',
+            extra: { blockers: change.report.blockers },
+          },
+        );
+      }
+      const instance = (await tx.instances.get(change.instanceId))!;
+      const base = {
+        approvedBy: actor.userId,
+        approvedHash: change.reportHash,
+        decisionReason: parsed.reason,
+      };
+      const test = instance.testInstanceId === null ? null : await tx.instances.get(instance.testInstanceId);
+      if (instance.kind === 'production' && test === null) {
+        return {
+          update: { ...base, state: 'approved' },
+          subject: `Upgrade ${change.id} approved; ${instance.name} has no test instance`,
+          text: 'Production without a test instance needs an explicit provider-admin override (promote --override-no-test-instance).',
+        };
+      }
+      const first: DeploymentStage =
+        test !== null
+          ? {
+              instanceId: test.id,
+              instanceName: test.name,
+              purpose: 'test',
+              revision: null,
+              status: 'waiting',
+              attempts: 0,
+            }
+          : {
+              instanceId: instance.id,
+              instanceName: instance.name,
+              purpose: 'target',
+              revision: null,
+              status: 'waiting',
+              attempts: 0,
+            };
+      const stages = await startStage(tx, change, [first], 0, actor);
+      return {
+        update: { ...base, state: 'deploying', stages },
+        audit: { stages },
+        subject: `Upgrade ${change.id} approved; deploying to ${first.instanceName}`,
+        text: `Revision ${String(stages[0]!.revision)} of ${first.instanceName} is with the deployer.`,
+      };
+    },
+  });
+}
+
+export async function rejectUpgrade(
+  store: Store,
+  actor: Actor,
+  input: DecideInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.upgrade.approve');
+  const parsed = parseInput(DecideInput, input, 'upgrade rejection');
+  return runStep(store, actor, {
+    id: parsed.id,
+    kind: 'upgrade',
+    step: 'reject',
+    from: ['requested', 'approved', 'on-test', 'signed-off'],
+    apply: (_tx, _repo, change) =>
+      Promise.resolve({
+        update: { state: 'rejected', decisionReason: parsed.reason },
+        subject: `Upgrade ${change.id} rejected`,
+        text: parsed.reason,
+      }),
+  });
+}
+
+/**
+ * A customer admin signs off on the test instance. With run evidence, every pipeline that
+ * succeeded before and now breaks on test must be acknowledged by name; without evidence the
+ * sign-off alone suffices.
+ */
+export async function signOffUpgrade(
+  store: Store,
+  actor: Actor,
+  input: SignOffInput,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.upgrade.signoff');
+  const parsed = parseInput(SignOffInput, input, 'upgrade sign-off');
+  const change = await readRepo(store).getChange(parsed.id);
+  const testStage = change?.stages.find((s) => s.purpose === 'test');
+  const impact =
+    change !== null && testStage !== undefined
+      ? await impactForChange(store, actor, {
+          instanceId: testStage.instanceId,
+          packages: change.report.review.changes.map((c) => ({ name: c.name, from: c.from, to: c.to })),
+        })
+      : null;
+  const breaking = impact?.pipelines.filter((p) => p.verdict === 'breaks').map((p) => p.pipeline) ?? [];
+  return runStep(store, actor, {
+    id: parsed.id,
+    kind: 'upgrade',
+    step: 'signoff',
+    from: ['on-test'],
+    apply: (tx, _repo, latest) => {
+      const missing = breaking.filter((p) => !(parsed.acknowledge ?? []).includes(p));
+      if (missing.length > 0) {
+        throw new PolicyError(
+          `Sign-off refused: these pipelines succeeded before and fail on the test instance: ${missing.join(', ')}.`,
+          {
+            policy: 'test-before-production',
+            remedy: 'Fix them forward, or acknowledge each by name in the sign-off.',
+            extra: { unacknowledged: missing },
+          },
+        );
+      }
+      const note = {
+        at: tx.now(),
+        byUserId: actor.userId,
+        byRole: actor.role,
+        step: 'signoff',
+        text: parsed.note ?? 'Validated on the test instance.',
+      };
+      return Promise.resolve({
+        update: { state: 'signed-off', notes: [...latest.notes, note] },
+        audit: { acknowledged: parsed.acknowledge ?? [], evidence: impact !== null },
+        subject: `Upgrade ${latest.id} signed off on the test instance`,
+        text: 'It may now be promoted to production.',
+      });
+    },
+  });
+}
+
+/**
+ * Promotes to production: after the test sign-off, or (no test instance) with the provider admin's
+ * explicit, audited override.
+ */
+export async function promoteUpgrade(
+  store: Store,
+  actor: Actor,
+  input: PromoteInput,
+): Promise<ImageChangeRecord> {
+  const parsed = parseInput(PromoteInput, input, 'upgrade promotion');
+  const override = parsed.overrideNoTestInstance === true;
+  assertCan(actor, override ? 'image.upgrade.override' : 'image.upgrade.promote');
+  return runStep(store, actor, {
+    id: parsed.id,
+    kind: 'upgrade',
+    step: override ? 'override' : 'promote',
+    from: override ? ['approved'] : ['signed-off'],
+    apply: async (tx, _repo, change) => {
+      const approver = await tx.users.get(change.approvedBy ?? '');
+      const executor =
+        override || approver === null || !can(actorOfUser(approver), 'revision.record.image')
+          ? actor
+          : actorOfUser(approver);
+      const stage: DeploymentStage = {
+        instanceId: change.instanceId,
+        instanceName: change.report.instance.name,
+        purpose: 'production',
+        revision: null,
+        status: 'waiting',
+        attempts: 0,
+      };
+      const stages = await startStage(tx, change, [...change.stages, stage], change.stages.length, executor);
+      return {
+        update: { state: 'deploying', stages },
+        audit: { override, reason: parsed.reason ?? null },
+        subject: `Upgrade ${change.id} promoted to ${stage.instanceName}${override ? ' (provider-admin override: no test instance)' : ''}`,
+        text: `Revision ${String(stages.at(-1)!.revision)} of ${stage.instanceName} is with the deployer.`,
+      };
+    },
+  });
+}

@@ -1,0 +1,10 @@
+export {
+  listReleases,
+  platformStatus,
+  publishRelease,
+  REPORT_DEFECT_PATH,
+  rolloutRelease,
+} from './releases.js';
+export { seedDemoPlatform } from './demo.js';
+export * from './schema.js';
+export type * from './types.js';

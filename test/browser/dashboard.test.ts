@@ -1,0 +1,233 @@
+/**
+ * The dashboard in a real browser: Debian's Chromium driven by playwright-core against a real server
+ * (fresh SQLite store + demo data) that serves the built app. A person's clicks, a person's view.
+ * RATCHET_SCREENSHOTS=1 also writes docs/screenshots/*.png at 1366x768.
+ */
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../../src/api/test-server.js';
+import type { TestServer } from '../../src/api/test-server.js';
+
+const WEB = resolve('src/web');
+const DIST = join(WEB, 'dist');
+const CHROMIUM = process.env.RATCHET_CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOTS = process.env.RATCHET_SCREENSHOTS === '1' ? resolve('docs/screenshots') : null;
+const VIEWPORT = { width: 1366, height: 768 };
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the dashboard when dist/ is missing or older than its sources. */
+async function ensureBuilt(): Promise<void> {
+  const index = join(DIST, 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestSource(WEB)) return;
+  const { build } = await import('vite');
+  await build({ root: WEB, logLevel: 'warn' });
+}
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const cspViolations: string[] = [];
+
+async function openAs(token: string | null, path = '/'): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      cspViolations.push(message.text());
+    }
+  });
+  await page.goto(`${server.url}${path}`);
+  if (token !== null) await logIn(page, token);
+  return page;
+}
+
+async function logIn(page: Page, token: string): Promise<void> {
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Log out' }).waitFor();
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOTS) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+// The server starts at collection time so the rollback scenario can be gated on the routes it offers.
+const server: TestServer = await startTestServer();
+const OPENAPI_PATHS = Object.keys(((await server.call('GET', '/openapi.json')).json.paths ?? {}) as object);
+const ROLLBACK_ROUTES = OPENAPI_PATHS.filter((path) => /rollback-requests/.test(path));
+const ROLLBACK_SKIP_REASON =
+  ROLLBACK_ROUTES.length === 0
+    ? 'the server offers no rollback-request routes yet (src/api/routes/image.ts, /openapi.json)'
+    : null;
+if (ROLLBACK_SKIP_REASON) console.warn(`[dashboard] rollback scenario skipped: ${ROLLBACK_SKIP_REASON}`);
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium).`,
+    );
+  }
+  await ensureBuilt();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await server?.close();
+});
+
+describe('dashboard', () => {
+  it('serves the app with a strict CSP, and client routes fall back to it', async () => {
+    const deep = await server.call('GET', '/instances/anything');
+    expect(deep.status).toBe(200);
+    expect(deep.text).toContain('<div id="root">');
+    const csp = deep.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+  });
+
+  it('refuses a wrong token in words and lets the right one in', async () => {
+    const page = await openAs(null);
+    await page.getByLabel('API token').fill('rt_not-a-real-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Sign-in failed/);
+    await logIn(page, server.seed.users.providerEngineer.token);
+    await expect.poll(() => page.getByTestId('whoami').textContent()).toContain('Pete (Provider Engineer)');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('API token').waitFor();
+  });
+
+  it('shows the provider engineer the whole fleet with each layer’s current version', async () => {
+    const page = await openAs(server.seed.users.providerEngineer.token);
+    await page.getByRole('heading', { name: 'Fleet', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: /Acme Analytics/ }).waitFor();
+    await page.getByRole('heading', { name: /Globex/ }).waitFor();
+    const acmeProd = page.getByRole('row', { name: /acme-prod/ });
+    await expect.poll(() => acmeProd.textContent()).toContain('Kubernetes 1.30');
+    const row = (await acmeProd.textContent()) ?? '';
+    expect(row).toContain('3.4.0 (Airflow 3.0.6)');
+    expect(row).toContain('dbt-core 1.11.0');
+    expect(row).toContain('deployed');
+    await screenshot(page, 'fleet');
+  });
+
+  it('shows the instance timeline of all three layers, newest first, with who and why', async () => {
+    const page = await openAs(server.seed.users.providerEngineer.token);
+    await page.getByRole('link', { name: 'acme-prod' }).click();
+    await page.getByRole('heading', { name: /acme-prod/, level: 1 }).waitFor();
+    const items = page.getByTestId('timeline-item');
+    await expect.poll(() => items.count()).toBe(6);
+    const texts = await items.allTextContents();
+    expect(texts[0]).toMatch(/Image.*revision 2.*deployed/);
+    expect(texts[0]).toContain('Customer asked for dbt 1.11; dbt-snowflake moves with it');
+    expect(texts.some((t) => /Platform.*revision 2/.test(t) && t.includes('Airflow 3'))).toBe(true);
+    expect(texts.some((t) => /Infrastructure.*revision 1/.test(t) && t.includes('Initial cluster'))).toBe(
+      true,
+    );
+    expect(texts.every((t) => t.includes('provider-engineer'))).toBe(true);
+    const packages = page.getByRole('table', { name: 'Pinned packages' });
+    expect(await packages.textContent()).toContain('snowflake-connector-python4.0.0');
+    await screenshot(page, 'instance');
+  });
+
+  it('shows the rollback policy per layer and the responsibility matrix', async () => {
+    const page = await openAs(server.seed.users.bea.token);
+    await page.getByRole('link', { name: 'Policy' }).click();
+    await page.getByRole('heading', { name: 'Rollback policy' }).waitFor();
+    const body = (await page.locator('main').textContent()) ?? '';
+    expect(body).toContain('Cannot be undone once applied');
+    expect(body).toContain('Technically feasible but strongly discouraged');
+    expect(await page.getByRole('row', { name: /Infrastructure rollback/ }).textContent()).toContain(
+      'Cannot be undone',
+    );
+    await screenshot(page, 'policy');
+  });
+
+  it('never shows a customer another tenant, not even by direct URL', async () => {
+    const page = await openAs(server.seed.users.globexAdmin.token);
+    await page.getByRole('heading', { name: 'Your tenant', level: 1 }).waitFor();
+    await page.getByRole('row', { name: /globex-prod/ }).waitFor();
+    expect(await page.locator('body').textContent()).not.toMatch(/acme/i);
+
+    await page.goto(`${server.url}/instances/${server.seed.instances.acmeProd.id}`);
+    await page.getByRole('heading', { name: 'Instance not found' }).waitFor();
+    expect(await page.locator('main').textContent()).not.toMatch(/Kubernetes|dbt-core/);
+    await page.goto(`${server.url}/instances/acme%2Facme-prod`);
+    await page.getByRole('heading', { name: 'Instance not found' }).waitFor();
+  });
+
+  it.skipIf(ROLLBACK_SKIP_REASON !== null)(
+    `runs the policy's rollback scenario with two people${ROLLBACK_SKIP_REASON ? ` (skipped: ${ROLLBACK_SKIP_REASON})` : ''}`,
+    async () => {
+      // Bea (customer admin, User B) asks for dbt-core ==1.10.* on acme-prod.
+      const bea = await openAs(server.seed.users.bea.token, '/instances/acme%2Facme-prod');
+      await bea.getByRole('heading', { name: /acme-prod/, level: 1 }).waitFor();
+      await bea.getByLabel('Package').selectOption('dbt-core');
+      await bea.getByLabel('Target version').fill('==1.10.*');
+      await bea.getByLabel('Why').fill('dbt 1.11 broke our snapshot macros; we need time to adapt');
+      await bea.getByRole('button', { name: 'Submit rollback request' }).click();
+      await bea.getByRole('heading', { name: 'Dependency review' }).waitFor();
+      // Not Bea's step: shown with its owner, no button.
+      await expect
+        .poll(() => bea.locator('main').textContent())
+        .toMatch(/Approve — owned by: provider-engineer/);
+      expect(await bea.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+      const requestUrl = bea.url();
+
+      // Pete (provider engineer) reviews the dependency diff and approves.
+      const pete = await openAs(server.seed.users.providerEngineer.token, '/rollback-requests');
+      await pete
+        .getByRole('link', { name: /dbt-core/ })
+        .first()
+        .click();
+      const diff = pete.getByRole('table', { name: 'Package moves: from and to' });
+      await expect.poll(() => diff.textContent()).toMatch(/dbt-snowflake\s*1\.11\.0\s*→ 1\.10\./);
+      expect(await pete.locator('main').textContent()).toMatch(/dbt-core\s*1\.11\.0\s*→ 1\.10\./);
+      await screenshot(pete, 'rollback-request');
+      await pete.getByLabel('Review note').fill('Reviewed: dbt-snowflake moves back with dbt-core');
+      await pete.getByRole('button', { name: 'Approve' }).click();
+      await expect.poll(() => pete.locator('main').textContent()).toMatch(/approved/i);
+
+      // Bea sees exactly what she accepts (the report hash) and accepts responsibility.
+      await bea.goto(requestUrl);
+      const accept = bea.getByRole('button', { name: 'Accept responsibility' });
+      await accept.waitFor();
+      expect(await bea.locator('.accept-what').textContent()).toMatch(/hash\s*\S{16,}/);
+      await accept.click();
+      await expect.poll(() => bea.getByRole('button', { name: 'Accept responsibility' }).count()).toBe(0);
+      expect(await bea.locator('main').textContent()).toMatch(/accepted/i);
+    },
+  );
+
+  it('loads without Content-Security-Policy violations', () => {
+    expect(cspViolations).toEqual([]);
+  });
+});
