@@ -20,6 +20,12 @@ const benchmarks: Benchmark[] = [
       'HTTP load (autocannon): GET /api/v1/tenants and POST /api/v1/lineage on SQLite and PostgreSQL',
     load: () => import('./load.js'),
   },
+  {
+    name: 'ingest',
+    description:
+      'OpenLineage ingestion through POST /api/v1/lineage (RATCHET_BENCH_EVENTS, default 1,000,000) and one impact report, SQLite and PostgreSQL',
+    load: () => import('./ingest.js'),
+  },
 ];
 
 const wanted = process.argv.slice(2);

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { format, resolveConfig } from 'prettier';
 
 /** Where figures land: one section per benchmark, replaced in place on each run. */
 export const benchmarksFile = path.resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md');
@@ -29,7 +30,9 @@ export async function writeBenchmarkSection(name: string, markdown: string): Pro
     from >= 0 && to > from
       ? text.slice(0, from) + section + text.slice(to + end.length)
       : `${text.trimEnd()}\n\n${section}\n`;
-  await writeFile(benchmarksFile, next);
+  // Formatted as `npm test`'s Prettier check expects, so a benchmark run never breaks the build.
+  const options = (await resolveConfig(benchmarksFile)) ?? {};
+  await writeFile(benchmarksFile, await format(next, { ...options, filepath: benchmarksFile }));
 }
 
 /** One line describing the machine, so figures are read in context. */

@@ -146,6 +146,10 @@ function pipResolve(dir: string, requirements: readonly string[]): Promise<{ ms:
   });
 }
 
+function runs(samples: readonly number[]): string {
+  return `${samples.length} run${samples.length === 1 ? '' : 's'}`;
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
   const value = await work();
@@ -217,7 +221,10 @@ export async function run(): Promise<void> {
     const verdict = (ok: boolean): string => (ok ? 'met' : '**not met**');
     const markdown = `## Resolver: Airflow-sized image (${topLevel.length} packages, ${wheels} wheels)
 
-Command: \`${COMMAND}\` (bench/resolver.ts, seed ${SEED}). ${machineLine()}
+Command: \`${COMMAND}\` (bench/resolver.ts, seed ${SEED}). ${machineLine()} Load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} (a shared machine: figures under load are upper bounds).
 
 A synthetic find-links folder, layered like an Airflow image: lower bounds that rise with each
 release, \`<N\` caps and \`~=\` on older releases, a few exact pins, Requires-Python (some newest
@@ -228,10 +235,10 @@ ${coChanges.length} co-rollbacks (${coChanges.map((c) => `${c.name} ${c.from} �
 
 | operation | Ratchet | target |
 |---|---|---|
-| \`checkImage\` (warm, ${checkSamples.length} runs) | ${formatMs(checkMedian)} | < 50 ms: ${verdict(checkMedian < 50)} |
-| \`planImageChange\` ${request.join(' ')} (warm, ${planSamples.length} runs; first run ${formatMs(firstPlan.ms)}) | ${formatMs(planMedian)} | < 1 s: ${verdict(planMedian < 1000)} |
+| \`checkImage\` (warm, ${runs(checkSamples)}) | ${formatMs(checkMedian)} | < 50 ms: ${verdict(checkMedian < 50)} |
+| \`planImageChange\` ${request.join(' ')} (warm, ${runs(planSamples)}; first run ${formatMs(firstPlan.ms)}) | ${formatMs(planMedian)} | < 1 s: ${verdict(planMedian < 1000)} |
 | \`resolveRequirements\` cold (new source: listing, hashing, reading wheels) | ${formatMs(cold.ms)} | |
-| \`resolveRequirements\` warm (${resolveSamples.length} runs) | ${formatMs(resolveWarm)} | |
+| \`resolveRequirements\` warm (${runs(resolveSamples)}) | ${formatMs(resolveWarm)} | |
 
 | peer, same folder, same run | time | pip / Ratchet cold | pip / Ratchet warm | target ≥ 10× |
 |---|---|---|---|---|

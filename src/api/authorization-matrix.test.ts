@@ -3,6 +3,7 @@
  * the OpenAPI document but not in this table fails the test: a new route cannot ship unguarded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboxRepository } from '../delivery/outbox/index.js';
 import { startTestServer } from './test-server.js';
 import type { TestServer } from './test-server.js';
 
@@ -13,6 +14,7 @@ type Caller =
   | 'customer-admin'
   | 'customer-member'
   | 'foreign-customer'
+  | 'lineage-ingest'
   | 'anonymous';
 
 const CALLERS: readonly Caller[] = [
@@ -22,6 +24,7 @@ const CALLERS: readonly Caller[] = [
   'customer-admin',
   'customer-member',
   'foreign-customer',
+  'lineage-ingest',
   'anonymous',
 ];
 
@@ -49,6 +52,8 @@ const ALL: Row['expect'] = {
   'customer-admin': 'allow',
   'customer-member': 'allow',
   'foreign-customer': 'allow',
+  // Acme's ingestion token (issue 5): it may post OpenLineage events and nothing a person may do.
+  'lineage-ingest': 'forbid',
 };
 const ALL_OWN_TENANT: Row['expect'] = { ...ALL, 'foreign-customer': 'hidden' };
 const PROVIDERS: Row['expect'] = {
@@ -64,6 +69,30 @@ const ADMINS: Row['expect'] = {
   'customer-admin': 'allow',
   'foreign-customer': 'hidden',
 };
+
+/** A notification parked as failed, as the delivery worker leaves one after its last retry. */
+async function parkedDelivery(ctx: Context): Promise<string> {
+  const { store } = ctx.server;
+  const outbox = createOutboxRepository({ db: store.db, engine: store.engine });
+  const eventId = `matrix-${ctx.nextSlug()}`;
+  await outbox.enqueue(store.db, {
+    topic: 'matrix.test',
+    eventId,
+    receivers: [{ id: 'on-call', channel: 'provider-on-call' }],
+    subject: 'matrix',
+    text: 'matrix',
+    data: {},
+  });
+  const claimed = await outbox.claimDue({
+    now: new Date(Date.now() + 1000),
+    limit: 50,
+    workerId: 'matrix',
+    leaseMs: 60_000,
+  });
+  const entry = claimed.find((candidate) => candidate.eventId === eventId)!;
+  await outbox.markFailed(entry.id, 'matrix', 'receiver down');
+  return entry.id;
+}
 
 const ACME_PROD = '/api/v1/instances/acme%2Facme-prod';
 
@@ -157,6 +186,7 @@ const CUSTOMERS_OWN_TENANT: Row['expect'] = {
   'customer-admin': 'allow',
   'customer-member': 'allow',
   'foreign-customer': 'hidden',
+  'lineage-ingest': 'forbid',
 };
 const ONLY_PROVIDER_ADMIN: Row['expect'] = { ...PROVIDER_CHANGE, 'provider-engineer': 'forbid' };
 const SIGNOFF: Row['expect'] = { ...ALL_OWN_TENANT, 'provider-support': 'forbid' };
@@ -216,7 +246,87 @@ async function seededChange(ctx: Context): Promise<string> {
   return row.id;
 }
 
+// Run evidence (issue 5): mappings are configured by admins and provider engineers.
+const EVIDENCE_CONFIGURE: Row['expect'] = {
+  ...PROVIDER_CHANGE,
+  'customer-admin': 'allow',
+  'foreign-customer': 'hidden',
+};
+const INGEST_ONLY: Row['expect'] = {
+  'provider-admin': 'forbid',
+  'provider-engineer': 'forbid',
+  'provider-support': 'forbid',
+  'customer-admin': 'forbid',
+  'customer-member': 'forbid',
+  'foreign-customer': 'forbid',
+  'lineage-ingest': 'allow',
+};
+
 const TABLE: Record<string, Row> = {
+  'POST /api/v1/lineage': {
+    expect: INGEST_ONLY,
+    request: async () => ({
+      path: '/api/v1/lineage',
+      body: {
+        eventType: 'COMPLETE',
+        eventTime: '2025-11-01T09:00:00Z',
+        producer: 'https://github.com/apache/airflow/tree/providers-openlineage/2.3.0',
+        run: { runId: 'matrix-run' },
+        job: { namespace: 'acme-prod-airflow', name: 'matrix_dag' },
+      },
+    }),
+  },
+  'GET /api/v1/instances/{instanceId}/namespaces': {
+    expect: ALL_OWN_TENANT,
+    request: async () => ({ path: `${ACME_PROD}/namespaces` }),
+  },
+  'PUT /api/v1/instances/{instanceId}/namespaces': {
+    expect: EVIDENCE_CONFIGURE,
+    request: async () => ({
+      path: `${ACME_PROD}/namespaces`,
+      body: { namespaces: ['acme-prod-airflow', 'acme-prod-dbt'] },
+    }),
+  },
+  'GET /api/v1/tenants/{tenantId}/ownership': {
+    expect: ALL_OWN_TENANT,
+    request: async () => ({ path: '/api/v1/tenants/acme/ownership' }),
+  },
+  'PUT /api/v1/tenants/{tenantId}/ownership': {
+    expect: EVIDENCE_CONFIGURE,
+    request: async () => ({
+      path: '/api/v1/tenants/acme/ownership',
+      body: {
+        rules: [
+          { pattern: 'finance_*', user: 'ana' },
+          { pattern: 'marketing_*', user: 'bea' },
+          { pattern: 'ops_*', user: 'dan' },
+        ],
+      },
+    }),
+  },
+  'GET /api/v1/tenants/{tenantId}/constraints': {
+    expect: ALL_OWN_TENANT,
+    request: async () => ({ path: '/api/v1/tenants/acme/constraints' }),
+  },
+  'POST /api/v1/tenants/{tenantId}/constraints': {
+    expect: EVIDENCE_CONFIGURE,
+    request: async () => ({
+      path: '/api/v1/tenants/acme/constraints',
+      body: { project: 'matrix', constraints: { 'dbt-core': '>=1.0' } },
+    }),
+  },
+  'POST /api/v1/tenants/{tenantId}/ingestion-tokens': {
+    expect: ADMINS,
+    request: async () => ({ path: '/api/v1/tenants/acme/ingestion-tokens', body: { label: 'matrix' } }),
+  },
+  'GET /api/v1/instances/{instanceId}/evidence': {
+    expect: ALL_OWN_TENANT,
+    request: async () => ({ path: `${ACME_PROD}/evidence` }),
+  },
+  'GET /api/v1/instances/{instanceId}/impact': {
+    expect: ALL_OWN_TENANT,
+    request: async () => ({ path: `${ACME_PROD}/impact?change=dbt-core%3D%3D1.10.*` }),
+  },
   'GET /api/v1/instances/{instanceId}/image': imageGet(''),
   'GET /api/v1/instances/{instanceId}/image/diff': imageGet('/diff'),
   'GET /api/v1/instances/{instanceId}/image/requirements.txt': imageGet('/requirements.txt'),
@@ -348,11 +458,22 @@ const TABLE: Record<string, Row> = {
   },
   'GET /api/v1/policy': { expect: ALL, request: async () => ({ path: '/api/v1/policy' }) },
   'GET /api/v1/audit': { expect: PROVIDERS, request: async () => ({ path: '/api/v1/audit' }) },
+  'GET /api/v1/deliveries/failed': {
+    expect: PROVIDERS,
+    request: async () => ({ path: '/api/v1/deliveries/failed' }),
+  },
+  'POST /api/v1/deliveries/{deliveryId}/requeue': {
+    expect: PROVIDER_CHANGE,
+    request: async (ctx) => ({ path: `/api/v1/deliveries/${await parkedDelivery(ctx)}/requeue`, body: {} }),
+  },
   'POST /api/v1/audit/verify': {
     expect: PROVIDERS,
     request: async () => ({ path: '/api/v1/audit/verify', body: {} }),
   },
-  'GET /api/v1/me': { expect: ALL, request: async () => ({ path: '/api/v1/me' }) },
+  'GET /api/v1/me': {
+    expect: { ...ALL, 'lineage-ingest': 'allow' },
+    request: async () => ({ path: '/api/v1/me' }),
+  },
   'POST /api/v1/users': {
     expect: ADMINS,
     request: async (ctx) => ({
@@ -532,6 +653,12 @@ describe('authorization matrix', () => {
         tokens.set(user.role, token);
     }
     tokens.set('foreign-customer', users.globexAdmin.token);
+    const ingestion = await server.call('POST', '/api/v1/tenants/acme/ingestion-tokens', {
+      token: admin,
+      body: { label: 'matrix' },
+    });
+    expect(ingestion.status, ingestion.text).toBe(201);
+    tokens.set('lineage-ingest', String(ingestion.json.token));
     for (const role of ['provider-support', 'customer-admin', 'customer-member'] as const) {
       if (tokens.has(role)) continue;
       const user = await server.call('POST', '/api/v1/users', {

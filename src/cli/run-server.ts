@@ -85,9 +85,13 @@ export async function runServer<T>(
       throw error;
     },
   );
+  const delivery = await startDelivery(store, logger);
+  const slaClock = await startSlaClock(store, logger);
   const shutdown = (): void => {
     void app
       .close()
+      .then(() => clearInterval(slaClock))
+      .then(() => delivery?.stop())
       .then(() => store.close())
       .finally(() => {
         lock?.release();
@@ -97,4 +101,49 @@ export async function runServer<T>(
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   return { url, store, prepared };
+}
+
+/**
+ * Delivers the outbox (notifications every workflow enqueues in its own transaction) from the
+ * server process. `RATCHET_DELIVERY=off` leaves it to another process (several `serve`s on one
+ * PostgreSQL database may all run it: claims use FOR UPDATE SKIP LOCKED).
+ */
+async function startDelivery(
+  store: Store,
+  logger: { info(object: object, message: string): void; warn(object: object, message: string): void },
+): Promise<{ stop(): Promise<void> } | null> {
+  if (process.env['RATCHET_DELIVERY'] === 'off') return null;
+  const { channelsFromEnvironment, createOutboxRepository, startDeliveryWorker } =
+    await import('../delivery/index.js');
+  const { channels, summary } = channelsFromEnvironment();
+  logger.info({ channels: summary }, 'delivery worker started');
+  const outbox = createOutboxRepository({ db: store.db, engine: store.engine, now: store.now });
+  const worker = startDeliveryWorker({
+    outbox,
+    channels,
+    pollMs: 1000,
+    onEvent: (event) => {
+      if (event.type === 'failed')
+        logger.warn({ entry: event.entry.id, error: event.error }, 'delivery parked as failed');
+    },
+  });
+  return { stop: () => worker.stop() };
+}
+
+/**
+ * Checks defect SLA clocks once a minute and notifies the provider on-call group of each new
+ * breach (idempotent per breach, so several servers may all run it).
+ */
+async function startSlaClock(
+  store: Store,
+  logger: { warn(object: object, message: string): void },
+): Promise<NodeJS.Timeout> {
+  const { checkSlaBreaches } = await import('../workflows/defects/sla.js');
+  const timer = setInterval(() => {
+    checkSlaBreaches(store).catch((error: unknown) =>
+      logger.warn({ error: String(error) }, 'SLA check failed'),
+    );
+  }, 60_000);
+  timer.unref();
+  return timer;
 }

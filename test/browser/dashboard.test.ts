@@ -59,10 +59,11 @@ async function logIn(page: Page, token: string): Promise<void> {
   await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
+/** At 1366x768; `fullPage` for pages whose point is below the fold. */
+async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
   if (!SCREENSHOTS) return;
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
 // The server starts at collection time so the rollback scenario can be gated on the routes it offers.
@@ -119,8 +120,13 @@ describe('dashboard', () => {
     await page.getByLabel('API token').fill('rt_not-a-real-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/Sign-in failed/);
-    await logIn(page, server.seed.users.providerEngineer.token);
+    // Keyboard only: the field keeps focus, Enter submits.
+    await page.getByLabel('API token').fill(server.seed.users.providerEngineer.token);
+    await page.getByLabel('API token').press('Enter');
     await expect.poll(() => page.getByTestId('whoami').textContent()).toContain('Pete (Provider Engineer)');
+    // The first Tab reaches the skip link, Enter on it moves focus to the page content.
+    await page.keyboard.press('Tab');
+    expect(await page.locator(':focus').textContent()).toBe('Skip to content');
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByLabel('API token').waitFor();
   });
@@ -155,7 +161,7 @@ describe('dashboard', () => {
     expect(texts.every((t) => t.includes('provider-engineer'))).toBe(true);
     const packages = page.getByRole('table', { name: 'Pinned packages' });
     expect(await packages.textContent()).toContain('snowflake-connector-python4.0.0');
-    await screenshot(page, 'instance');
+    await screenshot(page, 'instance', true);
   });
 
   it('shows the rollback policy per layer and the responsibility matrix', async () => {
@@ -169,6 +175,22 @@ describe('dashboard', () => {
       'Cannot be undone',
     );
     await screenshot(page, 'policy');
+  });
+
+  it('shows the customer admin her defects with SLA clocks and the infrastructure change awaiting her sign-off', async () => {
+    const page = await openAs(server.seed.users.bea.token);
+    await page.getByRole('link', { name: 'Defects' }).click();
+    await page.getByRole('heading', { name: 'Defects', level: 1 }).waitFor();
+    const defect = page.getByTestId('defect').first();
+    await expect.poll(() => defect.textContent()).toMatch(/response:/);
+    await screenshot(page, 'defects');
+    await page.getByRole('link', { name: 'Infrastructure changes' }).click();
+    const change = page.getByTestId('infrastructure-change').first();
+    await expect.poll(() => change.textContent()).toMatch(/Customer testing sign-off/);
+    // Applying is the provider's step: shown with its owner, never as a button for the customer.
+    expect(await change.textContent()).toMatch(/Apply — owned by: provider-admin, provider-engineer/);
+    expect(await page.getByRole('button', { name: /Apply/ }).count()).toBe(0);
+    await screenshot(page, 'infrastructure-changes');
   });
 
   it('never shows a customer another tenant, not even by direct URL', async () => {
@@ -211,7 +233,7 @@ describe('dashboard', () => {
       const diff = pete.getByRole('table', { name: 'Package moves: from and to' });
       await expect.poll(() => diff.textContent()).toMatch(/dbt-snowflake\s*1\.11\.0\s*→ 1\.10\./);
       expect(await pete.locator('main').textContent()).toMatch(/dbt-core\s*1\.11\.0\s*→ 1\.10\./);
-      await screenshot(pete, 'rollback-request');
+      await screenshot(pete, 'rollback-request', true);
       await pete.getByLabel('Review note').fill('Reviewed: dbt-snowflake moves back with dbt-core');
       await pete.getByRole('button', { name: 'Approve' }).click();
       await expect.poll(() => pete.locator('main').textContent()).toMatch(/approved/i);
@@ -223,7 +245,18 @@ describe('dashboard', () => {
       expect(await bea.locator('.accept-what').textContent()).toMatch(/hash\s*\S{16,}/);
       await accept.click();
       await expect.poll(() => bea.getByRole('button', { name: 'Accept responsibility' }).count()).toBe(0);
-      expect(await bea.locator('main').textContent()).toMatch(/accepted/i);
+      expect(await bea.locator('main').textContent()).toMatch(/Report deployed on acme-test — owned by/);
+
+      // The deployer (Pete) reports the test instance first, then production.
+      await pete.reload();
+      await pete.getByRole('button', { name: 'Report deployed on acme-test' }).click();
+      await pete.getByRole('button', { name: 'Report deployed on acme-prod' }).click();
+      await expect.poll(() => pete.getByRole('button', { name: /Report deployed/ }).count()).toBe(0);
+
+      // Bea validates and confirms resolution; the request is resolved.
+      await bea.reload();
+      await bea.getByRole('button', { name: 'Confirm resolution' }).click();
+      await expect.poll(() => bea.locator('main').textContent()).toMatch(/Resolved: the customer confirmed/);
     },
   );
 

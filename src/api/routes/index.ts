@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accessAdminRoutes } from './access-admin.js';
+import { deliveryRoutes } from './deliveries.js';
 import { evidenceRoutes } from './evidence.js';
 import { imageRoutes } from './image.js';
 import { instanceRoutes } from './instances.js';
@@ -21,6 +22,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   instanceRoutes(typedApp, deps);
   policyRoutes(typedApp);
   accessAdminRoutes(typedApp, deps);
+  deliveryRoutes(typedApp, deps);
   imageRoutes(typedApp, deps);
   lineageRoutes(typedApp, deps);
   evidenceRoutes(typedApp, deps);

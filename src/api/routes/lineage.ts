@@ -22,7 +22,8 @@ export function lineageRoutes(app: TypedApp, { store }: RouteDeps): void {
   // because NDJSON (and JSON lines sent as application/json) is not one JSON document.
   void app.register(async (plugin) => {
     const scope = plugin.withTypeProvider<ZodTypeProvider>();
-    scope.removeContentTypeParser('application/json');
+    // Only the OpenLineage media types: anything else (text/plain, forms) is a 415.
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       LINEAGE_TYPES,
       { parseAs: 'string', bodyLimit: LINEAGE_BODY_LIMIT },

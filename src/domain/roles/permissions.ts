@@ -38,6 +38,9 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'rollback.attempt': EVERYONE,
   'audit.read': PROVIDER_ROLES,
   'audit.verify': PROVIDER_ROLES,
+  // Parked notifications hold every tenant's messages: the provider watches and requeues them.
+  'delivery.read': PROVIDER_ROLES,
+  'delivery.requeue': PROVIDER_CHANGE,
   // customer-admin: only users of their own tenant, with customer roles (checked in the workflow).
   'user.create': ['provider-admin', 'customer-admin'],
   'user.read': ['provider-admin', 'provider-engineer', 'provider-support', 'customer-admin'],

@@ -34,6 +34,8 @@ export type Action =
   | 'rollback.attempt'
   | 'audit.read'
   | 'audit.verify'
+  | 'delivery.read'
+  | 'delivery.requeue'
   | 'user.create'
   | 'user.read'
   | 'token.create'

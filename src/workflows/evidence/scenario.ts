@@ -188,9 +188,14 @@ export function pipelineRunEvents(
     : {};
   const airflowNs = options.airflowNamespace;
   const { code, ok } = spec.plan(day);
-  const dagRunId = stableRunId(`${spec.dagId}/${day}`);
-  const taskRunId = stableRunId(`${spec.dagId}/${day}/dbt_build`);
-  const dbtRunId = stableRunId(`${spec.dagId}/${day}/dbt`);
+  // Run ids are unique per instance (namespace) and date, like real ones; the defaults keep theirs.
+  const seed =
+    airflowNs === NAMESPACE && options.start === DEFAULT_SCENARIO.start
+      ? `${spec.dagId}/${day}`
+      : `${airflowNs}/${spec.dagId}/${at(day, 0, 0)}`;
+  const dagRunId = stableRunId(seed);
+  const taskRunId = stableRunId(`${seed}/dbt_build`);
+  const dbtRunId = stableRunId(`${seed}/dbt`);
   const dagJob = spec.dagId;
   const taskJob = `${spec.dagId}.dbt_build`;
   const dbtJob = `dbt-run-${spec.project}`;

@@ -1,11 +1,11 @@
 import { api, seg } from '../api';
 import { useAsync } from '../async';
 import { firstOffered, offers, useCapabilities } from '../capabilities';
-import { firstArray, list, text } from '../loose';
 import { Empty, ErrorBox, Loading, StatusBadge, When } from '../components';
 import { currentRevision, latestRevision, summarise } from '../layers';
 import { Link } from '../router';
 import type { Instance, Me, Revision, Tenant } from '../types';
+import type { Defect } from './Defects';
 import { isProviderRole, LAYERS } from '../types';
 
 interface InstanceRow {
@@ -40,12 +40,10 @@ async function countOpenRequests(instances: Instance[]): Promise<Map<string, num
 
 async function countBreaches(path: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const defect of firstArray(await api<unknown>(path))) {
-    const breached =
-      defect.slaBreached === true || defect.breached === true || list(defect, 'breaches').length > 0;
-    if (!breached) continue;
-    const tenant = text(defect, 'tenantId') ?? '';
-    counts.set(tenant, (counts.get(tenant) ?? 0) + 1);
+  const { defects } = await api<{ defects: Defect[] }>(path);
+  for (const defect of defects) {
+    if (!defect.sla.some((clock) => clock.breached)) continue;
+    counts.set(defect.tenantId, (counts.get(defect.tenantId) ?? 0) + 1);
   }
   return counts;
 }

@@ -1,74 +1,206 @@
-import { api } from '../api';
-import { useAsync } from '../async';
-import { firstOffered, useCapabilities } from '../capabilities';
-import { Empty, ErrorBox, Loading, NotAvailable, StatusBadge, When } from '../components';
-import { firstArray, text } from '../loose';
-import type { Me } from '../types';
+import { useState } from 'react';
+import { api, seg } from '../api';
+import type { ApiError } from '../api';
+import { toApiError, useAsync } from '../async';
+import { offers, useCapabilities } from '../capabilities';
+import { Empty, ErrorBox, Loading, NotAvailable, OwnedBy, StatusBadge, When } from '../components';
+import type { Me, Tenant } from '../types';
+import { isProviderRole } from '../types';
 
-const CHANGES = ['/api/v1/infrastructure-changes', '/api/v1/infrastructure/changes'];
+const CHANGES = '/api/v1/infrastructure/changes';
+
+interface Signoff {
+  userName: string;
+  party: 'provider' | 'customer';
+  role: string;
+  note: string;
+  createdAt: string;
+}
+
+interface InfrastructureChange {
+  id: string;
+  tenantId: string;
+  title: string;
+  why: string;
+  changes: Record<string, unknown>;
+  risk: 'low' | 'medium' | 'high';
+  windowStart: string;
+  windowEnd: string;
+  state: 'planned' | 'applied';
+  appliedAt: string | null;
+  signoffs: Signoff[];
+  testedBy: { provider: boolean; customer: boolean };
+}
+
+const SIGNOFF_ROLES = ['provider-admin', 'provider-engineer', 'customer-admin', 'customer-member'];
+const APPLY_ROLES = ['provider-admin', 'provider-engineer'];
 
 export function InfrastructureChangesPage({ me }: { me: Me }) {
   const capabilities = useCapabilities();
-  const route = firstOffered(capabilities, CHANGES);
   return (
     <>
       <h1>Infrastructure changes</h1>
       <p className="lede">
-        Infrastructure changes cannot be undone once applied: both sides plan and test them, and sign off
-        before they are applied.
+        An applied infrastructure change cannot be undone: both sides plan it, test it and sign off before the
+        provider applies it.
       </p>
-      {route ? (
-        <ChangeList route={route} me={me} />
+      {offers(capabilities, CHANGES) ? (
+        <ChangeList me={me} />
       ) : (
-        <NotAvailable what="Infrastructure change planning" route="GET /api/v1/infrastructure-changes" />
+        <NotAvailable what="Infrastructure change planning" route={`GET ${CHANGES}`} />
       )}
     </>
   );
 }
 
-function ChangeList({ route }: { route: string; me: Me }) {
-  const changes = useAsync(async () => firstArray(await api<unknown>(route)), [route]);
-  if (changes.state === 'loading') return <Loading what="infrastructure changes" />;
-  if (changes.state === 'error') return <ErrorBox error={changes.error} />;
-  if (changes.data.length === 0) return <Empty>No infrastructure changes planned.</Empty>;
+function ChangeList({ me }: { me: Me }) {
+  const data = useAsync(async () => {
+    const [{ changes }, { tenants }] = await Promise.all([
+      api<{ changes: InfrastructureChange[] }>(CHANGES),
+      api<{ tenants: Tenant[] }>('/api/v1/tenants'),
+    ]);
+    return { changes, tenants: new Map(tenants.map((t) => [t.id, t.name])) };
+  }, []);
+  if (data.state === 'loading') return <Loading what="infrastructure changes" />;
+  if (data.state === 'error') return <ErrorBox error={data.error} />;
+  if (data.data.changes.length === 0) return <Empty>No infrastructure changes planned or applied.</Empty>;
   return (
-    <div className="table-wrap card">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Change</th>
-            <th scope="col">State</th>
-            <th scope="col">Provider sign-off</th>
-            <th scope="col">Customer sign-off</th>
-            <th scope="col">Planned</th>
-          </tr>
-        </thead>
-        <tbody>
-          {changes.data.map((change) => (
-            <tr key={text(change, 'id')}>
-              <th scope="row" className="wrap">
-                {text(change, 'title', 'description', 'summary') ?? text(change, 'id')}
-              </th>
-              <td>
-                <StatusBadge status={text(change, 'state', 'status') ?? 'unknown'} />
-              </td>
-              <td>
-                {text(change, 'providerSignedOffBy', 'providerSignOff') ?? (
-                  <span className="muted">pending</span>
-                )}
-              </td>
-              <td>
-                {text(change, 'customerSignedOffBy', 'customerSignOff') ?? (
-                  <span className="muted">pending</span>
-                )}
-              </td>
-              <td>
-                <When at={text(change, 'plannedFor', 'plannedAt', 'createdAt')} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      {data.data.changes.map((change) => (
+        <ChangeCard
+          key={change.id}
+          me={me}
+          change={change}
+          tenant={data.data.tenants.get(change.tenantId)}
+          onDone={data.reload}
+        />
+      ))}
+    </>
+  );
+}
+
+function ChangeCard({
+  me,
+  change,
+  tenant,
+  onDone,
+}: {
+  me: Me;
+  change: InfrastructureChange;
+  tenant: string | undefined;
+  onDone: () => void;
+}) {
+  const [note, setNote] = useState('');
+  const [acknowledged, setAcknowledged] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const party = isProviderRole(me.role) ? 'provider' : 'customer';
+  const signedByMySide = change.testedBy[party];
+
+  async function post(path: string, body: unknown): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      await api(path, { method: 'POST', body });
+      onDone();
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby={`infra-${change.id}`} data-testid="infrastructure-change">
+      <div className="card-head">
+        <h2 id={`infra-${change.id}`} className="wrap">
+          {change.title}
+        </h2>
+        <StatusBadge status={change.state} />
+      </div>
+      <p className="muted small">
+        {tenant ?? change.tenantId} · risk {change.risk} · window <When at={change.windowStart} /> –{' '}
+        <When at={change.windowEnd} />
+      </p>
+      <p className="wrap">{change.why}</p>
+      <p className="mono small wrap">{JSON.stringify(change.changes)}</p>
+      <ul className="plain-list small">
+        {(['provider', 'customer'] as const).map((side) => {
+          const signoff = change.signoffs.find((s) => s.party === side);
+          return (
+            <li key={side}>
+              <strong>{side === 'provider' ? 'Provider' : 'Customer'} testing sign-off: </strong>
+              {signoff ? (
+                <>
+                  <span className="badge badge-deployed">signed</span> by {signoff.userName} ({signoff.role}){' '}
+                  <When at={signoff.createdAt} />
+                  {signoff.note ? <span className="wrap"> — {signoff.note}</span> : null}
+                </>
+              ) : (
+                <span className="badge badge-pending">waiting</span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {change.state === 'applied' ? (
+        <p className="muted">
+          Applied <When at={change.appliedAt} />. This is final: a problem is fixed by a new forward change.
+        </p>
+      ) : (
+        <div className="stack">
+          {!signedByMySide ? (
+            SIGNOFF_ROLES.includes(me.role) ? (
+              <>
+                <div className="form-row">
+                  <label htmlFor={`note-${change.id}`}>Testing note (optional)</label>
+                  <input id={`note-${change.id}`} value={note} onChange={(e) => setNote(e.target.value)} />
+                </div>
+                <button
+                  type="button"
+                  className="primary"
+                  disabled={busy}
+                  onClick={() => void post(`${CHANGES}/${seg(change.id)}/signoffs`, note ? { note } : {})}
+                >
+                  Sign off {party} testing
+                </button>
+              </>
+            ) : (
+              <OwnedBy step={`Sign off ${party} testing`} roles={SIGNOFF_ROLES} />
+            )
+          ) : null}
+          {APPLY_ROLES.includes(me.role) ? (
+            <div className="stack">
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={acknowledged}
+                  onChange={(e) => setAcknowledged(e.target.checked)}
+                />{' '}
+                I understand that applying cannot be undone.
+              </label>
+              <div className="buttons">
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={busy || !acknowledged}
+                  onClick={() =>
+                    void post(`${CHANGES}/${seg(change.id)}/apply`, { acknowledgeIrreversible: true })
+                  }
+                >
+                  Apply (irreversible)
+                </button>
+                {!change.testedBy.provider || !change.testedBy.customer ? (
+                  <span className="muted small">Both sides must sign off their testing first.</span>
+                ) : null}
+              </div>
+            </div>
+          ) : (
+            <OwnedBy step="Apply" roles={APPLY_ROLES} />
+          )}
+        </div>
+      )}
+      {error ? <ErrorBox error={error} title="The step was refused" /> : null}
+    </section>
   );
 }

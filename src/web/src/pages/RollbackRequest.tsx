@@ -14,7 +14,8 @@ import type { ImageContent, Instance, Me, Revision, Role } from '../types';
 const INSTANCE_REQUESTS = '/api/v1/instances/{instanceId}/image/rollback-requests';
 const ONE_REQUEST = '/api/v1/rollback-requests/{id}';
 
-type StepName = 'approve' | 'reject' | 'accept' | 'refresh' | 'confirm' | 'reopen' | 'deployed' | 'failed';
+type StepName =
+  'approve' | 'reject' | 'accept' | 'refresh' | 'confirm' | 'reopen' | 'deployed' | 'failed' | 'retry';
 
 interface StepDefinition {
   step: StepName;
@@ -30,8 +31,15 @@ interface StepDefinition {
 
 const stepRoute = (step: string) => (change: ImageChange) =>
   `/api/v1/rollback-requests/${seg(change.id)}/${step}`;
+/** The stage the deployer works on now: the test instance first, then production. */
+function currentStage(change: ImageChange): { instanceId: string; instanceName: string } {
+  const stage =
+    change.stages.find((s) => s.status === 'pending' || s.status === 'failed') ??
+    change.stages.find((s) => s.status === 'waiting');
+  return stage ?? { instanceId: change.instanceId, instanceName: change.report.instance.name };
+}
 const deployRoute = (step: string) => (change: ImageChange) =>
-  `/api/v1/instances/${seg(change.instanceId)}/image/deployment/${step}`;
+  `/api/v1/instances/${seg(currentStage(change).instanceId)}/image/deployment/${step}`;
 
 // The rollback's path: requested -> approved -> deploying -> deployed -> resolved.
 const STEPS: StepDefinition[] = [
@@ -78,6 +86,14 @@ const STEPS: StepDefinition[] = [
     route: deployRoute('fail'),
   },
   {
+    step: 'retry',
+    label: 'Retry deployment',
+    owners: ['provider-admin', 'provider-engineer'],
+    from: ['deploy-failed'],
+    tone: 'primary',
+    route: deployRoute('retry'),
+  },
+  {
     step: 'confirm',
     label: 'Confirm resolution',
     owners: ['customer-admin'],
@@ -107,6 +123,13 @@ const PATH: { state: ChangeState; label: string; owner: string }[] = [
   { state: 'deployed', label: 'Deployed', owner: 'provider (deployer)' },
   { state: 'resolved', label: 'Resolution confirmed', owner: 'customer-admin' },
 ];
+
+function labelOf(step: StepDefinition, change: ImageChange): string {
+  if (step.step === 'deployed' || step.step === 'failed' || step.step === 'retry') {
+    return `${step.label} on ${currentStage(change).instanceName}`;
+  }
+  return step.label;
+}
 
 function title(change: ImageChange, instanceName?: string): string {
   return `Roll back ${change.requests.join(', ')}${instanceName ? ` on ${instanceName}` : ''}`;
@@ -656,7 +679,9 @@ function Impact({ impact }: { impact: ImpactReport }) {
                     <span className="muted">no runs</span>
                   ) : (
                     <details>
-                      <summary>{p.evidence.length} runs</summary>
+                      <summary>
+                        {p.evidence.length} run{p.evidence.length === 1 ? '' : 's'}
+                      </summary>
                       <ul>
                         {p.evidence.map((run) => (
                           <li key={run.runId} className="wrap">
@@ -694,7 +719,9 @@ function NextSteps({ me, change, onDone }: { me: Me; change: ImageChange; onDone
     if (step.input?.required && value === '') {
       setError(
         toApiError(
-          new Error(`“${step.label}” needs a ${step.input.label.toLowerCase()}: write it in the box above.`),
+          new Error(
+            `“${labelOf(step, change)}” needs a ${step.input.label.toLowerCase()}: write it in the box above.`,
+          ),
         ),
       );
       return;
@@ -766,13 +793,13 @@ function NextSteps({ me, change, onDone }: { me: Me; change: ImageChange; onDone
               disabled={busy}
               onClick={() => void run(s)}
             >
-              {s.label}
+              {labelOf(s, change)}
             </button>
           ))}
         </div>
       ) : null}
       {others.map((s) => (
-        <OwnedBy key={s.step} step={s.label} roles={s.owners} />
+        <OwnedBy key={s.step} step={labelOf(s, change)} roles={s.owners} />
       ))}
       {error ? <ErrorBox error={error} title="The step was not taken" /> : null}
     </section>

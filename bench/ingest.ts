@@ -1,0 +1,285 @@
+/**
+ * Evidence ingestion at scale (issue 5): N OpenLineage events (default 1,000,000; scale with
+ * RATCHET_BENCH_EVENTS) for 50 instances, 5,000 jobs, 500 users and 20 image revisions, posted as
+ * NDJSON batches to POST /api/v1/lineage, on SQLite and PostgreSQL. Reports events/s, one impact
+ * report for the busiest instance, and peak RSS; the ceiling is a direct multi-row insert of the
+ * same rows without HTTP, parsing or attribution.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startServer } from '../src/api/server.js';
+import { extractRunEvidence, parseEventBatch } from '../src/impact/index.js';
+import { openStore } from '../src/store/index.js';
+import type { Engine, Store } from '../src/store/index.js';
+import { bootstrapAdmin, createInstance, createTenant } from '../src/workflows/index.js';
+import { issueIngestionToken } from '../src/workflows/evidence/index.js';
+import { loadEvidenceContext } from '../src/workflows/evidence/context.js';
+import { insertRunEvents } from '../src/workflows/evidence/repository.js';
+import { formatMs, machineLine, writeBenchmarkSection } from './report.js';
+
+const EVENTS = Number(process.env['RATCHET_BENCH_EVENTS'] ?? 1_000_000);
+const BATCH = 2_000;
+const INSTANCES = 50;
+const JOBS = 5_000;
+const USERS = 500;
+const REVISIONS = 20;
+const DAY_MS = 86_400_000;
+const PG_ADMIN = process.env['RATCHET_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+let peakRss = 0;
+function sampleRss(): void {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}
+
+/** Event `i` of the stream, generated on demand so the generator holds no state. */
+function eventAt(i: number, now: number): Record<string, unknown> {
+  const job = i % JOBS;
+  // Instance 0 gets a double share: the "busiest instance" of the report.
+  const instance = job % (INSTANCES + 1) === INSTANCES ? 0 : job % (INSTANCES + 1);
+  const run = Math.floor(i / 2);
+  const time = now - 29 * DAY_MS + Math.floor((run / Math.max(1, EVENTS / 2)) * 29 * DAY_MS);
+  const revision =
+    1 + Math.min(REVISIONS - 1, Math.floor(((time - (now - 29 * DAY_MS)) / (29 * DAY_MS)) * REVISIONS));
+  const terminal = i % 2 === 1;
+  return {
+    eventType: terminal ? ((run * 7) % 13 === 0 ? 'FAIL' : 'COMPLETE') : 'START',
+    eventTime: new Date(time + (terminal ? 60_000 : 0)).toISOString(),
+    producer: 'https://github.com/apache/airflow/tree/providers-openlineage/2.3.0',
+    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+    run: {
+      runId: `run-${String(run)}`,
+      facets: {
+        airflow: { dag: { dag_id: `dag_${String(job)}`, owner: `user${String(job % USERS)}` } },
+        ratchet: { imageRevision: revision },
+      },
+    },
+    job: {
+      namespace: `ns-${String(instance)}`,
+      name: `dag_${String(job)}`,
+      facets: {
+        sourceCodeLocation: {
+          type: 'git',
+          url: 'https://git.example/x.git',
+          version: `c${String(job % 97)}`,
+        },
+      },
+    },
+    inputs: [],
+    outputs: [],
+  };
+}
+
+function ndjsonBatch(from: number, to: number, now: number): string {
+  const lines: string[] = [];
+  for (let i = from; i < to; i++) lines.push(JSON.stringify(eventAt(i, now)));
+  return `${lines.join('\n')}\n`;
+}
+
+interface Target {
+  engine: Engine;
+  store: Store;
+  cleanup: () => Promise<void>;
+}
+
+async function openTarget(engine: Engine): Promise<Target | null> {
+  if (engine === 'sqlite') {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ratchet-bench-ingest-'));
+    const store = await openStore({ dataDir });
+    return {
+      engine,
+      store,
+      cleanup: async () => {
+        await store.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `ratchet_bench_ingest_${String(process.pid)}_${String(Date.now())}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+  } catch (error) {
+    console.warn(`PostgreSQL skipped: ${error instanceof Error ? error.message : String(error)}`);
+    await admin.end().catch(() => undefined);
+    return null;
+  }
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  const store = await openStore({ databaseUrl: url.toString(), poolSize: 5 });
+  return {
+    engine,
+    store,
+    cleanup: async () => {
+      await store.close();
+      await admin.query(`drop database if exists ${name}`);
+      await admin.end();
+    },
+  };
+}
+
+/** Tenant, 50 instances with one namespace each, 20 deployed image revisions on each. */
+async function prepare(store: Store): Promise<{ tenantId: string; busiest: string; token: string }> {
+  const boot = await bootstrapAdmin(store);
+  if (!boot.created) throw new Error('the bench store is not empty');
+  const admin = { userId: boot.user.id, name: boot.user.name, role: boot.user.role, tenantId: null };
+  const tenant = await createTenant(store, admin, { slug: 'bench', name: 'Bench' });
+  let busiest = '';
+  for (let n = 0; n < INSTANCES; n++) {
+    const instance = await createInstance(store, admin, {
+      tenant: 'bench',
+      name: `inst-${String(n)}`,
+      kind: 'production',
+      namespaces: [`ns-${String(n)}`],
+    });
+    if (n === 0) busiest = instance.id;
+    // Revisions are appended through the repository: this measures evidence, not the image workflow.
+    await store.transaction(async (tx) => {
+      for (let r = 1; r <= REVISIONS; r++) {
+        const revision = await tx.revisions.append(
+          {
+            instanceId: instance.id,
+            tenantId: tenant.id,
+            layer: 'image',
+            actorUserId: admin.userId,
+            actorRole: admin.role,
+            reason: 'bench',
+            content: {
+              python: '3.12',
+              platform: '3.4.0',
+              index: 'https://pypi.org/simple',
+              packages: [{ name: 'dbt-core', version: `1.${String(r)}.0` }],
+            },
+            rollbackOf: null,
+          },
+          r - 1,
+        );
+        await tx.revisions.setStatus(revision.id, revision.version, 'deployed');
+      }
+    });
+  }
+  const issued = await issueIngestionToken(store, admin, { tenant: 'bench' });
+  return { tenantId: tenant.id, busiest, token: issued.token };
+}
+
+interface Figures {
+  engine: Engine;
+  eventsPerSecond: number;
+  ceilingPerSecond: number;
+  reportMs: number;
+  pipelines: number;
+  rssStartMb: number;
+  rssHalfMb: number;
+  rssPeakMb: number;
+}
+
+async function measure(engine: Engine): Promise<Figures | null> {
+  const target = await openTarget(engine);
+  if (target === null) return null;
+  const ceilingTarget = await openTarget(engine);
+  try {
+    const { busiest, token } = await prepare(target.store);
+    const { app, url } = await startServer({ store: target.store, logger: false, port: 0 });
+    const now = Date.now();
+    global.gc?.();
+    const rssStart = process.memoryUsage().rss;
+    peakRss = rssStart;
+    let rssHalf = 0;
+    const started = performance.now();
+    for (let from = 0; from < EVENTS; from += BATCH) {
+      const response = await fetch(`${url}/api/v1/lineage`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+        body: ndjsonBatch(from, Math.min(EVENTS, from + BATCH), now),
+      });
+      if (response.status !== 201)
+        throw new Error(`ingest ${String(response.status)}: ${await response.text()}`);
+      sampleRss();
+      if (rssHalf === 0 && from >= EVENTS / 2) rssHalf = process.memoryUsage().rss;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await app.close();
+    // The ingestion token may not read reports (it only posts events): time the workflow itself.
+    const adminReport = await timedReport(target.store, busiest);
+
+    // Ceiling: the same rows, pre-attributed, inserted in multi-row statements in one transaction per batch.
+    let ceilingPerSecond = 0;
+    if (ceilingTarget !== null) {
+      const prepared = await prepare(ceilingTarget.store);
+      const context = await loadEvidenceContext(ceilingTarget.store.db, prepared.tenantId);
+      let insertMs = 0;
+      for (let from = 0; from < EVENTS; from += BATCH) {
+        const events = parseEventBatch(
+          ndjsonBatch(from, Math.min(EVENTS, from + BATCH), now),
+          'application/x-ndjson',
+        );
+        const rows = events.map((event) => ({
+          tenantId: prepared.tenantId,
+          evidence: extractRunEvidence(event, context),
+          eventJson: JSON.stringify(event),
+        }));
+        const t0 = performance.now();
+        await ceilingTarget.store.transaction(async (tx) => insertRunEvents(tx.db, rows, tx.now()));
+        insertMs += performance.now() - t0;
+      }
+      ceilingPerSecond = EVENTS / (insertMs / 1000);
+    }
+    const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
+    return {
+      engine,
+      eventsPerSecond: EVENTS / seconds,
+      ceilingPerSecond,
+      reportMs: adminReport.ms,
+      pipelines: adminReport.pipelines,
+      rssStartMb: mb(rssStart),
+      rssHalfMb: mb(rssHalf),
+      rssPeakMb: mb(peakRss),
+    };
+  } finally {
+    await target.cleanup();
+    await ceilingTarget?.cleanup();
+  }
+}
+
+async function timedReport(store: Store, instanceId: string): Promise<{ ms: number; pipelines: number }> {
+  const { impactForChange } = await import('../src/workflows/evidence/index.js');
+  const actor = { userId: 'bench', name: 'bench', role: 'provider-engineer' as const, tenantId: null };
+  const started = performance.now();
+  const report = await impactForChange(store, actor, {
+    instanceId,
+    packages: [{ name: 'dbt-core', from: `1.${String(REVISIONS)}.0`, to: '==1.1.*' }],
+  });
+  return { ms: performance.now() - started, pipelines: report?.pipelines.length ?? 0 };
+}
+
+export async function run(): Promise<void> {
+  const rows: Figures[] = [];
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    const figures = await measure(engine);
+    if (figures === null) continue;
+    console.log(figures);
+    rows.push(figures);
+  }
+  const table = rows
+    .map(
+      (f) =>
+        `| ${f.engine} | ${Math.round(f.eventsPerSecond).toLocaleString('en')} | ${Math.round(f.ceilingPerSecond).toLocaleString('en')} | ${formatMs(f.reportMs)} (${String(f.pipelines)} pipelines) | ${String(f.rssStartMb)} / ${String(f.rssHalfMb)} / ${String(f.rssPeakMb)} MB |`,
+    )
+    .join('\n');
+  await writeBenchmarkSection(
+    'ingest',
+    `## Evidence ingestion (issue 5)
+
+Command: \`RATCHET_BENCH_EVENTS=${String(EVENTS)} npm run bench -- ingest\` (default 1,000,000 events).
+${String(EVENTS.toLocaleString('en'))} OpenLineage events (${String(INSTANCES)} instances, ${String(JOBS.toLocaleString('en'))} jobs, ${String(USERS)} users, ${String(REVISIONS)} image revisions per instance), posted as NDJSON batches of ${String(BATCH)} to \`POST /api/v1/lineage\` (one client, sequential). Server and client share one process, so RSS covers both.
+The ceiling is a direct multi-row INSERT of the same, already attributed rows (one transaction per batch, no HTTP/parsing). The impact report is \`impactForChange\` for the busiest instance (≈2/51 of all events), over 30 days.
+${machineLine()}
+
+| engine | HTTP ingest (events/s) | direct insert ceiling (events/s) | one impact report | RSS start / half / peak |
+|---|---|---|---|---|
+${table}
+`,
+  );
+}

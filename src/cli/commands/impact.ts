@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import type { ImpactReport, PipelineImpact } from '../../impact/index.js';
+import { clientFor, withServerOptions } from '../client.js';
+import { action, isJson, printResult, renderTable } from '../output.js';
+
+interface ImpactAnswer {
+  instanceId: string;
+  packages: { name: string; from: string; to: string }[];
+  report: ImpactReport | null;
+  reportHash: string | null;
+}
+
+function impactText(answer: ImpactAnswer): string {
+  const change = answer.packages.map((p) => `${p.name} ${p.from} -> ${p.to}`).join(', ');
+  if (answer.report === null) {
+    return `${change}: no run evidence for this instance yet; the impact is unknown, never safe.`;
+  }
+  const table = renderTable<PipelineImpact>(
+    answer.report.pipelines,
+    [
+      { header: 'pipeline', value: (p) => p.pipeline },
+      { header: 'owner', value: (p) => p.owner ?? '-' },
+      { header: 'verdict', value: (p) => p.verdict },
+      { header: 'why', value: (p) => p.reason },
+    ],
+    '(no pipelines in the window)',
+  );
+  return [
+    `${change} (${answer.report.direction})`,
+    answer.report.summary,
+    '',
+    table,
+    '',
+    `report ${answer.reportHash ?? ''}`,
+  ].join('\n');
+}
+
+export function register(program: Command): void {
+  withServerOptions(
+    program
+      .command('impact')
+      .description('who an image change fixes, breaks or leaves alone, from run evidence (OpenLineage)')
+      .argument('<instance>', 'instance id, name, or tenant-slug/name')
+      .requiredOption('--set <change...>', "package and PEP 440 target, e.g. 'dbt-core==1.10.*' (repeatable)")
+      .option('--window <days>', 'evidence window in days (default 30)'),
+  ).action(
+    action(async (command, instance: string) => {
+      const { set, window } = command.opts<{ set: string[]; window?: string }>();
+      const query = new URLSearchParams(set.map((change): [string, string] => ['change', change]));
+      if (window !== undefined) query.set('windowDays', window);
+      const path = `/api/v1/instances/${encodeURIComponent(instance)}/impact?${query.toString()}`;
+      const answer = await clientFor(command).get<ImpactAnswer>(path);
+      printResult(answer, { json: isJson(command), human: impactText });
+    }),
+  );
+}
