@@ -35,10 +35,11 @@ function sampleRss(): void {
 
 /** Event `i` of the stream, generated on demand so the generator holds no state. */
 function eventAt(i: number, now: number): Record<string, unknown> {
-  const job = i % JOBS;
+  const run = Math.floor(i / 2);
+  // A run's START and its terminal event belong to the same job.
+  const job = run % JOBS;
   // Instance 0 gets a double share: the "busiest instance" of the report.
   const instance = job % (INSTANCES + 1) === INSTANCES ? 0 : job % (INSTANCES + 1);
-  const run = Math.floor(i / 2);
   const time = now - 29 * DAY_MS + Math.floor((run / Math.max(1, EVENTS / 2)) * 29 * DAY_MS);
   const revision =
     1 + Math.min(REVISIONS - 1, Math.floor(((time - (now - 29 * DAY_MS)) / (29 * DAY_MS)) * REVISIONS));

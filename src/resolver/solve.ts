@@ -3,8 +3,8 @@ import { makeIncompatibility, ROOT, type Incompatibility, type Term } from './in
 import type {
   CandidateOrder,
   DecisionOrder,
-  Dependency,
   DependencyProvider,
+  Explanation,
   RootDependency,
   Solution,
   SolveOptions,
@@ -12,8 +12,10 @@ import type {
 import {
   allowedSet,
   createUniverse,
-  loadDependencies,
+  edgeKey,
+  loadEdges,
   loadPackage,
+  type DependencyEdge,
   type PackageInfo,
   type Universe,
 } from './universe.js';
@@ -90,17 +92,23 @@ class SolverState {
   private readonly lastAssignment = new Map<string, number>();
   private readonly decisions = new Map<string, number>();
   private readonly incompatibilities = new Map<string, Incompatibility[]>();
-  private readonly expanded = new Set<string>();
+  /** Edge lists already linked in (each candidate's dependencies are added once per solve). */
+  private readonly expanded = new Set<readonly DependencyEdge[]>();
+  private readonly expandedEdges: (readonly DependencyEdge[])[] = [];
   private readonly infos = new Map<string, PackageInfo>();
   private readonly orders = new Map<string, readonly number[]>();
-  private readonly constraintNames = new Map<string, Map<string, string>>();
+  private readonly pending = new PendingQueue();
+  private readonly fewestFirst: boolean;
   private level = 0;
 
   constructor(
     private readonly universe: Universe,
     private readonly roots: readonly RootDependency[],
     private readonly options: SolveOptions,
-  ) {}
+  ) {
+    const order: DecisionOrder = options.decisionOrder ?? 'fewest-candidates';
+    this.fewestFirst = order === 'fewest-candidates';
+  }
 
   async run(): Promise<Solution> {
     await this.load(ROOT);
@@ -125,14 +133,6 @@ class SolverState {
   }
 
   private failure(incompatibility: Incompatibility): Solution {
-    const context: ExplainContext = {
-      packages: this.infos,
-      constraintNames: this.constraintNames,
-      pinned: new Map(
-        this.roots.filter((root) => root.origin === 'pin').map((root) => [root.package, root.constraint]),
-      ),
-    };
-    const explanation = explainFailure(incompatibility, context);
     const core: RootDependency[] = [];
     const seen = new Set<number>();
     const walk = (incompat: Incompatibility): void => {
@@ -146,7 +146,41 @@ class SolverState {
       }
     };
     walk(incompatibility);
-    return { ok: false, explanation, core };
+    // The planner reads the explanation of few of its many failed solves: render it on demand.
+    let explanation: Explanation | null = null;
+    const render = (): Explanation => this.explain(incompatibility);
+    return {
+      ok: false,
+      core,
+      get explanation(): Explanation {
+        explanation ??= render();
+        return explanation;
+      },
+    };
+  }
+
+  private explain(incompatibility: Incompatibility): Explanation {
+    // Name each set by the first dependency (in expansion order) that used exactly that set.
+    const constraintNames = new Map<string, Map<string, string>>();
+    for (const edges of this.expandedEdges) {
+      for (const edge of edges) {
+        let names = constraintNames.get(edge.dependency.package);
+        if (names === undefined) {
+          names = new Map();
+          constraintNames.set(edge.dependency.package, names);
+        }
+        const key = setKey(edge.allowed);
+        if (!names.has(key)) names.set(key, edge.dependency.constraint);
+      }
+    }
+    const context: ExplainContext = {
+      packages: this.infos,
+      constraintNames,
+      pinned: new Map(
+        this.roots.filter((root) => root.origin === 'pin').map((root) => [root.package, root.constraint]),
+      ),
+    };
+    return explainFailure(incompatibility, context);
   }
 
   private async load(pkg: string): Promise<PackageInfo> {
@@ -195,6 +229,7 @@ class SolverState {
     const accumulated = previous === -1 ? set : intersect(this.assignments[previous]!.accumulated, set);
     this.assignments.push({ pkg, set, accumulated, level: this.level, decision, cause, previous });
     this.lastAssignment.set(pkg, this.assignments.length - 1);
+    if (!decision) this.enqueue(pkg, accumulated);
   }
 
   // pub solver.md "Unit Propagation".
@@ -290,9 +325,13 @@ class SolverState {
   private backtrack(level: number): void {
     while (this.assignments.length > 0 && this.assignments[this.assignments.length - 1]!.level > level) {
       const removed = this.assignments.pop()!;
-      if (removed.previous === -1) this.lastAssignment.delete(removed.pkg);
-      else this.lastAssignment.set(removed.pkg, removed.previous);
       if (removed.decision) this.decisions.delete(removed.pkg);
+      if (removed.previous === -1) {
+        this.lastAssignment.delete(removed.pkg);
+      } else {
+        this.lastAssignment.set(removed.pkg, removed.previous);
+        this.enqueue(removed.pkg, this.assignments[removed.previous]!.accumulated);
+      }
     }
     this.level = level;
   }
@@ -308,14 +347,24 @@ class SolverState {
       this.addIncompatibility(makeIncompatibility([{ pkg, set: current }], { kind: 'no-versions' }));
       return pkg;
     }
-    const version = info.versions[index]!;
-    const added = await this.expand(pkg, index, version);
+    const key = pkg === ROOT ? null : edgeKey(pkg, info.versions[index]!);
+    const edges =
+      key === null
+        ? await this.rootEdges()
+        : (this.universe.loadedEdges.get(key) ?? (await loadEdges(this.universe, info, index)));
     const single = setOf(info.versions.length, [index]);
-    const conflicts = added.some((incompat) =>
-      [...incompat.terms].every(([other, set]) =>
-        isSubset(other === pkg ? single : this.current(other), set),
-      ),
-    );
+    let conflicts = false;
+    if (!this.expanded.has(edges)) {
+      this.expanded.add(edges);
+      this.expandedEdges.push(edges);
+      for (const edge of edges) {
+        this.infos.set(edge.target.name, edge.target);
+        const incompat = edge.incompatibility;
+        if (incompat === null) continue;
+        this.addIncompatibility(incompat);
+        if (!conflicts) conflicts = this.satisfiedWith(incompat, pkg, single);
+      }
+    }
     if (!conflicts) {
       this.level += 1;
       this.assign(pkg, single, true, null);
@@ -324,61 +373,58 @@ class SolverState {
     return pkg;
   }
 
-  /** Adds the dependency incompatibilities of one candidate, once. */
-  private async expand(pkg: string, index: number, version: string): Promise<Incompatibility[]> {
-    const key = `${pkg}\u0000${version}`;
-    if (this.expanded.has(key)) return [];
-    this.expanded.add(key);
-    const info = this.info(pkg);
-    const dependencies: readonly Dependency[] =
-      pkg === ROOT ? this.roots : await loadDependencies(this.universe, pkg, version);
-    const added: Incompatibility[] = [];
-    for (const dependency of dependencies) {
+  /** Would the partial solution satisfy `incompat` once `pkg` took exactly `single`? */
+  private satisfiedWith(incompat: Incompatibility, pkg: string, single: VersionSet): boolean {
+    for (const [other, set] of incompat.terms) {
+      if (!isSubset(other === pkg ? single : this.current(other), set)) return false;
+    }
+    return true;
+  }
+
+  /** The root's edges: this solve's top-level requirements. */
+  private async rootEdges(): Promise<DependencyEdge[]> {
+    const edges: DependencyEdge[] = [];
+    const self: Term = { pkg: ROOT, set: setOf(1, [0]) };
+    for (const dependency of this.roots) {
       if (dependency.package === ROOT) continue;
       const target = await this.load(dependency.package);
       const allowed = allowedSet(this.universe, dependency, target);
-      this.nameSet(dependency.package, allowed, dependency.constraint);
-      const self: Term = { pkg, set: setOf(info.versions.length, [index]) };
-      const depends: Term = { pkg: dependency.package, set: complement(allowed) };
-      const cause =
-        pkg === ROOT
-          ? { kind: 'requirement' as const, requirement: dependency as RootDependency }
-          : { kind: 'dependency' as const, package: pkg, version, dependency };
-      const incompat = makeIncompatibility([self, depends], cause);
-      // A package that depends on itself: harmless when it accepts itself, else forbids the version.
-      if ([...incompat.terms.values()].some((set) => countCandidates(set) === 0 && !allowsAbsence(set)))
-        continue;
-      this.addIncompatibility(incompat);
-      added.push(incompat);
+      const incompatibility = makeIncompatibility(
+        [self, { pkg: dependency.package, set: complement(allowed) }],
+        { kind: 'requirement', requirement: dependency },
+      );
+      edges.push({ dependency, target, allowed, incompatibility });
     }
-    return added;
+    return edges;
   }
 
-  private nameSet(pkg: string, set: VersionSet, constraint: string): void {
-    let names = this.constraintNames.get(pkg);
-    if (names === undefined) {
-      names = new Map();
-      this.constraintNames.set(pkg, names);
-    }
-    const key = setKey(set);
-    if (!names.has(key)) names.set(key, constraint);
-  }
-
+  /** The undecided package with the fewest candidates left (ties by name), or null when done. */
   private nextPackage(): string | null {
-    const order: DecisionOrder = this.options.decisionOrder ?? 'fewest-candidates';
-    let best: string | null = null;
-    let bestCount = Infinity;
-    for (const [pkg, index] of this.lastAssignment) {
-      if (this.decisions.has(pkg)) continue;
-      const current = this.assignments[index]!.accumulated;
-      if (allowsAbsence(current)) continue;
-      const count = order === 'fewest-candidates' ? countCandidates(current) : 0;
-      if (count < bestCount || (count === bestCount && best !== null && pkg < best)) {
-        best = pkg;
-        bestCount = count;
-      }
+    const queue = this.pending;
+    while (queue.size > 0) {
+      const { count, pkg } = queue.peek();
+      const index = this.lastAssignment.get(pkg);
+      const current = index === undefined ? null : this.assignments[index]!.accumulated;
+      if (
+        current !== null &&
+        !this.decisions.has(pkg) &&
+        !allowsAbsence(current) &&
+        count === this.decisionCount(current)
+      )
+        return pkg;
+      queue.pop();
     }
-    return best;
+    return null;
+  }
+
+  private decisionCount(set: VersionSet): number {
+    return this.fewestFirst ? countCandidates(set) : 0;
+  }
+
+  /** Queues a package whose current term changed, if it now awaits a decision. */
+  private enqueue(pkg: string, current: VersionSet): void {
+    if (allowsAbsence(current) || this.decisions.has(pkg)) return;
+    this.pending.push(this.decisionCount(current), pkg);
   }
 
   private candidateOrder(pkg: string): readonly number[] {
@@ -407,4 +453,67 @@ function isTerminal(incompat: Incompatibility): boolean {
   if (incompat.terms.size !== 1) return false;
   const root = incompat.terms.get(ROOT);
   return root !== undefined && !allowsAbsence(root);
+}
+
+/**
+ * Packages awaiting a decision, least (candidate count, name) first: a binary heap with lazy
+ * deletion. An entry goes stale when its package's term changes; a fresh entry is pushed then, and
+ * the solver drops stale entries as they surface, so choosing the next package is O(log n).
+ */
+class PendingQueue {
+  private readonly counts: number[] = [];
+  private readonly names: string[] = [];
+
+  get size(): number {
+    return this.counts.length;
+  }
+
+  peek(): { count: number; pkg: string } {
+    return { count: this.counts[0]!, pkg: this.names[0]! };
+  }
+
+  push(count: number, pkg: string): void {
+    let i = this.counts.length;
+    this.counts.push(count);
+    this.names.push(pkg);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+
+  pop(): void {
+    const last = this.counts.length - 1;
+    this.swap(0, last);
+    this.counts.pop();
+    this.names.pop();
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let least = i;
+      if (left < this.counts.length && this.less(left, least)) least = left;
+      if (right < this.counts.length && this.less(right, least)) least = right;
+      if (least === i) return;
+      this.swap(i, least);
+      i = least;
+    }
+  }
+
+  private less(a: number, b: number): boolean {
+    const countA = this.counts[a]!;
+    const countB = this.counts[b]!;
+    return countA < countB || (countA === countB && this.names[a]! < this.names[b]!);
+  }
+
+  private swap(a: number, b: number): void {
+    const count = this.counts[a]!;
+    this.counts[a] = this.counts[b]!;
+    this.counts[b] = count;
+    const name = this.names[a]!;
+    this.names[a] = this.names[b]!;
+    this.names[b] = name;
+  }
 }

@@ -1,6 +1,6 @@
 import type { Dependency, DependencyProvider } from './types.js';
-import { ROOT } from './incompatibility.js';
-import { setOf, universalSet, type VersionSet } from './version-set.js';
+import { makeIncompatibility, ROOT, type Incompatibility } from './incompatibility.js';
+import { allowsAbsence, complement, countCandidates, setOf, universalSet, type VersionSet } from './version-set.js';
 
 /** What the solver knows about one package: its candidates, fetched once. */
 export interface PackageInfo {
@@ -24,6 +24,19 @@ export interface Universe {
   readonly packages: Map<string, Promise<PackageInfo>>;
   readonly dependencies: Map<string, Promise<readonly Dependency[]>>;
   readonly allowed: WeakMap<Dependency, VersionSet>;
+  /** Per `package\0version`: the candidate's dependency edges, incompatibilities built once. */
+  readonly edges: Map<string, Promise<readonly DependencyEdge[]>>;
+  /** The same edges once loaded, so the solver's hot loop reads them without awaiting. */
+  readonly loadedEdges: Map<string, readonly DependencyEdge[]>;
+}
+
+/** One dependency of one candidate, with its PubGrub incompatibility `{P v, not D}`. */
+export interface DependencyEdge {
+  readonly dependency: Dependency;
+  readonly target: PackageInfo;
+  readonly allowed: VersionSet;
+  /** Null for a package depending on itself in a way every assignment satisfies. */
+  readonly incompatibility: Incompatibility | null;
 }
 
 export function createUniverse(provider: DependencyProvider): Universe {
@@ -32,6 +45,8 @@ export function createUniverse(provider: DependencyProvider): Universe {
     packages: new Map(),
     dependencies: new Map(),
     allowed: new WeakMap(),
+    edges: new Map(),
+    loadedEdges: new Map(),
   };
   universe.packages.set(ROOT, Promise.resolve(packageInfo(ROOT, ['root'])));
   return universe;
@@ -84,4 +99,55 @@ export function allowedSet(universe: Universe, dependency: Dependency, info: Pac
   const set = setOf(info.versions.length, indices);
   universe.allowed.set(dependency, set);
   return set;
+}
+
+export function edgeKey(pkg: string, version: string): string {
+  return `${pkg}\u0000${version}`;
+}
+
+/**
+ * The dependency incompatibilities of one candidate, built once per universe: every solve of a
+ * planning job shares them (incompatibilities are immutable), so a solve only links them in.
+ */
+export function loadEdges(
+  universe: Universe,
+  info: PackageInfo,
+  index: number,
+): Promise<readonly DependencyEdge[]> {
+  const version = info.versions[index]!;
+  const key = edgeKey(info.name, version);
+  let edges = universe.edges.get(key);
+  if (edges === undefined) {
+    edges = buildEdges(universe, info, index).then((built) => {
+      universe.loadedEdges.set(key, built);
+      return built;
+    });
+    universe.edges.set(key, edges);
+  }
+  return edges;
+}
+
+async function buildEdges(universe: Universe, info: PackageInfo, index: number): Promise<DependencyEdge[]> {
+  const pkg = info.name;
+  const version = info.versions[index]!;
+  const dependencies = await loadDependencies(universe, pkg, version);
+  const edges: DependencyEdge[] = [];
+  for (const dependency of dependencies) {
+    if (dependency.package === ROOT) continue;
+    const target = await loadPackage(universe, dependency.package);
+    const allowed = allowedSet(universe, dependency, target);
+    const incompatibility = makeIncompatibility(
+      [
+        { pkg, set: setOf(info.versions.length, [index]) },
+        { pkg: dependency.package, set: complement(allowed) },
+      ],
+      { kind: 'dependency', package: pkg, version, dependency },
+    );
+    // A package that depends on itself: harmless when it accepts itself, else forbids the version.
+    const harmless = [...incompatibility.terms.values()].some(
+      (set) => countCandidates(set) === 0 && !allowsAbsence(set),
+    );
+    edges.push({ dependency, target, allowed, incompatibility: harmless ? null : incompatibility });
+  }
+  return edges;
 }

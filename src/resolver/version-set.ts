@@ -68,7 +68,8 @@ export function complement(a: VersionSet): VersionSet {
 }
 
 export function isEmpty(a: VersionSet): boolean {
-  return a.words.every((word) => word === 0);
+  for (let i = 0; i < a.words.length; i++) if (a.words[i] !== 0) return false;
+  return true;
 }
 
 export function isSubset(a: VersionSet, b: VersionSet): boolean {
@@ -82,11 +83,12 @@ export function isDisjoint(a: VersionSet, b: VersionSet): boolean {
 }
 
 export function isUniversal(a: VersionSet): boolean {
-  return isEmpty(complement(a));
+  return countCandidates(a) === a.candidates && allowsAbsence(a);
 }
 
 export function equalSets(a: VersionSet, b: VersionSet): boolean {
-  return a.words.every((word, i) => word === b.words[i]);
+  for (let i = 0; i < a.words.length; i++) if (a.words[i] !== b.words[i]) return false;
+  return true;
 }
 
 /** Candidate indices in the set, ascending (absence excluded). */
@@ -98,8 +100,14 @@ export function candidateIndices(a: VersionSet): number[] {
 
 export function countCandidates(a: VersionSet): number {
   let count = 0;
-  for (let i = 0; i < a.candidates; i++) if (hasBit(a, i)) count++;
-  return count;
+  for (let i = 0; i < a.words.length; i++) count += popcount(a.words[i]!);
+  return allowsAbsence(a) ? count - 1 : count;
+}
+
+function popcount(word: number): number {
+  let x = word - ((word >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** A stable key for maps (same candidates and same bits give the same key). */

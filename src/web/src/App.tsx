@@ -21,7 +21,8 @@ export function App() {
   const [session, setSession] = useState<Session>(() =>
     readToken() ? { state: 'checking' } : { state: 'anonymous' },
   );
-  const [capabilities, setCapabilities] = useState<Capabilities>(EMPTY_CAPABILITIES);
+  // null until /openapi.json answered: pages must not claim a workflow is missing before we know.
+  const [capabilities, setCapabilities] = useState<Capabilities | null>(null);
 
   useEffect(() => {
     void loadCapabilities().then(setCapabilities, () => setCapabilities(EMPTY_CAPABILITIES));
@@ -60,7 +61,7 @@ export function App() {
     navigate('/');
   }
 
-  if (session.state === 'checking') {
+  if (session.state === 'checking' || (session.state === 'in' && capabilities === null)) {
     return (
       <main className="login">
         <p role="status">Checking your session…</p>
@@ -79,7 +80,7 @@ export function App() {
     );
   }
   return (
-    <CapabilitiesContext.Provider value={capabilities}>
+    <CapabilitiesContext.Provider value={capabilities ?? EMPTY_CAPABILITIES}>
       <Shell me={session.me} onLogOut={logOut} />
     </CapabilitiesContext.Provider>
   );
