@@ -87,6 +87,7 @@ export async function runServer<T>(
   );
   const delivery = await startDelivery(store, logger);
   const slaClock = await startSlaClock(store, logger);
+  void resumeDeployments(store, logger);
   const shutdown = (): void => {
     void app
       .close()
@@ -118,16 +119,58 @@ async function startDelivery(
   const { channels, summary } = channelsFromEnvironment();
   logger.info({ channels: summary }, 'delivery worker started');
   const outbox = createOutboxRepository({ db: store.db, engine: store.engine, now: store.now });
+  const leaseMs = deliveryLeaseMs(process.env['RATCHET_DELIVERY_LEASE_MS']);
   const worker = startDeliveryWorker({
     outbox,
     channels,
     pollMs: 1000,
+    ...(leaseMs !== undefined ? { leaseMs } : {}),
     onEvent: (event) => {
       if (event.type === 'failed')
         logger.warn({ entry: event.entry.id, error: event.error }, 'delivery parked as failed');
     },
   });
   return { stop: () => worker.stop() };
+}
+
+/**
+ * `RATCHET_DELIVERY_LEASE_MS`: how long a claimed delivery stays with its worker (default 5 min).
+ * After a crash between send and mark, the row is sent again only once this lease has run out, so
+ * a shorter lease resumes sooner; it must still exceed the slowest channel timeout (webhook 10 s,
+ * SMTP 30 s), or a live worker's slow send may be duplicated by another.
+ */
+function deliveryLeaseMs(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const leaseMs = Number(value);
+  if (!Number.isInteger(leaseMs) || leaseMs < 1000) {
+    throw new InputError(
+      `RATCHET_DELIVERY_LEASE_MS must be a whole number of at least 1000, got "${value}".`,
+      {
+        remedy:
+          'Unset it for the 5-minute default, or pass e.g. 60000 (longer than the slowest channel timeout).',
+      },
+    );
+  }
+  return leaseMs;
+}
+
+/**
+ * Image revisions left pending by a crash between a step's commit and its deployer hand-off
+ * (issue 4, "Deployers"): handed off again in the background; webhook ones still waiting for their
+ * callback are listed in the log.
+ */
+async function resumeDeployments(
+  store: Store,
+  logger: { info(object: object, message: string): void; warn(object: object, message: string): void },
+): Promise<void> {
+  const { resumePendingDeployments } = await import('../workflows/deployers/index.js');
+  try {
+    const report = await resumePendingDeployments(store);
+    if (report.resumed.length > 0 || report.awaitingCallback.length > 0)
+      logger.info(report, 'pending image deployments resumed');
+  } catch (error) {
+    logger.warn({ error: String(error) }, 'resuming pending image deployments failed');
+  }
 }
 
 /**

@@ -178,7 +178,14 @@ class Planner {
         roots.push(this.fixedPins.get(pkg)!);
       }
     }
-    return solveIn(this.universe, roots, this.options);
+    const g = globalThis as unknown as { solves?: number; solveMs?: number };
+    const t = performance.now();
+    return solveIn(this.universe, roots, this.options).then((r) => {
+      g.solves = (g.solves ?? 0) + 1;
+      g.solveMs = (g.solveMs ?? 0) + performance.now() - t;
+      if (process.env.TRACE) console.log('solve', mustMove, [...free].join(','), [...assigned].join(','), r.ok, (performance.now() - t).toFixed(1));
+      return r;
+    });
   }
 
   /**

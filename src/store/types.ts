@@ -1,4 +1,5 @@
 import type { OutboxTables } from '../delivery/outbox/types.js';
+import type { DeployerTables } from './tables/deployers.js';
 import type { EvidenceTables } from './tables/evidence.js';
 import type { ImageWorkflowTables } from './tables/image-workflow.js';
 import type { PlatformTables } from './tables/platform.js';
@@ -114,7 +115,12 @@ export interface IdempotencyKeysTable {
  * Every table. Later features keep their row types in `tables/<feature>.ts` (one file per
  * migration) so they can grow without touching this file.
  */
-export interface Database extends OutboxTables, ImageWorkflowTables, EvidenceTables, PlatformTables {
+export interface Database
+  extends OutboxTables,
+    ImageWorkflowTables,
+    EvidenceTables,
+    PlatformTables,
+    DeployerTables {
   tenants: TenantsTable;
   instances: InstancesTable;
   revisions: RevisionsTable;

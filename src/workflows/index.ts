@@ -29,6 +29,7 @@ export {
 } from './tokens.js';
 export { createUser, createUserInTransaction, listUsers } from './users.js';
 export * from './image/index.js';
+export * from './deployers/index.js';
 export * from './platform/index.js';
 export * from './defects/index.js';
 export * from './infrastructure/index.js';

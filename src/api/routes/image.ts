@@ -36,6 +36,7 @@ import {
   SignOffInput,
 } from '../../workflows/index.js';
 import { actorOf } from '../access.js';
+import { handOffAfterStep } from './deployers.js';
 import { problems } from './problems.js';
 import type { RouteDeps, TypedApp } from './types.js';
 
@@ -279,11 +280,14 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
       },
       async (request) => {
         const input = { ...((request.body ?? {}) as object), id: request.params.id };
-        return (await (run as unknown as (s: typeof store, a: Actor, i: unknown) => Promise<unknown>)(
+        const change = await (run as unknown as (s: typeof store, a: Actor, i: unknown) => Promise<unknown>)(
           store,
           actorOf<Actor>(request),
           input,
-        )) as Record<string, unknown>;
+        );
+        // After the step's transaction committed: a new pending revision goes to its deployer.
+        handOffAfterStep(app, store, change);
+        return change as Record<string, unknown>;
       },
     );
   }
@@ -306,11 +310,15 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
           response: { 200: Json, ...problems(403, 404, 409) },
         },
       },
-      async (request) =>
-        (await run(store, actorOf<Actor>(request), {
+      async (request) => {
+        const change = await run(store, actorOf<Actor>(request), {
           ...(request.body ?? {}),
           instance: request.params.instanceId,
-        })) as unknown as Record<string, unknown>,
+        });
+        // A confirmed test stage or a retry leaves a new pending revision for the deployer.
+        handOffAfterStep(app, store, change);
+        return change as unknown as Record<string, unknown>;
+      },
     );
   }
 }

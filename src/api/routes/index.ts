@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accessAdminRoutes } from './access-admin.js';
 import { deliveryRoutes } from './deliveries.js';
+import { deployerRoutes } from './deployers.js';
 import { evidenceRoutes } from './evidence.js';
 import { imageRoutes } from './image.js';
 import { instanceRoutes } from './instances.js';
@@ -24,6 +25,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   accessAdminRoutes(typedApp, deps);
   deliveryRoutes(typedApp, deps);
   imageRoutes(typedApp, deps);
+  deployerRoutes(typedApp, deps);
   lineageRoutes(typedApp, deps);
   evidenceRoutes(typedApp, deps);
   platformRoutes(typedApp, deps);

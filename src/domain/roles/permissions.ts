@@ -64,6 +64,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'image.upgrade.promote': ['customer-admin', 'provider-engineer'],
   'image.upgrade.override': ['provider-admin'],
   'image.deploy.report': PROVIDER_CHANGE,
+  // Which deployer runs an instance's image (and its webhook secret or command): the provider's to set.
+  'image.deployer.configure': PROVIDER_CHANGE,
   // Run evidence (issue 5): only an ingestion token posts events, for its own tenant; the admins who
   // manage tokens mint one; mappings that decide attribution are set by admins and provider staff.
   'lineage.ingest': ['lineage-ingest'],

@@ -53,6 +53,7 @@ export type Action =
   | 'image.upgrade.promote'
   | 'image.upgrade.override'
   | 'image.deploy.report'
+  | 'image.deployer.configure'
   | 'lineage.ingest'
   | 'lineage.token.create'
   | 'evidence.read'

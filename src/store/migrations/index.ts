@@ -5,6 +5,7 @@ import { foundation } from './0001-foundation.js';
 import { imageWorkflow } from './0003-image-workflow.js';
 import { evidence } from './0004-evidence.js';
 import { platform } from './0005-platform.js';
+import { deployers } from './0006-deployers.js';
 
 /**
  * Every migration, in order. To add one: write `NNNN-what.ts` exporting a `Migration` (portable
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-image-workflow': imageWorkflow,
   '0004-evidence': evidence,
   '0005-platform': platform,
+  '0006-deployers': deployers,
 };
 
 // In-code provider: migrations travel inside the package, no folder scanning at runtime.

@@ -32,6 +32,18 @@ async function changeDeployingOn(
   return { change, name: instance.name };
 }
 
+/** A deployer's answer about another revision than the pending one is stale: it must not move the instance. */
+function assertReportedRevision(stage: DeploymentStage, revision: number | undefined): void {
+  if (revision === undefined || revision === stage.revision) return;
+  throw new ConflictError(
+    `The report is about revision ${revision} of ${stage.instanceName}, but revision ${String(stage.revision)} is the one pending.`,
+    {
+      remedy: `Report on revision ${String(stage.revision)}, or list the instance's image revisions to see where each one stands.`,
+      extra: { reported: revision, pending: stage.revision },
+    },
+  );
+}
+
 async function markStageRevision(
   tx: Repositories,
   actor: Actor,
@@ -114,6 +126,7 @@ export async function confirmImageDeployment(
       const index = latest.stages.findIndex((s) => s.status === 'pending');
       const stage = latest.stages[index];
       if (stage === undefined) throw new ConflictError(`No deployment of ${latest.id} is pending.`);
+      assertReportedRevision(stage, parsed.revision);
       await markStageRevision(tx, actor, stage, 'deployed');
       let stages = latest.stages.map((s, i) => (i === index ? { ...s, status: 'deployed' as const } : s));
       const closed = await closeFollowUps(tx, repo, stage.instanceId);
@@ -158,6 +171,7 @@ export async function failImageDeployment(
       const index = latest.stages.findIndex((s) => s.status === 'pending');
       const stage = latest.stages[index];
       if (stage === undefined) throw new ConflictError(`No deployment of ${latest.id} is pending.`);
+      assertReportedRevision(stage, parsed.revision);
       await markStageRevision(tx, actor, stage, 'failed');
       const stages = latest.stages.map((s, i) => (i === index ? { ...s, status: 'failed' as const } : s));
       return {

@@ -71,6 +71,8 @@ export type PromoteInput = z.infer<typeof PromoteInput>;
 
 export const DeployReportInput = z.object({
   instance: InstanceRef,
+  /** The revision the report is about (deployers name it); a report on another revision is refused. */
+  revision: z.number().int().positive().optional(),
   /** Why the deployment failed (fail only). */
   error: z.string().trim().max(2000).optional(),
 });
