@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboxRepository } from '../delivery/outbox/index.js';
+import { signWebhookBody } from '../delivery/signing/index.js';
 import { startTestServer } from './test-server.js';
 import type { TestServer } from './test-server.js';
 
@@ -32,10 +33,18 @@ const CALLERS: readonly Caller[] = [
 type Outcome = 'allow' | 'forbid' | 'hidden';
 
 interface Row {
-  /** Expected outcome for each signed-in caller; anonymous is always 401. */
+  /** Expected outcome for each signed-in caller; anonymous is always 401 unless `anonymous` says otherwise. */
   expect: Record<Exclude<Caller, 'anonymous'>, Outcome>;
+  /**
+   * Public routes only (`config: { public: true }`, `security: []` in OpenAPI): what an anonymous
+   * caller gets. A public route must have it, and only public routes may.
+   */
+  anonymous?: Outcome;
   /** Builds the request for a caller; may prepare state (a fresh token to revoke...). */
-  request: (ctx: Context, caller: Caller) => Promise<{ path: string; body?: unknown }>;
+  request: (
+    ctx: Context,
+    caller: Caller,
+  ) => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
 }
 
 interface Context {
@@ -134,6 +143,26 @@ function imageRequestIds(ctx: Context): Promise<{ rollback: string; upgrade: str
     return { rollback: rollback.json.id as string, upgrade: upgrade.json.id as string };
   })();
   return imageRequests;
+}
+// Deployers (issue 4): a fresh instance with a webhook deployer, for the public callback route.
+const MATRIX_DEPLOY_SECRET = 'matrix-deploy-secret-0123';
+let webhookInstanceId: Promise<string> | null = null;
+function webhookInstance(ctx: Context): Promise<string> {
+  webhookInstanceId ??= (async () => {
+    const created = await ctx.server.call('POST', '/api/v1/tenants/acme/instances', {
+      token: ctx.admin,
+      body: { name: ctx.nextSlug(), kind: 'test' },
+    });
+    expect(created.status, created.text).toBe(201);
+    const id = String(created.json.id);
+    const configured = await ctx.server.call('PUT', `/api/v1/instances/${id}/deployer`, {
+      token: ctx.admin,
+      body: { kind: 'webhook', url: 'http://127.0.0.1:9/deploy', secret: MATRIX_DEPLOY_SECRET },
+    });
+    expect(configured.status, configured.text).toBe(200);
+    return id;
+  })();
+  return webhookInstanceId;
 }
 const ONLY_ENGINEER: Row['expect'] = { ...PROVIDER_CHANGE, 'provider-admin': 'forbid' };
 const ONLY_CUSTOMER_ADMIN: Row['expect'] = {
@@ -391,6 +420,26 @@ const TABLE: Record<string, Row> = {
   'POST /api/v1/instances/{instanceId}/image/deployment/retry': {
     expect: PROVIDER_CHANGE,
     request: async () => ({ path: '/api/v1/instances/acme%2Facme-test/image/deployment/retry', body: {} }),
+  },
+  'GET /api/v1/instances/{instanceId}/deployer': {
+    expect: ALL_OWN_TENANT,
+    request: async () => ({ path: `${ACME_PROD}/deployer` }),
+  },
+  'PUT /api/v1/instances/{instanceId}/deployer': {
+    expect: PROVIDER_CHANGE,
+    request: async () => ({ path: `${ACME_PROD}/deployer`, body: { kind: 'record' } }),
+  },
+  // Public: a bearer token neither helps nor hurts; a correctly signed callback passes access
+  // control for everyone (409 here: nothing waits on that revision). Bad signatures: deployers.test.ts.
+  'POST /api/v1/deployments/callback': {
+    expect: { ...ALL, 'lineage-ingest': 'allow' },
+    anonymous: 'allow',
+    request: async (ctx) => {
+      const instanceId = await webhookInstance(ctx);
+      const body = { instanceId, revision: 1, status: 'deployed' };
+      const signature = signWebhookBody(MATRIX_DEPLOY_SECRET, JSON.stringify(body));
+      return { path: '/api/v1/deployments/callback', body, headers: { 'ratchet-signature': signature } };
+    },
   },
   'GET /api/v1/tenants': { expect: ALL, request: async () => ({ path: '/api/v1/tenants' }) },
   'POST /api/v1/tenants': {
@@ -689,9 +738,19 @@ describe('authorization matrix', () => {
   it('documents the allowed roles on every operation', async () => {
     const openapi = await server.call('GET', '/openapi.json');
     const paths = openapi.json.paths as Record<string, Record<string, { 'x-roles'?: string[] }>>;
-    for (const methods of Object.values(paths)) {
-      for (const operation of Object.values(methods)) expect(operation['x-roles']?.length).toBeGreaterThan(0);
+    const publicRoutes: string[] = [];
+    for (const [path, methods] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(methods) as [string, { security?: unknown[] }][]) {
+        // A public route authenticates otherwise (a signature): it names no roles, its row says so.
+        if (operation.security?.length === 0) publicRoutes.push(`${method.toUpperCase()} ${path}`);
+        else expect((operation as { 'x-roles'?: string[] })['x-roles']?.length).toBeGreaterThan(0);
+      }
     }
+    expect(publicRoutes.sort()).toEqual(
+      Object.keys(TABLE)
+        .filter((route) => TABLE[route]!.anonymous !== undefined)
+        .sort(),
+    );
   });
 
   it.each(Object.keys(TABLE))('%s: every caller gets the expected answer', async (route) => {
@@ -700,9 +759,13 @@ describe('authorization matrix', () => {
     const answers: Record<string, string> = {};
     const expected: Record<string, string> = {};
     for (const caller of CALLERS) {
-      const { path, body } = await row.request(ctx, caller);
+      const { path, body, headers } = await row.request(ctx, caller);
       const token = tokens.get(caller);
-      const response = await server.call(method, path, { ...(token ? { token } : {}), body });
+      const response = await server.call(method, path, {
+        ...(token ? { token } : {}),
+        ...(headers ? { headers } : {}),
+        body,
+      });
       const outcome =
         response.status === 401
           ? 'unauthenticated'
@@ -714,7 +777,7 @@ describe('authorization matrix', () => {
                 ? `error ${response.status}`
                 : 'allow';
       answers[caller] = outcome;
-      expected[caller] = caller === 'anonymous' ? 'unauthenticated' : row.expect[caller];
+      expected[caller] = caller === 'anonymous' ? (row.anonymous ?? 'unauthenticated') : row.expect[caller];
     }
     expect(answers).toEqual(expected);
   });

@@ -85,7 +85,13 @@ export async function runServer<T>(
       throw error;
     },
   );
-  const delivery = await startDelivery(store, logger);
+  // A refused delivery configuration must not leave a listening server behind a failed command.
+  const delivery = await startDelivery(store, logger).catch(async (error: unknown) => {
+    await app.close();
+    await store.close();
+    lock?.release();
+    throw error;
+  });
   const slaClock = await startSlaClock(store, logger);
   void resumeDeployments(store, logger);
   const shutdown = (): void => {
@@ -117,6 +123,12 @@ async function startDelivery(
   const { channelsFromEnvironment, createOutboxRepository, startDeliveryWorker } =
     await import('../delivery/index.js');
   const { channels, summary } = channelsFromEnvironment();
+  if (Object.keys(channels).length === 0) {
+    // Nothing to deliver through (a plain `ratchet serve`): the outbox keeps every message pending
+    // until a channel is configured and the server restarts, rather than refusing to start.
+    logger.warn({ channels: summary }, 'delivery worker not started: no notification channel configured');
+    return null;
+  }
   logger.info({ channels: summary }, 'delivery worker started');
   const outbox = createOutboxRepository({ db: store.db, engine: store.engine, now: store.now });
   const leaseMs = deliveryLeaseMs(process.env['RATCHET_DELIVERY_LEASE_MS']);

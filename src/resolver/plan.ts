@@ -27,7 +27,8 @@ const REQUEST_SOURCE = 'the requested change';
  * some pins fixed returns an unsatisfiable core (the fixed pins its proof uses); any feasible set of
  * moved pins must hit every core, so only hitting sets are tried (the implicit-hitting-set scheme of
  * MaxSAT solvers). Within the minimal k, a branch and bound over the moved packages' versions,
- * nearest first, finds the least distance.
+ * nearest first, finds the least distance; its bound is each package's least feasible distance
+ * alone (a binary search over windows around the pin), which is usually met by the first solution.
  *
  * @example
  * const plan = await planChange(provider, { pins: image, requests: [dbtCore110] });
@@ -158,11 +159,14 @@ class Planner {
     free: ReadonlySet<string>,
     assigned: ReadonlyMap<string, string>,
     mustMove: boolean,
+    window: RootDependency | null = null,
   ): Promise<Solution> {
     const roots: RootDependency[] = [...this.requests];
     for (const pkg of this.fixedPins.keys()) {
       const version = assigned.get(pkg);
-      if (version !== undefined) {
+      if (window?.package === pkg) {
+        roots.push(window);
+      } else if (version !== undefined) {
         roots.push({
           package: pkg,
           constraint: `==${version}`,
@@ -178,14 +182,7 @@ class Planner {
         roots.push(this.fixedPins.get(pkg)!);
       }
     }
-    const g = globalThis as unknown as { solves?: number; solveMs?: number };
-    const t = performance.now();
-    return solveIn(this.universe, roots, this.options).then((r) => {
-      g.solves = (g.solves ?? 0) + 1;
-      g.solveMs = (g.solveMs ?? 0) + performance.now() - t;
-      if (process.env.TRACE) console.log('solve', mustMove, [...free].join(','), [...assigned].join(','), r.ok, (performance.now() - t).toFixed(1));
-      return r;
-    });
+    return solveIn(this.universe, roots, this.options);
   }
 
   /**
@@ -226,21 +223,30 @@ class Planner {
     return { feasible, firstFailure };
   }
 
-  /** Branch and bound over the versions of the moving pins and requested pins, nearest first. */
+  /**
+   * Branch and bound over the versions of the moving pins and requested pins, nearest first.
+   * The bound is each package's own least distance (found by binary search on a window around its
+   * pin), so a search whose first solution already meets the bound ends at once.
+   */
   private async minimiseDistance(moving: readonly string[]): Promise<void> {
     const requestedPins = [...this.requested].filter((pkg) => this.input.pins.has(pkg)).sort();
     const order = [...moving, ...requestedPins];
     const movingSet = new Set(moving);
-    const choices = order.map((pkg) => {
+    const first = await this.solve(movingSet, new Map(), true);
+    if (!first.ok) return;
+    this.offer(first.packages);
+    const lower: number[] = [];
+    for (const pkg of order) lower.push(await this.leastDistance(pkg, movingSet, first.packages));
+    const choices = order.map((pkg, i) => {
       const info = this.infos.get(pkg)!;
       const pinIndex = info.indexOf.get(this.input.pins.get(pkg)!)!;
       const requests = this.requests.filter((request) => request.package === pkg);
       return nearestFirst(pinIndex, info.versions.length)
-        .filter((index) => !(movingSet.has(pkg) && index === pinIndex))
+        .filter((index) => Math.abs(index - pinIndex) >= lower[i]!)
         .filter((index) => requests.every((request) => request.allows(info.versions[index]!)))
         .map((index) => ({ version: info.versions[index]!, distance: Math.abs(index - pinIndex) }));
     });
-    // Least distance each remaining package must still add: a moving pin moves at least one place.
+    // Least distance each remaining package must still add.
     const rest = order.map((_, i) =>
       choices.slice(i).reduce((sum, list) => sum + (list[0]?.distance ?? 0), 0),
     );
@@ -248,10 +254,9 @@ class Planner {
 
     const search = async (depth: number, assigned: Map<string, string>, spent: number): Promise<void> => {
       if (spent + rest[depth]! >= (this.best?.distance ?? Infinity)) return;
-      const result = await this.solve(movingSet, assigned, true);
+      const result = depth === 0 ? first : await this.solve(movingSet, assigned, true);
       if (!result.ok) return;
-      const distance = this.distanceOf(result.packages);
-      if (distance < (this.best?.distance ?? Infinity)) this.best = { distance, packages: result.packages };
+      this.offer(result.packages);
       if (depth === order.length) return;
       const pkg = order[depth]!;
       for (const choice of choices[depth]!) {
@@ -262,6 +267,52 @@ class Planner {
       }
     };
     await search(0, new Map(), 0);
+  }
+
+  /** Keeps a solution if it beats the best so far. */
+  private offer(packages: ReadonlyMap<string, string>): void {
+    const distance = this.distanceOf(packages);
+    if (distance < (this.best?.distance ?? Infinity)) this.best = { distance, packages };
+  }
+
+  /**
+   * The least distance `pkg` can move in any solution with this moving set: a binary search on
+   * the window of candidates within d places of its pin (feasibility only grows with d). `found`
+   * is a known solution, whose distance for `pkg` bounds the answer from above.
+   */
+  private async leastDistance(
+    pkg: string,
+    moving: ReadonlySet<string>,
+    found: ReadonlyMap<string, string>,
+  ): Promise<number> {
+    const info = this.infos.get(pkg)!;
+    const pinIndex = info.indexOf.get(this.input.pins.get(pkg)!)!;
+    const mustMove = moving.has(pkg);
+    let low = mustMove ? 1 : 0;
+    const foundIndex = info.indexOf.get(found.get(pkg) ?? '');
+    if (foundIndex === undefined) return low;
+    let high = Math.abs(foundIndex - pinIndex);
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const window: RootDependency = {
+        package: pkg,
+        constraint: `within ${middle} of ${this.input.pins.get(pkg)!}`,
+        allows: (candidate) => {
+          const distance = Math.abs((info.indexOf.get(candidate) ?? Infinity) - pinIndex);
+          return distance <= middle && !(mustMove && distance === 0);
+        },
+        origin: 'present',
+        source: 'the plan',
+      };
+      const result = await this.solve(moving, new Map(), true, window);
+      if (result.ok) {
+        this.offer(result.packages);
+        high = middle;
+      } else {
+        low = middle + 1;
+      }
+    }
+    return low;
   }
 
   private distanceOf(packages: ReadonlyMap<string, string>): number {

@@ -1,6 +1,13 @@
 import type { Dependency, DependencyProvider } from './types.js';
 import { makeIncompatibility, ROOT, type Incompatibility } from './incompatibility.js';
-import { allowsAbsence, complement, countCandidates, setOf, universalSet, type VersionSet } from './version-set.js';
+import {
+  allowsAbsence,
+  complement,
+  countCandidates,
+  setOf,
+  universalSet,
+  type VersionSet,
+} from './version-set.js';
 
 /** What the solver knows about one package: its candidates, fetched once. */
 export interface PackageInfo {

@@ -116,11 +116,7 @@ export interface IdempotencyKeysTable {
  * migration) so they can grow without touching this file.
  */
 export interface Database
-  extends OutboxTables,
-    ImageWorkflowTables,
-    EvidenceTables,
-    PlatformTables,
-    DeployerTables {
+  extends OutboxTables, ImageWorkflowTables, EvidenceTables, PlatformTables, DeployerTables {
   tenants: TenantsTable;
   instances: InstancesTable;
   revisions: RevisionsTable;

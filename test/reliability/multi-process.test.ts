@@ -36,6 +36,7 @@ describe.skipIf(!engines.includes('postgres'))(
     let site: Site;
     let tokens: SeededTokens;
     let servers: ServerProcess[];
+    let current: ChangeView | undefined;
 
     /** `CLIENTS` concurrent requests, alternating between the two servers. */
     function race(
@@ -58,6 +59,19 @@ describe.skipIf(!engines.includes('postgres'))(
         expect(loser.status, loser.text).toBe(409);
         expect(String(loser.json.detail)).not.toBe('');
       }
+    }
+
+    /**
+     * The successful answers of a race, ordered by the version each wrote: they must be the versions
+     * right after `from`, one each, or the writes did not happen one after another.
+     */
+    function expectSerial(from: number, answers: ApiAnswer[]): ChangeView[] {
+      const winners = answers
+        .filter((a) => a.status === 200)
+        .map((a) => a.json as unknown as ChangeView)
+        .sort((x, y) => x.version - y.version);
+      expect(winners.map((w) => w.version)).toEqual(winners.map((_, i) => from + i + 1));
+      return winners;
     }
 
     beforeAll(async () => {
@@ -87,21 +101,26 @@ describe.skipIf(!engines.includes('postgres'))(
         expect(String(loser.json.detail)).toContain(id);
       expectConflicts(requested);
 
-      // Race 2: approve against reject of the same request: one wins, the rest 409.
+      // Race 2: approve against reject of the same request. A reviewer may still reject an approved
+      // request, so "approve, then reject" is a serial order too; "reject, then approve" is not.
+      const requestedVersion = (await change(id)).version;
       const decided = await race((server, client) =>
         callApi(server.url, 'POST', `/api/v1/rollback-requests/${id}/${client < 3 ? 'approve' : 'reject'}`, {
           token: tokens.engineer,
           body: { reason: `decision of client ${client}` },
         }),
       );
-      expect(statuses(decided), decided.map((a) => a.text).join('\n')).toEqual([
-        200, 409, 409, 409, 409, 409,
-      ]);
       expectConflicts(decided);
-      const decision = decided.find((a) => a.status === 200)!;
+      const decisions = expectSerial(requestedVersion, decided);
+      const path = decisions.map((d) => d.state).join(',');
+      expect(['approved', 'rejected', 'approved,rejected'], decided.map((a) => a.text).join('\n')).toContain(
+        path,
+      );
       const afterDecision = await change(id);
-      expect(afterDecision.state).toBe(decision.json.state);
-      expect(['approved', 'rejected']).toContain(afterDecision.state);
+      expect(afterDecision).toMatchObject({
+        state: decisions.at(-1)!.state,
+        version: decisions.at(-1)!.version,
+      });
       if (afterDecision.state === 'rejected') {
         // Reject won: a rejected request no longer blocks the instance; continue with a new one.
         const again = await callApi(
@@ -136,18 +155,14 @@ describe.skipIf(!engines.includes('postgres'))(
             }),
       );
       expectConflicts(steps);
-      const winners = steps.filter((a) => a.status === 200).map((a) => a.json as unknown as ChangeView);
-      // Every successful write produced its own version: they happened one after another.
-      expect(new Set(winners.map((w) => w.version)).size).toBe(winners.length);
+      const winners = expectSerial(before.version, steps);
       expect(winners.filter((w) => w.state === 'deploying').length).toBeLessThanOrEqual(1);
-      let current = await change(id);
+      current = await change(id);
       if (current.state === 'deploying') {
         // Never both effects: the acceptance is bound to the report that is current now.
         expect(current.acceptedHash).toBe(current.reportHash);
-        // A refresh that succeeded came before the accept, so it saw an earlier version.
-        const accept = winners.find((w) => w.state === 'deploying')!;
-        for (const w of winners.filter((x) => x.state !== 'deploying'))
-          expect(w.version).toBeLessThan(accept.version);
+        // A refresh that succeeded came before the accept: nothing follows the accept.
+        expect(winners.at(-1)!.state).toBe('deploying');
       } else {
         // Every accept lost to a concurrent refresh; accept again against the current report.
         const accepted = await callApi(servers[0]!.url, 'POST', `/api/v1/rollback-requests/${id}/accept`, {
@@ -158,19 +173,6 @@ describe.skipIf(!engines.includes('postgres'))(
         current = await change(id);
       }
       expect(current.state).toBe('deploying');
-
-      // Race 4: the deployer confirms the pending test-stage deployment several times at once.
-      const stage = current.stages.find((s) => s.status === 'pending')!;
-      const confirmations = await race((server) =>
-        callApi(server.url, 'POST', `/api/v1/instances/${stage.instanceId}/image/deployment/confirm`, {
-          token: tokens.engineer,
-          body: { revision: stage.revision },
-        }),
-      );
-      expect(statuses(confirmations), confirmations.map((a) => a.text).join('\n')).toEqual([
-        200, 409, 409, 409, 409, 409,
-      ]);
-      expectConflicts(confirmations);
 
       // Race 5: revisions recorded with the same expectedRevision: one 201, the rest 409.
       const layer = '/api/v1/instances/globex%2Fglobex-prod/layers/infrastructure/revisions';
@@ -208,7 +210,7 @@ describe.skipIf(!engines.includes('postgres'))(
       const open = (list.json.requests as ChangeView[]).filter((r) => r.state !== 'rejected');
       expect(open.map((r) => r.id)).toEqual([id]);
       expect(open[0]!.state).toBe('deploying');
-      expect(open[0]!.stages.map((s) => s.status)).toEqual(['deployed', 'pending']);
+      expect(open[0]!.stages.map((s) => s.status)).toEqual(['pending', 'waiting']);
       const layerAfter = await callApi(servers[1]!.url, 'GET', layer, { token: tokens.engineer });
       expect((layerAfter.json.revisions as unknown[]).length).toBe(expectedRevision + 1);
       for (const server of servers) {
@@ -225,5 +227,30 @@ describe.skipIf(!engines.includes('postgres'))(
         await store.close();
       }
     }, 120_000);
+
+    // A confirmation names an instance: once the test stage is deployed, a late confirmation for the
+    // test instance must not confirm the production stage (same revision number on both here).
+    it(
+      'gives exactly one of several concurrent deploy confirmations a 200',
+      async () => {
+        expect(current?.state).toBe('deploying');
+        const stage = current!.stages.find((s) => s.status === 'pending')!;
+        // Race 4: the deployer confirms the pending test-stage deployment several times at once.
+        const confirmations = await race((server) =>
+          callApi(server.url, 'POST', `/api/v1/instances/${stage.instanceId}/image/deployment/confirm`, {
+            token: tokens.engineer,
+            body: { revision: stage.revision },
+          }),
+        );
+        expect(statuses(confirmations), confirmations.map((a) => a.text).join('\n')).toEqual([
+          200, 409, 409, 409, 409, 409,
+        ]);
+        expectConflicts(confirmations);
+
+        const after = await change(current!.id);
+        expect(after.stages.map((s) => s.status)).toEqual(['deployed', 'pending']);
+      },
+      60_000,
+    );
   },
 );

@@ -131,13 +131,18 @@ export function startServer(site: Site, env: Record<string, string> = {}): Promi
     }, 30_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      let url: string;
+      let doc: { url?: unknown };
       try {
-        url = (JSON.parse(out) as { url: string }).url;
+        doc = JSON.parse(out) as { url?: unknown };
       } catch {
         return; // Not the whole document yet.
       }
       clearTimeout(timer);
+      if (typeof doc.url !== 'string') {
+        reject(new Error(`ratchet serve announced no URL: ${out} ${err.slice(-2000)}`));
+        return;
+      }
+      const url = doc.url;
       const server: ServerProcess = {
         child,
         pid: child.pid!,

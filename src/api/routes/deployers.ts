@@ -35,10 +35,11 @@ export function deployerRoutes(app: TypedApp, { store }: RouteDeps): void {
       },
     },
     async (request) =>
-      (await getInstanceDeployer(store, actorOf<Actor>(request), request.params.instanceId)) as unknown as Record<
-        string,
-        unknown
-      >,
+      (await getInstanceDeployer(
+        store,
+        actorOf<Actor>(request),
+        request.params.instanceId,
+      )) as unknown as Record<string, unknown>,
   );
 
   app.put(

@@ -51,7 +51,9 @@ function toSpecifier(entry: unknown, index: number | null): string {
 export function parseDbtProject(yamlText: string): DbtProject {
   let document: unknown;
   try {
-    document = parseYaml(yamlText) as unknown;
+    // Warnings (unresolved tags and the like) would go to process warnings, i.e. the server's stderr;
+    // an uploaded file is judged by its content below instead.
+    document = parseYaml(yamlText, { logLevel: 'error' }) as unknown;
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new InputError(`dbt_project.yml is not valid YAML: ${why}`, {

@@ -25,7 +25,7 @@ function logicalLines(text: string): LogicalLine[] {
     out.push(line);
   });
   if (pending) out.push(pending);
-  return out.map((line) => ({ number: line.number, text: line.text.replace(/(^|\s+)#.*$/, '').trim() }));
+  return out.map((line) => ({ number: line.number, text: stripComment(line.text).trim() }));
 }
 
 function refuse(line: LogicalLine, why: string): never {
@@ -107,4 +107,16 @@ export function parseRequirementsTxt(text: string): ParsedRequirementsTxt {
   if (index !== undefined) for (const pin of pins) pin.index = index;
   checkedPins(pins);
   return { pins, warnings };
+}
+
+/**
+ * pip's rule (req_file.py, `COMMENT_RE = r"(^|\s+)#.*$"`): a `#` at the start of a line or after
+ * whitespace starts a comment. Scanned by hand: the regex backtracks quadratically on long runs of
+ * whitespace without a `#`.
+ */
+function stripComment(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '#' && (i === 0 || /\s/.test(text[i - 1]!))) return text.slice(0, i);
+  }
+  return text;
 }

@@ -1,6 +1,7 @@
 import { InputError } from '../../domain/errors/index.js';
 import type { ProjectReleases, ReleaseFile } from '../../index/types.js';
 import type { MarkerEnvironment, Requirement, SpecifierSet } from '../../python/index.js';
+import type { CoreMetadata } from '../../python/metadata/index.js';
 import {
   compareVersions,
   markerEnvironment,
@@ -74,13 +75,19 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
   async function loadCandidates(name: string): Promise<Candidate[]> {
     const listed = await listReleases(name);
     if (!listed) return [];
+    const key = `${mode}\u0000${exactPins.get(name) ?? ''}`;
+    const shared = sharedFor(listed).candidates;
+    const cached = shared.get(key);
+    if (cached !== undefined) return cached;
     const usable: Candidate[] = [];
     for (const [version, files] of listed.versions) {
       if (!tryParseVersion(version)) continue;
       if (usabilityProblem(name, version, files) !== null) continue;
       usable.push({ version, files, yanked: yankState(files) });
     }
-    return usable.sort((a, b) => compareVersions(a.version, b.version));
+    usable.sort((a, b) => compareVersions(a.version, b.version));
+    shared.set(key, usable);
+    return usable;
   }
 
   function candidatesOf(name: string): Promise<Candidate[]> {
@@ -124,8 +131,18 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
     const key = `${target} ${specifier.text}`;
     const cached = allowedCache.get(key);
     if (cached) return cached;
-    const listed = (await candidatesOf(target)).map((candidate) => candidate.version);
+    const candidateList = await candidatesOf(target);
     const explicitlyOpen = mode === 'allow' || opened.has(target);
+    // Everything the answer depends on, so providers over the same source can share it.
+    const releasesOfTarget = await listReleases(target);
+    const sharedKey = [mode, explicitlyOpen, exactPins.get(target) ?? '', specifier.text].join('\u0000');
+    const shared = releasesOfTarget === null ? null : sharedFor(releasesOfTarget).allowed;
+    const known = shared?.get(sharedKey);
+    if (known !== undefined) {
+      allowedCache.set(key, known);
+      return known;
+    }
+    const listed = candidateList.map((candidate) => candidate.version);
     const admitted = explicitlyOpen
       ? specifier.filter(listed, { prereleases: true })
       : specifier.filter(listed);
@@ -137,6 +154,7 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
     }
     const result = new Set(admitted);
     allowedCache.set(key, result);
+    shared?.set(sharedKey, result);
     return result;
   }
 
@@ -178,8 +196,7 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
     }
     const environment: MarkerEnvironment = { ...baseEnvironment, extra: extra ?? '' };
     const withoutExtra: MarkerEnvironment = { ...baseEnvironment, extra: '' };
-    for (const text of metadata.requiresDist) {
-      const requirement = parseDistRequirement(text, name, version);
+    for (const requirement of requirementsOf(metadata, name, version)) {
       if (requirement.marker && !requirement.marker.evaluate(environment)) continue;
       // For an extra, keep only what the extra adds: the base package carries the rest.
       if (extra !== null && (!requirement.marker || requirement.marker.evaluate(withoutExtra))) continue;
@@ -236,6 +253,8 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
     async notice(name: string, version: string): Promise<ReleaseNotice | null> {
       const listed = await listReleases(normalizeName(name));
       if (!listed) return null;
+      const exact = listed.versions.get(version);
+      if (exact !== undefined) return { name: listed.name, version, yanked: yankState(exact) };
       for (const [listedVersion, files] of listed.versions) {
         if (sameVersion(listedVersion, version))
           return { name: listed.name, version: listedVersion, yanked: yankState(files) };
@@ -246,6 +265,11 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
       const normalized = normalizeName(name);
       const listed = await listReleases(normalized);
       if (!listed) return `${normalized} is not in ${options.source.description}`;
+      const exact = listed.versions.get(version);
+      if (exact !== undefined) {
+        const problem = usabilityProblem(normalized, version, exact);
+        return problem === null ? null : `${normalized} ${version} ${problem}`;
+      }
       for (const [listedVersion, files] of listed.versions) {
         if (!sameVersion(listedVersion, version)) continue;
         const problem = usabilityProblem(normalized, listedVersion, files);
@@ -260,6 +284,44 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
     },
     rootDependencies: edgesFor,
   };
+}
+
+/** Per-listing answers that depend only on the listing and the keyed options. */
+interface SharedAnswers {
+  /** Key: prerelease mode, exact pin → the usable candidates. */
+  readonly candidates: Map<string, Candidate[]>;
+  /** Key: mode, explicitly open, exact pin, specifier text → the admitted versions. */
+  readonly allowed: Map<string, ReadonlySet<string>>;
+}
+
+/**
+ * Sources cache their listings, so keying on the listing object lets the fresh provider of every
+ * check or plan reuse earlier answers; weakly held, it goes when the source does.
+ */
+const sharedAnswers = new WeakMap<ProjectReleases, SharedAnswers>();
+
+function sharedFor(listed: ProjectReleases): SharedAnswers {
+  let shared = sharedAnswers.get(listed);
+  if (shared === undefined) {
+    shared = { candidates: new Map(), allowed: new Map() };
+    sharedAnswers.set(listed, shared);
+  }
+  return shared;
+}
+
+/**
+ * Parsed Requires-Dist per metadata object. Sources cache their metadata, so the providers that a
+ * check or plan creates afresh on every call share the parsing (weakly held: no growth).
+ */
+const parsedRequirements = new WeakMap<CoreMetadata, readonly Requirement[]>();
+
+function requirementsOf(metadata: CoreMetadata, name: string, version: string): readonly Requirement[] {
+  let parsed = parsedRequirements.get(metadata);
+  if (parsed === undefined) {
+    parsed = metadata.requiresDist.map((text) => parseDistRequirement(text, name, version));
+    parsedRequirements.set(metadata, parsed);
+  }
+  return parsed;
 }
 
 function parseDistRequirement(text: string, name: string, version: string): Requirement {

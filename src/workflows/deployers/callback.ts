@@ -17,9 +17,12 @@ function claimedInstance(rawBody: string): string {
   }
   const instanceId = (body as { instanceId?: unknown } | null)?.instanceId;
   if (typeof instanceId === 'string' && instanceId !== '') return instanceId;
-  throw new UnauthenticatedError('The deploy callback names no instance, so its signature cannot be checked.', {
-    remedy: `${CALLBACK_SHAPE}, signed with the instance's webhook deployer secret.`,
-  });
+  throw new UnauthenticatedError(
+    'The deploy callback names no instance, so its signature cannot be checked.',
+    {
+      remedy: `${CALLBACK_SHAPE}, signed with the instance's webhook deployer secret.`,
+    },
+  );
 }
 
 /**
@@ -48,7 +51,8 @@ export async function receiveDeployCallback(
     throw new ConflictError(
       `Revision ${callback.revision} of ${instanceId} is not waiting for a deploy callback${handOff?.state === 'finished' ? ': its outcome is already recorded' : ''}.`,
       {
-        remedy: "Report only revisions Ratchet handed to you; list the instance's image requests to see the pending one.",
+        remedy:
+          "Report only revisions Ratchet handed to you; list the instance's image requests to see the pending one.",
         extra: { revision: callback.revision, handOff: handOff?.state ?? null },
       },
     );

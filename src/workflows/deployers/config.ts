@@ -1,4 +1,5 @@
 import { createDeployer, DeployerConfig } from '../../delivery/deployers/index.js';
+import { assertDeployCommandAllowed } from './allow-list.js';
 import { InputError } from '../../domain/errors/index.js';
 import { assertCan, isProviderRole } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
@@ -89,10 +90,17 @@ export async function setInstanceDeployer(
     }
     // Fails with the sentence the deployer factory gives (what to pass), before anything is written.
     createDeployer(candidate);
+    if (wanted.kind === 'command') assertDeployCommandAllowed(wanted.command);
     const config = DeployerConfig.parse(candidate);
-    await writeDeployer(tx.db, { instanceId: instance.id, tenantId: instance.tenantId, config, at: tx.now() });
+    await writeDeployer(tx.db, {
+      instanceId: instance.id,
+      tenantId: instance.tenantId,
+      config,
+      at: tx.now(),
+    });
     const secretChanged =
-      config.kind === 'webhook' && (before.config.kind !== 'webhook' || before.config.secret !== config.secret);
+      config.kind === 'webhook' &&
+      (before.config.kind !== 'webhook' || before.config.secret !== config.secret);
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: instance.tenantId,

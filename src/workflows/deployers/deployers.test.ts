@@ -39,6 +39,16 @@ async function snapshot(store: Store, instanceId: string): Promise<unknown> {
   };
 }
 
+// The operator's allow-list (allow-list.ts): these tests run deploy scripts through `sh`.
+const allowListBefore = process.env['RATCHET_DEPLOY_COMMANDS'];
+beforeAll(() => {
+  process.env['RATCHET_DEPLOY_COMMANDS'] = 'sh';
+});
+afterAll(() => {
+  if (allowListBefore === undefined) delete process.env['RATCHET_DEPLOY_COMMANDS'];
+  else process.env['RATCHET_DEPLOY_COMMANDS'] = allowListBefore;
+});
+
 describe.each(engines)('deployer hand-off (%s)', (engine) => {
   let t: TestStore;
   let seed: DemoSeed;
@@ -86,8 +96,15 @@ describe.each(engines)('deployer hand-off (%s)', (engine) => {
     const previous = (await store.repos.revisions.current(instance.id, 'image'))!;
     const change = await acceptedRollback('acme/acme-test');
     const failed = await handOffDeployment(store, change);
-    expect(failed).toMatchObject({ status: 'failed', reason: expect.stringMatching(/cluster quota exceeded/) });
-    const failedRevision = (await store.repos.revisions.get(instance.id, 'image', change.stages[0]!.revision!))!;
+    expect(failed).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/cluster quota exceeded/),
+    });
+    const failedRevision = (await store.repos.revisions.get(
+      instance.id,
+      'image',
+      change.stages[0]!.revision!,
+    ))!;
     expect(failedRevision.status).toBe('failed');
     expect((await store.repos.revisions.current(instance.id, 'image'))!.number).toBe(previous.number);
     const parked = await handOffDeployment(store, change);
@@ -120,7 +137,10 @@ describe.each(engines)('deployer hand-off (%s)', (engine) => {
     const current = (await store.repos.revisions.current(instance.id, 'image'))!;
     expect(current.number).toBe(revision);
     expect(current.rollbackOf).toBe(1);
-    expect((current.content as ImageContent).packages).toContainEqual({ name: 'dbt-core', version: '1.10.15' });
+    expect((current.content as ImageContent).packages).toContainEqual({
+      name: 'dbt-core',
+      version: '1.10.15',
+    });
     const after = (await store.repos.audit.list({ afterSeq: 0, limit: 10_000 })).filter(
       (e) => e.action === 'image.rollback.deployed',
     );

@@ -1,4 +1,5 @@
 import { createDeployer } from '../../delivery/deployers/index.js';
+import { assertDeployCommandAllowed } from './allow-list.js';
 import type { DeployRequest, DeployResult } from '../../delivery/deployers/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { Store } from '../../store/index.js';
@@ -105,6 +106,7 @@ async function runDeployer(
   const key = { instanceId: stage.instanceId, revision };
   let result: DeployResult;
   try {
+    if (config.kind === 'command') assertDeployCommandAllowed(config.command);
     result = await createDeployer(config).deploy(await deployRequestFor(change, stage, store));
   } catch (error) {
     result = { status: 'failed', reason: `the deployer crashed: ${(error as Error).message}` };
@@ -216,9 +218,7 @@ export async function resumePendingDeployments(store: Store): Promise<ResumeRepo
       report.awaitingCallback.push({ instanceId: stage.instanceId, revision: stage.revision! });
       continue;
     }
-    const staleBefore = new Date(
-      store.now().getTime() - timeoutOf(config) - STALE_GRACE_MS,
-    ).toISOString();
+    const staleBefore = new Date(store.now().getTime() - timeoutOf(config) - STALE_GRACE_MS).toISOString();
     const outcome = await handOffDeployment(store, change, { staleBefore });
     if (outcome.status !== 'already-handed-off') report.resumed.push(outcome);
   }

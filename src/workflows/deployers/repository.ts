@@ -102,7 +102,13 @@ export async function readHandOff(db: Db, instanceId: string, revision: number):
  */
 export async function claimHandOff(
   db: Db,
-  input: { instanceId: string; revision: number; kind: 'webhook' | 'command'; at: string; staleBefore?: string },
+  input: {
+    instanceId: string;
+    revision: number;
+    kind: 'webhook' | 'command';
+    at: string;
+    staleBefore?: string;
+  },
 ): Promise<boolean> {
   const inserted = await db
     .insertInto('deployment_hand_offs')

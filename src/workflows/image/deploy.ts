@@ -18,7 +18,7 @@ async function changeDeployingOn(
   store: Store,
   actor: Actor,
   instanceRef: string,
-): Promise<{ change: ImageChangeRecord; name: string }> {
+): Promise<{ change: ImageChangeRecord; name: string; instanceId: string }> {
   const instance = await resolveInstance(store.repos, actor, instanceRef);
   const change = await imageWorkflowRepository(store.db, () => store.now().toISOString()).inFlight(
     instance.id,
@@ -29,7 +29,31 @@ async function changeDeployingOn(
       remedy: "List the instance's image requests to see where each one stands.",
     });
   }
-  return { change, name: instance.name };
+  return { change, name: instance.name, instanceId: instance.id };
+}
+
+/**
+ * The stage in `status` of the change, which must be on the instance the report names: a report
+ * about acme-test must never move acme-prod, even when their revision numbers happen to match.
+ */
+function stageOn(
+  change: ImageChangeRecord,
+  status: DeploymentStage['status'],
+  instanceId: string,
+): { index: number; stage: DeploymentStage } {
+  const index = change.stages.findIndex((s) => s.status === status);
+  const stage = change.stages[index];
+  if (stage === undefined) throw new ConflictError(`No deployment of ${change.id} is ${status}.`);
+  if (stage.instanceId !== instanceId) {
+    throw new ConflictError(
+      `The ${status} deployment of ${change.id} is on ${stage.instanceName}, not on the instance this report names.`,
+      {
+        remedy: `Report on ${stage.instanceName}; a deployment that already finished cannot be reported again.`,
+        extra: { pendingOn: stage.instanceName },
+      },
+    );
+  }
+  return { index, stage };
 }
 
 /** A deployer's answer about another revision than the pending one is stale: it must not move the instance. */
@@ -116,16 +140,14 @@ export async function confirmImageDeployment(
 ): Promise<ImageChangeRecord> {
   assertCan(actor, 'image.deploy.report');
   const parsed = parseInput(DeployReportInput, input, 'deployment report');
-  const { change } = await changeDeployingOn(store, actor, parsed.instance);
+  const { change, instanceId } = await changeDeployingOn(store, actor, parsed.instance);
   return runStep(store, actor, {
     id: change.id,
     kind: change.kind,
     step: 'deployed',
     from: ['deploying'],
     apply: async (tx, repo, latest) => {
-      const index = latest.stages.findIndex((s) => s.status === 'pending');
-      const stage = latest.stages[index];
-      if (stage === undefined) throw new ConflictError(`No deployment of ${latest.id} is pending.`);
+      const { index, stage } = stageOn(latest, 'pending', instanceId);
       assertReportedRevision(stage, parsed.revision);
       await markStageRevision(tx, actor, stage, 'deployed');
       let stages = latest.stages.map((s, i) => (i === index ? { ...s, status: 'deployed' as const } : s));
@@ -161,16 +183,14 @@ export async function failImageDeployment(
 ): Promise<ImageChangeRecord> {
   assertCan(actor, 'image.deploy.report');
   const parsed = parseInput(DeployReportInput, input, 'deployment report');
-  const { change } = await changeDeployingOn(store, actor, parsed.instance);
+  const { change, instanceId } = await changeDeployingOn(store, actor, parsed.instance);
   return runStep(store, actor, {
     id: change.id,
     kind: change.kind,
     step: 'failed',
     from: ['deploying'],
     apply: async (tx, _repo, latest) => {
-      const index = latest.stages.findIndex((s) => s.status === 'pending');
-      const stage = latest.stages[index];
-      if (stage === undefined) throw new ConflictError(`No deployment of ${latest.id} is pending.`);
+      const { index, stage } = stageOn(latest, 'pending', instanceId);
       assertReportedRevision(stage, parsed.revision);
       await markStageRevision(tx, actor, stage, 'failed');
       const stages = latest.stages.map((s, i) => (i === index ? { ...s, status: 'failed' as const } : s));
@@ -192,14 +212,14 @@ export async function retryImageDeployment(
 ): Promise<ImageChangeRecord> {
   assertCan(actor, 'image.deploy.report');
   const parsed = parseInput(DeployReportInput, input, 'deployment retry');
-  const { change } = await changeDeployingOn(store, actor, parsed.instance);
+  const { change, instanceId } = await changeDeployingOn(store, actor, parsed.instance);
   return runStep(store, actor, {
     id: change.id,
     kind: change.kind,
     step: 'retry',
     from: ['deploy-failed'],
     apply: async (tx, _repo, latest) => {
-      const index = latest.stages.findIndex((s) => s.status === 'failed');
+      const { index } = stageOn(latest, 'failed', instanceId);
       const stages = await startStage(tx, latest, latest.stages, index, actor);
       return {
         update: { state: 'deploying', stages },
