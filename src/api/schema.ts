@@ -64,6 +64,12 @@ export const RevisionBody = z
   .meta({ id: 'Revision' });
 export type RevisionBody = z.infer<typeof RevisionBody>;
 
+/** A revision in a listing, with the recorder's display name (null when the user no longer exists). */
+export const ListedRevisionBody = RevisionBody.extend({ actorName: z.string().nullable() }).meta({
+  id: 'ListedRevision',
+});
+export type ListedRevisionBody = z.infer<typeof ListedRevisionBody>;
+
 export const UserBody = z
   .object({
     id: z.string(),

@@ -14,6 +14,7 @@ export {
   getCurrentRevision,
   getRevision,
   listRevisions,
+  type ListedRevision,
   markRevisionDeployed,
   markRevisionFailed,
   recordRevision,

@@ -232,15 +232,23 @@ function revisionNotFound(instance: Instance, layer: Layer, number: number): Not
 }
 
 /** The instance's revisions, oldest first, grouped by layer (infrastructure, image, platform order). */
+/** A revision as listed: who recorded it by name, not just by role (issue 7: "who, when, why"). */
+export type ListedRevision = Revision & { actorName: string | null };
+
 export async function listRevisions(
   store: Store,
   actor: Actor,
   input: ListRevisionsInput,
-): Promise<Revision[]> {
+): Promise<ListedRevision[]> {
   assertCan(actor, 'revision.read');
   const parsed = parseInput(ListRevisionsInput, input, 'revision query');
   const instance = await resolveInstance(store.repos, actor, parsed.instance);
-  return store.repos.revisions.list(instance.id, parsed.layer);
+  const revisions = await store.repos.revisions.list(instance.id, parsed.layer);
+  // A handful of distinct recorders per instance: one lookup each. A deleted user shows as null.
+  const ids = [...new Set(revisions.map((r) => r.actorUserId))];
+  const users = await Promise.all(ids.map((id) => store.repos.users.get(id)));
+  const names = new Map(ids.map((id, i) => [id, users[i]?.name ?? null]));
+  return revisions.map((revision) => ({ ...revision, actorName: names.get(revision.actorUserId) ?? null }));
 }
 
 export async function getRevision(store: Store, actor: Actor, input: RevisionRefInput): Promise<Revision> {

@@ -16,6 +16,7 @@ import {
   InstanceParams,
   InstancesQuery,
   LayerParams,
+  ListedRevisionBody,
   MarkRevisionRequest,
   RecordRevisionRequest,
   RevisionBody,
@@ -61,10 +62,10 @@ export function instanceRoutes(app: TypedApp, { store }: RouteDeps): void {
     {
       config: { roles: PERMISSIONS['revision.read'] },
       schema: {
-        summary: "A layer's revisions, oldest first",
+        summary: "A layer's revisions, oldest first, each with who recorded it (id, role and name)",
         tags: ['revisions'],
         params: LayerParams,
-        response: { 200: z.object({ revisions: z.array(RevisionBody) }), ...problems(403, 404) },
+        response: { 200: z.object({ revisions: z.array(ListedRevisionBody) }), ...problems(403, 404) },
       },
     },
     async (request) => ({
