@@ -33,6 +33,8 @@ export const CLIENT_ROUTES = [
   '/infrastructure-changes',
   '/rollback-requests',
   '/rollback-requests/*',
+  '/upgrades',
+  '/upgrades/*',
   '/instances/*',
 ];
 

@@ -1,73 +1,13 @@
 /**
- * The dashboard in a real browser: Debian's Chromium driven by playwright-core against a real server
- * (fresh SQLite store + demo data) that serves the built app. A person's clicks, a person's view.
- * RATCHET_SCREENSHOTS=1 also writes docs/screenshots/*.png at 1366x768.
+ * The dashboard in a real browser (harness.ts: Debian's Chromium, a real server with demo data).
+ * A person's clicks, a person's view.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../../src/api/test-server.js';
-import type { TestServer } from '../../src/api/test-server.js';
-
-const WEB = resolve('src/web');
-const DIST = join(WEB, 'dist');
-const CHROMIUM = process.env.RATCHET_CHROMIUM ?? '/usr/bin/chromium';
-const SCREENSHOTS = process.env.RATCHET_SCREENSHOTS === '1' ? resolve('docs/screenshots') : null;
-const VIEWPORT = { width: 1366, height: 768 };
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the dashboard when dist/ is missing or older than its sources. */
-async function ensureBuilt(): Promise<void> {
-  const index = join(DIST, 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestSource(WEB)) return;
-  const { build } = await import('vite');
-  await build({ root: WEB, logLevel: 'warn' });
-}
-
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const cspViolations: string[] = [];
-
-async function openAs(token: string | null, path = '/'): Promise<Page> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-      cspViolations.push(message.text());
-    }
-  });
-  await page.goto(`${server.url}${path}`);
-  if (token !== null) await logIn(page, token);
-  return page;
-}
-
-async function logIn(page: Page, token: string): Promise<void> {
-  await page.getByLabel('API token').fill(token);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-}
-
-/** At 1366x768; `fullPage` for pages whose point is below the fold. */
-async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
-  if (!SCREENSHOTS) return;
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
-}
+import { startDashboard } from './harness.js';
 
 // The server starts at collection time so the rollback scenario can be gated on the routes it offers.
-const server: TestServer = await startTestServer();
+const dashboard = await startDashboard();
+const { server, openAs, screenshot, cspViolations } = dashboard;
 const OPENAPI_PATHS = Object.keys(((await server.call('GET', '/openapi.json')).json.paths ?? {}) as object);
 const ROLLBACK_ROUTES = OPENAPI_PATHS.filter((path) => /rollback-requests/.test(path));
 const ROLLBACK_SKIP_REASON =
@@ -76,33 +16,8 @@ const ROLLBACK_SKIP_REASON =
     : null;
 if (ROLLBACK_SKIP_REASON) console.warn(`[dashboard] rollback scenario skipped: ${ROLLBACK_SKIP_REASON}`);
 
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium).`,
-    );
-  }
-  await ensureBuilt();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}, 120_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await server?.close();
-});
+beforeAll(() => dashboard.launch(), 120_000);
+afterAll(() => dashboard.close());
 
 describe('dashboard', () => {
   it('serves the app with a strict CSP, and client routes fall back to it', async () => {
@@ -158,7 +73,8 @@ describe('dashboard', () => {
     expect(texts.some((t) => /Infrastructure.*revision 1/.test(t) && t.includes('Initial cluster'))).toBe(
       true,
     );
-    expect(texts.every((t) => t.includes('provider-engineer'))).toBe(true);
+    // Who, not just the role: the recorder's name from the revisions listing.
+    expect(texts.every((t) => t.includes('by Pete (Provider Engineer), provider-engineer'))).toBe(true);
     const packages = page.getByRole('table', { name: 'Pinned packages' });
     expect(await packages.textContent()).toContain('snowflake-connector-python4.0.0');
     await screenshot(page, 'instance', true);

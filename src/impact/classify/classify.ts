@@ -28,7 +28,9 @@ function group(
   const groups = new Map<string | null, PipelineImpact[]>();
   for (const pipeline of pipelines) {
     const key = keyOf(pipeline);
-    groups.set(key, [...(groups.get(key) ?? []), pipeline]);
+    const members = groups.get(key);
+    if (members === undefined) groups.set(key, [pipeline]);
+    else members.push(pipeline);
   }
   const result = [...groups].map(([key, members]) => {
     const counts = emptyCounts();
@@ -74,12 +76,18 @@ function whose(user: string | null): string {
 
 /** `breaks 1 pipeline of ana (adapted on Nov 12, commit 4f2c1a9)` and the like, per owner. */
 function verdictClause(verb: string, verdict: Verdict, pipelines: readonly PipelineImpact[]): string | null {
-  const hit = pipelines.filter((p) => p.verdict === verdict);
-  if (hit.length === 0) return null;
-  const owners = [...new Set(hit.map((p) => p.owner))];
+  const byOwner = new Map<string | null, PipelineImpact[]>();
+  for (const p of pipelines) {
+    if (p.verdict !== verdict) continue;
+    const mine = byOwner.get(p.owner);
+    if (mine === undefined) byOwner.set(p.owner, [p]);
+    else mine.push(p);
+  }
+  if (byOwner.size === 0) return null;
+  const owners = [...byOwner.keys()];
   owners.sort((a, b) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)));
   const parts = owners.map((owner, i) => {
-    const mine = hit.filter((p) => p.owner === owner);
+    const mine = byOwner.get(owner)!;
     const noun = i === 0 ? plural(mine.length, 'pipeline') : String(mine.length);
     return `${noun} of ${whose(owner)}${verdict === 'breaks' ? breakDetail(mine) : ''}`;
   });
@@ -153,8 +161,11 @@ export function classifyChangeImpact(input: ClassifyInput): ImpactReport {
     (run) => run.outcome !== null && run.eventTime >= since && run.eventTime <= until,
   );
   const byPipeline = new Map<string, PipelineRun[]>();
+  // Pushed, not spread: copying each pipeline's list on every run made this quadratic in runs.
   for (const run of groupPipelineRuns(inWindow, sides)) {
-    byPipeline.set(run.pipeline, [...(byPipeline.get(run.pipeline) ?? []), run]);
+    const runs = byPipeline.get(run.pipeline);
+    if (runs === undefined) byPipeline.set(run.pipeline, [run]);
+    else runs.push(run);
   }
   const options = {
     sides,

@@ -2,6 +2,7 @@ export type {
   AffectedUser,
   ChangeDirection,
   ChangeRequest,
+  ClassifiedEvidence,
   ClassifyInput,
   EvidenceRun,
   GroupImpact,

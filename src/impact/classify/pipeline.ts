@@ -1,8 +1,8 @@
 import type { DeclaredConstraint } from '../dbt/index.js';
 import { excludingConstraints } from '../dbt/index.js';
-import type { RunEvidence, RunOutcome } from '../evidence/index.js';
+import type { RunOutcome } from '../evidence/index.js';
 import type { Sides } from './revisions.js';
-import type { EvidenceRun, PipelineImpact, Verdict, VerdictBasis } from './types.js';
+import type { ClassifiedEvidence, EvidenceRun, PipelineImpact, Verdict, VerdictBasis } from './types.js';
 import { formatDay, plural, shortCode } from './wording.js';
 
 /** A pipeline run: the terminal events that share a root run, on a known side of the change. */
@@ -25,8 +25,8 @@ function latestBy<T>(items: readonly T[], pick: (item: T) => string | null): str
  * A run failed when the last attempt of any of its jobs failed: an Airflow retry that succeeded
  * does not count against it, a failed dbt model under a green wrapper does.
  */
-export function groupPipelineRuns(evidence: readonly RunEvidence[], sides: Sides): PipelineRun[] {
-  const groups = new Map<string, RunEvidence[]>();
+export function groupPipelineRuns(evidence: readonly ClassifiedEvidence[], sides: Sides): PipelineRun[] {
+  const groups = new Map<string, ClassifiedEvidence[]>();
   for (const item of evidence) {
     const key = `${item.pipeline}\u0000${item.pipelineRunId}`;
     const group = groups.get(key);
@@ -254,13 +254,15 @@ function findAdaptation(
 ): { failed: PipelineRun; oldSuccess: PipelineRun; firstGreen: PipelineRun } | null {
   const firstGreen = current.find((run) => run.codeRevision === code && run.outcome === 'success');
   if (firstGreen === undefined) return null;
+  // The last success with the target versions per code revision, looked up once per failed run
+  // instead of searching all target runs again (linear in runs, not quadratic).
+  const lastTargetSuccess = new Map<string | null, PipelineRun>();
+  for (const run of target) if (run.outcome === 'success') lastTargetSuccess.set(run.codeRevision, run);
   for (let i = current.length - 1; i >= 0; i--) {
     const failed = current[i]!;
     if (failed.at > firstGreen.at || failed.outcome !== 'failure') continue;
     if (failed.codeRevision === null || failed.codeRevision === code) continue;
-    const oldSuccess = target.findLast(
-      (run) => run.codeRevision === failed.codeRevision && run.outcome === 'success',
-    );
+    const oldSuccess = lastTargetSuccess.get(failed.codeRevision);
     if (oldSuccess !== undefined) return { failed, oldSuccess, firstGreen };
   }
   return null;

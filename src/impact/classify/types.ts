@@ -36,10 +36,28 @@ export interface RevisionPins {
   readonly packages: Readonly<Record<string, string>>;
 }
 
+/**
+ * The evidence fields the classifier reads. A `RunEvidence` is one; the store selects only these
+ * columns (never the raw event) when it loads an instance's runs for a report.
+ */
+export type ClassifiedEvidence = Pick<
+  RunEvidence,
+  | 'idempotencyKey'
+  | 'eventTime'
+  | 'jobName'
+  | 'pipeline'
+  | 'pipelineRunId'
+  | 'project'
+  | 'imageRevision'
+  | 'codeRevision'
+  | 'owner'
+  | 'outcome'
+>;
+
 export interface ClassifyInput {
   readonly change: ChangeRequest;
   /** Evidence of ONE instance; events that are not terminal are ignored. */
-  readonly runs: readonly RunEvidence[];
+  readonly runs: readonly ClassifiedEvidence[];
   readonly revisions: readonly RevisionPins[];
   readonly currentRevision: number;
   readonly constraints?: readonly DeclaredConstraint[];

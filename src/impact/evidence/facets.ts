@@ -56,6 +56,10 @@ export function readFacet<T extends z.ZodType>(
   name: string,
   schema: T,
 ): z.infer<T> | undefined {
-  const result = schema.safeParse(facets?.[name]);
+  const facet = facets?.[name];
+  // Every facet schema is an object: an absent facet reads as absent without building a ZodError
+  // (most events carry only a few of the facets evidence looks for).
+  if (facet === undefined) return undefined;
+  const result = schema.safeParse(facet);
   return result.success ? result.data : undefined;
 }

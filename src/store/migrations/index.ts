@@ -6,6 +6,7 @@ import { imageWorkflow } from './0003-image-workflow.js';
 import { evidence } from './0004-evidence.js';
 import { platform } from './0005-platform.js';
 import { deployers } from './0006-deployers.js';
+import { evidenceIndexes } from './0007-evidence-indexes.js';
 
 /**
  * Every migration, in order. To add one: write `NNNN-what.ts` exporting a `Migration` (portable
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-evidence': evidence,
   '0005-platform': platform,
   '0006-deployers': deployers,
+  '0007-evidence-indexes': evidenceIndexes,
 };
 
 // In-code provider: migrations travel inside the package, no folder scanning at runtime.

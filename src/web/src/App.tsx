@@ -14,6 +14,7 @@ import { PolicyPage } from './pages/Policy';
 import { RollbackRequestPage, RollbackRequestsPage } from './pages/RollbackRequest';
 import { DefectsPage } from './pages/Defects';
 import { InfrastructureChangesPage } from './pages/InfrastructureChanges';
+import { UpgradePage, UpgradesPage } from './pages/Upgrades';
 
 type Session = { state: 'checking' } | { state: 'anonymous'; error?: ApiError } | { state: 'in'; me: Me };
 
@@ -132,6 +133,7 @@ function Shell({ me, onLogOut }: { me: Me; onLogOut: () => void }) {
   const provider = isProviderRole(me.role);
   const nav: NavItem[] = [
     { to: '/', label: provider ? 'Fleet' : 'Your tenant' },
+    { to: '/upgrades', label: 'Upgrades' },
     { to: '/rollback-requests', label: 'Rollback requests' },
     { to: '/defects', label: 'Defects' },
     { to: '/infrastructure-changes', label: 'Infrastructure changes' },
@@ -185,6 +187,9 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (path === '/defects') return <DefectsPage me={me} />;
   if (path === '/infrastructure-changes') return <InfrastructureChangesPage me={me} />;
   if (path === '/rollback-requests') return <RollbackRequestsPage me={me} />;
+  if (path === '/upgrades') return <UpgradesPage me={me} />;
+  const upgrade = match('/upgrades/:id', path);
+  if (upgrade) return <UpgradePage me={me} id={upgrade.id!} />;
   const request = match('/rollback-requests/:id', path);
   if (request) return <RollbackRequestPage me={me} id={request.id!} />;
   const instance = match('/instances/:id', path);

@@ -55,6 +55,8 @@ export interface Revision {
   status: 'pending' | 'deployed' | 'failed';
   actorUserId: string;
   actorRole: Role;
+  /** The recorder's display name; listings only (GET .../revisions), null for a deleted user. */
+  actorName?: string | null;
   reason: string;
   content: ImageContent | PlatformContent | InfrastructureContent;
   rollbackOf: number | null;

@@ -43,12 +43,15 @@ function positionLabels(body: unknown, contentType: string | undefined, count: n
   return Array.from({ length: count }, (_, index) => `event ${index}: `);
 }
 
-function attribute(events: readonly RunEvent[], context: EvidenceContext, labels: string[]): RunEvidence[] {
+function attribute(events: readonly RunEvent[], context: EvidenceContext, input: IngestInput): RunEvidence[] {
   return events.map((event, index) => {
     try {
       return extractRunEvidence(event, context);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
+      // Labels are worked out only for a refusal: splitting a batch of thousands of lines again
+      // on every accepted request would cost more than the refusal ever does.
+      const labels = positionLabels(input.body, input.contentType, events.length);
       throw new InputError(`${labels[index] ?? ''}${error.message}`, {
         ...(error.remedy !== undefined ? { remedy: error.remedy } : {}),
         extra: { ...error.extra, position: index },
@@ -73,7 +76,7 @@ export async function ingestRunEvents(store: Store, actor: Actor, input: IngestI
   }
   const events = parseEventBatch(input.body, input.contentType);
   const context = await loadEvidenceContext(store.db, tenantId);
-  const evidence = attribute(events, context, positionLabels(input.body, input.contentType, events.length));
+  const evidence = attribute(events, context, input);
   const rows: StoredEvent[] = evidence.map((item, index) => ({
     tenantId,
     evidence: item,

@@ -4,7 +4,12 @@
  * code runs on SQLite and PostgreSQL (store/types.ts column conventions).
  */
 import { sql } from 'kysely';
-import type { DeclaredConstraint, OwnershipRule, RunEvidence } from '../../impact/index.js';
+import type {
+  ClassifiedEvidence,
+  DeclaredConstraint,
+  OwnershipRule,
+  RunEvidence,
+} from '../../impact/index.js';
 import type { Db } from '../../store/index.js';
 import type { RunEventsTable } from '../../store/tables/evidence.js';
 
@@ -48,33 +53,6 @@ function toRow(event: StoredEvent, receivedAt: string): RunEventsTable {
   };
 }
 
-/** The evidence columns back as `RunEvidence`: the classifier never re-parses raw events. */
-function toEvidence(row: Omit<RunEventsTable, 'event' | 'received_at' | 'tenant_id'>): RunEvidence {
-  return {
-    idempotencyKey: row.idempotency_key,
-    runId: row.run_id,
-    eventType: row.event_type as RunEvidence['eventType'],
-    eventTime: row.event_time,
-    instanceId: row.instance_id,
-    namespace: row.namespace,
-    jobName: row.job_name,
-    pipeline: row.pipeline,
-    pipelineRunId: row.pipeline_run_id,
-    parentJobName: row.parent_job_name,
-    parentRunId: row.parent_run_id,
-    project: row.project,
-    integration: row.integration,
-    imageRevision: row.image_revision === null ? null : Number(row.image_revision),
-    imageRevisionSource: row.image_revision_source as RunEvidence['imageRevisionSource'],
-    codeRevision: row.code_revision,
-    owner: row.owner,
-    ownerSource: row.owner_source as RunEvidence['ownerSource'],
-    outcome: row.outcome as RunEvidence['outcome'],
-    errorMessage: row.error_message,
-    producer: row.producer,
-  };
-}
-
 /**
  * Inserts events, skipping those already stored (same tenant and idempotency key, also within the
  * batch). Returns how many rows were new. Call inside a transaction for all-or-nothing.
@@ -114,39 +92,47 @@ export async function hasRunEvents(db: Db, instanceId: string): Promise<boolean>
   return row !== undefined;
 }
 
-/** Terminal events of one instance since `since` (the classifier ignores the others anyway). */
-export async function terminalRunEvidence(db: Db, instanceId: string, since: string): Promise<RunEvidence[]> {
+/**
+ * Terminal events of one instance since `since` (the classifier ignores the others anyway), with
+ * only the columns the classifier reads: the query is answered from the covering partial index of
+ * 0007-evidence-indexes without touching the table rows that hold the raw event JSON.
+ */
+export async function terminalRunEvidence(
+  db: Db,
+  instanceId: string,
+  since: string,
+): Promise<ClassifiedEvidence[]> {
   const rows = await db
     .selectFrom('run_events')
     .select([
-      'idempotency_key',
-      'run_id',
-      'event_type',
       'event_time',
-      'instance_id',
-      'namespace',
-      'job_name',
+      'outcome',
       'pipeline',
       'pipeline_run_id',
-      'parent_job_name',
-      'parent_run_id',
-      'project',
-      'integration',
+      'job_name',
       'image_revision',
-      'image_revision_source',
       'code_revision',
       'owner',
-      'owner_source',
-      'outcome',
-      'error_message',
-      'producer',
+      'project',
+      'idempotency_key',
     ])
     .where('instance_id', '=', instanceId)
     .where('event_time', '>=', since)
     .where('outcome', 'is not', null)
     .orderBy('event_time')
     .execute();
-  return rows.map(toEvidence);
+  return rows.map((row) => ({
+    idempotencyKey: row.idempotency_key,
+    eventTime: row.event_time,
+    jobName: row.job_name,
+    pipeline: row.pipeline,
+    pipelineRunId: row.pipeline_run_id,
+    project: row.project,
+    imageRevision: row.image_revision === null ? null : Number(row.image_revision),
+    codeRevision: row.code_revision,
+    owner: row.owner,
+    outcome: row.outcome as ClassifiedEvidence['outcome'],
+  }));
 }
 
 /** Runs of one instance per pipeline and job, for `ratchet evidence`. */

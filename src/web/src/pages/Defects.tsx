@@ -1,13 +1,34 @@
+import { useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { api, seg } from '../api';
-import { useAsync } from '../async';
+import type { ApiError } from '../api';
+import { toApiError, useAsync } from '../async';
 import { offers, useCapabilities } from '../capabilities';
-import { Empty, ErrorBox, Loading, NotAvailable, When } from '../components';
+import { Empty, ErrorBox, Loading, NotAvailable, OwnedBy, Section, When } from '../components';
 import { Link } from '../router';
-import type { Instance, Me } from '../types';
+import type { Instance, Me, Role } from '../types';
+import { isProviderRole } from '../types';
 
 const DEFECTS = '/api/v1/defects';
+const RELEASES = '/api/v1/platform/releases';
 // src/domain/defects/types.ts: the forward-only defect process, in order.
 const COLUMNS = ['reported', 'triaged', 'fix-in-progress', 'fix-in-test', 'deployed', 'resolved', 'closed'];
+
+// Who owns which step (src/domain/roles/permissions.ts: defect.*) and from which states
+// (src/domain/defects/transitions.ts: DEFECT_STEPS).
+const PROVIDER: Role[] = ['provider-admin', 'provider-engineer', 'provider-support'];
+const CUSTOMER: Role[] = ['customer-admin', 'customer-member'];
+const STEPS = {
+  triage: { label: 'Triage', owners: PROVIDER, from: ['reported', 'triaged'] },
+  close: {
+    label: 'Close',
+    owners: PROVIDER,
+    from: ['reported', 'triaged', 'fix-in-progress', 'fix-in-test'],
+  },
+  resolve: { label: 'Confirm resolved', owners: CUSTOMER, from: ['deployed'] },
+  reopen: { label: 'Reopen', owners: CUSTOMER, from: ['deployed', 'resolved', 'closed'] },
+} as const satisfies Record<string, { label: string; owners: Role[]; from: string[] }>;
+type StepName = keyof typeof STEPS;
 
 export interface SlaClock {
   clock: 'response' | 'resolution';
@@ -20,17 +41,35 @@ export interface Defect {
   id: string;
   tenantId: string;
   instanceId: string;
+  reporterUserId: string;
   title: string;
   observed: string;
   since: string;
   suggestedSeverity: number;
   severity: number | null;
   severityName: string | null;
+  assigneeUserId: string | null;
+  regressedIn: string | null;
   state: string;
+  closeOutcome: string | null;
   closeReason: string | null;
   fixedByRelease: string | null;
+  reopenCount: number;
   reportedAt: string;
   sla: SlaClock[];
+}
+
+interface Severity {
+  severity: number;
+  name: string;
+  definition: string;
+}
+
+interface BoardData {
+  defects: Defect[];
+  instances: Instance[];
+  severities: Severity[];
+  releases: string[];
 }
 
 export function DefectsPage({ me }: { me: Me }) {
@@ -43,7 +82,7 @@ export function DefectsPage({ me }: { me: Me }) {
         a hotfix ships as a new release, the customer confirms.
       </p>
       {offers(capabilities, DEFECTS) ? (
-        <DefectBoard me={me} />
+        <DefectBoard me={me} canReport={offers(capabilities, DEFECTS, 'post')} />
       ) : (
         <NotAvailable what="Defect tracking" route={`GET ${DEFECTS}`} />
       )}
@@ -51,51 +90,175 @@ export function DefectsPage({ me }: { me: Me }) {
   );
 }
 
-function DefectBoard({ me }: { me: Me }) {
-  const data = useAsync(async () => {
-    const [{ defects }, { instances }] = await Promise.all([
+function DefectBoard({ me, canReport }: { me: Me; canReport: boolean }) {
+  const data = useAsync(async (): Promise<BoardData> => {
+    const [{ defects }, { instances }, severities, releases] = await Promise.all([
       api<{ defects: Defect[] }>(DEFECTS),
       api<{ instances: Instance[] }>('/api/v1/instances'),
+      api<{ severities: Severity[] }>(`${DEFECTS}/severities`).then(
+        (r) => r.severities,
+        () => [],
+      ),
+      api<{ releases: { version: string }[] }>(RELEASES).then(
+        (r) => r.releases.map((release) => release.version),
+        () => [],
+      ),
     ]);
-    return { defects, names: new Map(instances.map((i) => [i.id, i.name])) };
+    return { defects, instances, severities, releases };
   }, []);
   if (data.state === 'loading') return <Loading what="defects" />;
   if (data.state === 'error') return <ErrorBox error={data.error} />;
-  const { defects, names } = data.data;
-  if (defects.length === 0) {
-    return (
-      <Empty>
-        No defects reported.{' '}
-        {me.role.startsWith('customer-')
-          ? 'Report one through the support channel (ratchet defects report).'
-          : 'Customers report them through the support channel.'}
-      </Empty>
-    );
-  }
+  const board = data.data;
+  const { defects } = board;
+  const customer = CUSTOMER.includes(me.role);
+  const names = new Map(board.instances.map((i) => [i.id, i.name]));
   const states = [...new Set([...COLUMNS, ...defects.map((d) => d.state)])].filter((s) =>
     defects.some((d) => d.state === s),
   );
   return (
-    <div className="board">
-      {states.map((state) => (
-        <section key={state} className="board-column card" aria-labelledby={`col-${state}`}>
-          <h2 id={`col-${state}`} className="h3">
-            {state} ({defects.filter((d) => d.state === state).length})
-          </h2>
-          <ul className="plain-list">
-            {defects
-              .filter((d) => d.state === state)
-              .map((defect) => (
-                <DefectCard key={defect.id} defect={defect} instanceName={names.get(defect.instanceId)} />
-              ))}
-          </ul>
-        </section>
-      ))}
-    </div>
+    <>
+      {customer && canReport ? (
+        <ReportForm instances={board.instances} onDone={data.reload} />
+      ) : customer ? null : (
+        <OwnedBy step="Report a defect" roles={CUSTOMER} />
+      )}
+      {defects.length === 0 ? (
+        <Empty>
+          No defects reported.{' '}
+          {customer
+            ? 'Report one with the form above (or `ratchet defect report`, or POST /api/v1/defects).'
+            : 'Customers report them through the support channel: the dashboard, the CLI or the API.'}
+        </Empty>
+      ) : (
+        <div className="board">
+          {states.map((state) => (
+            <section key={state} className="board-column card" aria-labelledby={`col-${state}`}>
+              <h2 id={`col-${state}`} className="h3">
+                {state} ({defects.filter((d) => d.state === state).length})
+              </h2>
+              <ul className="plain-list">
+                {defects
+                  .filter((d) => d.state === state)
+                  .map((defect) => (
+                    <DefectCard
+                      key={defect.id}
+                      me={me}
+                      defect={defect}
+                      board={board}
+                      instanceName={names.get(defect.instanceId)}
+                      onDone={data.reload}
+                    />
+                  ))}
+              </ul>
+            </section>
+          ))}
+        </div>
+      )}
+    </>
   );
 }
 
-function DefectCard({ defect, instanceName }: { defect: Defect; instanceName: string | undefined }) {
+/** The support channel in the dashboard (policy: "Report the issue through the support channel"). */
+function ReportForm({ instances, onDone }: { instances: Instance[]; onDone: () => void }) {
+  const [instance, setInstance] = useState(instances[0]?.id ?? '');
+  const [title, setTitle] = useState('');
+  const [observed, setObserved] = useState('');
+  const [since, setSince] = useState(() => new Date().toISOString().slice(0, 10));
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent): Promise<void> {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api(DEFECTS, { method: 'POST', body: { instance, title, observed, since } });
+      setTitle('');
+      setObserved('');
+      onDone();
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (instances.length === 0) return <Empty>No instance to report a defect on.</Empty>;
+  return (
+    <Section title="Report a defect" id="report-defect">
+      <p className="muted small">
+        The support channel: this form, <code>ratchet defect report</code>, or <code>POST {DEFECTS}</code>.
+        The provider triages it and fixes it forward in a hotfix release.
+      </p>
+      <form onSubmit={(e) => void submit(e)}>
+        <div className="form-row">
+          <label htmlFor="defect-instance">Affected instance</label>
+          <select id="defect-instance" value={instance} onChange={(e) => setInstance(e.target.value)}>
+            {instances.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name} ({i.kind})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="form-row">
+          <label htmlFor="defect-title">Title</label>
+          <input
+            id="defect-title"
+            value={title}
+            minLength={3}
+            maxLength={200}
+            required
+            onChange={(e) => setTitle(e.target.value)}
+          />
+        </div>
+        <div className="form-row">
+          <label htmlFor="defect-observed">Observed behaviour</label>
+          <textarea
+            id="defect-observed"
+            rows={3}
+            value={observed}
+            minLength={10}
+            required
+            aria-describedby="defect-observed-help"
+            onChange={(e) => setObserved(e.target.value)}
+          />
+          <span id="defect-observed-help" className="muted small">
+            What happens, the error, the affected pipelines (at least 10 characters).
+          </span>
+        </div>
+        <div className="form-row">
+          <label htmlFor="defect-since">Since when</label>
+          <input
+            id="defect-since"
+            type="date"
+            value={since}
+            required
+            onChange={(e) => setSince(e.target.value)}
+          />
+        </div>
+        <button type="submit" className="primary" disabled={busy}>
+          Report defect
+        </button>
+      </form>
+      {error ? <ErrorBox error={error} title="The defect was not reported" /> : null}
+    </Section>
+  );
+}
+
+function DefectCard({
+  me,
+  defect,
+  board,
+  instanceName,
+  onDone,
+}: {
+  me: Me;
+  defect: Defect;
+  board: BoardData;
+  instanceName: string | undefined;
+  onDone: () => void;
+}) {
   const severity = defect.severity ?? defect.suggestedSeverity;
   return (
     <li className="defect" data-testid="defect">
@@ -116,6 +279,19 @@ function DefectCard({ defect, instanceName }: { defect: Defect; instanceName: st
         )}
       </p>
       <p className="small wrap">{defect.observed}</p>
+      <p className="small muted">
+        Since {defect.since.slice(0, 10)}
+        {defect.assigneeUserId
+          ? ` · assignee ${defect.assigneeUserId === me.userId ? 'you' : defect.assigneeUserId}`
+          : ''}
+        {defect.regressedIn ? ` · regressed in ${defect.regressedIn}` : ''}
+        {defect.reopenCount > 0 ? ` · reopened ${String(defect.reopenCount)}×` : ''}
+      </p>
+      {defect.closeReason ? (
+        <p className="small wrap" data-testid="close-reason">
+          <strong>Closed as {defect.closeOutcome ?? 'closed'}:</strong> {defect.closeReason}
+        </p>
+      ) : null}
       <ul className="small clocks" aria-label="SLA clocks">
         {defect.sla.map((clock) => (
           <li key={clock.clock}>
@@ -134,6 +310,254 @@ function DefectCard({ defect, instanceName }: { defect: Defect; instanceName: st
         ))}
       </ul>
       {defect.fixedByRelease ? <p className="small">Fixed by release {defect.fixedByRelease}</p> : null}
+      <DefectSteps me={me} defect={defect} board={board} onDone={onDone} />
     </li>
+  );
+}
+
+function DefectSteps({
+  me,
+  defect,
+  board,
+  onDone,
+}: {
+  me: Me;
+  defect: Defect;
+  board: BoardData;
+  onDone: () => void;
+}) {
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const open = (Object.keys(STEPS) as StepName[]).filter((step) =>
+    (STEPS[step].from as readonly string[]).includes(defect.state),
+  );
+  if (open.length === 0) return null;
+
+  async function run(step: StepName, body: Record<string, unknown>): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`${DEFECTS}/${seg(defect.id)}/${step}`, { method: 'POST', body });
+      onDone();
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const forms: Record<StepName, ReactNode> = {
+    triage: <TriageForm me={me} defect={defect} board={board} busy={busy} run={run} />,
+    close: (
+      <CloseForm
+        defect={defect}
+        others={board.defects.filter((d) => d.id !== defect.id && d.tenantId === defect.tenantId)}
+        busy={busy}
+        run={(body) => run('close', body)}
+      />
+    ),
+    resolve: (
+      <button type="button" className="primary" disabled={busy} onClick={() => void run('resolve', {})}>
+        Confirm resolved
+      </button>
+    ),
+    reopen: (
+      <TextStep
+        id={`reopen-${defect.id}`}
+        label="Why it is not fixed"
+        button="Reopen"
+        busy={busy}
+        run={(reason) => run('reopen', { reason })}
+      />
+    ),
+  };
+  return (
+    <div className="defect-steps">
+      {open.map((step) =>
+        (STEPS[step].owners as readonly Role[]).includes(me.role) ? (
+          <details key={step} className="step-details">
+            <summary>{STEPS[step].label}…</summary>
+            {forms[step]}
+          </details>
+        ) : (
+          <OwnedBy key={step} step={STEPS[step].label} roles={[...STEPS[step].owners]} />
+        ),
+      )}
+      {error ? <ErrorBox error={error} title="The step was not taken" /> : null}
+    </div>
+  );
+}
+
+function TriageForm({
+  me,
+  defect,
+  board,
+  busy,
+  run,
+}: {
+  me: Me;
+  defect: Defect;
+  board: BoardData;
+  busy: boolean;
+  run: (step: StepName, body: Record<string, unknown>) => Promise<void>;
+}) {
+  const [severity, setSeverity] = useState(String(defect.severity ?? defect.suggestedSeverity));
+  const [assignee, setAssignee] = useState(
+    defect.assigneeUserId ?? (isProviderRole(me.role) ? me.userId : ''),
+  );
+  const [regressedIn, setRegressedIn] = useState(defect.regressedIn ?? '');
+  const id = `triage-${defect.id}`;
+  const severities =
+    board.severities.length > 0
+      ? board.severities
+      : [1, 2, 3, 4].map((s) => ({ severity: s, name: `S${String(s)}`, definition: '' }));
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run('triage', {
+          severity: Number(severity),
+          ...(assignee ? { assignee } : {}),
+          ...(regressedIn ? { regressedIn } : {}),
+        });
+      }}
+    >
+      <div className="form-row">
+        <label htmlFor={`${id}-severity`}>Severity</label>
+        <select id={`${id}-severity`} value={severity} onChange={(e) => setSeverity(e.target.value)}>
+          {severities.map((s) => (
+            <option key={s.severity} value={s.severity} title={s.definition}>
+              {s.severity} — {s.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="form-row">
+        <label htmlFor={`${id}-assignee`}>Assignee</label>
+        <select id={`${id}-assignee`} value={assignee} onChange={(e) => setAssignee(e.target.value)}>
+          <option value="">(unassigned)</option>
+          <option value={me.userId}>{me.name} (you)</option>
+          {defect.assigneeUserId && defect.assigneeUserId !== me.userId ? (
+            <option value={defect.assigneeUserId}>{defect.assigneeUserId}</option>
+          ) : null}
+        </select>
+      </div>
+      <div className="form-row">
+        <label htmlFor={`${id}-regressed`}>Regressed in release</label>
+        <select id={`${id}-regressed`} value={regressedIn} onChange={(e) => setRegressedIn(e.target.value)}>
+          <option value="">(unknown)</option>
+          {board.releases.map((version) => (
+            <option key={version} value={version}>
+              {version}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="submit" className="primary" disabled={busy}>
+        Save triage
+      </button>
+    </form>
+  );
+}
+
+/** Closing without a fix: not a defect, or a duplicate of another defect; the reason is shown to the customer. */
+function CloseForm({
+  defect,
+  others,
+  busy,
+  run,
+}: {
+  defect: Defect;
+  others: Defect[];
+  busy: boolean;
+  run: (body: Record<string, unknown>) => Promise<void>;
+}) {
+  const [as, setAs] = useState<'not-a-defect' | 'duplicate'>('not-a-defect');
+  const [duplicateOf, setDuplicateOf] = useState(others[0]?.id ?? '');
+  const [reason, setReason] = useState('');
+  const id = `close-${defect.id}`;
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run({ as, reason: reason.trim(), ...(as === 'duplicate' ? { duplicateOf } : {}) });
+      }}
+    >
+      <div className="form-row">
+        <label htmlFor={`${id}-as`}>Close as</label>
+        <select
+          id={`${id}-as`}
+          value={as}
+          onChange={(e) => setAs(e.target.value === 'duplicate' ? 'duplicate' : 'not-a-defect')}
+        >
+          <option value="not-a-defect">not a defect</option>
+          {others.length > 0 ? <option value="duplicate">duplicate</option> : null}
+        </select>
+      </div>
+      {as === 'duplicate' ? (
+        <div className="form-row">
+          <label htmlFor={`${id}-of`}>Duplicate of</label>
+          <select id={`${id}-of`} value={duplicateOf} onChange={(e) => setDuplicateOf(e.target.value)}>
+            {others.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.title}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      <div className="form-row">
+        <label htmlFor={`${id}-reason`}>Reason the customer sees</label>
+        <textarea
+          id={`${id}-reason`}
+          rows={2}
+          value={reason}
+          required
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </div>
+      <button type="submit" disabled={busy}>
+        Close
+      </button>
+    </form>
+  );
+}
+
+/** A step that needs a sentence from the viewer. */
+function TextStep({
+  id,
+  label,
+  button,
+  busy,
+  run,
+}: {
+  id: string;
+  label: string;
+  button: string;
+  busy: boolean;
+  run: (text: string) => Promise<void>;
+}) {
+  const [value, setValue] = useState('');
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(value.trim());
+      }}
+    >
+      <div className="form-row">
+        <label htmlFor={`${id}-text`}>{label}</label>
+        <textarea
+          id={`${id}-text`}
+          rows={2}
+          value={value}
+          required
+          onChange={(e) => setValue(e.target.value)}
+        />
+      </div>
+      <button type="submit" disabled={busy}>
+        {button}
+      </button>
+    </form>
   );
 }

@@ -6,6 +6,7 @@ import { currentRevision, latestRevision, summarise } from '../layers';
 import { Link } from '../router';
 import type { Instance, Me, Revision, Tenant } from '../types';
 import type { Defect } from './Defects';
+import { FailedDeliveriesPanel } from './Deliveries';
 import { isProviderRole, LAYERS } from '../types';
 
 interface InstanceRow {
@@ -96,6 +97,7 @@ export function FleetPage({ me }: { me: Me }) {
           fleet.data.tenants.map((tenant) => <TenantCard key={tenant.id} tenant={tenant} data={fleet.data} />)
         )
       ) : null}
+      {provider ? <FailedDeliveriesPanel me={me} /> : null}
     </>
   );
 }

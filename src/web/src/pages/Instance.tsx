@@ -161,7 +161,8 @@ function Timeline({ revisions }: { revisions: Record<Layer, Revision[]> }) {
               <span className="badge badge-pending">rollback to r{revision.rollbackOf}</span>
             ) : null}
             <span className="muted small">
-              <When at={revision.createdAt} /> · by {revision.actorRole}
+              <When at={revision.createdAt} /> · by{' '}
+              {revision.actorName ? `${revision.actorName}, ${revision.actorRole}` : revision.actorRole}
             </span>
           </div>
           <p className="wrap">{summarise(revision.layer, revision)}</p>

@@ -32,7 +32,7 @@ interface StepDefinition {
 const stepRoute = (step: string) => (change: ImageChange) =>
   `/api/v1/rollback-requests/${seg(change.id)}/${step}`;
 /** The stage the deployer works on now: the test instance first, then production. */
-function currentStage(change: ImageChange): { instanceId: string; instanceName: string } {
+export function currentStage(change: ImageChange): { instanceId: string; instanceName: string } {
   const stage =
     change.stages.find((s) => s.status === 'pending' || s.status === 'failed') ??
     change.stages.find((s) => s.status === 'waiting');
@@ -502,7 +502,7 @@ function Progress({ change }: { change: ImageChange }) {
   );
 }
 
-function Availability({ change }: { change: ImageChange }) {
+export function Availability({ change }: { change: ImageChange }) {
   const { availability } = change.report;
   if (availability.length === 0) return <Empty>No availability check in this report.</Empty>;
   return (
@@ -535,7 +535,7 @@ function Availability({ change }: { change: ImageChange }) {
   );
 }
 
-function DependencyReview({ change }: { change: ImageChange }) {
+export function DependencyReview({ change }: { change: ImageChange }) {
   const { review } = change.report;
   return (
     <>

@@ -1,0 +1,116 @@
+import { useState } from 'react';
+import { api, seg } from '../api';
+import type { ApiError } from '../api';
+import { toApiError, useAsync } from '../async';
+import { offers, useCapabilities } from '../capabilities';
+import { Empty, ErrorBox, Loading, OwnedBy, Section, When } from '../components';
+import type { Me, Role } from '../types';
+
+const FAILED = '/api/v1/deliveries/failed';
+const REQUEUE = '/api/v1/deliveries/{deliveryId}/requeue';
+// src/domain/roles/permissions.ts: delivery.requeue.
+const REQUEUERS: Role[] = ['provider-admin', 'provider-engineer'];
+
+interface FailedDelivery {
+  id: string;
+  topic: string;
+  receiverId: string;
+  channel: string;
+  subject: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+}
+
+/**
+ * Notifications parked as failed after their last retry (issue 8: "parked as failed and visible in
+ * the API and dashboard"), for provider roles; nothing renders when the server has no such route.
+ */
+export function FailedDeliveriesPanel({ me }: { me: Me }) {
+  const capabilities = useCapabilities();
+  if (!offers(capabilities, FAILED)) return null;
+  return (
+    <Section title="Failed notifications" id="failed-deliveries">
+      <FailedDeliveries me={me} canRequeue={offers(capabilities, REQUEUE, 'post')} />
+    </Section>
+  );
+}
+
+function FailedDeliveries({ me, canRequeue }: { me: Me; canRequeue: boolean }) {
+  const data = useAsync(() => api<{ deliveries: FailedDelivery[] }>(FAILED), []);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [requeued, setRequeued] = useState<string | null>(null);
+  if (data.state === 'loading') return <Loading what="failed notifications" />;
+  if (data.state === 'error') return <ErrorBox error={data.error} />;
+  const { deliveries } = data.data;
+  const mayRequeue = canRequeue && REQUEUERS.includes(me.role);
+
+  async function requeue(delivery: FailedDelivery): Promise<void> {
+    setError(null);
+    try {
+      await api(`/api/v1/deliveries/${seg(delivery.id)}/requeue`, { method: 'POST' });
+      setRequeued(delivery.subject);
+      data.reload();
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  }
+
+  return (
+    <>
+      {requeued ? (
+        <p role="status" className="small">
+          Requeued “{requeued}”: the outbox retries it with the same idempotency key.
+        </p>
+      ) : null}
+      {deliveries.length === 0 ? (
+        <Empty>No notification is parked: every delivery went out or is still being retried.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Failed notifications</caption>
+            <thead>
+              <tr>
+                <th scope="col">Topic</th>
+                <th scope="col">Receiver</th>
+                <th scope="col">Channel</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Last error</th>
+                <th scope="col">Queued</th>
+                <th scope="col">
+                  <span className="visually-hidden">Action</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {deliveries.map((delivery) => (
+                <tr key={delivery.id} data-testid="failed-delivery">
+                  <th scope="row" className="wrap">
+                    {delivery.topic}
+                    <span className="muted small wrap"> — {delivery.subject}</span>
+                  </th>
+                  <td className="wrap">{delivery.receiverId}</td>
+                  <td>{delivery.channel}</td>
+                  <td>{delivery.attempts}</td>
+                  <td className="wrap small">{delivery.lastError ?? '—'}</td>
+                  <td>
+                    <When at={delivery.createdAt} />
+                  </td>
+                  <td>
+                    {mayRequeue ? (
+                      <button type="button" onClick={() => void requeue(delivery)}>
+                        Requeue
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {!mayRequeue && deliveries.length > 0 ? <OwnedBy step="Requeue" roles={REQUEUERS} /> : null}
+      {error ? <ErrorBox error={error} title="The notification was not requeued" /> : null}
+    </>
+  );
+}
