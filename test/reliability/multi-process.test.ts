@@ -230,27 +230,23 @@ describe.skipIf(!engines.includes('postgres'))(
 
     // A confirmation names an instance: once the test stage is deployed, a late confirmation for the
     // test instance must not confirm the production stage (same revision number on both here).
-    it(
-      'gives exactly one of several concurrent deploy confirmations a 200',
-      async () => {
-        expect(current?.state).toBe('deploying');
-        const stage = current!.stages.find((s) => s.status === 'pending')!;
-        // Race 4: the deployer confirms the pending test-stage deployment several times at once.
-        const confirmations = await race((server) =>
-          callApi(server.url, 'POST', `/api/v1/instances/${stage.instanceId}/image/deployment/confirm`, {
-            token: tokens.engineer,
-            body: { revision: stage.revision },
-          }),
-        );
-        expect(statuses(confirmations), confirmations.map((a) => a.text).join('\n')).toEqual([
-          200, 409, 409, 409, 409, 409,
-        ]);
-        expectConflicts(confirmations);
+    it('gives exactly one of several concurrent deploy confirmations a 200', async () => {
+      expect(current?.state).toBe('deploying');
+      const stage = current!.stages.find((s) => s.status === 'pending')!;
+      // Race 4: the deployer confirms the pending test-stage deployment several times at once.
+      const confirmations = await race((server) =>
+        callApi(server.url, 'POST', `/api/v1/instances/${stage.instanceId}/image/deployment/confirm`, {
+          token: tokens.engineer,
+          body: { revision: stage.revision },
+        }),
+      );
+      expect(statuses(confirmations), confirmations.map((a) => a.text).join('\n')).toEqual([
+        200, 409, 409, 409, 409, 409,
+      ]);
+      expectConflicts(confirmations);
 
-        const after = await change(current!.id);
-        expect(after.stages.map((s) => s.status)).toEqual(['deployed', 'pending']);
-      },
-      60_000,
-    );
+      const after = await change(current!.id);
+      expect(after.stages.map((s) => s.status)).toEqual(['deployed', 'pending']);
+    }, 60_000);
   },
 );
