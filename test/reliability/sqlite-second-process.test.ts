@@ -35,7 +35,7 @@ function serve(dataDir: string): Promise<Served> {
   return new Promise((resolvePromise, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not announce in 20 s: ${err}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`serve did not announce in 60 s: ${err}`)), 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       try {
@@ -61,7 +61,7 @@ function serveToExit(dataDir: string): { status: number | null; stderr: string; 
   const result = spawnSync(BIN, ['serve', '--data-dir', dataDir, '--port', '0', '--json'], {
     env: env(),
     encoding: 'utf8',
-    timeout: 20_000,
+    timeout: 40_000,
   });
   return { status: result.status, stderr: result.stderr, stdout: result.stdout };
 }
