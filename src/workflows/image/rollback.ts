@@ -3,10 +3,8 @@ import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import { normalizeName, parseRequirement } from '../../python/index.js';
 import type { Store } from '../../store/index.js';
-import { auditedBy } from '../audit.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
-import { notifyStep } from './notify.js';
 import { buildReport, hashReport } from './report.js';
 import { imageWorkflowRepository } from './repository.js';
 import type { ImageWorkflowRepository } from './repository.js';
@@ -18,25 +16,12 @@ import {
   RequestRollbackInput,
   ResolveInput,
 } from './schema.js';
-import { actorOfUser, loadChange, nextOwners, startStage } from './steps.js';
-import { runStep } from './transition.js';
+import { actorOfUser, inFlightConflict, loadChange, startStage } from './steps.js';
+import { openImageChange, runStep } from './transition.js';
 import type { DeploymentStage, ImageChangeRecord } from './types.js';
 
 export const DEFAULT_PIN_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-function inFlightConflict(first: ImageChangeRecord, instanceName: string): ConflictError {
-  return new ConflictError(
-    `${instanceName} already has an image change in flight: ${first.kind} request ${first.id} (${first.state}). One image change per instance at a time.`,
-    {
-      policy: 'one-image-change-in-flight',
-      remedy: `Finish or reject ${first.id} first.`,
-      extra: { inFlight: first.id, kind: first.kind, state: first.state },
-    },
-  );
-}
-
-export { inFlightConflict };
 
 /** The image tables on the pool, for reads outside a transaction. */
 export function readRepo(store: Store): ImageWorkflowRepository {
@@ -91,44 +76,17 @@ export async function requestRollback(
     requests: [requirement],
     keep: [],
   });
-  return store.transaction(async (tx) => {
-    const repo = imageWorkflowRepository(tx.db, tx.now);
-    const first = await repo.inFlight(instance.id);
-    if (first !== null) throw inFlightConflict(first, instance.name);
-    const change = await repo.insertChange({
+  return store.transaction((tx) =>
+    openImageChange(store, tx, actor, {
       kind: 'rollback',
-      tenantId: instance.tenantId,
-      instanceId: instance.id,
-      state: 'requested',
-      requestedBy: actor.userId,
-      requestedRole: actor.role,
-      reason: parsed.reason,
+      instance,
       requests: [requirement],
-      report: built.report,
-      reportHash: built.hash,
-    });
-    await tx.audit.append(
-      auditedBy(actor, {
-        tenantId: instance.tenantId,
-        action: 'image.rollback.request',
-        target: `image-change:${change.id}`,
-        before: null,
-        after: {
-          state: change.state,
-          requests: change.requests,
-          reportHash: change.reportHash,
-          reason: change.reason,
-        },
-      }),
-    );
-    await notifyStep(store, tx, change, {
-      step: 'request',
-      nextOwners: nextOwners(change),
+      reason: parsed.reason,
+      built,
       subject: `Rollback requested on ${instance.name}: ${requirement}`,
       text: `${built.report.recommendation}\n\nReview: ${built.report.review.explanation}\nImpact: ${built.report.impactSummary}`,
-    });
-    return change;
-  });
+    }),
+  );
 }
 
 /** Step 3: a provider engineer approves; impossible while the report shows a blocker. */

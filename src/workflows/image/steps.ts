@@ -177,3 +177,15 @@ export async function startStage(
     i === index ? { ...s, revision: revision.number, status: 'pending', attempts: s.attempts + 1 } : s,
   );
 }
+
+/** One image change per instance at a time: the second request is told which one is in flight. */
+export function inFlightConflict(first: ImageChangeRecord, instanceName: string): ConflictError {
+  return new ConflictError(
+    `${instanceName} already has an image change in flight: ${first.kind} request ${first.id} (${first.state}). One image change per instance at a time.`,
+    {
+      policy: 'one-image-change-in-flight',
+      remedy: `Finish or reject ${first.id} first.`,
+      extra: { inFlight: first.id, kind: first.kind, state: first.state },
+    },
+  );
+}

@@ -4,7 +4,9 @@ import { auditedBy } from '../audit.js';
 import { notifyStep } from './notify.js';
 import { imageWorkflowRepository } from './repository.js';
 import type { ImageChangeUpdate, ImageWorkflowRepository } from './repository.js';
-import { loadChange, nextOwners, outOfOrder } from './steps.js';
+import type { Instance } from '../../domain/tenancy/index.js';
+import type { BuiltReport } from './report.js';
+import { inFlightConflict, loadChange, nextOwners, outOfOrder } from './steps.js';
 import type { ImageChangeKind, ImageChangeRecord, ImageChangeState } from './types.js';
 
 export interface StepOutcome {
@@ -58,4 +60,64 @@ export function runStep(store: Store, actor: Actor, spec: StepSpec): Promise<Ima
     });
     return updated;
   });
+}
+
+export interface OpenChangeSpec {
+  kind: ImageChangeKind;
+  instance: Instance;
+  requests: string[];
+  reason: string;
+  built: BuiltReport;
+  subject: string;
+  text: string;
+}
+
+/**
+ * The first step of a rollback or an upgrade, inside the caller's transaction: refuse a second
+ * change in flight on the instance, store the request with its report and hash, audit it, and tell
+ * the owners of the next step.
+ */
+export async function openImageChange(
+  store: Store,
+  tx: Repositories,
+  actor: Actor,
+  spec: OpenChangeSpec,
+): Promise<ImageChangeRecord> {
+  const { instance, kind } = spec;
+  const repo = imageWorkflowRepository(tx.db, tx.now);
+  const first = await repo.inFlight(instance.id);
+  if (first !== null) throw inFlightConflict(first, instance.name);
+  const change = await repo.insertChange({
+    kind,
+    tenantId: instance.tenantId,
+    instanceId: instance.id,
+    state: 'requested',
+    requestedBy: actor.userId,
+    requestedRole: actor.role,
+    reason: spec.reason,
+    requests: spec.requests,
+    report: spec.built.report,
+    reportHash: spec.built.hash,
+  });
+  await tx.audit.append(
+    auditedBy(actor, {
+      tenantId: instance.tenantId,
+      action: `image.${kind}.request`,
+      target: `image-change:${change.id}`,
+      before: null,
+      after: {
+        state: change.state,
+        requests: change.requests,
+        reportHash: change.reportHash,
+        reason: change.reason,
+      },
+    }),
+  );
+  await notifyStep(store, tx, change, {
+    step: 'request',
+    nextOwners: nextOwners(change),
+    subject: spec.subject,
+    text: spec.text,
+  });
+  return change;
 }

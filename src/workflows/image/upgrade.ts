@@ -3,18 +3,16 @@ import { assertCan, can } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import { normalizeName, parseRequirement } from '../../python/index.js';
 import type { Store } from '../../store/index.js';
-import { auditedBy } from '../audit.js';
 import { impactForChange } from '../evidence/index.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
-import { notifyStep } from './notify.js';
 import { buildReport } from './report.js';
 import { imageWorkflowRepository } from './repository.js';
 import type { ImageWorkflowRepository } from './repository.js';
-import { inFlightConflict, readRepo } from './rollback.js';
+import { readRepo } from './rollback.js';
 import { DecideInput, PromoteInput, RequestUpgradeInput, SignOffInput } from './schema.js';
-import { actorOfUser, nextOwners, startStage } from './steps.js';
-import { runStep } from './transition.js';
+import { actorOfUser, inFlightConflict, startStage } from './steps.js';
+import { openImageChange, runStep } from './transition.js';
 import type { DeploymentStage, ImageChangeRecord, RollbackPin } from './types.js';
 
 function pinConflict(pins: readonly RollbackPin[], instanceName: string): ConflictError {
@@ -86,41 +84,15 @@ export async function requestUpgrade(
       tx.now(),
       built.report.review.changes.map((c) => c.name),
     );
-    const first = await repo.inFlight(instance.id);
-    if (first !== null) throw inFlightConflict(first, instance.name);
-    const change = await repo.insertChange({
+    return openImageChange(store, tx, actor, {
       kind: 'upgrade',
-      tenantId: instance.tenantId,
-      instanceId: instance.id,
-      state: 'requested',
-      requestedBy: actor.userId,
-      requestedRole: actor.role,
-      reason: parsed.reason,
+      instance,
       requests: parsed.requirements,
-      report: built.report,
-      reportHash: built.hash,
-    });
-    await tx.audit.append(
-      auditedBy(actor, {
-        tenantId: instance.tenantId,
-        action: 'image.upgrade.request',
-        target: `image-change:${change.id}`,
-        before: null,
-        after: {
-          state: change.state,
-          requests: change.requests,
-          reportHash: change.reportHash,
-          reason: change.reason,
-        },
-      }),
-    );
-    await notifyStep(store, tx, change, {
-      step: 'request',
-      nextOwners: nextOwners(change),
+      reason: parsed.reason,
+      built,
       subject: `Upgrade requested on ${instance.name}: ${parsed.requirements.join(', ')}`,
       text: `${built.report.recommendation}\n\nPlan: ${built.report.review.explanation}`,
     });
-    return change;
   });
 }
 
