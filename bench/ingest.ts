@@ -169,7 +169,10 @@ interface Figures {
   engine: Engine;
   eventsPerSecond: number;
   ceilingPerSecond: number;
+  /** The first report right after the bulk load (cold caches, no autovacuum yet). */
   reportMs: number;
+  /** Median of the next three reports: what a reviewer waits for on a running server. */
+  warmReportMs: number;
   pipelines: number;
   rssStartMb: number;
   rssHalfMb: number;
@@ -204,6 +207,9 @@ async function measure(engine: Engine): Promise<Figures | null> {
     await app.close();
     // The ingestion token may not read reports (it only posts events): time the workflow itself.
     const adminReport = await timedReport(target.store, busiest);
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) warm.push((await timedReport(target.store, busiest)).ms);
+    warm.sort((a, b) => a - b);
 
     // Ceiling: the same rows, pre-attributed, inserted in multi-row statements in one transaction per batch.
     let ceilingPerSecond = 0;
@@ -233,6 +239,7 @@ async function measure(engine: Engine): Promise<Figures | null> {
       eventsPerSecond: EVENTS / seconds,
       ceilingPerSecond,
       reportMs: adminReport.ms,
+      warmReportMs: warm[1]!,
       pipelines: adminReport.pipelines,
       rssStartMb: mb(rssStart),
       rssHalfMb: mb(rssHalf),
@@ -266,7 +273,7 @@ export async function run(): Promise<void> {
   const table = rows
     .map(
       (f) =>
-        `| ${f.engine} | ${Math.round(f.eventsPerSecond).toLocaleString('en')} | ${Math.round(f.ceilingPerSecond).toLocaleString('en')} | ${formatMs(f.reportMs)} (${String(f.pipelines)} pipelines) | ${String(f.rssStartMb)} / ${String(f.rssHalfMb)} / ${String(f.rssPeakMb)} MB |`,
+        `| ${f.engine} | ${Math.round(f.eventsPerSecond).toLocaleString('en')} | ${Math.round(f.ceilingPerSecond).toLocaleString('en')} | ${formatMs(f.reportMs)} / ${formatMs(f.warmReportMs)} (${String(f.pipelines)} pipelines) | ${String(f.rssStartMb)} / ${String(f.rssHalfMb)} / ${String(f.rssPeakMb)} MB |`,
     )
     .join('\n');
   await writeBenchmarkSection(
@@ -275,10 +282,10 @@ export async function run(): Promise<void> {
 
 Command: \`RATCHET_BENCH_EVENTS=${String(EVENTS)} npm run bench -- ingest\` (default 1,000,000 events).
 ${String(EVENTS.toLocaleString('en'))} OpenLineage events (${String(INSTANCES)} instances, ${String(JOBS.toLocaleString('en'))} jobs, ${String(USERS)} users, ${String(REVISIONS)} image revisions per instance), posted as NDJSON batches of ${String(BATCH)} to \`POST /api/v1/lineage\` (one client, sequential). Server and client share one process, so RSS covers both.
-The ceiling is a direct multi-row INSERT of the same, already attributed rows (one transaction per batch, no HTTP/parsing). The impact report is \`impactForChange\` for the busiest instance (≈2/51 of all events), over 30 days.
+The ceiling is a direct multi-row INSERT of the same, already attributed rows (one transaction per batch, no HTTP/parsing). The impact report is \`impactForChange\` for the busiest instance (≈2/51 of all events), over 30 days: the first one right after the bulk load (cold caches; on PostgreSQL before autovacuum has set the visibility map, so the covering index still visits the heap), then the median of the next three.
 ${machineLine()}
 
-| engine | HTTP ingest (events/s) | direct insert ceiling (events/s) | one impact report | RSS start / half / peak |
+| engine | HTTP ingest (events/s) | direct insert ceiling (events/s) | impact report, first / warm median | RSS start / half / peak |
 |---|---|---|---|---|
 ${table}
 `,

@@ -1,5 +1,5 @@
 // Marker semantics held to pypa/packaging@053c8846's tests/test_markers.py vectors
-// (/work/shared/fixtures/packaging-vectors.json). Rows whose environment is null ran on the test
+// (../shared/fixtures/packaging-vectors.json). Rows whose environment is null ran on the test
 // machine's interpreter; we pin it to CPython 3.11 on Linux (what those rows assumed: os_name posix).
 import { readFileSync } from 'node:fs';
 

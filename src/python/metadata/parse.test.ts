@@ -51,7 +51,7 @@ describe('parseCoreMetadata', () => {
   });
 
   it('round-trips every real dbt stack release record of the fixture', () => {
-    // Records from /work/shared/fixtures/dbt-stack-requirements.json (read from the packages' repositories).
+    // Records from ../shared/fixtures/dbt-stack-requirements.json (read from the packages' repositories).
     const records = readDbtStackRecords();
     expect(records.length).toBeGreaterThan(20);
     for (const record of records) {

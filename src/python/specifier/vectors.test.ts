@@ -1,5 +1,5 @@
 // Held to pypa/packaging's own test vectors (packaging@053c8846, tests/test_version.py and
-// tests/test_specifiers.py parametrize data), in /work/shared/fixtures/packaging-vectors.json.
+// tests/test_specifiers.py parametrize data), in ../shared/fixtures/packaging-vectors.json.
 // Ratchet reads single clauses as packaging 22+ does (PEP 440), but decides whether pre-releases
 // are admitted as pip 23.2.1 does, because pip installs the images: the rows where pip's vendored
 // packaging 21.3 answers differently from packaging 26 are listed in PIP_POLICY with the reason,

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { sharedFixture } from '../shared.js';
 
 import { normalizeName } from '../../../src/python/names/index.js';
 import { parseSpecifierSet } from '../../../src/python/specifier/index.js';
 import { compareVersions, parseVersion } from '../../../src/python/version/index.js';
 import { buildWheel } from '../../../src/index/wheel-builder/index.js';
 
-/** A record of `/work/shared/fixtures/dbt-stack-requirements.json`. */
+/** A record of `../shared/fixtures/dbt-stack-requirements.json`. */
 export interface DbtStackRecord {
   readonly package: string;
   readonly version: string;
@@ -13,7 +14,8 @@ export interface DbtStackRecord {
   readonly requires_dist: readonly string[];
 }
 
-export const DBT_STACK_FIXTURE = '/work/shared/fixtures/dbt-stack-requirements.json';
+// Beside the project, wherever it is cloned (test/support/shared.ts).
+export const DBT_STACK_FIXTURE = sharedFixture('dbt-stack-requirements.json');
 
 /** What `buildDbtStackFindLinks` wrote: the real releases and the modelled leaves. */
 export interface DbtStackFolder {

@@ -114,7 +114,7 @@ describe('buildWheel', () => {
 
 describe('buildFindLinksFromUniverse', () => {
   it('builds a packse universe that pip resolves as packse expects', () => {
-    // packse scenario "extra-required" shape (/work/shared/fixtures/packse-scenarios.json).
+    // packse scenario "extra-required" shape (../shared/fixtures/packse-scenarios.json).
     const universe: Universe = {
       a: {
         '1.0.0': {
