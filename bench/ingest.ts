@@ -29,6 +29,15 @@ const DAY_MS = 86_400_000;
 const PG_ADMIN = process.env['RATCHET_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let peakRss = 0;
+/**
+ * Live memory, not allocator slack: RSS keeps pages the GC has freed, so "does memory grow with
+ * the number of events" is answered by the heap after a full collection (`node --expose-gc`).
+ */
+function heapAfterGc(): number {
+  global.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
 function sampleRss(): void {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }
@@ -177,6 +186,8 @@ interface Figures {
   rssStartMb: number;
   rssHalfMb: number;
   rssPeakMb: number;
+  /** V8 heap in use after a full GC at the start, halfway and at the end of the ingestion. */
+  heapMb: readonly [number, number, number];
 }
 
 async function measure(engine: Engine): Promise<Figures | null> {
@@ -187,10 +198,11 @@ async function measure(engine: Engine): Promise<Figures | null> {
     const { busiest, token } = await prepare(target.store);
     const { app, url } = await startServer({ store: target.store, logger: false, port: 0 });
     const now = Date.now();
-    global.gc?.();
+    const heapStart = heapAfterGc();
     const rssStart = process.memoryUsage().rss;
     peakRss = rssStart;
     let rssHalf = 0;
+    let heapHalf = 0;
     const started = performance.now();
     for (let from = 0; from < EVENTS; from += BATCH) {
       const response = await fetch(`${url}/api/v1/lineage`, {
@@ -201,9 +213,13 @@ async function measure(engine: Engine): Promise<Figures | null> {
       if (response.status !== 201)
         throw new Error(`ingest ${String(response.status)}: ${await response.text()}`);
       sampleRss();
-      if (rssHalf === 0 && from >= EVENTS / 2) rssHalf = process.memoryUsage().rss;
+      if (rssHalf === 0 && from >= EVENTS / 2) {
+        rssHalf = process.memoryUsage().rss;
+        heapHalf = heapAfterGc();
+      }
     }
     const seconds = (performance.now() - started) / 1000;
+    const heapEnd = heapAfterGc();
     await app.close();
     // The ingestion token may not read reports (it only posts events): time the workflow itself.
     const adminReport = await timedReport(target.store, busiest);
@@ -244,6 +260,7 @@ async function measure(engine: Engine): Promise<Figures | null> {
       rssStartMb: mb(rssStart),
       rssHalfMb: mb(rssHalf),
       rssPeakMb: mb(peakRss),
+      heapMb: [mb(heapStart), mb(heapHalf), mb(heapEnd)],
     };
   } finally {
     await target.cleanup();
@@ -273,7 +290,7 @@ export async function run(): Promise<void> {
   const table = rows
     .map(
       (f) =>
-        `| ${f.engine} | ${Math.round(f.eventsPerSecond).toLocaleString('en')} | ${Math.round(f.ceilingPerSecond).toLocaleString('en')} | ${formatMs(f.reportMs)} / ${formatMs(f.warmReportMs)} (${String(f.pipelines)} pipelines) | ${String(f.rssStartMb)} / ${String(f.rssHalfMb)} / ${String(f.rssPeakMb)} MB |`,
+        `| ${f.engine} | ${Math.round(f.eventsPerSecond).toLocaleString('en')} | ${Math.round(f.ceilingPerSecond).toLocaleString('en')} | ${formatMs(f.reportMs)} / ${formatMs(f.warmReportMs)} (${String(f.pipelines)} pipelines) | ${String(f.rssStartMb)} / ${String(f.rssHalfMb)} / ${String(f.rssPeakMb)} MB | ${f.heapMb.join(' / ')} MB |`,
     )
     .join('\n');
   await writeBenchmarkSection(
@@ -285,8 +302,8 @@ ${String(EVENTS.toLocaleString('en'))} OpenLineage events (${String(INSTANCES)} 
 The ceiling is a direct multi-row INSERT of the same, already attributed rows (one transaction per batch, no HTTP/parsing). The impact report is \`impactForChange\` for the busiest instance (≈2/51 of all events), over 30 days: the first one right after the bulk load (cold caches; on PostgreSQL before autovacuum has set the visibility map, so the covering index still visits the heap), then the median of the next three.
 ${machineLine()}
 
-| engine | HTTP ingest (events/s) | direct insert ceiling (events/s) | impact report, first / warm median | RSS start / half / peak |
-|---|---|---|---|---|
+| engine | HTTP ingest (events/s) | direct insert ceiling (events/s) | impact report, first / warm median | RSS start / half / peak | heap after GC: start / half / end |
+|---|---|---|---|---|---|
 ${table}
 `,
   );
