@@ -199,7 +199,7 @@ export async function run(): Promise<void> {
     [
       '## load: HTTP throughput and latency',
       '',
-      `Command: \`npm run bench -- load\`. autocannon (in a worker thread of the same process), ${String(CONNECTIONS)} connections, ${String(DURATION_SEC)} s per run after a 2 s warm-up, provider-admin bearer token, loopback. Target: ≥ 2,000 reads/s and p99 < 50 ms; errors must be 0.`,
+      `Command: \`npm run bench -- load\`. autocannon (in a worker thread of the same process), ${String(CONNECTIONS)} connections, ${String(DURATION_SEC)} s per run after a 2 s warm-up, a provider-admin token for reads and a tenant ingestion token for lineage (the same event each time, so every post after the first is an idempotent duplicate), loopback. Target: ≥ 2,000 reads/s and p99 < 50 ms; errors must be 0.`,
       machineLine(),
       '',
       ...table,
