@@ -2,13 +2,16 @@
  * Evidence ingestion at scale (issue 5): N OpenLineage events (default 1,000,000; scale with
  * RATCHET_BENCH_EVENTS) for 50 instances, 5,000 jobs, 500 users and 20 image revisions, posted as
  * NDJSON batches to POST /api/v1/lineage, on SQLite and PostgreSQL. Reports events/s, one impact
- * report for the busiest instance, and peak RSS; the ceiling is a direct multi-row insert of the
- * same rows without HTTP, parsing or attribution.
+ * report for the busiest instance, and peak RSS. The ceiling loads the same, already attributed
+ * rows without HTTP, parsing or attribution: COPY on PostgreSQL, multi-row INSERTs on SQLite.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { startServer } from '../src/api/server.js';
 import { extractRunEvidence, parseEventBatch } from '../src/impact/index.js';
 import { openStore } from '../src/store/index.js';
@@ -16,7 +19,8 @@ import type { Engine, Store } from '../src/store/index.js';
 import { bootstrapAdmin, createInstance, createTenant } from '../src/workflows/index.js';
 import { issueIngestionToken } from '../src/workflows/evidence/index.js';
 import { loadEvidenceContext } from '../src/workflows/evidence/context.js';
-import { insertRunEvents } from '../src/workflows/evidence/repository.js';
+import { countRunEvents, insertRunEvents, runEventRow } from '../src/workflows/evidence/repository.js';
+import type { StoredEvent } from '../src/workflows/evidence/repository.js';
 import { formatMs, machineLine, writeBenchmarkSection } from './report.js';
 
 const EVENTS = Number(process.env['RATCHET_BENCH_EVENTS'] ?? 1_000_000);
@@ -90,6 +94,8 @@ function ndjsonBatch(from: number, to: number, now: number): string {
 interface Target {
   engine: Engine;
   store: Store;
+  /** PostgreSQL only: the target database, for the COPY ceiling's own connection. */
+  databaseUrl?: string;
   cleanup: () => Promise<void>;
 }
 
@@ -122,6 +128,7 @@ async function openTarget(engine: Engine): Promise<Target | null> {
   return {
     engine,
     store,
+    databaseUrl: url.toString(),
     cleanup: async () => {
       await store.close();
       await admin.query(`drop database if exists ${name}`);
@@ -227,28 +234,7 @@ async function measure(engine: Engine): Promise<Figures | null> {
     for (let i = 0; i < 3; i++) warm.push((await timedReport(target.store, busiest)).ms);
     warm.sort((a, b) => a - b);
 
-    // Ceiling: the same rows, pre-attributed, inserted in multi-row statements in one transaction per batch.
-    let ceilingPerSecond = 0;
-    if (ceilingTarget !== null) {
-      const prepared = await prepare(ceilingTarget.store);
-      const context = await loadEvidenceContext(ceilingTarget.store.db, prepared.tenantId);
-      let insertMs = 0;
-      for (let from = 0; from < EVENTS; from += BATCH) {
-        const events = parseEventBatch(
-          ndjsonBatch(from, Math.min(EVENTS, from + BATCH), now),
-          'application/x-ndjson',
-        );
-        const rows = events.map((event) => ({
-          tenantId: prepared.tenantId,
-          evidence: extractRunEvidence(event, context),
-          eventJson: JSON.stringify(event),
-        }));
-        const t0 = performance.now();
-        await ceilingTarget.store.transaction(async (tx) => insertRunEvents(tx.db, rows, tx.now()));
-        insertMs += performance.now() - t0;
-      }
-      ceilingPerSecond = EVENTS / (insertMs / 1000);
-    }
+    const ceilingPerSecond = ceilingTarget === null ? 0 : await measureCeiling(ceilingTarget, now);
     const mb = (bytes: number): number => Math.round(bytes / 2 ** 20);
     return {
       engine,
@@ -266,6 +252,72 @@ async function measure(engine: Engine): Promise<Figures | null> {
     await target.cleanup();
     await ceilingTarget?.cleanup();
   }
+}
+
+/**
+ * The ceiling: the same events, parsed and attributed before the clock starts, then loaded batch by
+ * batch with the engine's fastest bulk path. Only the loading is timed.
+ */
+async function measureCeiling(target: Target, now: number): Promise<number> {
+  const prepared = await prepare(target.store);
+  const context = await loadEvidenceContext(target.store.db, prepared.tenantId);
+  const copy =
+    target.databaseUrl === undefined ? null : new pg.Client({ connectionString: target.databaseUrl });
+  await copy?.connect();
+  try {
+    let loadMs = 0;
+    for (let from = 0; from < EVENTS; from += BATCH) {
+      const events = parseEventBatch(
+        ndjsonBatch(from, Math.min(EVENTS, from + BATCH), now),
+        'application/x-ndjson',
+      );
+      const rows: StoredEvent[] = events.map((event) => ({
+        tenantId: prepared.tenantId,
+        evidence: extractRunEvidence(event, context),
+        eventJson: JSON.stringify(event),
+      }));
+      const receivedAt = new Date().toISOString();
+      const t0 = performance.now();
+      if (copy === null) {
+        await target.store.transaction(async (tx) => insertRunEvents(tx.db, rows, receivedAt));
+      } else {
+        await copyRunEvents(copy, rows, receivedAt);
+      }
+      loadMs += performance.now() - t0;
+    }
+    // A ceiling that silently loaded fewer rows would flatter itself: count what landed.
+    const landed = await countRunEvents(target.store.db);
+    if (landed !== EVENTS)
+      throw new Error(`the ceiling stored ${String(landed)} of ${String(EVENTS)} events`);
+    return EVENTS / (loadMs / 1000);
+  } finally {
+    await copy?.end();
+  }
+}
+
+/** One `COPY run_events FROM STDIN (FORMAT csv)` for a batch; COPY is all or nothing by itself. */
+async function copyRunEvents(
+  client: pg.Client,
+  events: readonly StoredEvent[],
+  receivedAt: string,
+): Promise<void> {
+  const first = events[0];
+  if (first === undefined) return;
+  const columns = Object.keys(runEventRow(first, receivedAt));
+  const lines = events.map((event) => {
+    const row = runEventRow(event, receivedAt) as unknown as Record<string, string | number | null>;
+    return `${columns.map((column) => csvField(row[column] ?? null)).join(',')}\n`;
+  });
+  await pipeline(
+    Readable.from(lines),
+    client.query(copyFrom(`copy run_events (${columns.join(', ')}) from stdin (format csv)`)),
+  );
+}
+
+/** CSV as PostgreSQL's COPY reads it: an unquoted empty field is NULL, a quoted one is a string. */
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  return `"${String(value).replaceAll('"', '""')}"`;
 }
 
 async function timedReport(store: Store, instanceId: string): Promise<{ ms: number; pipelines: number }> {
@@ -290,7 +342,7 @@ export async function run(): Promise<void> {
   const table = rows
     .map(
       (f) =>
-        `| ${f.engine} | ${Math.round(f.eventsPerSecond).toLocaleString('en')} | ${Math.round(f.ceilingPerSecond).toLocaleString('en')} | ${formatMs(f.reportMs)} / ${formatMs(f.warmReportMs)} (${String(f.pipelines)} pipelines) | ${String(f.rssStartMb)} / ${String(f.rssHalfMb)} / ${String(f.rssPeakMb)} MB | ${f.heapMb.join(' / ')} MB |`,
+        `| ${f.engine} | ${Math.round(f.eventsPerSecond).toLocaleString('en')} | ${Math.round(f.ceilingPerSecond).toLocaleString('en')} | ${f.ceilingPerSecond > 0 ? `${String(Math.round((f.eventsPerSecond / f.ceilingPerSecond) * 100))}%` : 'n/a'} | ${formatMs(f.reportMs)} / ${formatMs(f.warmReportMs)} (${String(f.pipelines)} pipelines) | ${String(f.rssStartMb)} / ${String(f.rssHalfMb)} / ${String(f.rssPeakMb)} MB | ${f.heapMb.join(' / ')} MB |`,
     )
     .join('\n');
   await writeBenchmarkSection(
@@ -299,11 +351,11 @@ export async function run(): Promise<void> {
 
 Command: \`RATCHET_BENCH_EVENTS=${String(EVENTS)} npm run bench -- ingest\` (default 1,000,000 events).
 ${String(EVENTS.toLocaleString('en'))} OpenLineage events (${String(INSTANCES)} instances, ${String(JOBS.toLocaleString('en'))} jobs, ${String(USERS)} users, ${String(REVISIONS)} image revisions per instance), posted as NDJSON batches of ${String(BATCH)} to \`POST /api/v1/lineage\` (one client, sequential). Server and client share one process, so RSS covers both.
-The ceiling is a direct multi-row INSERT of the same, already attributed rows (one transaction per batch, no HTTP/parsing). The impact report is \`impactForChange\` for the busiest instance (≈2/51 of all events), over 30 days: the first one right after the bulk load (cold caches; on PostgreSQL before autovacuum has set the visibility map, so the covering index still visits the heap), then the median of the next three.
+The ceiling loads the same, already attributed rows batch by batch without HTTP, parsing or attribution: \`COPY run_events FROM STDIN (FORMAT csv)\` on PostgreSQL, multi-row INSERTs in one transaction per batch on SQLite (it has no COPY). Both load into the real table with its primary key and indexes. The impact report is \`impactForChange\` for the busiest instance (≈2/51 of all events), over 30 days: the first one right after the bulk load (cold caches; on PostgreSQL before autovacuum has set the visibility map, so the covering index still visits the heap), then the median of the next three.
 ${machineLine()}
 
-| engine | HTTP ingest (events/s) | direct insert ceiling (events/s) | impact report, first / warm median | RSS start / half / peak | heap after GC: start / half / end |
-|---|---|---|---|---|---|
+| engine | HTTP ingest (events/s) | bulk-load ceiling (events/s) | HTTP / ceiling | impact report, first / warm median | RSS start / half / peak | heap after GC: start / half / end |
+|---|---|---|---|---|---|---|
 ${table}
 `,
   );
