@@ -179,7 +179,15 @@ async function resumeDeployments(
   try {
     const report = await resumePendingDeployments(store);
     if (report.resumed.length > 0 || report.awaitingCallback.length > 0)
-      logger.info(report, 'pending image deployments resumed');
+      logger.info(
+        { resumed: report.resumed, awaitingCallback: report.awaitingCallback },
+        'pending image deployments resumed',
+      );
+    if (report.failed.length > 0)
+      logger.warn(
+        { failed: report.failed },
+        'pending image deployments could not be handed off; deploy confirm|fail them by hand',
+      );
   } catch (error) {
     logger.warn({ error: String(error) }, 'resuming pending image deployments failed');
   }

@@ -38,6 +38,8 @@ export type {
   UsersTable,
 } from './types.js';
 export { openStore } from './open.js';
+export { createSecretBox, parseSecretKey } from './secret-box.js';
+export type { SecretBox } from './secret-box.js';
 export { verifyAuditChain } from './audit-chain.js';
 export { isRetryableTransactionFailure, isUniqueViolation } from './driver-errors.js';
 export { MIGRATIONS, migrateToLatest } from './migrations/index.js';

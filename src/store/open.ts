@@ -8,6 +8,8 @@ import { InputError } from '../domain/errors/index.js';
 import { verifyAuditChain } from './audit-chain.js';
 import { isRetryableTransactionFailure } from './driver-errors.js';
 import { migrateToLatest } from './migrations/index.js';
+import { openSecretBox } from './secret-box.js';
+import type { SecretBox } from './secret-box.js';
 import { createWriterLock, sqliteWriterLock } from './writer-lock.js';
 import type { WriterLock } from './writer-lock.js';
 import { createRepositories } from './repositories/index.js';
@@ -22,6 +24,8 @@ interface Connection {
   engine: Engine;
   db: Db;
   writerLock: WriterLock;
+  /** SQLite only: the data directory (it may hold the secret key file). */
+  dataDir?: string;
 }
 
 function isPostgresUrl(url: string): boolean {
@@ -68,7 +72,7 @@ function connect(options: OpenStoreOptions): Connection {
   }
   const dataDir = resolve(options.dataDir ?? process.env['RATCHET_DATA_DIR'] ?? '.ratchet');
   mkdirSync(dataDir, { recursive: true });
-  return connectSqlite(join(dataDir, 'ratchet.sqlite'));
+  return { ...connectSqlite(join(dataDir, 'ratchet.sqlite')), dataDir };
 }
 
 /**
@@ -79,10 +83,15 @@ function connect(options: OpenStoreOptions): Connection {
  * const shared = await openStore({ databaseUrl: 'postgres://...' });  // several processes
  */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  const { engine, db, writerLock } = connect(options);
+  const { engine, db, writerLock, dataDir } = connect(options);
   const clock = options.now ?? (() => new Date());
   const nowIso = (): string => clock().toISOString();
+  let secrets: SecretBox;
   try {
+    secrets = openSecretBox({
+      ...(options.secretKey !== undefined ? { secretKey: options.secretKey } : {}),
+      ...(dataDir !== undefined ? { dataDir } : {}),
+    });
     await migrateToLatest(db as unknown as Kysely<unknown>);
   } catch (error) {
     await db.destroy();
@@ -120,6 +129,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     engine,
     db,
     repos,
+    secrets,
     now: clock,
     async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {

@@ -1,3 +1,4 @@
+import type { SecretBox } from './secret-box.js';
 import type { OutboxTables } from '../delivery/outbox/types.js';
 import type { DeployerTables } from './tables/deployers.js';
 import type { EvidenceTables } from './tables/evidence.js';
@@ -140,6 +141,11 @@ export interface OpenStoreOptions {
   now?: () => Date;
   /** PostgreSQL pool size (default 5). */
   poolSize?: number;
+  /**
+   * The key that seals stored secrets (secret-box.ts): 32 bytes as base64 or hex. Default
+   * RATCHET_SECRET_KEY, else on SQLite a key file in the data directory; on PostgreSQL, none.
+   */
+  secretKey?: string;
 }
 
 // ---- repositories ------------------------------------------------------------------------------
@@ -283,6 +289,8 @@ export interface Store {
   readonly repos: Repositories;
   /** Raw Kysely on the pool (tests, admin tooling). */
   readonly db: Db;
+  /** Seals secrets before they are stored (webhook deployer secrets). */
+  readonly secrets: SecretBox;
   now(): Date;
   /**
    * Runs `fn` in one write transaction; `tx` repositories are bound to it. Writers are serialized

@@ -64,7 +64,7 @@ export interface TestStore {
   engine: EngineCase;
   store: Store;
   /** Another Store on the same database (a second pool, as a second `ratchet serve` process has). */
-  openAnother(options?: Pick<OpenStoreOptions, 'now'>): Promise<Store>;
+  openAnother(options?: Pick<OpenStoreOptions, 'now' | 'secretKey'>): Promise<Store>;
   /** Closes every store opened here and deletes the database. */
   destroy(): Promise<void>;
 }
@@ -86,12 +86,13 @@ export async function openTestStore(
     await withAdminClient((client) => client.query(`create database ${name}`));
     const url = new URL(ADMIN_URL);
     url.pathname = `/${name}`;
-    location = { databaseUrl: url.toString() };
+    // A multi-server PostgreSQL deployment sets RATCHET_SECRET_KEY; each test database gets its own.
+    location = { databaseUrl: url.toString(), secretKey: randomBytes(32).toString('base64') };
     cleanup = async () => {
       await withAdminClient((client) => client.query(`drop database if exists ${name} with (force)`));
     };
   }
-  async function open(extra: Pick<OpenStoreOptions, 'now'>): Promise<Store> {
+  async function open(extra: Pick<OpenStoreOptions, 'now' | 'secretKey'>): Promise<Store> {
     const store = await openStore({ ...location, ...extra });
     opened.push(store);
     return store;

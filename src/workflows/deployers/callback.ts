@@ -38,7 +38,7 @@ export async function receiveDeployCallback(
   rawBody: string,
 ): Promise<ImageChangeRecord> {
   const instanceId = claimedInstance(rawBody);
-  const { config } = await readDeployer(store.db, instanceId);
+  const { config } = await readDeployer(store.db, store.secrets, instanceId);
   if (config.kind !== 'webhook') {
     // Same answer as a wrong signature: a caller learns nothing about which instances exist.
     throw new UnauthenticatedError('The deploy callback signature does not match.', {

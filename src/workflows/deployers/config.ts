@@ -7,8 +7,8 @@ import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
-import { readDeployer, writeDeployer } from './repository.js';
-import type { StoredDeployerConfig } from './repository.js';
+import { openDeployerConfig, readSealedDeployer, writeDeployer } from './repository.js';
+import type { StoredDeployerConfig, StoredJson } from './repository.js';
 import { InstanceDeployerInput } from './schema.js';
 
 /**
@@ -28,8 +28,14 @@ export interface InstanceDeployerView {
   updatedAt?: string | null;
 }
 
+/** A deployer config's shape apart from the secret: both the opened config and the stored JSON have it. */
+type DeployerShape =
+  | { kind: 'record' }
+  | { kind: 'webhook'; url: string; timeoutMs: number }
+  | { kind: 'command'; command: string[]; timeoutMs: number };
+
 /** The config without its secret: what audit entries and API answers may carry. */
-function redacted(config: StoredDeployerConfig): Omit<InstanceDeployerView, 'instanceId' | 'instanceName'> {
+function redacted(config: DeployerShape): Omit<InstanceDeployerView, 'instanceId' | 'instanceName'> {
   switch (config.kind) {
     case 'record':
       return { kind: 'record' };
@@ -48,10 +54,12 @@ export async function getInstanceDeployer(
 ): Promise<InstanceDeployerView> {
   assertCan(actor, 'image.read');
   const instance = await resolveInstance(store.repos, actor, instanceRef);
-  const stored = await readDeployer(store.db, instance.id);
+  // Read sealed: showing a deployer never needs its secret, nor this server's key.
+  const stored = await readSealedDeployer(store.db, instance.id);
+  const config = (stored?.json ?? { kind: 'record' }) as DeployerShape;
   const base = { instanceId: instance.id, instanceName: instance.name };
-  if (!isProviderRole(actor.role)) return { ...base, kind: stored.config.kind };
-  return { ...base, ...redacted(stored.config), updatedAt: stored.updatedAt };
+  if (!isProviderRole(actor.role)) return { ...base, kind: config.kind };
+  return { ...base, ...redacted(config), updatedAt: stored?.updatedAt ?? null };
 }
 
 /**
@@ -73,11 +81,12 @@ export async function setInstanceDeployer(
   const parsed = parseInput(InstanceDeployerInput, input, 'deployer config');
   return store.transaction(async (tx) => {
     const instance = await resolveInstance(tx, actor, parsed.instance);
-    const before = await readDeployer(tx.db, instance.id);
+    const before = await readSealedDeployer(tx.db, instance.id);
+    const beforeShape = (before?.json ?? { kind: 'record' }) as DeployerShape;
     const wanted = parsed.deployer;
     let candidate: unknown = wanted;
     if (wanted.kind === 'webhook' && wanted.secret === undefined) {
-      if (before.config.kind !== 'webhook') {
+      if (before === null || before.json.kind !== 'webhook') {
         throw new InputError(
           `A webhook deployer for ${instance.name} needs a secret: none is stored to keep.`,
           {
@@ -86,27 +95,27 @@ export async function setInstanceDeployer(
           },
         );
       }
-      candidate = { ...wanted, secret: before.config.secret };
+      const kept = openDeployerConfig(before.json, store.secrets, instance.id);
+      candidate = { ...wanted, secret: kept.kind === 'webhook' ? kept.secret : undefined };
     }
     // Fails with the sentence the deployer factory gives (what to pass), before anything is written.
     createDeployer(candidate);
     if (wanted.kind === 'command') assertDeployCommandAllowed(wanted.command);
     const config = DeployerConfig.parse(candidate);
-    await writeDeployer(tx.db, {
+    await writeDeployer(tx.db, store.secrets, {
       instanceId: instance.id,
       tenantId: instance.tenantId,
       config,
       at: tx.now(),
     });
     const secretChanged =
-      config.kind === 'webhook' &&
-      (before.config.kind !== 'webhook' || before.config.secret !== config.secret);
+      config.kind === 'webhook' && previousSecret(before, store, instance.id) !== config.secret;
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: instance.tenantId,
         action: 'image.deployer.set',
         target: `instance:${instance.id}`,
-        before: redacted(before.config),
+        before: redacted(beforeShape),
         after: { ...redacted(config), ...(config.kind === 'webhook' ? { secretChanged } : {}) },
       }),
     );
@@ -117,4 +126,20 @@ export async function setInstanceDeployer(
       updatedAt: tx.now(),
     };
   });
+}
+
+/** The webhook secret stored before a change, or undefined when there was none this server can open. */
+function previousSecret(
+  before: { json: StoredJson } | null,
+  store: Store,
+  instanceId: string,
+): string | undefined {
+  if (before === null || before.json.kind !== 'webhook') return undefined;
+  try {
+    const config = openDeployerConfig(before.json, store.secrets, instanceId);
+    return config.kind === 'webhook' ? config.secret : undefined;
+  } catch {
+    // Sealed under another key: whatever is set now replaces it.
+    return undefined;
+  }
 }

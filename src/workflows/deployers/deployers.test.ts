@@ -3,6 +3,7 @@
  * command that fails (the instance stays put, retry works) and succeeds (resumed after a "crash"),
  * and a webhook whose signed callback is the only thing that can move the instance.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, openTestStore } from '../../../test/support/engines.js';
 import type { TestStore } from '../../../test/support/engines.js';
@@ -24,6 +25,7 @@ import {
   resumePendingDeployments,
   setInstanceDeployer,
 } from './index.js';
+import { readDeployer } from './repository.js';
 
 const SECRET = 'deploy-secret-0123456789';
 
@@ -37,6 +39,15 @@ async function snapshot(store: Store, instanceId: string): Promise<unknown> {
     revisions: (await store.repos.revisions.list(instanceId, 'image')).map((r) => [r.number, r.status]),
     current: (await store.repos.revisions.current(instanceId, 'image'))?.number,
   };
+}
+
+/** The deployer row as the database holds it, secret and all. */
+async function storedRow(store: Store, instanceId: string): Promise<{ config: string }> {
+  return store.db
+    .selectFrom('instance_deployers')
+    .select('config')
+    .where('instance_id', '=', instanceId)
+    .executeTakeFirstOrThrow();
 }
 
 // The operator's allow-list (allow-list.ts): these tests run deploy scripts through `sh`.
@@ -146,7 +157,7 @@ describe.each(engines)('deployer hand-off (%s)', (engine) => {
     );
     expect(after.at(-1)).toMatchObject({ actorUserId: 'system:deployer' });
     // Nothing is pending any more: a second resume does nothing.
-    expect(await resumePendingDeployments(store)).toEqual({ resumed: [], awaitingCallback: [] });
+    expect(await resumePendingDeployments(store)).toEqual({ resumed: [], awaitingCallback: [], failed: [] });
   });
 
   it('webhook: only a correctly signed, fresh callback moves the instance', async () => {
@@ -156,6 +167,46 @@ describe.each(engines)('deployer hand-off (%s)', (engine) => {
       instance: 'acme/acme-prod',
       deployer: { kind: 'webhook', url: receiver.url, secret: SECRET, timeoutMs: 5_000 },
     });
+    // At rest the secret is sealed (store/secret-box.ts), bound to this instance.
+    const stored = await storedRow(store, instance.id);
+    expect(stored.config).not.toContain(SECRET);
+    expect(JSON.parse(stored.config)).toMatchObject({
+      kind: 'webhook',
+      sealedSecret: expect.stringMatching(/^v1\./),
+    });
+    // Copied onto another instance's row, the sealed secret does not open there.
+    const other = seed.instances.globexProd;
+    await store.db
+      .insertInto('instance_deployers')
+      .values({
+        instance_id: other.id,
+        tenant_id: other.tenantId,
+        kind: 'webhook',
+        config: stored.config,
+        updated_at: store.now().toISOString(),
+        version: 1,
+      })
+      .execute();
+    await expect(readDeployer(store.db, store.secrets, other.id)).rejects.toThrow(/integrity check/);
+    // A row written before secrets were sealed (plain `secret`) is read, and sealed when next set.
+    const legacy = { kind: 'webhook', url: receiver.url, secret: SECRET, timeoutMs: 5_000 };
+    await store.db
+      .updateTable('instance_deployers')
+      .set({ config: JSON.stringify(legacy) })
+      .where('instance_id', '=', other.id)
+      .execute();
+    expect((await readDeployer(store.db, store.secrets, other.id)).config).toEqual(legacy);
+    await setInstanceDeployer(store, pete, {
+      instance: other.id,
+      deployer: { kind: 'webhook', url: receiver.url, timeoutMs: 6_000 },
+    });
+    const resealed = await storedRow(store, other.id);
+    expect(resealed.config).not.toContain(SECRET);
+    expect((await readDeployer(store.db, store.secrets, other.id)).config).toMatchObject({
+      secret: SECRET,
+      timeoutMs: 6_000,
+    });
+    await setInstanceDeployer(store, pete, { instance: other.id, deployer: { kind: 'record' } });
     const view = await getInstanceDeployer(store, pete, 'acme/acme-prod');
     expect(view).toMatchObject({ kind: 'webhook', secretSet: true });
     expect(JSON.stringify(view)).not.toContain(SECRET);
@@ -178,6 +229,7 @@ describe.each(engines)('deployer hand-off (%s)', (engine) => {
     expect(await resumePendingDeployments(store)).toEqual({
       resumed: [],
       awaitingCallback: [{ instanceId: instance.id, revision }],
+      failed: [],
     });
 
     const body = JSON.stringify({ instanceId: instance.id, revision, status: 'deployed' });
@@ -212,5 +264,35 @@ describe.each(engines)('deployer hand-off (%s)', (engine) => {
     // A replay inside the window finds nothing waiting: refused, nothing changes.
     const replayed = await receiveDeployCallback(store, signed, body).catch((e: unknown) => e);
     expect(replayed).toMatchObject({ kind: 'conflict', message: expect.stringMatching(/already recorded/) });
+  });
+  it('a server without the key (or with another one) cannot set or use a webhook secret, and says why', async () => {
+    const { store } = t;
+    const before = await snapshot(store, seed.instances.acmeProd.id);
+    const deployerBefore = await getInstanceDeployer(store, pete, 'acme/acme-prod');
+    // PostgreSQL without RATCHET_SECRET_KEY; on SQLite an explicit empty key falls back to the key
+    // file, so only another key can be shown there.
+    if (t.engine === 'postgres') {
+      const keyless = await t.openAnother({ secretKey: '' });
+      await expect(
+        setInstanceDeployer(keyless, pete, {
+          instance: 'acme/acme-prod',
+          deployer: { kind: 'webhook', url: receiver.url, secret: 'another-secret-0123456789' },
+        }),
+      ).rejects.toThrow(/RATCHET_SECRET_KEY is not set/);
+    }
+    const otherKey = await t.openAnother({ secretKey: randomBytes(32).toString('base64') });
+    await expect(readDeployer(otherKey.db, otherKey.secrets, seed.instances.acmeProd.id)).rejects.toThrow(
+      /sealed with key k_[0-9a-f]{8}; this server's RATCHET_SECRET_KEY is k_[0-9a-f]{8}/,
+    );
+    // Showing the deployer needs no key; keeping the stored secret does, and refuses without it.
+    expect(await getInstanceDeployer(otherKey, pete, 'acme/acme-prod')).toEqual(deployerBefore);
+    await expect(
+      setInstanceDeployer(otherKey, pete, {
+        instance: 'acme/acme-prod',
+        deployer: { kind: 'webhook', url: receiver.url, timeoutMs: 7_000 },
+      }),
+    ).rejects.toThrow(/sealed with key/);
+    expect(await snapshot(store, seed.instances.acmeProd.id)).toEqual(before);
+    expect(await getInstanceDeployer(store, pete, 'acme/acme-prod')).toEqual(deployerBefore);
   });
 });

@@ -144,7 +144,7 @@ export async function handOffDeployment(
   const stage = pendingStage(change);
   if (stage === undefined) return { status: 'nothing-pending' };
   const revision = stage.revision!;
-  const { config } = await readDeployer(store.db, stage.instanceId);
+  const { config } = await readDeployer(store.db, store.secrets, stage.instanceId);
   if (config.kind === 'record')
     return { status: 'awaiting-confirmation', instanceId: stage.instanceId, revision };
   const claimed = await claimHandOff(store.db, {
@@ -189,6 +189,8 @@ export interface ResumeReport {
   resumed: HandOffOutcome[];
   /** Webhook revisions still waiting for their callback: listed, not resent. */
   awaitingCallback: { instanceId: string; revision: number }[];
+  /** Revisions that could not be handed off (e.g. a secret this server's key cannot open), and why. */
+  failed: { instanceId: string; revision: number; reason: string }[];
 }
 
 /**
@@ -205,22 +207,28 @@ export async function resumePendingDeployments(store: Store): Promise<ResumeRepo
     .select('id')
     .where('state', 'not in', [...FINISHED_STATES])
     .execute();
-  const report: ResumeReport = { resumed: [], awaitingCallback: [] };
+  const report: ResumeReport = { resumed: [], awaitingCallback: [], failed: [] };
   const repo = imageWorkflowRepository(store.db, () => store.now().toISOString());
   for (const { id } of rows) {
     const change = await repo.getChange(id);
     const stage = change === null ? undefined : pendingStage(change);
     if (change === null || stage === undefined) continue;
-    const { config } = await readDeployer(store.db, stage.instanceId);
-    if (config.kind === 'record') continue;
-    const existing = await readHandOff(store.db, stage.instanceId, stage.revision!);
-    if (existing?.state === 'awaiting-callback') {
-      report.awaitingCallback.push({ instanceId: stage.instanceId, revision: stage.revision! });
-      continue;
+    // One revision that cannot be handed off must not keep the others waiting.
+    try {
+      const { config } = await readDeployer(store.db, store.secrets, stage.instanceId);
+      if (config.kind === 'record') continue;
+      const existing = await readHandOff(store.db, stage.instanceId, stage.revision!);
+      if (existing?.state === 'awaiting-callback') {
+        report.awaitingCallback.push({ instanceId: stage.instanceId, revision: stage.revision! });
+        continue;
+      }
+      const staleBefore = new Date(store.now().getTime() - timeoutOf(config) - STALE_GRACE_MS).toISOString();
+      const outcome = await handOffDeployment(store, change, { staleBefore });
+      if (outcome.status !== 'already-handed-off') report.resumed.push(outcome);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      report.failed.push({ instanceId: stage.instanceId, revision: stage.revision!, reason });
     }
-    const staleBefore = new Date(store.now().getTime() - timeoutOf(config) - STALE_GRACE_MS).toISOString();
-    const outcome = await handOffDeployment(store, change, { staleBefore });
-    if (outcome.status !== 'already-handed-off') report.resumed.push(outcome);
   }
   return report;
 }

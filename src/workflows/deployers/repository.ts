@@ -1,5 +1,5 @@
 import { DeployerConfig } from '../../delivery/deployers/index.js';
-import type { Db } from '../../store/index.js';
+import type { Db, SecretBox } from '../../store/index.js';
 import type { DeploymentHandOffsTable } from '../../store/tables/deployers.js';
 
 /** A stored deployer config, validated and with defaults applied (the webhook secret included). */
@@ -26,24 +26,68 @@ export interface HandOff {
 
 const RECORD: StoredDeployer = { config: { kind: 'record' }, updatedAt: null, version: 0 };
 
-/** The instance's deployer; `record` when none was configured. */
-export async function readDeployer(db: Db, instanceId: string): Promise<StoredDeployer> {
+/**
+ * What the `config` column holds: the config with a webhook's `secret` replaced by `sealedSecret`
+ * (store/secret-box.ts), sealed for this instance only. A plain `secret` is a row written before
+ * secrets were sealed; it is read as is and sealed the next time the deployer is set.
+ */
+export type StoredJson = Record<string, unknown> & { kind: string; secret?: unknown; sealedSecret?: unknown };
+
+/** The deployer row as stored, secret still sealed: enough to show it (redacted) without the key. */
+export async function readSealedDeployer(
+  db: Db,
+  instanceId: string,
+): Promise<{ json: StoredJson; updatedAt: string | null; version: number } | null> {
   const row = await db
     .selectFrom('instance_deployers')
     .selectAll()
     .where('instance_id', '=', instanceId)
     .executeTakeFirst();
-  if (row === undefined) return RECORD;
+  if (row === undefined) return null;
   return {
-    config: DeployerConfig.parse(JSON.parse(row.config)),
+    json: JSON.parse(row.config) as StoredJson,
     updatedAt: row.updated_at,
     version: Number(row.version),
   };
 }
 
-/** Stores the instance's deployer (caller audits, inside its transaction). */
+/** The stored config with its secret opened (a ConflictError when this server's key cannot open it). */
+export function openDeployerConfig(
+  json: StoredJson,
+  secrets: SecretBox,
+  instanceId: string,
+): StoredDeployerConfig {
+  if (typeof json.sealedSecret !== 'string') return DeployerConfig.parse(json);
+  const { sealedSecret, ...rest } = json;
+  return DeployerConfig.parse({ ...rest, secret: secrets.open(sealedSecret, deployerContext(instanceId)) });
+}
+
+/** Binds a sealed secret to its instance: copied into another instance's row, it does not open. */
+function deployerContext(instanceId: string): string {
+  return `instance-deployer:${instanceId}`;
+}
+
+/** The instance's deployer with its secret opened; `record` when none was configured. */
+export async function readDeployer(db: Db, secrets: SecretBox, instanceId: string): Promise<StoredDeployer> {
+  const sealed = await readSealedDeployer(db, instanceId);
+  if (sealed === null) return RECORD;
+  return {
+    config: openDeployerConfig(sealed.json, secrets, instanceId),
+    updatedAt: sealed.updatedAt,
+    version: sealed.version,
+  };
+}
+
+function sealedForStorage(config: StoredDeployerConfig, secrets: SecretBox, instanceId: string): StoredJson {
+  if (config.kind !== 'webhook') return config;
+  const { secret, ...rest } = config;
+  return { ...rest, sealedSecret: secrets.seal(secret, deployerContext(instanceId)) };
+}
+
+/** Stores the instance's deployer, its secret sealed (caller audits, inside its transaction). */
 export async function writeDeployer(
   db: Db,
+  secrets: SecretBox,
   input: { instanceId: string; tenantId: string; config: StoredDeployerConfig; at: string },
 ): Promise<void> {
   const existing = await db
@@ -51,7 +95,7 @@ export async function writeDeployer(
     .select('version')
     .where('instance_id', '=', input.instanceId)
     .executeTakeFirst();
-  const config = JSON.stringify(input.config);
+  const config = JSON.stringify(sealedForStorage(input.config, secrets, input.instanceId));
   if (existing === undefined) {
     await db
       .insertInto('instance_deployers')
