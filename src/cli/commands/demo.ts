@@ -2,7 +2,6 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../domain/errors/index.js';
-import { seedDemo } from '../../workflows/index.js';
 import type { DemoSeed, DemoUser } from '../../workflows/index.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
 import { parsePort, runServer } from '../run-server.js';
@@ -67,6 +66,8 @@ export function register(program: Command): void {
         const dataDir = resolve(options.dataDir ?? DEFAULT_DEMO_DIR);
         const port = parsePort(options.port);
         freshDataDir(dataDir);
+        // Imported here, not at the top: every `ratchet` command loads this file, few start a server.
+        const { seedDemo } = await import('../../workflows/index.js');
         const { url, prepared } = await runServer({ port, host: options.host, dataDir }, (store) =>
           seedDemo(store),
         );

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { bootstrapAdmin } from '../../workflows/index.js';
 import type { BootstrapResult } from '../../workflows/index.js';
 import { action, isJson, printResult } from '../output.js';
 import { parsePort, runServer } from '../run-server.js';
@@ -35,6 +34,8 @@ export function register(program: Command): void {
     .action(
       action(async (command) => {
         const options = command.opts<ServeOptions>();
+        // Imported here, not at the top: every `ratchet` command loads this file, few start a server.
+        const { bootstrapAdmin } = await import('../../workflows/index.js');
         const { url, prepared } = await runServer({ ...options, port: parsePort(options.port) }, (store) =>
           bootstrapAdmin(store),
         );
