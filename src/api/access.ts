@@ -24,6 +24,16 @@ export interface AccessOptions<A extends { role: string }> {
   knownRoles: readonly string[];
   /** Failed authentications tolerated per client IP; false turns the limit off. Default 20 per minute. */
   authFailureLimit?: AuthFailureLimit | false;
+  /**
+   * Where failures are counted across servers (the store's `auth_failures` table). Without it the
+   * limit is this process's alone.
+   */
+  sharedFailures?: SharedFailureLog;
+}
+
+/** A fleet-wide failure log: records one failure, answers the address's failure times in the window. */
+export interface SharedFailureLog {
+  record(clientIp: string, now: number, windowMs: number): Promise<number[]>;
 }
 
 export interface AuthFailureLimit {
@@ -39,10 +49,18 @@ const MAX_TRACKED_CLIENTS = 10_000;
  * A per-IP sliding window of failed authentications. Token guessing is hopeless against 256-bit
  * secrets, but a limit keeps a prober from hammering the token table and the logs. Only requests
  * that PRESENT a credential and fail count; a missing header is a plain 401.
+ *
+ * With a shared log every failure is written there and the address's fleet-wide failure times
+ * replace the local ones, so the check on each request stays a memory lookup: an address that
+ * went over the limit on other servers is stopped here at its first failure here, and the fleet
+ * admits at most `maxFailures` plus one per server within a window.
  */
-function createFailureLimiter(limit: AuthFailureLimit): {
+function createFailureLimiter(
+  limit: AuthFailureLimit,
+  shared: SharedFailureLog | undefined,
+): {
   blockedFor(ip: string, now: number): number;
-  fail(ip: string, now: number): void;
+  fail(ip: string, now: number): Promise<void>;
 } {
   const failures = new Map<string, number[]>();
   function recent(ip: string, now: number): number[] {
@@ -51,18 +69,29 @@ function createFailureLimiter(limit: AuthFailureLimit): {
     else failures.set(ip, kept);
     return kept;
   }
+  function remember(ip: string, now: number, times: number[]): void {
+    if (failures.size >= MAX_TRACKED_CLIENTS && !failures.has(ip)) {
+      for (const key of failures.keys()) if (recent(key, now).length === 0) failures.delete(key);
+      if (failures.size >= MAX_TRACKED_CLIENTS) failures.delete(failures.keys().next().value!);
+    }
+    failures.set(ip, times);
+  }
   return {
     /** Milliseconds until this IP may try again; 0 when it may now. */
     blockedFor(ip, now) {
       const kept = recent(ip, now);
       return kept.length >= limit.maxFailures ? limit.windowMs - (now - kept[0]!) : 0;
     },
-    fail(ip, now) {
-      if (failures.size >= MAX_TRACKED_CLIENTS && !failures.has(ip)) {
-        for (const key of failures.keys()) if (recent(key, now).length === 0) failures.delete(key);
-        if (failures.size >= MAX_TRACKED_CLIENTS) failures.delete(failures.keys().next().value!);
+    async fail(ip, now) {
+      const local = [...recent(ip, now), now];
+      if (shared === undefined) return remember(ip, now, local);
+      try {
+        const fleet = await shared.record(ip, now, limit.windowMs);
+        remember(ip, now, fleet.length >= local.length ? fleet : local);
+      } catch {
+        // The database is the limit's memory, not its condition: without it, count here.
+        remember(ip, now, local);
       }
-      failures.set(ip, [...recent(ip, now), now]);
     },
   };
 }
@@ -116,7 +145,7 @@ export function installAccessControl<A extends { role: string }>(
       'installAccessControl needs { authFailureLimit: { maxFailures, windowMs } } as positive integers, or false.',
     );
   }
-  const limiter = failureLimit === false ? null : createFailureLimiter(failureLimit);
+  const limiter = failureLimit === false ? null : createFailureLimiter(failureLimit, options.sharedFailures);
 
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
@@ -156,7 +185,8 @@ export function installAccessControl<A extends { role: string }>(
     try {
       actor = await options.authenticate(bearerToken(request));
     } catch (error) {
-      if (presented && limiter && error instanceof UnauthenticatedError) limiter.fail(request.ip, Date.now());
+      if (presented && limiter && error instanceof UnauthenticatedError)
+        await limiter.fail(request.ip, Date.now());
       throw error;
     }
     if (!roles.includes(actor.role)) {

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { authenticateToken } from '../workflows/index.js';
 import { ROLES } from '../domain/roles/index.js';
 import type { Actor } from '../domain/roles/index.js';
+import { authFailureLog } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { actorOf, installAccessControl } from './access.js';
 import { installIdempotency } from './idempotency.js';
@@ -91,6 +92,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   installAccessControl<Actor>(app, {
     authenticate: (token) => authenticateToken(store, token),
     knownRoles: ROLES,
+    sharedFailures: authFailureLog(store.db),
   });
   installIdempotency(app, {
     store: options.idempotency ?? storeIdempotency(store),

@@ -38,6 +38,8 @@ export type {
   UsersTable,
 } from './types.js';
 export { openStore } from './open.js';
+export { authFailureLog } from './auth-failures.js';
+export type { AuthFailureLog } from './auth-failures.js';
 export { createSecretBox, parseSecretKey } from './secret-box.js';
 export type { SecretBox } from './secret-box.js';
 export { verifyAuditChain } from './audit-chain.js';

@@ -1,5 +1,6 @@
 import type { SecretBox } from './secret-box.js';
 import type { OutboxTables } from '../delivery/outbox/types.js';
+import type { AuthFailureTables } from './tables/auth-failures.js';
 import type { DeployerTables } from './tables/deployers.js';
 import type { EvidenceTables } from './tables/evidence.js';
 import type { ImageWorkflowTables } from './tables/image-workflow.js';
@@ -117,7 +118,13 @@ export interface IdempotencyKeysTable {
  * migration) so they can grow without touching this file.
  */
 export interface Database
-  extends OutboxTables, ImageWorkflowTables, EvidenceTables, PlatformTables, DeployerTables {
+  extends
+    OutboxTables,
+    ImageWorkflowTables,
+    EvidenceTables,
+    PlatformTables,
+    DeployerTables,
+    AuthFailureTables {
   tenants: TenantsTable;
   instances: InstancesTable;
   revisions: RevisionsTable;

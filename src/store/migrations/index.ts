@@ -7,6 +7,7 @@ import { evidence } from './0004-evidence.js';
 import { platform } from './0005-platform.js';
 import { deployers } from './0006-deployers.js';
 import { evidenceIndexes } from './0007-evidence-indexes.js';
+import { authFailures } from './0008-auth-failures.js';
 
 /**
  * Every migration, in order. To add one: write `NNNN-what.ts` exporting a `Migration` (portable
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-platform': platform,
   '0006-deployers': deployers,
   '0007-evidence-indexes': evidenceIndexes,
+  '0008-auth-failures': authFailures,
 };
 
 // In-code provider: migrations travel inside the package, no folder scanning at runtime.

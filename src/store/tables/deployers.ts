@@ -7,7 +7,10 @@ export interface InstanceDeployersTable {
   instance_id: string;
   tenant_id: string;
   kind: 'record' | 'webhook' | 'command';
-  /** JSON of the validated DeployerConfig, the webhook secret included: never returned by the API. */
+  /**
+   * JSON of the validated DeployerConfig; a webhook's secret is sealed (`sealedSecret`, see
+   * store/secret-box.ts) and never returned by the API.
+   */
   config: string;
   updated_at: string;
   version: number;
