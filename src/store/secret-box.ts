@@ -19,7 +19,8 @@ const VERSION = 'v1';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const KEY_FILE = 'secret.key';
+/** The SQLite data directory's key file (when RATCHET_SECRET_KEY is not set). */
+const SECRET_KEY_FILE = 'secret.key';
 
 export interface SecretBox {
   /** `v1.<key id>.<iv>.<ciphertext+tag>` (base64url); `context` (e.g. the instance id) is bound to it. */
@@ -122,7 +123,7 @@ export function createSecretBox(key: Buffer): SecretBox {
 
 /** The key from RATCHET_SECRET_KEY, or the SQLite data directory's key file (created on first use). */
 function dataDirKey(dataDir: string): Buffer {
-  const file = join(dataDir, KEY_FILE);
+  const file = join(dataDir, SECRET_KEY_FILE);
   if (!existsSync(file)) {
     // 'wx' fails if another process created it meanwhile; then read theirs.
     try {

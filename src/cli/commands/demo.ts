@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../domain/errors/index.js';
 import type { DemoSeed, DemoUser } from '../../workflows/index.js';
@@ -8,22 +8,29 @@ import { parsePort, runServer } from '../run-server.js';
 
 const DEFAULT_DEMO_DIR = '.ratchet/demo';
 
+/** Written into every demo data directory: only a directory carrying it may be wiped by the next demo. */
+export const DEMO_MARKER = '.ratchet-demo';
+
 /**
- * The demo always starts from scratch. It only wipes a directory that holds nothing but a Ratchet
- * SQLite database, so pointing RATCHET_DATA_DIR at real data by mistake cannot destroy it.
+ * The demo always starts from scratch, but it only wipes a directory an earlier demo made (it
+ * carries DEMO_MARKER). A real data directory holds a Ratchet database too, so "looks like Ratchet"
+ * is not enough: RATCHET_DATA_DIR left pointing at real data must never be erased by `ratchet demo`.
  */
-function freshDataDir(dir: string): void {
-  if (!existsSync(dir)) return;
-  const foreign = readdirSync(dir).filter((name) => !name.startsWith('ratchet.sqlite'));
-  if (foreign.length > 0) {
-    throw new InputError(
-      `The demo needs a fresh data directory, but ${dir} holds other files (${foreign[0]}).`,
-      {
-        remedy: `Remove ${dir} or choose another directory with --data-dir / RATCHET_DATA_DIR.`,
-      },
-    );
+export function freshDataDir(dir: string): void {
+  if (existsSync(dir)) {
+    const files = readdirSync(dir);
+    if (files.length > 0 && !files.includes(DEMO_MARKER)) {
+      throw new InputError(
+        `The demo needs a fresh data directory, but ${dir} holds files no demo made (${files.sort()[0]!}).`,
+        {
+          remedy: `Choose another directory with --data-dir / RATCHET_DATA_DIR, or remove ${dir} if its data is not needed.`,
+        },
+      );
+    }
+    rmSync(dir, { recursive: true, force: true });
   }
-  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, DEMO_MARKER), 'Made by `ratchet demo`: the next demo deletes this directory.\n');
 }
 
 interface DemoAnnouncement {
