@@ -30,4 +30,31 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
   return { ...result, reload };
 }
 
+/** What a page needs around a step the viewer takes (a POST): whether it runs, and why it was refused. */
+export interface Action {
+  busy: boolean;
+  error: ApiError | null;
+  /** Runs `step` after clearing the last refusal; a failure becomes `error`. */
+  run: (step: () => Promise<void>) => Promise<void>;
+  /** Refuses before asking the server (a required field is empty), in the same place as its refusals. */
+  refuse: (message: string) => void;
+}
+
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  async function run(step: () => Promise<void>): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      await step();
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, run, refuse: (message) => setError(toApiError(new Error(message))) };
+}
+
 export { toApiError };

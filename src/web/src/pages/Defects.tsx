@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { api, seg } from '../api';
-import type { ApiError } from '../api';
-import { toApiError, useAsync } from '../async';
+import { useAction, useAsync } from '../async';
 import { offers, useCapabilities } from '../capabilities';
-import { Empty, ErrorBox, Loading, NotAvailable, OwnedBy, Section, When } from '../components';
+import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, Section, When } from '../components';
+import { InstanceSelect, TextAreaField } from '../components/form';
 import { Link } from '../router';
 import type { Instance, Me, Role } from '../types';
 import { isProviderRole } from '../types';
@@ -73,7 +73,6 @@ interface BoardData {
 }
 
 export function DefectsPage({ me }: { me: Me }) {
-  const capabilities = useCapabilities();
   return (
     <>
       <h1>Defects</h1>
@@ -81,16 +80,15 @@ export function DefectsPage({ me }: { me: Me }) {
         Platform defects are fixed forward: the customer reports, the provider triages and sets the severity,
         a hotfix ships as a new release, the customer confirms.
       </p>
-      {offers(capabilities, DEFECTS) ? (
-        <DefectBoard me={me} canReport={offers(capabilities, DEFECTS, 'post')} />
-      ) : (
-        <NotAvailable what="Defect tracking" route={`GET ${DEFECTS}`} />
-      )}
+      <IfOffered route={DEFECTS} what="Defect tracking">
+        <DefectBoard me={me} />
+      </IfOffered>
     </>
   );
 }
 
-function DefectBoard({ me, canReport }: { me: Me; canReport: boolean }) {
+function DefectBoard({ me }: { me: Me }) {
+  const canReport = offers(useCapabilities(), DEFECTS, 'post');
   const data = useAsync(async (): Promise<BoardData> => {
     const [{ defects }, { instances }, severities, releases] = await Promise.all([
       api<{ defects: Defect[] }>(DEFECTS),
@@ -164,23 +162,16 @@ function ReportForm({ instances, onDone }: { instances: Instance[]; onDone: () =
   const [title, setTitle] = useState('');
   const [observed, setObserved] = useState('');
   const [since, setSince] = useState(() => new Date().toISOString().slice(0, 10));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  async function submit(event: FormEvent): Promise<void> {
+  function submit(event: FormEvent): void {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       await api(DEFECTS, { method: 'POST', body: { instance, title, observed, since } });
       setTitle('');
       setObserved('');
       onDone();
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (instances.length === 0) return <Empty>No instance to report a defect on.</Empty>;
@@ -190,16 +181,15 @@ function ReportForm({ instances, onDone }: { instances: Instance[]; onDone: () =
         The support channel: this form, <code>ratchet defect report</code>, or <code>POST {DEFECTS}</code>.
         The provider triages it and fixes it forward in a hotfix release.
       </p>
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={submit}>
         <div className="form-row">
           <label htmlFor="defect-instance">Affected instance</label>
-          <select id="defect-instance" value={instance} onChange={(e) => setInstance(e.target.value)}>
-            {instances.map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.name} ({i.kind})
-              </option>
-            ))}
-          </select>
+          <InstanceSelect
+            id="defect-instance"
+            instances={instances}
+            value={instance}
+            onChange={setInstance}
+          />
         </div>
         <div className="form-row">
           <label htmlFor="defect-title">Title</label>
@@ -212,21 +202,16 @@ function ReportForm({ instances, onDone }: { instances: Instance[]; onDone: () =
             onChange={(e) => setTitle(e.target.value)}
           />
         </div>
-        <div className="form-row">
-          <label htmlFor="defect-observed">Observed behaviour</label>
-          <textarea
-            id="defect-observed"
-            rows={3}
-            value={observed}
-            minLength={10}
-            required
-            aria-describedby="defect-observed-help"
-            onChange={(e) => setObserved(e.target.value)}
-          />
-          <span id="defect-observed-help" className="muted small">
-            What happens, the error, the affected pipelines (at least 10 characters).
-          </span>
-        </div>
+        <TextAreaField
+          id="defect-observed"
+          label="Observed behaviour"
+          rows={3}
+          value={observed}
+          minLength={10}
+          required
+          help="What happens, the error, the affected pipelines (at least 10 characters)."
+          onChange={setObserved}
+        />
         <div className="form-row">
           <label htmlFor="defect-since">Since when</label>
           <input
@@ -326,38 +311,36 @@ function DefectSteps({
   board: BoardData;
   onDone: () => void;
 }) {
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const open = (Object.keys(STEPS) as StepName[]).filter((step) =>
     (STEPS[step].from as readonly string[]).includes(defect.state),
   );
   if (open.length === 0) return null;
 
-  async function run(step: StepName, body: Record<string, unknown>): Promise<void> {
-    setBusy(true);
-    setError(null);
-    try {
+  function run(step: StepName, body: Record<string, unknown>): Promise<void> {
+    return action.run(async () => {
       await api(`${DEFECTS}/${seg(defect.id)}/${step}`, { method: 'POST', body });
       onDone();
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const forms: Record<StepName, ReactNode> = {
-    triage: <TriageForm me={me} defect={defect} board={board} busy={busy} run={run} />,
+    triage: <TriageForm me={me} defect={defect} board={board} busy={action.busy} run={run} />,
     close: (
       <CloseForm
         defect={defect}
         others={board.defects.filter((d) => d.id !== defect.id && d.tenantId === defect.tenantId)}
-        busy={busy}
+        busy={action.busy}
         run={(body) => run('close', body)}
       />
     ),
     resolve: (
-      <button type="button" className="primary" disabled={busy} onClick={() => void run('resolve', {})}>
+      <button
+        type="button"
+        className="primary"
+        disabled={action.busy}
+        onClick={() => void run('resolve', {})}
+      >
         Confirm resolved
       </button>
     ),
@@ -366,7 +349,7 @@ function DefectSteps({
         id={`reopen-${defect.id}`}
         label="Why it is not fixed"
         button="Reopen"
-        busy={busy}
+        busy={action.busy}
         run={(reason) => run('reopen', { reason })}
       />
     ),
@@ -383,7 +366,7 @@ function DefectSteps({
           <OwnedBy key={step} step={STEPS[step].label} roles={[...STEPS[step].owners]} />
         ),
       )}
-      {error ? <ErrorBox error={error} title="The step was not taken" /> : null}
+      {action.error ? <ErrorBox error={action.error} title="The step was not taken" /> : null}
     </div>
   );
 }
@@ -506,16 +489,13 @@ function CloseForm({
           </select>
         </div>
       ) : null}
-      <div className="form-row">
-        <label htmlFor={`${id}-reason`}>Reason the customer sees</label>
-        <textarea
-          id={`${id}-reason`}
-          rows={2}
-          value={reason}
-          required
-          onChange={(e) => setReason(e.target.value)}
-        />
-      </div>
+      <TextAreaField
+        id={`${id}-reason`}
+        label="Reason the customer sees"
+        value={reason}
+        required
+        onChange={setReason}
+      />
       <button type="submit" disabled={busy}>
         Close
       </button>
@@ -545,16 +525,7 @@ function TextStep({
         void run(value.trim());
       }}
     >
-      <div className="form-row">
-        <label htmlFor={`${id}-text`}>{label}</label>
-        <textarea
-          id={`${id}-text`}
-          rows={2}
-          value={value}
-          required
-          onChange={(e) => setValue(e.target.value)}
-        />
-      </div>
+      <TextAreaField id={`${id}-text`} label={label} value={value} required onChange={setValue} />
       <button type="submit" disabled={busy}>
         {button}
       </button>

@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { api, seg } from '../api';
-import type { ApiError } from '../api';
-import { toApiError, useAsync } from '../async';
+import { useAction, useAsync } from '../async';
 import { offers, useCapabilities } from '../capabilities';
-import { Empty, ErrorBox, Loading, OwnedBy, Section, When } from '../components';
+import { Empty, ErrorBox, Loading, OwnedBy, Section, Table, When } from '../components';
 import type { Me, Role } from '../types';
 
 const FAILED = '/api/v1/deliveries/failed';
@@ -38,22 +37,19 @@ export function FailedDeliveriesPanel({ me }: { me: Me }) {
 
 function FailedDeliveries({ me, canRequeue }: { me: Me; canRequeue: boolean }) {
   const data = useAsync(() => api<{ deliveries: FailedDelivery[] }>(FAILED), []);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { error, run } = useAction();
   const [requeued, setRequeued] = useState<string | null>(null);
   if (data.state === 'loading') return <Loading what="failed notifications" />;
   if (data.state === 'error') return <ErrorBox error={data.error} />;
   const { deliveries } = data.data;
   const mayRequeue = canRequeue && REQUEUERS.includes(me.role);
 
-  async function requeue(delivery: FailedDelivery): Promise<void> {
-    setError(null);
-    try {
+  function requeue(delivery: FailedDelivery): Promise<void> {
+    return run(async () => {
       await api(`/api/v1/deliveries/${seg(delivery.id)}/requeue`, { method: 'POST' });
       setRequeued(delivery.subject);
       data.reload();
-    } catch (e) {
-      setError(toApiError(e));
-    }
+    });
   }
 
   return (
@@ -67,46 +63,41 @@ function FailedDeliveries({ me, canRequeue }: { me: Me; canRequeue: boolean }) {
         <Empty>No notification is parked: every delivery went out or is still being retried.</Empty>
       ) : (
         <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Failed notifications</caption>
-            <thead>
-              <tr>
-                <th scope="col">Topic</th>
-                <th scope="col">Receiver</th>
-                <th scope="col">Channel</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last error</th>
-                <th scope="col">Queued</th>
-                <th scope="col">
-                  <span className="visually-hidden">Action</span>
+          <Table
+            caption="Failed notifications"
+            columns={[
+              'Topic',
+              'Receiver',
+              'Channel',
+              'Attempts',
+              'Last error',
+              'Queued',
+              <span className="visually-hidden">Action</span>,
+            ]}
+          >
+            {deliveries.map((delivery) => (
+              <tr key={delivery.id} data-testid="failed-delivery">
+                <th scope="row" className="wrap">
+                  {delivery.topic}
+                  <span className="muted small wrap"> — {delivery.subject}</span>
                 </th>
+                <td className="wrap">{delivery.receiverId}</td>
+                <td>{delivery.channel}</td>
+                <td>{delivery.attempts}</td>
+                <td className="wrap small">{delivery.lastError ?? '—'}</td>
+                <td>
+                  <When at={delivery.createdAt} />
+                </td>
+                <td>
+                  {mayRequeue ? (
+                    <button type="button" onClick={() => void requeue(delivery)}>
+                      Requeue
+                    </button>
+                  ) : null}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {deliveries.map((delivery) => (
-                <tr key={delivery.id} data-testid="failed-delivery">
-                  <th scope="row" className="wrap">
-                    {delivery.topic}
-                    <span className="muted small wrap"> — {delivery.subject}</span>
-                  </th>
-                  <td className="wrap">{delivery.receiverId}</td>
-                  <td>{delivery.channel}</td>
-                  <td>{delivery.attempts}</td>
-                  <td className="wrap small">{delivery.lastError ?? '—'}</td>
-                  <td>
-                    <When at={delivery.createdAt} />
-                  </td>
-                  <td>
-                    {mayRequeue ? (
-                      <button type="button" onClick={() => void requeue(delivery)}>
-                        Requeue
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </div>
       )}
       {!mayRequeue && deliveries.length > 0 ? <OwnedBy step="Requeue" roles={REQUEUERS} /> : null}

@@ -1,7 +1,7 @@
 import { api, seg } from '../api';
 import { useAsync } from '../async';
 import { firstOffered, offers, useCapabilities } from '../capabilities';
-import { Empty, ErrorBox, Loading, StatusBadge, When } from '../components';
+import { Empty, ErrorBox, Loading, StatusBadge, Table, When } from '../components';
 import { currentRevision, latestRevision, summarise } from '../layers';
 import { Link } from '../router';
 import type { Instance, Me, Revision, Tenant } from '../types';
@@ -121,67 +121,57 @@ function TenantCard({ tenant, data }: { tenant: Tenant; data: FleetData }) {
         <Empty>No instances yet.</Empty>
       ) : (
         <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Instances of {tenant.name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Instance</th>
-                <th scope="col">Infrastructure</th>
-                <th scope="col">Platform</th>
-                <th scope="col">Image</th>
-                <th scope="col">Last deployment</th>
-                <th scope="col">Open requests</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ instance, revisions }) => {
-                const all = LAYERS.flatMap((layer) => revisions[layer] ?? []);
-                const last = all.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
-                return (
-                  <tr key={instance.id}>
-                    <th scope="row">
-                      <Link to={`/instances/${seg(instance.id)}`}>{instance.name}</Link>
-                      <div className="muted small">{instance.kind}</div>
-                    </th>
-                    {LAYERS.map((layer) => {
-                      const current = currentRevision(revisions[layer] ?? []);
-                      const latest = latestRevision(revisions[layer] ?? []);
-                      return (
-                        <td key={layer}>
-                          <span className="wrap">{summarise(layer, current)}</span>
-                          {current ? <div className="muted small">revision {current.number}</div> : null}
-                          {latest && latest !== current ? (
-                            <div className="small">
-                              r{latest.number} <StatusBadge status={latest.status} />
-                            </div>
-                          ) : null}
-                        </td>
-                      );
-                    })}
-                    <td>
-                      {last ? (
-                        <>
-                          <StatusBadge status={last.status} />
-                          <div className="muted small">
-                            {last.layer} r{last.number}, <When at={last.statusChangedAt ?? last.createdAt} />
+          <Table
+            caption={`Instances of ${tenant.name}`}
+            columns={['Instance', 'Infrastructure', 'Platform', 'Image', 'Last deployment', 'Open requests']}
+          >
+            {rows.map(({ instance, revisions }) => {
+              const all = LAYERS.flatMap((layer) => revisions[layer] ?? []);
+              const last = all.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+              return (
+                <tr key={instance.id}>
+                  <th scope="row">
+                    <Link to={`/instances/${seg(instance.id)}`}>{instance.name}</Link>
+                    <div className="muted small">{instance.kind}</div>
+                  </th>
+                  {LAYERS.map((layer) => {
+                    const current = currentRevision(revisions[layer] ?? []);
+                    const latest = latestRevision(revisions[layer] ?? []);
+                    return (
+                      <td key={layer}>
+                        <span className="wrap">{summarise(layer, current)}</span>
+                        {current ? <div className="muted small">revision {current.number}</div> : null}
+                        {latest && latest !== current ? (
+                          <div className="small">
+                            r{latest.number} <StatusBadge status={latest.status} />
                           </div>
-                        </>
-                      ) : (
-                        <span className="muted">never deployed</span>
-                      )}
-                    </td>
-                    <td>
-                      {data.openRequests ? (
-                        String(data.openRequests.get(instance.id) ?? 0)
-                      ) : (
-                        <span className="muted small">not available</span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                        ) : null}
+                      </td>
+                    );
+                  })}
+                  <td>
+                    {last ? (
+                      <>
+                        <StatusBadge status={last.status} />
+                        <div className="muted small">
+                          {last.layer} r{last.number}, <When at={last.statusChangedAt ?? last.createdAt} />
+                        </div>
+                      </>
+                    ) : (
+                      <span className="muted">never deployed</span>
+                    )}
+                  </td>
+                  <td>
+                    {data.openRequests ? (
+                      String(data.openRequests.get(instance.id) ?? 0)
+                    ) : (
+                      <span className="muted small">not available</span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </Table>
         </div>
       )}
     </section>

@@ -1,9 +1,7 @@
 import { useState } from 'react';
 import { api, seg } from '../api';
-import type { ApiError } from '../api';
-import { toApiError, useAsync } from '../async';
-import { offers, useCapabilities } from '../capabilities';
-import { Empty, ErrorBox, Loading, NotAvailable, OwnedBy, StatusBadge, When } from '../components';
+import { useAction, useAsync } from '../async';
+import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, StatusBadge, When } from '../components';
 import type { Me, Tenant } from '../types';
 import { isProviderRole } from '../types';
 
@@ -36,7 +34,6 @@ const SIGNOFF_ROLES = ['provider-admin', 'provider-engineer', 'customer-admin', 
 const APPLY_ROLES = ['provider-admin', 'provider-engineer'];
 
 export function InfrastructureChangesPage({ me }: { me: Me }) {
-  const capabilities = useCapabilities();
   return (
     <>
       <h1>Infrastructure changes</h1>
@@ -44,11 +41,9 @@ export function InfrastructureChangesPage({ me }: { me: Me }) {
         An applied infrastructure change cannot be undone: both sides plan it, test it and sign off before the
         provider applies it.
       </p>
-      {offers(capabilities, CHANGES) ? (
+      <IfOffered route={CHANGES} what="Infrastructure change planning">
         <ChangeList me={me} />
-      ) : (
-        <NotAvailable what="Infrastructure change planning" route={`GET ${CHANGES}`} />
-      )}
+      </IfOffered>
     </>
   );
 }
@@ -92,22 +87,15 @@ function ChangeCard({
 }) {
   const [note, setNote] = useState('');
   const [acknowledged, setAcknowledged] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const party = isProviderRole(me.role) ? 'provider' : 'customer';
   const signedByMySide = change.testedBy[party];
 
-  async function post(path: string, body: unknown): Promise<void> {
-    setBusy(true);
-    setError(null);
-    try {
+  function post(path: string, body: unknown): Promise<void> {
+    return run(async () => {
       await api(path, { method: 'POST', body });
       onDone();
-    } catch (e) {
-      setError(toApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, ApiError, download, seg } from '../api';
 import { useAsync } from '../async';
 import { fill, firstOffered, useCapabilities } from '../capabilities';
-import { Empty, ErrorBox, Loading, Section, StatusBadge, When } from '../components';
+import { Empty, ErrorBox, Loading, Section, StatusBadge, Table, When } from '../components';
 import { currentRevision, LAYER_TITLE, summarise } from '../layers';
 import { Link } from '../router';
 import type {
@@ -189,23 +189,14 @@ function ImagePackages({ revision, instance }: { revision: Revision; instance: I
       {content.packages.length === 0 ? (
         <Empty>The image pins no packages.</Empty>
       ) : (
-        <table className="packages">
-          <caption className="visually-hidden">Pinned packages</caption>
-          <thead>
-            <tr>
-              <th scope="col">Package</th>
-              <th scope="col">Version</th>
+        <Table className="packages" caption="Pinned packages" columns={['Package', 'Version']}>
+          {content.packages.map((pin) => (
+            <tr key={pin.name}>
+              <td className="wrap">{pin.name}</td>
+              <td className="wrap mono">{pin.version}</td>
             </tr>
-          </thead>
-          <tbody>
-            {content.packages.map((pin) => (
-              <tr key={pin.name}>
-                <td className="wrap">{pin.name}</td>
-                <td className="wrap mono">{pin.version}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       <div className="downloads">
         {LOCKFILES.map(({ file, templates }) => {

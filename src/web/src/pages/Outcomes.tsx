@@ -6,7 +6,7 @@
 import { api, seg } from '../api';
 import { useAsync } from '../async';
 import { offers, useCapabilities } from '../capabilities';
-import { Empty, ErrorBox, Loading, NotAvailable } from '../components';
+import { Empty, ErrorBox, Loading, NotAvailable, Table } from '../components';
 import type { PipelineImpact } from '../image-types';
 import type { ImageContent, Instance, Revision } from '../types';
 
@@ -91,29 +91,18 @@ function EvidenceJobs({ instance }: { instance: Instance }) {
   return (
     <details className="stack">
       <summary>Run counts per pipeline ({rows.length})</summary>
-      <table>
-        <caption className="visually-hidden">Run counts per pipeline</caption>
-        <thead>
-          <tr>
-            <th scope="col">Pipeline</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Succeeded</th>
-            <th scope="col">Failed</th>
+      <Table caption="Run counts per pipeline" columns={['Pipeline', 'Owner', 'Succeeded', 'Failed']}>
+        {rows.map((job) => (
+          <tr key={job.jobName}>
+            <th scope="row" className="wrap">
+              {job.jobName}
+            </th>
+            <td>{job.owner ?? <span className="muted">unknown</span>}</td>
+            <td>{job.successes}</td>
+            <td>{job.failures}</td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((job) => (
-            <tr key={job.jobName}>
-              <th scope="row" className="wrap">
-                {job.jobName}
-              </th>
-              <td>{job.owner ?? <span className="muted">unknown</span>}</td>
-              <td>{job.successes}</td>
-              <td>{job.failures}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </details>
   );
 }

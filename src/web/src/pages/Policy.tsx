@@ -1,6 +1,6 @@
 import { api } from '../api';
 import { useAsync } from '../async';
-import { ErrorBox, Loading, Section } from '../components';
+import { ErrorBox, Loading, Section, Table } from '../components';
 import type { PolicyDocument } from '../types';
 
 export function PolicyPage() {
@@ -44,24 +44,15 @@ export function PolicyPage() {
           </div>
           <Section title="Summary of responsibilities" id="responsibilities">
             <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Scenario</th>
-                    <th scope="col">Provider</th>
-                    <th scope="col">Customer</th>
+              <Table columns={['Scenario', 'Provider', 'Customer']}>
+                {policy.data.responsibilities.map((row) => (
+                  <tr key={row.scenario}>
+                    <th scope="row">{row.scenario}</th>
+                    <td>{row.provider}</td>
+                    <td>{row.customer}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {policy.data.responsibilities.map((row) => (
-                    <tr key={row.scenario}>
-                      <th scope="row">{row.scenario}</th>
-                      <td>{row.provider}</td>
-                      <td>{row.customer}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </Table>
             </div>
             <p className="muted small">Source: {policy.data.source}</p>
           </Section>

@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ApiError } from './api';
-import type { Role } from './types';
+import type { ApiError } from '../api';
 
 /** A refusal or failure in words: what happened, why (policy), what to do instead (remedy). */
 export function ErrorBox({ error, title }: { error: ApiError; title?: string }) {
@@ -51,46 +50,5 @@ export function NotAvailable({ what, route }: { what: string; route: string }) {
         Ratchet to a version with this workflow.
       </p>
     </div>
-  );
-}
-
-const STATUS_LABEL: Record<string, string> = {
-  deployed: 'deployed',
-  failed: 'failed',
-  pending: 'pending',
-};
-
-export function StatusBadge({ status }: { status: string }) {
-  return (
-    <span className={`badge badge-${status.replace(/[^a-z-]/g, '')}`}>{STATUS_LABEL[status] ?? status}</span>
-  );
-}
-
-export function When({ at }: { at: string | null | undefined }) {
-  if (!at) return <span className="muted">—</span>;
-  const date = new Date(at);
-  return (
-    <time dateTime={at} title={date.toISOString()}>
-      {date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}
-    </time>
-  );
-}
-
-/** A step the viewer may not take: shown, with who owns it, instead of a button. */
-export function OwnedBy({ step, roles }: { step: string; roles: Role[] | string[] }) {
-  return (
-    <p className="owned-by">
-      <span className="step-name">{step}</span> — owned by: <strong>{roles.join(', ')}</strong>
-    </p>
-  );
-}
-
-export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
-  const headingId = `${id ?? title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-heading`;
-  return (
-    <section className="card" aria-labelledby={headingId}>
-      <h2 id={headingId}>{title}</h2>
-      {children}
-    </section>
   );
 }

@@ -1,0 +1,2 @@
+export { InstanceSelect } from './instance-select';
+export { TextAreaField } from './text-area-field';
