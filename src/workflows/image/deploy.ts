@@ -7,11 +7,12 @@ import type { Repositories, Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
-import { imageWorkflowRepository } from './repository.js';
+import { readRepo } from './repository.js';
 import type { ImageWorkflowRepository } from './repository.js';
 import { DeployReportInput } from './schema.js';
 import { actorOfUser, startStage } from './steps.js';
 import { runStep } from './transition.js';
+import type { StepOutcome } from './transition.js';
 import type { DeploymentStage, ImageChangeRecord, ImageChangeState } from './types.js';
 
 async function changeDeployingOn(
@@ -20,9 +21,7 @@ async function changeDeployingOn(
   instanceRef: string,
 ): Promise<{ change: ImageChangeRecord; name: string; instanceId: string }> {
   const instance = await resolveInstance(store.repos, actor, instanceRef);
-  const change = await imageWorkflowRepository(store.db, () => store.now().toISOString()).inFlight(
-    instance.id,
-  );
+  const change = await readRepo(store).inFlight(instance.id);
   if (change === null || !change.stages.some((s) => s.instanceId === instance.id)) {
     // A state conflict, not a missing thing: the instance exists, nothing waits on it right now.
     throw new ConflictError(`No image deployment is waiting on ${instance.name}.`, {
@@ -30,6 +29,47 @@ async function changeDeployingOn(
     });
   }
   return { change, name: instance.name, instanceId: instance.id };
+}
+
+/** A deployer's report, once the change deploying on the instance it names is known. */
+interface DeployerReport extends DeployReportInput {
+  instanceId: string;
+}
+
+interface DeployerStepSpec {
+  /** What an invalid input is called in the refusal. */
+  label: string;
+  step: string;
+  from: readonly ImageChangeState[];
+  apply: (
+    tx: Repositories,
+    repo: ImageWorkflowRepository,
+    change: ImageChangeRecord,
+    report: DeployerReport,
+  ) => Promise<StepOutcome>;
+}
+
+/**
+ * A deployer reports about an instance, not a change: the step runs on the image change deploying
+ * there, whichever kind it is.
+ */
+async function runDeployerStep(
+  store: Store,
+  actor: Actor,
+  input: DeployReportInput,
+  spec: DeployerStepSpec,
+): Promise<ImageChangeRecord> {
+  assertCan(actor, 'image.deploy.report');
+  const parsed = parseInput(DeployReportInput, input, spec.label);
+  const { change, instanceId } = await changeDeployingOn(store, actor, parsed.instance);
+  const report = { ...parsed, instanceId };
+  return runStep(store, actor, {
+    id: change.id,
+    kind: change.kind,
+    step: spec.step,
+    from: spec.from,
+    apply: (tx, repo, latest) => spec.apply(tx, repo, latest, report),
+  });
 }
 
 /**
@@ -72,7 +112,7 @@ async function markStageRevision(
   tx: Repositories,
   actor: Actor,
   stage: DeploymentStage,
-  status: 'deployed' | 'failed',
+  status: DeploymentOutcome,
 ): Promise<void> {
   const revision = await tx.revisions.get(stage.instanceId, 'image', stage.revision ?? 0);
   if (revision === null)
@@ -100,6 +140,57 @@ async function markStageRevision(
   );
 }
 
+type DeploymentOutcome = 'deployed' | 'failed';
+
+/** The stage a deployer's report settled, and the change's stages with it marked. */
+interface SettledStage {
+  stage: DeploymentStage;
+  stages: DeploymentStage[];
+}
+
+/**
+ * The deployer's answer about the pending stage on the reported instance, checked (the instance and
+ * the revision it names) and written to that stage's image revision and to the stage itself.
+ */
+async function settlePendingStage(
+  tx: Repositories,
+  actor: Actor,
+  change: ImageChangeRecord,
+  report: DeployerReport,
+  outcome: DeploymentOutcome,
+): Promise<SettledStage> {
+  const { index, stage } = stageOn(change, 'pending', report.instanceId);
+  assertReportedRevision(stage, report.revision);
+  await markStageRevision(tx, actor, stage, outcome);
+  return { stage, stages: change.stages.map((s, i) => (i === index ? { ...s, status: outcome } : s)) };
+}
+
+/**
+ * "deploy confirm|fail": one report about the pending deployment on an instance, with the same
+ * checks for either outcome; `then` says what the outcome means for the change.
+ */
+function reportDeployment(
+  store: Store,
+  actor: Actor,
+  input: DeployReportInput,
+  outcome: DeploymentOutcome,
+  then: (
+    tx: Repositories,
+    repo: ImageWorkflowRepository,
+    change: ImageChangeRecord,
+    settled: SettledStage,
+    report: DeployerReport,
+  ) => Promise<StepOutcome>,
+): Promise<ImageChangeRecord> {
+  return runDeployerStep(store, actor, input, {
+    label: 'deployment report',
+    step: outcome,
+    from: ['deploying'],
+    apply: async (tx, repo, latest, report) =>
+      then(tx, repo, latest, await settlePendingStage(tx, actor, latest, report, outcome), report),
+  });
+}
+
 /** "until the package moves forward again": a deployed image above the pinned version closes the follow-up. */
 async function closeFollowUps(
   tx: Repositories,
@@ -122,6 +213,21 @@ async function closeFollowUps(
   return closed;
 }
 
+/**
+ * A rollback with a test stage goes on to production at once (an upgrade waits there for sign-off).
+ * The next revision is recorded as the approver's, as the first one was at acceptance.
+ */
+async function startNextRollbackStage(
+  tx: Repositories,
+  change: ImageChangeRecord,
+  stages: DeploymentStage[],
+): Promise<DeploymentStage[]> {
+  const next = stages.findIndex((s) => s.status === 'waiting');
+  if (next < 0 || change.kind !== 'rollback') return stages;
+  const approver = await tx.users.get(change.approvedBy ?? '');
+  return approver === null ? stages : startStage(tx, change, stages, next, actorOfUser(approver));
+}
+
 function stateAfterStages(change: ImageChangeRecord, stages: DeploymentStage[]): ImageChangeState {
   if (stages.some((s) => s.status !== 'deployed')) return 'deploying';
   if (change.kind === 'rollback') return 'deployed';
@@ -138,25 +244,14 @@ export async function confirmImageDeployment(
   actor: Actor,
   input: DeployReportInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.deploy.report');
-  const parsed = parseInput(DeployReportInput, input, 'deployment report');
-  const { change, instanceId } = await changeDeployingOn(store, actor, parsed.instance);
-  return runStep(store, actor, {
-    id: change.id,
-    kind: change.kind,
-    step: 'deployed',
-    from: ['deploying'],
-    apply: async (tx, repo, latest) => {
-      const { index, stage } = stageOn(latest, 'pending', instanceId);
-      assertReportedRevision(stage, parsed.revision);
-      await markStageRevision(tx, actor, stage, 'deployed');
-      let stages = latest.stages.map((s, i) => (i === index ? { ...s, status: 'deployed' as const } : s));
+  return reportDeployment(
+    store,
+    actor,
+    input,
+    'deployed',
+    async (tx, repo, latest, { stage, stages: marked }) => {
       const closed = await closeFollowUps(tx, repo, stage.instanceId);
-      const next = stages.findIndex((s) => s.status === 'waiting');
-      if (next >= 0 && latest.kind === 'rollback') {
-        const approver = await tx.users.get(latest.approvedBy ?? '');
-        if (approver !== null) stages = await startStage(tx, latest, stages, next, actorOfUser(approver));
-      }
+      const stages = await startNextRollbackStage(tx, latest, marked);
       const state = stateAfterStages(latest, stages);
       return {
         update: { state, stages },
@@ -172,7 +267,7 @@ export async function confirmImageDeployment(
                 : 'The next deployment stage is with the deployer.',
       };
     },
-  });
+  );
 }
 
 /** The deployer reports failure: the instance stays on its previous revision; the step is retryable. */
@@ -181,27 +276,14 @@ export async function failImageDeployment(
   actor: Actor,
   input: DeployReportInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.deploy.report');
-  const parsed = parseInput(DeployReportInput, input, 'deployment report');
-  const { change, instanceId } = await changeDeployingOn(store, actor, parsed.instance);
-  return runStep(store, actor, {
-    id: change.id,
-    kind: change.kind,
-    step: 'failed',
-    from: ['deploying'],
-    apply: async (tx, _repo, latest) => {
-      const { index, stage } = stageOn(latest, 'pending', instanceId);
-      assertReportedRevision(stage, parsed.revision);
-      await markStageRevision(tx, actor, stage, 'failed');
-      const stages = latest.stages.map((s, i) => (i === index ? { ...s, status: 'failed' as const } : s));
-      return {
-        update: { state: 'deploy-failed', stages },
-        audit: { instanceId: stage.instanceId, revision: stage.revision, error: parsed.error ?? null },
-        subject: `Deployment of ${latest.id} to ${stage.instanceName} failed`,
-        text: `Revision ${String(stage.revision)} did not go live${parsed.error ? `: ${parsed.error}` : ''}. ${stage.instanceName} stays on its previous revision; a provider engineer may retry.`,
-      };
-    },
-  });
+  return reportDeployment(store, actor, input, 'failed', (_tx, _repo, latest, { stage, stages }, report) =>
+    Promise.resolve({
+      update: { state: 'deploy-failed', stages },
+      audit: { instanceId: stage.instanceId, revision: stage.revision, error: report.error ?? null },
+      subject: `Deployment of ${latest.id} to ${stage.instanceName} failed`,
+      text: `Revision ${String(stage.revision)} did not go live${report.error ? `: ${report.error}` : ''}. ${stage.instanceName} stays on its previous revision; a provider engineer may retry.`,
+    }),
+  );
 }
 
 /** Retries a failed deployment with a new revision (failed revisions are final; history is append-only). */
@@ -210,16 +292,12 @@ export async function retryImageDeployment(
   actor: Actor,
   input: DeployReportInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.deploy.report');
-  const parsed = parseInput(DeployReportInput, input, 'deployment retry');
-  const { change, instanceId } = await changeDeployingOn(store, actor, parsed.instance);
-  return runStep(store, actor, {
-    id: change.id,
-    kind: change.kind,
+  return runDeployerStep(store, actor, input, {
+    label: 'deployment retry',
     step: 'retry',
     from: ['deploy-failed'],
-    apply: async (tx, _repo, latest) => {
-      const { index } = stageOn(latest, 'failed', instanceId);
+    apply: async (tx, _repo, latest, report) => {
+      const { index } = stageOn(latest, 'failed', report.instanceId);
       const stages = await startStage(tx, latest, latest.stages, index, actor);
       return {
         update: { state: 'deploying', stages },

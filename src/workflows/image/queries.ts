@@ -7,7 +7,7 @@ import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
-import { readRepo } from './rollback.js';
+import { readRepo } from './repository.js';
 import { ImageSourceInput } from './schema.js';
 import { loadChange } from './steps.js';
 import { openPackageSource, sourceRefOf, writeImageSource } from './source.js';

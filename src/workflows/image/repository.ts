@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { canonicalJson } from '../../domain/audit/index.js';
 import type { Role } from '../../domain/roles/index.js';
-import type { Db } from '../../store/index.js';
+import type { Db, Store } from '../../store/index.js';
 import { newId, staleRow } from '../../store/index.js';
 import type {
   ForwardFixFollowUpsTable,
@@ -106,8 +106,8 @@ export interface ImageWorkflowRepository {
     tenantId?: string;
     kind?: 'upgrade' | 'rollback';
   }): Promise<ImageChangeRecord[]>;
-  /** The change in flight on `instanceId` (as target or as a deployment stage), if any. */
-  inFlight(instanceId: string): Promise<ImageChangeRecord | null>;
+  /** The change in flight on `instanceId` (as target or as a deployment stage), if any, other than `exceptId`. */
+  inFlight(instanceId: string, exceptId?: string): Promise<ImageChangeRecord | null>;
   insertPin(input: Omit<RollbackPin, 'id' | 'createdAt'> & { tenantId: string }): Promise<RollbackPin>;
   /** Pins whose expiry is after `at`. */
   activePins(instanceId: string, at: string): Promise<RollbackPin[]>;
@@ -190,13 +190,13 @@ export function imageWorkflowRepository(db: Db, now: () => string): ImageWorkflo
       const rows = await query.orderBy('created_at').orderBy('id').execute();
       return rows.map(toChange);
     },
-    async inFlight(instanceId) {
-      const rows = await db
+    async inFlight(instanceId, exceptId) {
+      let query = db
         .selectFrom('image_changes')
         .selectAll()
-        .where('state', 'not in', [...FINISHED_STATES])
-        .orderBy('created_at')
-        .execute();
+        .where('state', 'not in', [...FINISHED_STATES]);
+      if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
+      const rows = await query.orderBy('created_at').execute();
       // Deployment stages live in JSON: a production change deploying to its test instance holds both.
       const open = rows.map(toChange);
       return (
@@ -293,4 +293,9 @@ export function imageWorkflowRepository(db: Db, now: () => string): ImageWorkflo
       return total;
     },
   };
+}
+
+/** The image tables on the pool, for reads outside a transaction. */
+export function readRepo(store: Store): ImageWorkflowRepository {
+  return imageWorkflowRepository(store.db, () => store.now().toISOString());
 }

@@ -1,4 +1,4 @@
-import { ConflictError, InputError, PolicyError } from '../../domain/errors/index.js';
+import { ConflictError, InputError } from '../../domain/errors/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import { normalizeName, parseRequirement } from '../../python/index.js';
@@ -6,8 +6,7 @@ import type { Store } from '../../store/index.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
 import { buildReport, hashReport } from './report.js';
-import { imageWorkflowRepository } from './repository.js';
-import type { ImageWorkflowRepository } from './repository.js';
+import { readRepo } from './repository.js';
 import {
   AcceptInput,
   ImageChangeRefInput,
@@ -16,17 +15,20 @@ import {
   RequestRollbackInput,
   ResolveInput,
 } from './schema.js';
-import { actorOfUser, inFlightConflict, loadChange, startStage } from './steps.js';
+import {
+  actorOfUser,
+  assertApprovable,
+  assertNoChangeInFlight,
+  loadChange,
+  startStage,
+  stepNote,
+  waitingStage,
+} from './steps.js';
 import { openImageChange, runStep } from './transition.js';
 import type { DeploymentStage, ImageChangeRecord } from './types.js';
 
 export const DEFAULT_PIN_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The image tables on the pool, for reads outside a transaction. */
-export function readRepo(store: Store): ImageWorkflowRepository {
-  return imageWorkflowRepository(store.db, () => store.now().toISOString());
-}
 
 function requirementOf(pkg: string, target: string): string {
   const text = /^[=<>!~]/.test(target) ? `${pkg}${target}` : `${pkg}==${target}`;
@@ -68,8 +70,7 @@ export async function requestRollback(
     );
   }
   // Check before planning so a second request is refused fast; checked again under the writer lock.
-  const early = await readRepo(store).inFlight(instance.id);
-  if (early !== null) throw inFlightConflict(early, instance.name);
+  await assertNoChangeInFlight(readRepo(store), instance);
   const built = await buildReport(store, actor, {
     kind: 'rollback',
     instance,
@@ -103,16 +104,7 @@ export async function approveRollback(
     step: 'approve',
     from: ['requested'],
     apply: (_tx, _repo, change) => {
-      if (change.report.blockers.length > 0) {
-        throw new PolicyError(
-          `Rollback request ${change.id} cannot be approved: ${change.report.blockers.join(' ')}`,
-          {
-            policy: 'rollback-validation',
-            remedy: 'Reject it with a reason, or refresh the report after the index changes.',
-            extra: { blockers: change.report.blockers },
-          },
-        );
-      }
+      assertApprovable(change, 'Reject it with a reason, or refresh the report after the index changes.');
       return Promise.resolve({
         update: {
           state: 'approved',
@@ -188,24 +180,14 @@ export async function acceptRollback(
       const stages: DeploymentStage[] = [];
       if (instance?.testInstanceId && !change.urgent) {
         const test = await tx.instances.get(instance.testInstanceId);
-        if (test !== null)
-          stages.push({
-            instanceId: test.id,
-            instanceName: test.name,
-            purpose: 'test',
-            revision: null,
-            status: 'waiting',
-            attempts: 0,
-          });
+        if (test !== null) stages.push(waitingStage(test, 'test'));
       }
-      stages.push({
-        instanceId: change.instanceId,
-        instanceName: change.report.instance.name,
-        purpose: stages.length > 0 ? 'production' : 'target',
-        revision: null,
-        status: 'waiting',
-        attempts: 0,
-      });
+      stages.push(
+        waitingStage(
+          { id: change.instanceId, name: change.report.instance.name },
+          stages.length > 0 ? 'production' : 'target',
+        ),
+      );
       const started = await startStage(tx, change, stages, 0, actorOfUser(approver));
       return {
         update: {
@@ -291,30 +273,19 @@ export async function confirmRollback(
       const expiresAt = new Date(new Date(tx.now()).getTime() + days * DAY_MS).toISOString();
       const pins = [];
       for (const moved of change.report.review.changes.filter((c) => c.requested)) {
-        const pin = await repo.insertPin({
+        // The pin and its forward-fix follow-up are about the same package held at the same version.
+        const held = {
           tenantId: change.tenantId,
           instanceId: change.instanceId,
           package: moved.name,
           pinnedVersion: moved.to,
           changeId: change.id,
-          expiresAt,
-        });
-        await repo.insertFollowUp({
-          tenantId: change.tenantId,
-          instanceId: change.instanceId,
-          package: moved.name,
-          pinnedVersion: moved.to,
-          changeId: change.id,
-        });
+        };
+        const pin = await repo.insertPin({ ...held, expiresAt });
+        await repo.insertFollowUp(held);
         pins.push(pin);
       }
-      const note = {
-        at: tx.now(),
-        byUserId: actor.userId,
-        byRole: actor.role,
-        step: 'confirm',
-        text: parsed.note ?? 'Resolved.',
-      };
+      const note = stepNote(actor, tx.now(), 'confirm', parsed.note ?? 'Resolved.');
       return {
         update: { state: 'resolved', notes: [...change.notes, note] },
         audit: {
@@ -341,13 +312,7 @@ export async function reopenRollback(
     step: 'reopen',
     from: ['deployed'],
     apply: (tx, _repo, change) => {
-      const note = {
-        at: tx.now(),
-        byUserId: actor.userId,
-        byRole: actor.role,
-        step: 'reopen',
-        text: parsed.information,
-      };
+      const note = stepNote(actor, tx.now(), 'reopen', parsed.information);
       return Promise.resolve({
         update: {
           state: 'requested',

@@ -22,6 +22,7 @@ import type { DemoSeed } from '../types.js';
 import {
   acceptRollback,
   approveRollback,
+  approveUpgrade,
   confirmImageDeployment,
   confirmRollback,
   DEMO_UNIVERSE,
@@ -31,6 +32,7 @@ import {
   listForwardFixFollowUps,
   refreshRollback,
   rejectRollback,
+  rejectUpgrade,
   requestRollback,
   requestUpgrade,
   retryImageDeployment,
@@ -308,6 +310,28 @@ describe.each(engines)('image rollback request: the policy scenario (%s)', (engi
     await rejectRollback(store, pete, { id: request.id, reason: 'late' }).catch((e: unknown) => {
       expect((e as { kind: string }).kind).toBe('conflict');
     });
+
+    // The production upgrade will deploy to acme-test first. Until it is approved acme-test is free,
+    // so it may take a request of its own; then the upgrade may not deploy over it.
+    await setImageSource(store, pete, { instance: 'acme-test', source: pathToFileURL(mirror).href });
+    const testOwnUpgrade = await requestUpgrade(store, bea, {
+      instance: 'acme-test',
+      requirements: ['dbt-core>=1.11.1'],
+      reason: 'Try the fix on test alone',
+    });
+    const blocked = await refusedWithoutTrace(
+      store,
+      () => approveUpgrade(store, pete, { id: upgrade.id, reason: 'reviewed' }),
+      'conflict',
+      new RegExp(`acme-test already has an image change in flight: upgrade request ${testOwnUpgrade.id}`),
+    );
+    expect(blocked.extra.inFlight).toBe(testOwnUpgrade.id);
+    await rejectUpgrade(store, pete, {
+      id: testOwnUpgrade.id,
+      reason: 'One change at a time: the production upgrade tests it',
+    });
+    const upgradeApproved = await approveUpgrade(store, pete, { id: upgrade.id, reason: 'reviewed' });
+    expect(upgradeApproved.stages.map((s) => [s.instanceName, s.status])).toEqual([['acme-test', 'pending']]);
 
     expect(await store.verifyAuditChain()).toMatchObject({ ok: true });
   });

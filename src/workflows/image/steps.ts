@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '../../domain/errors/index.js';
+import { ConflictError, NotFoundError, PolicyError } from '../../domain/errors/index.js';
 import type { Actor, Role } from '../../domain/roles/index.js';
 import { canSeeTenant } from '../../domain/roles/index.js';
 import type { ImageContent } from '../../domain/revisions/index.js';
@@ -6,8 +6,15 @@ import type { User } from '../../domain/users/index.js';
 import { normalizeName } from '../../python/index.js';
 import type { Repositories } from '../../store/index.js';
 import { recordRevisionInTransaction } from '../revisions.js';
+import { imageWorkflowRepository } from './repository.js';
 import type { ImageWorkflowRepository } from './repository.js';
-import type { DeploymentStage, ImageChangeKind, ImageChangeRecord, ImageChangeState } from './types.js';
+import type {
+  DeploymentStage,
+  ImageChangeKind,
+  ImageChangeNote,
+  ImageChangeRecord,
+  ImageChangeState,
+} from './types.js';
 
 interface NextStep {
   step: string;
@@ -55,6 +62,11 @@ export const NEXT_STEPS: Record<ImageChangeKind, Partial<Record<ImageChangeState
   },
 };
 
+/** How refusals and revision reasons name a change: "Rollback request rbr_…", "Upgrade request upg_…". */
+function requestLabel(kind: ImageChangeKind): string {
+  return kind === 'rollback' ? 'Rollback request' : 'Upgrade request';
+}
+
 export function nextOwners(change: ImageChangeRecord): readonly Role[] {
   return NEXT_STEPS[change.kind][change.state]?.roles ?? [];
 }
@@ -62,7 +74,7 @@ export function nextOwners(change: ImageChangeRecord): readonly Role[] {
 /** An image change step taken in the wrong state: says which step is missing and who owns it. */
 export function outOfOrder(change: ImageChangeRecord, attempted: string): ConflictError {
   const next = NEXT_STEPS[change.kind][change.state];
-  const label = change.kind === 'rollback' ? 'Rollback request' : 'Upgrade request';
+  const label = requestLabel(change.kind);
   const waiting =
     next === undefined
       ? `it is ${change.state} and takes no further steps`
@@ -92,14 +104,47 @@ export async function loadChange(
 ): Promise<ImageChangeRecord> {
   const change = await repo.getChange(id);
   if (change === null || change.kind !== kind || !canSeeTenant(actor, change.tenantId)) {
-    throw new NotFoundError(
-      `${kind === 'rollback' ? 'Rollback request' : 'Upgrade request'} ${id} was not found.`,
-      {
-        remedy: `List the instance's ${kind} requests to see the ones you can reach.`,
-      },
-    );
+    throw new NotFoundError(`${requestLabel(kind)} ${id} was not found.`, {
+      remedy: `List the instance's ${kind} requests to see the ones you can reach.`,
+    });
   }
   return change;
+}
+
+/**
+ * Policy: "Datacoves validates the request and confirms target version availability": a report that
+ * names a blocker cannot be approved. `remedy` is what the kind of change offers instead.
+ */
+export function assertApprovable(change: ImageChangeRecord, remedy: string): void {
+  if (change.report.blockers.length === 0) return;
+  throw new PolicyError(
+    `${requestLabel(change.kind)} ${change.id} cannot be approved: ${change.report.blockers.join(' ')}`,
+    {
+      policy: change.kind === 'rollback' ? 'rollback-validation' : 'upgrade-validation',
+      remedy,
+      extra: { blockers: change.report.blockers },
+    },
+  );
+}
+
+/** A deployment stage planned on `instance`, before its image revision exists. */
+export function waitingStage(
+  instance: { id: string; name: string },
+  purpose: DeploymentStage['purpose'],
+): DeploymentStage {
+  return {
+    instanceId: instance.id,
+    instanceName: instance.name,
+    purpose,
+    revision: null,
+    status: 'waiting',
+    attempts: 0,
+  };
+}
+
+/** What a customer said at a step (confirmation, reopening, sign-off), kept on the change. */
+export function stepNote(actor: Actor, at: string, step: string, text: string): ImageChangeNote {
+  return { at, byUserId: actor.userId, byRole: actor.role, step, text };
 }
 
 export function actorOfUser(user: User): Actor {
@@ -135,6 +180,10 @@ export async function startStage(
   executor: Actor,
 ): Promise<DeploymentStage[]> {
   const stage = stages[index]!;
+  // A change may deploy to an instance other than its own (a production change tests on its test
+  // instance first); that instance may have taken its own request since this change was filed.
+  const other = await imageWorkflowRepository(tx.db, tx.now).inFlight(stage.instanceId, change.id);
+  if (other !== null) throw inFlightConflict(other, stage.instanceName);
   const current = await tx.revisions.current(stage.instanceId, 'image');
   if (current === null) {
     throw new ConflictError(`${stage.instanceName} has no deployed image to change.`, {
@@ -168,7 +217,7 @@ export async function startStage(
       instance: stage.instanceId,
       layer: 'image',
       content,
-      reason: `${change.kind === 'rollback' ? 'Rollback request' : 'Upgrade request'} ${change.id}: ${change.reason}`,
+      reason: `${requestLabel(change.kind)} ${change.id}: ${change.reason}`,
       rollbackOf,
     },
     { viaRollbackRequest: change.kind === 'rollback' },
@@ -179,7 +228,7 @@ export async function startStage(
 }
 
 /** One image change per instance at a time: the second request is told which one is in flight. */
-export function inFlightConflict(first: ImageChangeRecord, instanceName: string): ConflictError {
+function inFlightConflict(first: ImageChangeRecord, instanceName: string): ConflictError {
   return new ConflictError(
     `${instanceName} already has an image change in flight: ${first.kind} request ${first.id} (${first.state}). One image change per instance at a time.`,
     {
@@ -188,4 +237,13 @@ export function inFlightConflict(first: ImageChangeRecord, instanceName: string)
       extra: { inFlight: first.id, kind: first.kind, state: first.state },
     },
   );
+}
+
+/** Refuses a request on `instance` while another image change is in flight there. */
+export async function assertNoChangeInFlight(
+  repo: Pick<ImageWorkflowRepository, 'inFlight'>,
+  instance: { id: string; name: string },
+): Promise<void> {
+  const first = await repo.inFlight(instance.id);
+  if (first !== null) throw inFlightConflict(first, instance.name);
 }

@@ -6,7 +6,7 @@ import { imageWorkflowRepository } from './repository.js';
 import type { ImageChangeUpdate, ImageWorkflowRepository } from './repository.js';
 import type { Instance } from '../../domain/tenancy/index.js';
 import type { BuiltReport } from './report.js';
-import { inFlightConflict, loadChange, nextOwners, outOfOrder } from './steps.js';
+import { assertNoChangeInFlight, loadChange, nextOwners, outOfOrder } from './steps.js';
 import type { ImageChangeKind, ImageChangeRecord, ImageChangeState } from './types.js';
 
 export interface StepOutcome {
@@ -85,8 +85,7 @@ export async function openImageChange(
 ): Promise<ImageChangeRecord> {
   const { instance, kind } = spec;
   const repo = imageWorkflowRepository(tx.db, tx.now);
-  const first = await repo.inFlight(instance.id);
-  if (first !== null) throw inFlightConflict(first, instance.name);
+  await assertNoChangeInFlight(repo, instance);
   const change = await repo.insertChange({
     kind,
     tenantId: instance.tenantId,

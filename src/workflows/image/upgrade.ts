@@ -7,13 +7,19 @@ import { impactForChange } from '../evidence/index.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
 import { buildReport } from './report.js';
-import { imageWorkflowRepository } from './repository.js';
+import { imageWorkflowRepository, readRepo } from './repository.js';
 import type { ImageWorkflowRepository } from './repository.js';
-import { readRepo } from './rollback.js';
 import { DecideInput, PromoteInput, RequestUpgradeInput, SignOffInput } from './schema.js';
-import { actorOfUser, inFlightConflict, startStage } from './steps.js';
+import {
+  actorOfUser,
+  assertApprovable,
+  assertNoChangeInFlight,
+  startStage,
+  stepNote,
+  waitingStage,
+} from './steps.js';
 import { openImageChange, runStep } from './transition.js';
-import type { DeploymentStage, ImageChangeRecord, RollbackPin } from './types.js';
+import type { ImageChangeRecord, RollbackPin } from './types.js';
 
 function pinConflict(pins: readonly RollbackPin[], instanceName: string): ConflictError {
   const list = pins
@@ -67,8 +73,7 @@ export async function requestUpgrade(
   const requested = parsed.requirements.map((text) => parseRequirement(text).normalizedName);
   const at = store.now().toISOString();
   const keep = await assertNotPinned(readRepo(store), instance.id, instance.name, at, requested);
-  const early = await readRepo(store).inFlight(instance.id);
-  if (early !== null) throw inFlightConflict(early, instance.name);
+  await assertNoChangeInFlight(readRepo(store), instance);
   const built = await buildReport(store, actor, {
     kind: 'upgrade',
     instance,
@@ -113,16 +118,7 @@ export async function approveUpgrade(
     step: 'approve',
     from: ['requested'],
     apply: async (tx, _repo, change) => {
-      if (change.report.blockers.length > 0) {
-        throw new PolicyError(
-          `Upgrade request ${change.id} cannot be approved: ${change.report.blockers.join(' ')}`,
-          {
-            policy: 'upgrade-validation',
-            remedy: 'Reject it with a reason, or request another target.',
-            extra: { blockers: change.report.blockers },
-          },
-        );
-      }
+      assertApprovable(change, 'Reject it with a reason, or request another target.');
       const instance = (await tx.instances.get(change.instanceId))!;
       const base = {
         approvedBy: actor.userId,
@@ -137,24 +133,7 @@ export async function approveUpgrade(
           text: 'Production without a test instance needs an explicit provider-admin override (promote --override-no-test-instance).',
         };
       }
-      const first: DeploymentStage =
-        test !== null
-          ? {
-              instanceId: test.id,
-              instanceName: test.name,
-              purpose: 'test',
-              revision: null,
-              status: 'waiting',
-              attempts: 0,
-            }
-          : {
-              instanceId: instance.id,
-              instanceName: instance.name,
-              purpose: 'target',
-              revision: null,
-              status: 'waiting',
-              attempts: 0,
-            };
+      const first = test !== null ? waitingStage(test, 'test') : waitingStage(instance, 'target');
       const stages = await startStage(tx, change, [first], 0, actor);
       return {
         update: { ...base, state: 'deploying', stages },
@@ -226,13 +205,7 @@ export async function signOffUpgrade(
           },
         );
       }
-      const note = {
-        at: tx.now(),
-        byUserId: actor.userId,
-        byRole: actor.role,
-        step: 'signoff',
-        text: parsed.note ?? 'Validated on the test instance.',
-      };
+      const note = stepNote(actor, tx.now(), 'signoff', parsed.note ?? 'Validated on the test instance.');
       return Promise.resolve({
         update: { state: 'signed-off', notes: [...latest.notes, note] },
         audit: { acknowledged: parsed.acknowledge ?? [], evidence: impact !== null },
@@ -266,14 +239,7 @@ export async function promoteUpgrade(
         override || approver === null || !can(actorOfUser(approver), 'revision.record.image')
           ? actor
           : actorOfUser(approver);
-      const stage: DeploymentStage = {
-        instanceId: change.instanceId,
-        instanceName: change.report.instance.name,
-        purpose: 'production',
-        revision: null,
-        status: 'waiting',
-        attempts: 0,
-      };
+      const stage = waitingStage({ id: change.instanceId, name: change.report.instance.name }, 'production');
       const stages = await startStage(tx, change, [...change.stages, stage], change.stages.length, executor);
       return {
         update: { state: 'deploying', stages },
