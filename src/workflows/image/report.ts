@@ -5,7 +5,7 @@ import type { ImageContent } from '../../domain/revisions/index.js';
 import type { Instance } from '../../domain/tenancy/index.js';
 import { reportHash } from '../../impact/index.js';
 import type { ImpactReport } from '../../impact/index.js';
-import { compareVersions, normalizeName } from '../../python/index.js';
+import { compareVersions, normalizeName, parseRequirement } from '../../python/index.js';
 import { planImageChange } from '../../resolver/image/index.js';
 import type { Store } from '../../store/index.js';
 import { impactForChange } from '../evidence/index.js';
@@ -99,9 +99,15 @@ export async function buildReport(
       }
     }
   }
+  // Infeasible: no plan to read targets from, so each request's own specifier is the target
+  // (`requested` is the whole requirement, `dbt-core>=1.12`; the classifier takes `>=1.12`).
   const moving = plan.feasible
     ? plan.changes.map((c) => ({ name: c.name, from: c.from, to: c.to }))
-    : plan.availability.map((a) => ({ name: a.package, from: pinned.get(a.package) ?? '', to: a.requested }));
+    : plan.availability.map((a) => ({
+        name: a.package,
+        from: pinned.get(a.package) ?? '',
+        to: parseRequirement(a.requested).specifier.text,
+      }));
   const impact = await impactForChange(store, actor, { instanceId: instance.id, packages: moving });
   const report: ImageChangeReport = {
     kind,
