@@ -105,21 +105,29 @@ async function parkedDelivery(ctx: Context): Promise<string> {
 
 const ACME_PROD = '/api/v1/instances/acme%2Facme-prod';
 
-async function pendingInfrastructure(ctx: Context): Promise<number> {
-  const latest = await ctx.server.store.repos.revisions.latestNumber(
-    ctx.server.seed.instances.acmeProd.id,
-    'infrastructure',
-  );
-  const response = await ctx.server.call('POST', `${ACME_PROD}/layers/infrastructure/revisions`, {
+/** A fresh acme instance: its layers have no revision yet (onboarding). */
+async function freshInstance(ctx: Context): Promise<string> {
+  const created = await ctx.server.call('POST', '/api/v1/tenants/acme/instances', {
+    token: ctx.admin,
+    body: { name: ctx.nextSlug(), kind: 'test' },
+  });
+  expect(created.status, created.text).toBe(201);
+  return `/api/v1/instances/${String(created.json.id)}`;
+}
+
+/** The path of a pending infrastructure revision: a fresh instance's onboarding revision. */
+async function pendingInfrastructure(ctx: Context): Promise<string> {
+  const instance = await freshInstance(ctx);
+  const response = await ctx.server.call('POST', `${instance}/layers/infrastructure/revisions`, {
     token: ctx.admin,
     body: {
-      expectedRevision: latest,
+      expectedRevision: 0,
       reason: 'matrix',
-      content: { changes: { n: latest + 1 }, description: 'matrix' },
+      content: { changes: { kubernetes: '1.31' }, description: 'matrix' },
     },
   });
   expect(response.status, response.text).toBe(201);
-  return Number(response.json.number);
+  return `${instance}/layers/infrastructure/revisions/${String(response.json.number)}`;
 }
 
 // Image workflow (issue 4): one rollback request on acme-prod and one upgrade request on acme-test,
@@ -472,32 +480,27 @@ const TABLE: Record<string, Row> = {
   },
   'POST /api/v1/instances/{instanceId}/layers/{layer}/revisions': {
     expect: PROVIDER_CHANGE,
-    request: async (ctx) => {
-      const latest = await ctx.server.store.repos.revisions.latestNumber(
-        ctx.server.seed.instances.acmeProd.id,
-        'infrastructure',
-      );
-      return {
-        path: `${ACME_PROD}/layers/infrastructure/revisions`,
-        body: {
-          expectedRevision: latest,
-          reason: 'matrix',
-          content: { changes: { n: latest }, description: 'm' },
-        },
-      };
-    },
+    // Onboarding a fresh instance: the only direct infrastructure revision the policy allows.
+    request: async (ctx) => ({
+      path: `${await freshInstance(ctx)}/layers/infrastructure/revisions`,
+      body: {
+        expectedRevision: 0,
+        reason: 'matrix',
+        content: { changes: { kubernetes: '1.31' }, description: 'm' },
+      },
+    }),
   },
   'POST /api/v1/instances/{instanceId}/layers/{layer}/revisions/{number}/deployed': {
     expect: PROVIDER_CHANGE,
     request: async (ctx) => ({
-      path: `${ACME_PROD}/layers/infrastructure/revisions/${await pendingInfrastructure(ctx)}/deployed`,
+      path: `${await pendingInfrastructure(ctx)}/deployed`,
       body: {},
     }),
   },
   'POST /api/v1/instances/{instanceId}/layers/{layer}/revisions/{number}/failed': {
     expect: PROVIDER_CHANGE,
     request: async (ctx) => ({
-      path: `${ACME_PROD}/layers/infrastructure/revisions/${await pendingInfrastructure(ctx)}/failed`,
+      path: `${await pendingInfrastructure(ctx)}/failed`,
       body: {},
     }),
   },

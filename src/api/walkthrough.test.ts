@@ -48,12 +48,12 @@ describe('API walkthrough over real HTTP', () => {
     expect((listed.json.instances as { name: string }[]).map((i) => i.name).sort()).toEqual(['prod', 'test']);
 
     const base = `/api/v1/instances/${String(prod.json.id)}/layers`;
+    // Onboarding: the first revision of each layer records what the instance already runs; the
+    // image layer then moves forward directly, the other two only through their workflows.
     for (const [layer, content] of [
       ['infrastructure', infrastructure('1.30')],
       ['platform', platform('3.4.0')],
       ['image', image('1.10.2')],
-      ['infrastructure', infrastructure('1.31')],
-      ['platform', platform('3.5.0')],
       ['image', image('1.11.0')],
     ] as const) {
       const history = await server.call('GET', `${base}/${layer}/revisions`, { token: admin });
@@ -70,6 +70,20 @@ describe('API walkthrough over real HTTP', () => {
       });
       expect(deployed.status, deployed.text).toBe(200);
       expect(deployed.json.status).toBe('deployed');
+    }
+    for (const [layer, content, policy, workflow] of [
+      ['infrastructure', infrastructure('1.31'), 'infrastructure-tested-by-both', /ratchet infra plan/],
+      ['platform', platform('3.5.0'), 'platform-via-release', /ratchet platform rollout/],
+    ] as const) {
+      const direct = await server.call('POST', `${base}/${layer}/revisions`, {
+        token: admin,
+        body: { expectedRevision: 1, reason: 'skip the workflow', content },
+      });
+      expect(direct.status, direct.text).toBe(409);
+      expect(direct.json).toMatchObject({ policy, latestRevision: 1 });
+      expect(direct.json.remedy).toMatch(workflow);
+      const history = await server.call('GET', `${base}/${layer}/revisions`, { token: admin });
+      expect((history.json.revisions as unknown[]).length).toBe(1);
     }
   });
 
@@ -112,7 +126,7 @@ describe('API walkthrough over real HTTP', () => {
     const count = (before.json.revisions as unknown[]).length;
     const response = await server.call('POST', path, {
       token: admin,
-      body: { expectedRevision: count, reason: 'go back to 3.4', content: platform('3.4.1') },
+      body: { expectedRevision: count, reason: 'go back', content: platform('3.3.9') },
     });
     expect(response.status).toBe(409);
     expect(response.json).toMatchObject({ policy: 'platform-version-increases' });

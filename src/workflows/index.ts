@@ -17,6 +17,7 @@ export {
   type ListedRevision,
   markRevisionDeployed,
   markRevisionFailed,
+  recordDirectRevision,
   recordRevision,
   recordRevisionInTransaction,
 } from './revisions.js';

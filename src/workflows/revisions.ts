@@ -1,4 +1,4 @@
-import { ConflictError, InputError, NotFoundError } from '../domain/errors/index.js';
+import { ConflictError, InputError, NotFoundError, PolicyError } from '../domain/errors/index.js';
 import type { Layer } from '../domain/layers/index.js';
 import {
   assertImageRevisionIsForward,
@@ -120,6 +120,9 @@ export async function recordRevisionInTransaction(
     });
   }
   if (parsed.layer === 'platform') await checkPlatformForward(tx, instance, content as PlatformContent);
+  // After the stale and downgrade checks: those refusals say more than "use the workflow".
+  if (options.onboardingOnly === true && parsed.layer !== 'image')
+    await assertOnboarding(tx, instance, parsed.layer);
 
   const revision = await tx.revisions.append(
     {
@@ -168,6 +171,58 @@ export async function recordRevision(
   assertCan(actor, `revision.record.${parsed.layer}`);
   parseRevisionContent(parsed.layer, parsed.content);
   return store.transaction((tx) => recordRevisionInTransaction(tx, actor, parsed, options));
+}
+
+/**
+ * A revision recorded directly by a person (`POST .../layers/{layer}/revisions`), not by a
+ * workflow: as `recordRevision`, and on the platform and infrastructure layers only as the
+ * instance's first revision of the layer (onboarding); later ones come from their workflows.
+ */
+export async function recordDirectRevision(
+  store: Store,
+  actor: Actor,
+  input: RecordRevisionInput,
+): Promise<Revision> {
+  const parsed = parseInput(RecordRevisionInput, input, 'revision');
+  assertCan(actor, `revision.record.${parsed.layer}`);
+  parseRevisionContent(parsed.layer, parsed.content);
+  return store.transaction((tx) => recordRevisionInTransaction(tx, actor, parsed, { onboardingOnly: true }));
+}
+
+/**
+ * Platform and infrastructure revisions come from their workflows: a published release rolled out
+ * test instance first (`platform rollout`), a change both parties signed off (`infra apply`). A
+ * direct revision only records what an instance already runs when it is onboarded: its first one.
+ */
+async function assertOnboarding(
+  tx: Repositories,
+  instance: Instance,
+  layer: 'platform' | 'infrastructure',
+): Promise<void> {
+  // A failed revision never ran: onboarding may be recorded again after one.
+  const ran = (await tx.revisions.list(instance.id, layer)).filter((r) => r.status !== 'failed');
+  const latest = ran.at(-1);
+  if (latest === undefined) return;
+  if (layer === 'platform') {
+    throw new PolicyError(
+      `${instance.name} already runs platform revision ${latest.number}: a later platform version reaches it only as a published release, rolled out to its test instance first.`,
+      {
+        policy: 'platform-via-release',
+        remedy:
+          'Publish the release (ratchet platform release <version>) and roll it out (ratchet platform rollout <version> <instance>). A direct revision only records what an instance runs when it is onboarded.',
+        extra: { layer, latestRevision: latest.number },
+      },
+    );
+  }
+  throw new PolicyError(
+    `${instance.name} already has infrastructure revision ${latest.number}: a later change is applied only as a planned change that a provider and a customer tested and signed off.`,
+    {
+      policy: 'infrastructure-tested-by-both',
+      remedy:
+        'Plan the change (ratchet infra plan), record both sign-offs (ratchet infra signoff), then apply it (ratchet infra apply --acknowledge-irreversible). A direct revision only records what an instance runs when it is onboarded.',
+      extra: { layer, latestRevision: latest.number },
+    },
+  );
 }
 
 async function markRevision(

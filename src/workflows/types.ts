@@ -27,6 +27,11 @@ export type {
 export interface RecordRevisionOptions {
   /** The change went through the reviewed rollback request: restoring older pins is allowed. */
   viaRollbackRequest?: boolean;
+  /**
+   * Recorded directly by a person, not by a workflow: platform and infrastructure revisions only
+   * as the layer's first (onboarding). See `recordDirectRevision`.
+   */
+  onboardingOnly?: boolean;
 }
 
 export type BootstrapResult = { created: true; user: User; token: IssuedToken } | { created: false };

@@ -8,7 +8,7 @@ import {
   listRevisions,
   markRevisionDeployed,
   markRevisionFailed,
-  recordRevision,
+  recordDirectRevision,
 } from '../../workflows/index.js';
 import { actorOf } from '../access.js';
 import {
@@ -85,7 +85,9 @@ export function instanceRoutes(app: TypedApp, { store }: RouteDeps): void {
         summary: 'Record a new revision of a layer (forward only)',
         description:
           '`expectedRevision` is the latest revision number the caller saw (0 for none); a stale number is a 409. ' +
-          'Platform versions must increase; image revisions may not restore older pins (409 policy problems).',
+          'Platform versions must increase; image revisions may not restore older pins (409 policy problems). ' +
+          "Platform and infrastructure revisions are recorded here only as the instance's first (onboarding: what it already runs); " +
+          'later ones come from a platform release rollout or an applied infrastructure change (409 `platform-via-release` / `infrastructure-tested-by-both`).',
         tags: ['revisions'],
         params: LayerParams,
         body: RecordRevisionRequest,
@@ -93,7 +95,7 @@ export function instanceRoutes(app: TypedApp, { store }: RouteDeps): void {
       },
     },
     async (request, reply) => {
-      const revision = await recordRevision(store, actorOf<Actor>(request), {
+      const revision = await recordDirectRevision(store, actorOf<Actor>(request), {
         instance: request.params.instanceId,
         layer: request.params.layer,
         content: request.body.content,
