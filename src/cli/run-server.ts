@@ -35,6 +35,28 @@ export function parsePort(value: string): number {
 }
 
 /**
+ * `RATCHET_BODY_LIMIT`: the largest request body `serve` and `demo` accept, in bytes; a larger one
+ * is answered 413. Unset or empty keeps the API's default (1 MiB); anything but a positive whole
+ * number of bytes is a usage error, so a typo never silently falls back to the default. The
+ * OpenLineage route keeps its own larger limit for event batches.
+ *
+ * @example
+ * parseBodyLimit(process.env['RATCHET_BODY_LIMIT']); // '4194304' -> 4194304, undefined -> undefined
+ */
+export function parseBodyLimit(value: string | undefined): number | undefined {
+  const text = value?.trim() ?? '';
+  if (text === '') return undefined;
+  // Digits only: Number() would also take '1e6', '0x10' or '1.0' and hide a typo.
+  const bytes = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(bytes) || bytes <= 0) {
+    throw new InputError(`RATCHET_BODY_LIMIT must be a whole number of bytes above 0, got "${value}".`, {
+      remedy: 'Unset it for the 1 MiB default, or pass e.g. RATCHET_BODY_LIMIT=4194304 for 4 MiB.',
+    });
+  }
+  return bytes;
+}
+
+/**
  * Starts the server. `prepare` runs after the store is open and before the server listens (bootstrap
  * or seeding), so the first request already sees its result.
  */
@@ -42,6 +64,8 @@ export async function runServer<T>(
   options: RunServerOptions,
   prepare: (store: Store) => Promise<T>,
 ): Promise<RunningServer & { prepared: T }> {
+  // Refused before the store opens: a bad environment leaves nothing behind.
+  const bodyLimit = parseBodyLimit(process.env['RATCHET_BODY_LIMIT']);
   const [{ openStore }, { createLogger, startServer }] = await Promise.all([
     import('../store/index.js'),
     import('../api/index.js'),
@@ -73,18 +97,22 @@ export async function runServer<T>(
     throw error;
   }
   const logger = createLogger({ destination: pino.destination(2) });
-  const { app, url } = await startServer({ store, logger, port: options.port, host: options.host }).catch(
-    async (error: unknown) => {
-      await store.close();
-      lock?.release();
-      if ((error as { code?: string }).code === 'EADDRINUSE') {
-        throw new InputError(`Port ${options.port} on ${options.host} is already in use.`, {
-          remedy: 'Stop the other process or pass another --port.',
-        });
-      }
-      throw error;
-    },
-  );
+  const { app, url } = await startServer({
+    store,
+    logger,
+    port: options.port,
+    host: options.host,
+    ...(bodyLimit !== undefined ? { bodyLimit } : {}),
+  }).catch(async (error: unknown) => {
+    await store.close();
+    lock?.release();
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      throw new InputError(`Port ${options.port} on ${options.host} is already in use.`, {
+        remedy: 'Stop the other process or pass another --port.',
+      });
+    }
+    throw error;
+  });
   // A refused delivery configuration must not leave a listening server behind a failed command.
   const delivery = await startDelivery(store, logger).catch(async (error: unknown) => {
     await app.close();
