@@ -98,6 +98,11 @@ function createFailureLimiter(
 
 const actors = new WeakMap<FastifyRequest, unknown>();
 
+/** The caller, once authenticated (even when its role is then refused), or undefined. */
+export function authenticatedActor<A>(request: FastifyRequest): A | undefined {
+  return actors.get(request) as A | undefined;
+}
+
 /** The authenticated actor of a request; routes with `roles` always have one. */
 export function actorOf<A>(request: FastifyRequest): A {
   const actor = actors.get(request);
@@ -189,6 +194,8 @@ export function installAccessControl<A extends { role: string }>(
         await limiter.fail(request.ip, Date.now());
       throw error;
     }
+    // Known before the role check: a refusal for the wrong role is audited under the caller's name.
+    actors.set(request, actor);
     if (!roles.includes(actor.role)) {
       throw new NotAllowedError(
         `The role ${actor.role} may not call ${request.method} ${request.routeOptions.url}.`,
@@ -198,6 +205,5 @@ export function installAccessControl<A extends { role: string }>(
         },
       );
     }
-    actors.set(request, actor);
   });
 }

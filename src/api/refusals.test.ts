@@ -1,3 +1,4 @@
+import { auditCounts, lastAuditEntry } from '../../test/support/audit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from './test-server.js';
 import type { CallResult, TestServer } from './test-server.js';
@@ -20,12 +21,21 @@ describe('refusals: the right 4xx problem, and nothing changed', () => {
   let admin: string;
   const infra = '/api/v1/instances/acme%2Facme-prod/layers/infrastructure/revisions';
 
-  async function state(): Promise<{ audit: number; revisions: number; tenants: number }> {
+  async function state(): Promise<{ audit: number; refusals: number; revisions: number; tenants: number }> {
+    const { changes, refusals } = await auditCounts(server.store);
     return {
-      audit: await server.store.repos.audit.count(),
+      audit: changes,
+      refusals,
       revisions: await server.store.repos.revisions.count(),
       tenants: (await server.store.repos.tenants.list()).length,
     };
+  }
+
+  /** Nothing changed but, for a refused write by a known caller (403/409), one refusal entry. */
+  async function expectOnlyTheRefusal(before: Awaited<ReturnType<typeof state>>, status: number) {
+    const refused = status === 403 || status === 409;
+    expect(await state()).toEqual({ ...before, refusals: before.refusals + (refused ? 1 : 0) });
+    if (refused) expect((await lastAuditEntry(server.store)).action).toBe('request.refused');
   }
 
   beforeAll(async () => {
@@ -171,7 +181,7 @@ describe('refusals: the right 4xx problem, and nothing changed', () => {
     const response = await send();
     expectProblem(response, status, kind);
     expect(String(response.json.detail)).toMatch(detail);
-    expect(await state()).toEqual(before);
+    await expectOnlyTheRefusal(before, status);
   });
 
   it('names every invalid field of a request in `errors`', async () => {
@@ -236,7 +246,7 @@ describe('refusals: the right 4xx problem, and nothing changed', () => {
     });
     expectProblem(other, 409, 'conflict');
     expect(other.json.detail).toMatch(/Idempotency-Key/);
-    expect(await state()).toEqual(before);
+    await expectOnlyTheRefusal(before, 409);
 
     // Without the key, the same body is a new request: the slug is taken now.
     expectProblem(await server.call('POST', '/api/v1/tenants', { token: admin, body }), 409, 'conflict');

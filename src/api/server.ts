@@ -15,6 +15,7 @@ import { createLogger } from './logger.js';
 import { createHttpMetrics, instrumentHttp } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { PROBLEM_CONTENT_TYPE, makeProblem, toProblem } from './problem.js';
+import { auditRefusal } from './refusal-audit.js';
 import { registerRoutes } from './routes/index.js';
 import { storeIdempotency } from './store-idempotency.js';
 import { registerDashboard } from './web.js';
@@ -69,10 +70,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     const { problem, unexpected } = toProblem(error, request.url);
     if (unexpected) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ problem: problem.type, status: problem.status }, problem.detail);
+    // The refusal is answered even if its audit entry cannot be written (the log still has it).
+    await auditRefusal(store, request, error).catch((auditError: unknown) =>
+      request.log.warn({ err: auditError }, 'refusal not audited'),
+    );
     return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -3,6 +3,7 @@
  * so routes added later are covered) × hostile inputs, with a valid provider-admin token. No 5xx,
  * every 4xx is problem+json with a detail, and the store's tables are unchanged afterwards.
  */
+import { auditCounts } from '../support/audit.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../src/api/test-server.js';
@@ -180,6 +181,8 @@ async function stateDigest(): Promise<Record<string, number>> {
     );
     digest[name] = Number(count.rows[0]?.n ?? 0);
   }
+  // A refused write leaves exactly one trace, its `request.refused` audit entry: not a state change.
+  digest['audit_log'] = (await auditCounts(server.store)).changes;
   return digest;
 }
 

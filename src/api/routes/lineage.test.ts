@@ -2,6 +2,7 @@
  * Run evidence over real HTTP (issue 5): the policy's scenario posted as Airflow and dbt-ol send it,
  * the impact report it yields, replays, refusals that store nothing, and token scope.
  */
+import { lastAuditEntry } from '../../../test/support/audit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMITS, scenarioEvents } from '../../workflows/evidence/scenario.js';
 import { countRunEvents } from '../../workflows/evidence/index.js';
@@ -253,7 +254,12 @@ describe('POST /api/v1/lineage and the impact report', () => {
     });
     expect(taken.status).toBe(409);
     expect(String(taken.json.detail)).toContain('already belongs to instance acme-prod');
-    expect(await auditRows()).toBe(audit);
+    // Refused: no change is recorded, only the refusal itself.
+    expect(await auditRows()).toBe(audit + 1);
+    expect(await lastAuditEntry(server.store)).toMatchObject({
+      action: 'request.refused',
+      target: 'route:PUT /api/v1/instances/:instanceId/namespaces',
+    });
     const current = await server.call('GET', '/api/v1/instances/acme%2Facme-test/namespaces', {
       token: admin,
     });
@@ -265,7 +271,7 @@ describe('POST /api/v1/lineage and the impact report', () => {
       },
     });
     expect(put.status, put.text).toBe(200);
-    expect(await auditRows()).toBe(audit + 1);
+    expect(await auditRows()).toBe(audit + 2);
     const stale = await server.call('PUT', '/api/v1/instances/acme%2Facme-test/namespaces', {
       token: admin,
       body: { namespaces: [], expectedVersion: current.json.version },

@@ -2,6 +2,7 @@
  * Issue 6 over real HTTP: a customer reports, the provider triages and ships hotfix 3.4.1 test first,
  * the reporter is notified and confirms; refusals come back as problem+json and change nothing.
  */
+import { auditCounts } from '../../../test/support/audit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../test-server.js';
 import type { CallResult, TestServer } from '../test-server.js';
@@ -23,7 +24,7 @@ describe('platform, defects and infrastructure over HTTP', () => {
   afterAll(() => server.close());
 
   async function state(): Promise<number[]> {
-    const n = async (table: 'audit_log' | 'outbox' | 'defects' | 'revisions' | 'platform_releases') =>
+    const n = async (table: 'outbox' | 'defects' | 'revisions' | 'platform_releases') =>
       Number(
         (
           await server.store.db
@@ -32,8 +33,9 @@ describe('platform, defects and infrastructure over HTTP', () => {
             .executeTakeFirstOrThrow()
         ).n,
       );
+    // Refusals leave one `request.refused` entry each; `refused` below checks that separately.
     return [
-      await n('audit_log'),
+      (await auditCounts(server.store)).changes,
       await n('outbox'),
       await n('defects'),
       await n('revisions'),
@@ -47,8 +49,11 @@ describe('platform, defects and infrastructure over HTTP', () => {
     detail: RegExp,
   ): Promise<Record<string, unknown>> {
     const before = await state();
+    const refusalsBefore = (await auditCounts(server.store)).refusals;
     const response = await call();
     expect(response.status, response.text).toBe(status);
+    const refusal = status === 403 || status === 409 ? 1 : 0;
+    expect((await auditCounts(server.store)).refusals).toBe(refusalsBefore + refusal);
     expect(response.contentType).toMatch(/application\/problem\+json/);
     expect(String(response.json.detail)).toMatch(detail);
     expect(typeof response.json.remedy === 'string' || status === 400).toBe(true);
