@@ -8,5 +8,7 @@ export default defineConfig({
     // Two cores: keep the pool small so server and PostgreSQL tests do not starve each other.
     pool: 'forks',
     maxWorkers: 2,
+    // Tests never write to the user's cache folder; the cache tests pass --cache-dir themselves.
+    env: { RATCHET_CACHE_DIR: 'off' },
   },
 });

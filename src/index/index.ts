@@ -5,6 +5,6 @@ export { findListedVersion, groupReleases } from './releases.js';
 export { readWheelMetadata } from './wheel-metadata.js';
 export { openFindLinks } from './find-links/index.js';
 export type { SimpleIndexOptions } from './simple/index.js';
-export { openSimpleIndex, SIMPLE_ACCEPT } from './simple/index.js';
+export { defaultCacheDir, openSimpleIndex, SIMPLE_ACCEPT } from './simple/index.js';
 export { combineSources } from './combine/index.js';
 export { renderProgressBar } from './progress/index.js';

@@ -6,7 +6,13 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../domain/errors/index.js';
-import { combineSources, openFindLinks, openSimpleIndex, renderProgressBar } from '../../index/index.js';
+import {
+  combineSources,
+  defaultCacheDir,
+  openFindLinks,
+  openSimpleIndex,
+  renderProgressBar,
+} from '../../index/index.js';
 import type { FetchProgress, PackageSource } from '../../index/index.js';
 import type { MarkerPlatform } from '../../python/index.js';
 import type { PrereleaseMode } from '../../resolver/python-provider/index.js';
@@ -17,6 +23,7 @@ export interface SourceOptions {
   python?: string;
   platform?: string;
   prerelease?: string;
+  cacheDir?: string;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -30,7 +37,12 @@ export function withSourceOptions(command: Command): Command {
     .option('--find-links <dir>', 'a folder of wheels (repeatable)', collect)
     .option('--python <version>', "the image's Python, X.Y or X.Y.Z (required)")
     .option('--platform <platform>', 'linux, darwin or win32', 'linux')
-    .option('--prerelease <mode>', 'if-necessary, allow or disallow', 'if-necessary');
+    .option('--prerelease <mode>', 'if-necessary, allow or disallow', 'if-necessary')
+    .option(
+      '--cache-dir <dir>',
+      'where index metadata is cached (env RATCHET_CACHE_DIR; "off" for memory only)',
+      defaultCacheDir() ?? 'off',
+    );
 }
 
 const PLATFORMS: readonly MarkerPlatform[] = ['linux', 'darwin', 'win32'];
@@ -73,8 +85,12 @@ export function openTarget(options: SourceOptions, { json }: { json: boolean }):
   }
   const progress = progressReporter(!json && process.stderr.isTTY === true);
   const observers = { onProgress: progress.onProgress };
+  const cacheDir =
+    options.cacheDir === undefined || options.cacheDir === 'off' ? undefined : resolve(options.cacheDir);
   const sources = [
-    ...indexUrls.map((url) => openSimpleIndex(url, observers)),
+    ...indexUrls.map((url) =>
+      openSimpleIndex(url, cacheDir === undefined ? observers : { ...observers, cacheDir }),
+    ),
     ...folders.map((dir) => {
       const path = resolve(dir);
       if (!existsSync(path) || !statSync(path).isDirectory()) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../domain/errors/index.js';
-import { openFindLinks, openSimpleIndex } from '../../index/index.js';
+import { defaultCacheDir, openFindLinks, openSimpleIndex } from '../../index/index.js';
 import type { PackageSource } from '../../index/index.js';
 import type { Db } from '../../store/index.js';
 
@@ -21,7 +21,11 @@ export function openPackageSource(ref: string): PackageSource {
     return openFindLinks(dir);
   }
   if (isAbsolute(ref)) return openFindLinks(ref);
-  if (ref.startsWith('http://') || ref.startsWith('https://')) return openSimpleIndex(ref);
+  if (ref.startsWith('http://') || ref.startsWith('https://')) {
+    // Every report plans the image again: immutable metadata is fetched once per machine, not per report.
+    const cacheDir = defaultCacheDir();
+    return openSimpleIndex(ref, cacheDir === undefined ? {} : { cacheDir });
+  }
   throw new InputError(`"${ref}" is neither a package index URL nor a find-links folder.`, {
     remedy: 'Use https://host/simple or file:///path/to/wheels.',
   });
