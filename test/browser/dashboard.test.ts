@@ -58,6 +58,32 @@ describe('dashboard', () => {
     expect(row).toContain('dbt-core 1.11.0');
     expect(row).toContain('deployed');
     await screenshot(page, 'fleet');
+
+    // "Open requests" counts upgrades as well as rollbacks.
+    const upgrade = await server.call('POST', '/api/v1/instances/acme%2Facme-test/image/upgrade-requests', {
+      token: server.seed.users.bea.token,
+      body: { requirements: ['dbt-core>=1.11.1'], reason: 'Counted on the fleet page' },
+    });
+    expect(upgrade.status, upgrade.text).toBe(201);
+    try {
+      await page.reload();
+      const openOnTest = page
+        .getByRole('row', { name: /acme-test/ })
+        .getByRole('cell')
+        .last();
+      await expect.poll(() => openOnTest.textContent()).toBe('1');
+    } finally {
+      // Later tests deploy through acme-test: free it again.
+      const rejected = await server.call(
+        'POST',
+        `/api/v1/upgrade-requests/${String(upgrade.json.id)}/reject`,
+        {
+          token: server.seed.users.providerEngineer.token,
+          body: { reason: 'Only counted' },
+        },
+      );
+      expect(rejected.status, rejected.text).toBe(200);
+    }
   });
 
   it('shows the instance timeline of all three layers, newest first, with who and why', async () => {

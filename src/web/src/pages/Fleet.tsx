@@ -21,20 +21,30 @@ interface FleetData {
   slaBreaches: Map<string, number> | null;
 }
 
-const ROLLBACK_REQUESTS = '/api/v1/instances/{instanceId}/image/rollback-requests';
+const REQUEST_LISTS = {
+  rollback: '/api/v1/instances/{instanceId}/image/rollback-requests',
+  upgrade: '/api/v1/instances/{instanceId}/image/upgrade-requests',
+} as const;
 const DEFECT_LIST = ['/api/v1/defects'];
 // src/workflows/image/types.ts FINISHED_STATES: after these the instance is free again.
 const FINISHED = new Set(['rejected', 'resolved', 'completed']);
 
-async function countOpenRequests(instances: Instance[]): Promise<Map<string, number>> {
+/** Open image requests per instance: rollbacks and upgrades, of the kinds this server offers. */
+async function countOpenRequests(
+  instances: Instance[],
+  kinds: readonly ('rollback' | 'upgrade')[],
+): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   await Promise.all(
-    instances.map(async (instance) => {
-      const body = await api<{ requests: { state: string }[] }>(
-        `/api/v1/instances/${seg(instance.id)}/image/rollback-requests`,
-      );
-      counts.set(instance.id, body.requests.filter((r) => !FINISHED.has(r.state)).length);
-    }),
+    instances.flatMap((instance) =>
+      kinds.map(async (kind) => {
+        const body = await api<{ requests: { state: string }[] }>(
+          `/api/v1/instances/${seg(instance.id)}/image/${kind}-requests`,
+        );
+        const open = body.requests.filter((r) => !FINISHED.has(r.state)).length;
+        counts.set(instance.id, (counts.get(instance.id) ?? 0) + open);
+      }),
+    ),
   );
   return counts;
 }
@@ -51,7 +61,9 @@ async function countBreaches(path: string): Promise<Map<string, number>> {
 
 export function FleetPage({ me }: { me: Me }) {
   const capabilities = useCapabilities();
-  const rollbackList = offers(capabilities, ROLLBACK_REQUESTS);
+  const requestKinds = (['rollback', 'upgrade'] as const).filter((kind) =>
+    offers(capabilities, REQUEST_LISTS[kind]),
+  );
   const defectList = firstOffered(capabilities, DEFECT_LIST);
   const fleet = useAsync<FleetData>(async () => {
     const [{ tenants }, { instances }] = await Promise.all([
@@ -73,11 +85,11 @@ export function FleetPage({ me }: { me: Me }) {
       }),
     );
     const [openRequests, slaBreaches] = await Promise.all([
-      rollbackList ? countOpenRequests(instances).catch(() => null) : null,
+      requestKinds.length > 0 ? countOpenRequests(instances, requestKinds).catch(() => null) : null,
       defectList ? countBreaches(defectList).catch(() => null) : null,
     ]);
     return { tenants, rows, openRequests, slaBreaches };
-  }, [rollbackList, defectList]);
+  }, [requestKinds.join(','), defectList]);
 
   const provider = isProviderRole(me.role);
   return (
