@@ -248,6 +248,14 @@ function registerServerImageCommands(image: Command): void {
           : renderRequirementsTxt(pins, {
               header: `Ratchet image revision ${String(chosen.number)}, Python ${content.python}`,
             });
+      // --json keeps its promise of exactly one JSON document: the file travels as a string in it.
+      if (isJson(command)) {
+        printResult(
+          { instance, revision: chosen.number, status: chosen.status, format, content: text },
+          { json: true, human: () => text },
+        );
+        return;
+      }
       process.stdout.write(text);
     }),
   );
