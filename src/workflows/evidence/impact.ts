@@ -20,6 +20,12 @@ export interface ImpactQuery {
   readonly packages: readonly PackageChange[];
   /** Evidence window in days; default 30. */
   readonly windowDays?: number;
+  /**
+   * The image revision whose runs stand for "before the change"; default the instance's deployed
+   * one. An upgrade already deployed to its test instance is judged against the revision the test
+   * instance ran before it (sign-off: what the upgrade broke there).
+   */
+  readonly currentRevision?: number;
 }
 
 function windowOf(windowDays: number | undefined): number {
@@ -59,7 +65,7 @@ export async function impactForChange(
     change: { packages: query.packages },
     runs: await terminalRunEvidence(store.db, instance.id, since),
     revisions,
-    currentRevision: current.number,
+    currentRevision: query.currentRevision ?? current.number,
     constraints: await declaredConstraints(store.db, instance.tenantId),
     now,
     windowDays: days,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,12 +10,29 @@ import type { Store } from '../../store/index.js';
 import { DEMO_UNIVERSE } from './demo-universe.js';
 import { setImageSource } from './queries.js';
 
-/** Writes the demo's find-links folder (deterministic wheels) and returns its `file:` URL. */
+/**
+ * Writes the demo's find-links folder (deterministic wheels) and returns its `file:` URL. The
+ * shared default folder is built aside and renamed into place, so several processes seeding demos
+ * at once (servers, test workers) never read a wheel another one is still writing.
+ */
 export function writeDemoWheels(dir?: string): string {
+  if (dir !== undefined) {
+    mkdirSync(dir, { recursive: true });
+    buildFindLinksFromUniverse(dir, DEMO_UNIVERSE);
+    return pathToFileURL(dir).href;
+  }
   const digest = createHash('sha256').update(JSON.stringify(DEMO_UNIVERSE)).digest('hex').slice(0, 12);
-  const target = dir ?? join(tmpdir(), `ratchet-demo-wheels-${digest}`);
-  mkdirSync(target, { recursive: true });
-  buildFindLinksFromUniverse(target, DEMO_UNIVERSE);
+  const target = join(tmpdir(), `ratchet-demo-wheels-${digest}`);
+  if (!existsSync(target)) {
+    const building = mkdtempSync(`${target}.building-`);
+    buildFindLinksFromUniverse(building, DEMO_UNIVERSE);
+    try {
+      renameSync(building, target);
+    } catch {
+      // Another process renamed its complete copy first: use that one.
+      rmSync(building, { recursive: true, force: true });
+    }
+  }
   return pathToFileURL(target).href;
 }
 

@@ -108,7 +108,15 @@ export async function buildReport(
         from: pinned.get(a.package) ?? '',
         to: parseRequirement(a.requested).specifier.text,
       }));
-  const impact = await impactForChange(store, actor, { instanceId: instance.id, packages: moving });
+  // A plan that moves nothing (the instance already runs the target) has no blast radius to ask
+  // about; it is a blocker, so such a report is never approved into a revision identical to today's.
+  if (plan.feasible && moving.length === 0) {
+    blockers.push(`${instance.name} already runs ${input.requests.join(', ')}: there is nothing to change.`);
+  }
+  const impact =
+    moving.length === 0
+      ? null
+      : await impactForChange(store, actor, { instanceId: instance.id, packages: moving });
   const report: ImageChangeReport = {
     kind,
     instance: { id: instance.id, name: instance.name },

@@ -6,6 +6,7 @@ import type { Store } from '../../store/index.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
 import { buildReport, hashReport } from './report.js';
+import type { BuiltReport } from './report.js';
 import { readRepo } from './repository.js';
 import {
   AcceptInput,
@@ -215,14 +216,7 @@ export async function refreshRollback(
 ): Promise<ImageChangeRecord> {
   assertCan(actor, 'image.change.refresh');
   const parsed = parseInput(ImageChangeRefInput, input, 'report refresh');
-  const change = await loadChange(readRepo(store), actor, parsed.id, 'rollback');
-  const instance = await resolveInstance(store.repos, actor, change.instanceId);
-  const built = await buildReport(store, actor, {
-    kind: 'rollback',
-    instance,
-    requests: change.requests,
-    keep: [],
-  });
+  const built = await rebuiltReport(store, actor, parsed.id);
   return runStep(store, actor, {
     id: parsed.id,
     kind: 'rollback',
@@ -298,6 +292,13 @@ export async function confirmRollback(
   });
 }
 
+/** The rollback request's report built again from the instance's image and evidence as they are now. */
+async function rebuiltReport(store: Store, actor: Actor, id: string): Promise<BuiltReport> {
+  const change = await loadChange(readRepo(store), actor, id, 'rollback');
+  const instance = await resolveInstance(store.repos, actor, change.instanceId);
+  return buildReport(store, actor, { kind: 'rollback', instance, requests: change.requests, keep: [] });
+}
+
 /** The customer reports the rollback did not resolve it: the request reopens with the new information. */
 export async function reopenRollback(
   store: Store,
@@ -306,24 +307,29 @@ export async function reopenRollback(
 ): Promise<ImageChangeRecord> {
   assertCan(actor, 'image.rollback.resolve');
   const parsed = parseInput(ReopenInput, input, 'rollback reopening');
+  // The review starts again from today's image, which now holds the rollback: the old report
+  // described the state before it and must not be approved into a second, identical revision.
+  const built = await rebuiltReport(store, actor, parsed.id);
   return runStep(store, actor, {
     id: parsed.id,
     kind: 'rollback',
     step: 'reopen',
     from: ['deployed'],
-    apply: (tx, _repo, change) => {
+    apply: (tx, _repo, latest) => {
       const note = stepNote(actor, tx.now(), 'reopen', parsed.information);
       return Promise.resolve({
         update: {
           state: 'requested',
-          notes: [...change.notes, note],
+          report: built.report,
+          reportHash: built.hash,
+          notes: [...latest.notes, note],
           approvedBy: null,
           approvedHash: null,
           acceptedBy: null,
           acceptedHash: null,
         },
-        audit: { information: parsed.information },
-        subject: `Rollback ${change.id} reopened: not resolved`,
+        audit: { information: parsed.information, reportHash: built.hash },
+        subject: `Rollback ${latest.id} reopened: not resolved`,
         text: `The customer reports the rollback did not resolve the issue: ${parsed.information}. A provider engineer reviews it again.`,
       });
     },

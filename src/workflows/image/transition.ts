@@ -1,3 +1,4 @@
+import { ConflictError } from '../../domain/errors/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { Repositories, Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
@@ -84,6 +85,13 @@ export async function openImageChange(
   spec: OpenChangeSpec,
 ): Promise<ImageChangeRecord> {
   const { instance, kind } = spec;
+  const { review } = spec.built.report;
+  if (review.feasible && review.changes.length === 0 && review.added.length === 0) {
+    throw new ConflictError(
+      `${instance.name} already runs ${spec.requests.join(', ')}: a ${kind} request would change nothing.`,
+      { remedy: `Name another target; \`ratchet image show ${instance.name}\` lists the current pins.` },
+    );
+  }
   const repo = imageWorkflowRepository(tx.db, tx.now);
   await assertNoChangeInFlight(repo, instance);
   const change = await repo.insertChange({

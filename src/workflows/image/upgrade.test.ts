@@ -12,6 +12,7 @@ import type { Actor } from '../../domain/roles/index.js';
 import type { User } from '../../domain/users/index.js';
 import type { Store } from '../../store/index.js';
 import { seedDemo } from '../demo.js';
+import { ingestRunEvents } from '../evidence/index.js';
 import { markRevisionDeployed, recordRevision } from '../revisions.js';
 import type { DemoSeed } from '../types.js';
 import {
@@ -53,6 +54,48 @@ async function refused(
   expect(error.kind, error.message).toBe(kind);
   expect(error.message).toMatch(message);
   expect(await counts(store)).toEqual(before);
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/** The demo's acme ingestion identity (what an ingestion token of acme authenticates as). */
+function ingestorOf(seed: DemoSeed): Actor {
+  return {
+    userId: 'system:test',
+    name: 'Test emitter',
+    role: 'lineage-ingest',
+    tenantId: seed.tenants.acme.id,
+  };
+}
+
+/** One Airflow DAG run on acme-test as the OpenLineage provider sends it: START, then its outcome. */
+function runEvents(
+  dag: string,
+  owner: string,
+  imageRevision: number,
+  at: number,
+  outcome: 'COMPLETE' | 'FAIL',
+): Record<string, unknown>[] {
+  const runId = `${dag}-${String(imageRevision)}-${String(at)}`;
+  const event = (eventType: string, time: number) => ({
+    eventType,
+    eventTime: new Date(time).toISOString(),
+    producer: 'https://github.com/apache/airflow/tree/providers-openlineage/2.3.0',
+    schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+    run: {
+      runId,
+      facets: { airflow: { dag: { dag_id: dag, owner } }, ratchet: { imageRevision } },
+    },
+    job: {
+      namespace: 'acme-test-airflow',
+      name: dag,
+      facets: { sourceCodeLocation: { type: 'git', url: 'https://git.example/acme.git', version: 'c1' } },
+    },
+    inputs: [],
+    outputs: [],
+  });
+  return [event('START', at), event(outcome, at + 60_000)];
 }
 
 async function dbtCoreOn(store: Store, instanceId: string): Promise<string | undefined> {
@@ -121,7 +164,36 @@ describe.each(engines)('image upgrade workflow (%s)', (engine) => {
     expect(await dbtCoreOn(store, acmeProd.id)).toBe(prodBefore);
     await refused(store, () => promoteUpgrade(store, pete, { id: upgrade.id }), 'conflict', /sign/i);
 
-    const signed = await signOffUpgrade(store, bea, { id: upgrade.id, note: 'Nightly run green on test' });
+    // Run evidence on acme-test: finance_daily passed before the upgrade and fails on it (same
+    // code); marketing_daily passes on both. The sign-off must name what the upgrade broke.
+    const upgraded = tested.stages[0]!.revision!;
+    const previous = (await store.repos.revisions.list(acmeTest.id, 'image'))
+      .filter((r) => r.status === 'deployed' && r.number < upgraded)
+      .at(-1)!.number;
+    const now = store.now().getTime();
+    await ingestRunEvents(store, ingestorOf(seed), {
+      contentType: 'application/x-ndjson',
+      body: [
+        runEvents('finance_daily', 'ana', previous, now - 2 * DAY_MS, 'COMPLETE'),
+        runEvents('finance_daily', 'ana', upgraded, now - HOUR_MS, 'FAIL'),
+        runEvents('marketing_daily', 'bea', previous, now - 2 * DAY_MS, 'COMPLETE'),
+        runEvents('marketing_daily', 'bea', upgraded, now - HOUR_MS, 'COMPLETE'),
+      ]
+        .flat()
+        .map((event) => JSON.stringify(event))
+        .join('\n'),
+    });
+    await refused(
+      store,
+      () => signOffUpgrade(store, bea, { id: upgrade.id }),
+      'policy',
+      /succeeded before and fail on the test instance: finance_daily\.$/,
+    );
+    const signed = await signOffUpgrade(store, bea, {
+      id: upgrade.id,
+      note: 'Nightly run green on test',
+      acknowledge: ['finance_daily'],
+    });
     expect(signed.state).toBe('signed-off');
     expect(signed.notes.at(-1)).toMatchObject({ step: 'signoff', text: 'Nightly run green on test' });
 

@@ -19,7 +19,7 @@ import {
   waitingStage,
 } from './steps.js';
 import { openImageChange, runStep } from './transition.js';
-import type { ImageChangeRecord, RollbackPin } from './types.js';
+import type { DeploymentStage, ImageChangeRecord, RollbackPin } from './types.js';
 
 function pinConflict(pins: readonly RollbackPin[], instanceName: string): ConflictError {
   const list = pins
@@ -180,11 +180,15 @@ export async function signOffUpgrade(
   const parsed = parseInput(SignOffInput, input, 'upgrade sign-off');
   const change = await readRepo(store).getChange(parsed.id);
   const testStage = change?.stages.find((s) => s.purpose === 'test');
+  const before = testStage === undefined ? null : await revisionBefore(store, testStage);
+  // Judged against what the test instance ran before the upgrade: "breaks" is then a pipeline that
+  // succeeded there before and has not succeeded since (the classifier's current side is `before`).
   const impact =
-    change !== null && testStage !== undefined
+    change !== null && testStage !== undefined && before !== null
       ? await impactForChange(store, actor, {
           instanceId: testStage.instanceId,
           packages: change.report.review.changes.map((c) => ({ name: c.name, from: c.from, to: c.to })),
+          currentRevision: before,
         })
       : null;
   const breaking = impact?.pipelines.filter((p) => p.verdict === 'breaks').map((p) => p.pipeline) ?? [];
@@ -249,4 +253,13 @@ export async function promoteUpgrade(
       };
     },
   });
+}
+
+/** The image revision the stage's instance had deployed before the stage's revision, if any. */
+async function revisionBefore(store: Store, stage: DeploymentStage): Promise<number | null> {
+  if (stage.revision === null) return null;
+  const earlier = (await store.repos.revisions.list(stage.instanceId, 'image')).filter(
+    (r) => r.status === 'deployed' && r.number < stage.revision!,
+  );
+  return earlier.at(-1)?.number ?? null;
 }
