@@ -78,7 +78,8 @@ export async function diffImage(
   input: { instance: string; from?: number; to?: number },
 ): Promise<{ from: number; to: number; changes: ImageDiffEntry[] }> {
   const to = await imageRevision(store, actor, input.instance, input.to);
-  const fromNumber = input.from ?? to.number - 1;
+  // By default the revision the instance ran before: failed revisions never ran, so they are skipped.
+  const fromNumber = input.from ?? (await previousDeployed(store, to));
   if (fromNumber < 1) throw new InputError(`Revision ${to.number} has no earlier revision to compare with.`);
   const from = await imageRevision(store, actor, input.instance, fromNumber);
   const a = new Map((from.content as ImageContent).packages.map((p) => [normalizeName(p.name), p.version]));
@@ -88,6 +89,13 @@ export async function diffImage(
     .filter((name) => a.get(name) !== b.get(name))
     .map((name) => ({ name, from: a.get(name) ?? null, to: b.get(name) ?? null }));
   return { from: from.number, to: to.number, changes };
+}
+
+async function previousDeployed(store: Store, revision: Revision): Promise<number> {
+  const earlier = (await store.repos.revisions.list(revision.instanceId, 'image')).filter(
+    (r) => r.number < revision.number && r.status === 'deployed',
+  );
+  return earlier.at(-1)?.number ?? 0;
 }
 
 /** `ratchet image export`: one revision rendered as requirements.txt or PEP 751 pylock.toml. */

@@ -23,6 +23,7 @@ import {
   acceptRollback,
   approveRollback,
   approveUpgrade,
+  promoteUpgrade,
   confirmImageDeployment,
   confirmRollback,
   DEMO_UNIVERSE,
@@ -38,6 +39,7 @@ import {
   retryImageDeployment,
   setImageSource,
   showImage,
+  signOffUpgrade,
 } from './index.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -307,9 +309,13 @@ describe.each(engines)('image rollback request: the policy scenario (%s)', (engi
     expect(
       (await listForwardFixFollowUps(store, bea, 'acme-prod')).filter((f) => f.status === 'open'),
     ).toHaveLength(1);
-    await rejectRollback(store, pete, { id: request.id, reason: 'late' }).catch((e: unknown) => {
-      expect((e as { kind: string }).kind).toBe('conflict');
-    });
+    // A resolved rollback is final: rejecting it now is out of order.
+    await refusedWithoutTrace(
+      store,
+      () => rejectRollback(store, pete, { id: request.id, reason: 'late' }),
+      'conflict',
+      /resolved/,
+    );
 
     // The production upgrade will deploy to acme-test first. Until it is approved acme-test is free,
     // so it may take a request of its own; then the upgrade may not deploy over it.
@@ -332,6 +338,20 @@ describe.each(engines)('image rollback request: the policy scenario (%s)', (engi
     });
     const upgradeApproved = await approveUpgrade(store, pete, { id: upgrade.id, reason: 'reviewed' });
     expect(upgradeApproved.stages.map((s) => [s.instanceName, s.status])).toEqual([['acme-test', 'pending']]);
+
+    // The forward fix reaches production: the follow-up the rollback opened closes "when the
+    // package moves forward again", and only then.
+    await confirmImageDeployment(store, pete, { instance: 'acme-test' });
+    expect(
+      (await listForwardFixFollowUps(store, bea, 'acme-prod')).filter((f) => f.status === 'open'),
+    ).toHaveLength(1);
+    await signOffUpgrade(store, bea, { id: upgrade.id, note: 'Fixed forward on test' });
+    await promoteUpgrade(store, pete, { id: upgrade.id });
+    const completed = await confirmImageDeployment(store, pete, { instance: 'acme-prod' });
+    expect(completed.state).toBe('completed');
+    const followUps = await listForwardFixFollowUps(store, bea, 'acme-prod');
+    expect(followUps.map((f) => [f.package, f.status])).toEqual([['dbt-core', 'closed']]);
+    expect(followUps[0]!.closedAt).not.toBeNull();
 
     expect(await store.verifyAuditChain()).toMatchObject({ ok: true });
   });
