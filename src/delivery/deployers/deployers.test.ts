@@ -6,7 +6,7 @@ import { startHttpReceiver, unusedUrl } from '../testkit/index.js';
 import type { HttpReceiver } from '../testkit/index.js';
 import { createDeployer } from './create.js';
 import type { DeployRequest } from './types.js';
-import { verifyDeployCallback } from './webhook.js';
+import { createWebhookDeployer, verifyDeployCallback, WEBHOOK_DEPLOY_RETRIES } from './webhook.js';
 
 const SECRET = 'deploy-secret-0123456789';
 
@@ -149,20 +149,64 @@ describe('webhook deployer', () => {
     });
   });
 
-  it('fails when the target refuses or is down', async () => {
+  it('fails at once when the target refuses the request itself (4xx)', async () => {
     receiver = await startHttpReceiver(() => ({ status: 422, body: 'unknown instance' }));
     const refused = await createDeployer({ kind: 'webhook', url: receiver.url, secret: SECRET }).deploy(
       request,
     );
-    const down = await createDeployer({ kind: 'webhook', url: await unusedUrl(), secret: SECRET }).deploy(
-      request,
-    );
-
     expect(refused).toMatchObject({
       status: 'failed',
       reason: expect.stringContaining('422: unknown instance'),
     });
-    expect(down).toMatchObject({ status: 'failed', reason: expect.stringContaining('ECONNREFUSED') });
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('retries a target that answers 5xx, with backoff, the same key and a fresh signature', async () => {
+    let answered = 0;
+    receiver = await startHttpReceiver(() => (++answered <= 2 ? { status: 503 } : { status: 202 }));
+    const waits: number[] = [];
+    const deployer = createWebhookDeployer({
+      url: receiver.url,
+      secret: SECRET,
+      timeoutMs: 2_000,
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    });
+    await expect(deployer.deploy(request)).resolves.toEqual({ status: 'awaiting-callback' });
+    expect(receiver.requests).toHaveLength(3);
+    for (const sent of receiver.requests) {
+      expect(sent.headers['idempotency-key']).toBe('ins_acme_prod:7');
+      expect(() =>
+        verifyWebhookSignature(SECRET, sent.headers['ratchet-signature'] as string, sent.body),
+      ).not.toThrow();
+    }
+    // Exponential with jitter: the second wait's ceiling is twice the first's.
+    const { baseMs } = WEBHOOK_DEPLOY_RETRIES.backoff;
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeGreaterThanOrEqual(baseMs / 2);
+    expect(waits[0]).toBeLessThanOrEqual(baseMs);
+    expect(waits[1]).toBeGreaterThanOrEqual(baseMs);
+    expect(waits[1]).toBeLessThanOrEqual(2 * baseMs);
+  });
+
+  it('gives up on a target that stays down after the last attempt, and says how often it tried', async () => {
+    const waits: number[] = [];
+    const down = await createWebhookDeployer({
+      url: await unusedUrl(),
+      secret: SECRET,
+      timeoutMs: 2_000,
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    }).deploy(request);
+    expect(down).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/ECONNREFUSED.*\(after 4 attempts\)$/),
+    });
+    expect(waits).toHaveLength(WEBHOOK_DEPLOY_RETRIES.attempts - 1);
   });
 });
 

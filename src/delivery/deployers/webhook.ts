@@ -1,6 +1,8 @@
 import { InputError } from '../../domain/errors/index.js';
 import { DeliveryError } from '../channels/errors.js';
 import { postOnce } from '../channels/http-post.js';
+import { backoffDelay } from '../worker/backoff.js';
+import type { BackoffOptions } from '../worker/types.js';
 import { SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from '../signing/signature.js';
 import type { VerifyOptions } from '../signing/signature.js';
 import { DeployCallback } from './schema.js';
@@ -11,15 +13,38 @@ export interface WebhookDeployerOptions {
   secret: string;
   timeoutMs: number;
   now?: () => Date;
+  /** Sends in all, the first included, while the target is down, slow or answers 5xx/408/429. */
+  attempts?: number;
+  /** Delays between them (exponential with jitter, as the notification worker's). */
+  backoff?: BackoffOptions;
+  /** Waits between attempts (tests pass a fake). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Four sends over about four seconds: a restarting target is waited for, a dead one is not. */
+export const WEBHOOK_DEPLOY_RETRIES = { attempts: 4, backoff: { baseMs: 500, capMs: 2_000 } } as const;
+
+/** The longest a webhook hand-off can take: every attempt timing out, plus the waits between them. */
+export function webhookDeployMaxMs(timeoutMs: number): number {
+  const { attempts, backoff } = WEBHOOK_DEPLOY_RETRIES;
+  let waits = 0;
+  for (let attempt = 1; attempt < attempts; attempt++)
+    waits += Math.min(backoff.capMs, backoff.baseMs * 2 ** (attempt - 1));
+  return attempts * timeoutMs + waits;
 }
 
 /**
  * POSTs the revision (rendered files and metadata), signed like notifications, to a deploy target
  * that answers 2xx at once and reports the outcome later through a signed callback
  * (`verifyDeployCallback`). `Idempotency-Key: <instance>:<revision>` lets the target ignore a resend.
+ * A target that is down, slow or answers 5xx/408/429 is retried with backoff up to `attempts`; then
+ * (or at once on another 4xx) the hand-off fails, which parks the stage as failed for `deploy retry`.
  */
 export function createWebhookDeployer(options: WebhookDeployerOptions): Deployer {
   const now = options.now ?? (() => new Date());
+  const attempts = options.attempts ?? WEBHOOK_DEPLOY_RETRIES.attempts;
+  const backoff = options.backoff ?? WEBHOOK_DEPLOY_RETRIES.backoff;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   return {
     kind: 'webhook',
     async deploy(request: DeployRequest): Promise<DeployResult> {
@@ -29,22 +54,28 @@ export function createWebhookDeployer(options: WebhookDeployerOptions): Deployer
         files: request.files,
         metadata: request.metadata,
       });
-      try {
-        await postOnce({
-          url: options.url,
-          body,
-          timeoutMs: options.timeoutMs,
-          headers: {
-            'idempotency-key': `${request.instanceId}:${request.revision}`,
-            [SIGNATURE_HEADER.toLowerCase()]: signWebhookBody(options.secret, body, now()),
-          },
-        });
-      } catch (error) {
-        if (error instanceof DeliveryError)
-          return { status: 'failed', reason: `deploy target refused: ${error.message}` };
-        throw error;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await postOnce({
+            url: options.url,
+            body,
+            timeoutMs: options.timeoutMs,
+            headers: {
+              'idempotency-key': `${request.instanceId}:${request.revision}`,
+              // Signed afresh each time: a resend must still fall inside the target's replay window.
+              [SIGNATURE_HEADER.toLowerCase()]: signWebhookBody(options.secret, body, now()),
+            },
+          });
+          return { status: 'awaiting-callback' };
+        } catch (error) {
+          if (!(error instanceof DeliveryError)) throw error;
+          if (!error.retryable || attempt >= attempts) {
+            const tries = attempt === 1 ? '' : ` (after ${String(attempt)} attempts)`;
+            return { status: 'failed', reason: `deploy target refused: ${error.message}${tries}` };
+          }
+          await sleep(backoffDelay(attempt, backoff));
+        }
       }
-      return { status: 'awaiting-callback' };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { createDeployer } from '../../delivery/deployers/index.js';
+import { createDeployer, webhookDeployMaxMs } from '../../delivery/deployers/index.js';
 import { assertDeployCommandAllowed } from './allow-list.js';
 import type { DeployRequest, DeployResult } from '../../delivery/deployers/index.js';
 import type { Actor } from '../../domain/roles/index.js';
@@ -67,8 +67,10 @@ async function deployRequestFor(
   };
 }
 
+/** How long a live hand-off may run before a restart may take it over as abandoned. */
 function timeoutOf(config: StoredDeployerConfig): number {
-  return config.kind === 'record' ? 0 : config.timeoutMs;
+  if (config.kind === 'record') return 0;
+  return config.kind === 'webhook' ? webhookDeployMaxMs(config.timeoutMs) : config.timeoutMs;
 }
 
 /**
