@@ -118,6 +118,13 @@ describe.each(engines)('platform releases, defects, infrastructure (%s)', (engin
     });
     const [change] = await listInfrastructureChanges(store, bea);
     expect(change).toMatchObject({ state: 'planned', testedBy: { provider: true, customer: false } });
+    // Planning invites the customer: each customer admin of the tenant, and nobody else.
+    const invited = await store.db
+      .selectFrom('outbox')
+      .select('receiver_id')
+      .where('event_id', '=', `infrastructure-change:${change!.id}:planned`)
+      .execute();
+    expect(invited.map((row) => row.receiver_id)).toEqual([`user:${bea.userId}`]);
     // Tenant isolation: Globex sees neither.
     expect(await listDefects(store, actorOf(seed.users.globexAdmin.user))).toEqual([]);
   });
