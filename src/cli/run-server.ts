@@ -143,7 +143,7 @@ export async function runServer<T>(
  * server process. `RATCHET_DELIVERY=off` leaves it to another process (several `serve`s on one
  * PostgreSQL database may all run it: claims use FOR UPDATE SKIP LOCKED).
  */
-async function startDelivery(
+export async function startDelivery(
   store: Store,
   logger: { info(object: object, message: string): void; warn(object: object, message: string): void },
 ): Promise<{ stop(): Promise<void> } | null> {
@@ -225,7 +225,7 @@ async function resumeDeployments(
  * Checks defect SLA clocks once a minute and notifies the provider on-call group of each new
  * breach (idempotent per breach, so several servers may all run it).
  */
-async function startSlaClock(
+export async function startSlaClock(
   store: Store,
   logger: { warn(object: object, message: string): void },
 ): Promise<NodeJS.Timeout> {
@@ -237,4 +237,56 @@ async function startSlaClock(
   }, 60_000);
   timer.unref();
   return timer;
+}
+
+export interface RunningWorker {
+  channels: string[];
+  store: Store;
+}
+
+/**
+ * `ratchet worker`: the outbox delivery and the SLA clock without the API, for a PostgreSQL
+ * deployment that runs its servers with `RATCHET_DELIVERY=off` (issue 8: "two servers and a worker").
+ * SQLite allows one process per data directory, and there `ratchet serve` delivers itself.
+ */
+export async function runWorker(options: { databaseUrl?: string }): Promise<RunningWorker> {
+  const databaseUrl = options.databaseUrl ?? process.env['RATCHET_DATABASE_URL'];
+  if (databaseUrl === undefined || databaseUrl === '') {
+    throw new InputError(
+      'A separate worker needs PostgreSQL: SQLite allows one Ratchet process per data directory.',
+      {
+        remedy:
+          'Pass --database-url postgres://... (or RATCHET_DATABASE_URL); on SQLite, `ratchet serve` delivers notifications itself.',
+      },
+    );
+  }
+  if (process.env['RATCHET_DELIVERY'] === 'off') {
+    throw new InputError('RATCHET_DELIVERY=off leaves a worker nothing to do.', {
+      remedy: 'Unset RATCHET_DELIVERY for the worker (keep it off on the servers).',
+    });
+  }
+  const { openStore } = await import('../store/index.js');
+  const { channelsFromEnvironment } = await import('../delivery/index.js');
+  const { channels } = channelsFromEnvironment();
+  if (Object.keys(channels).length === 0) {
+    throw new InputError('No notification channel is configured, so a worker would deliver nothing.', {
+      remedy: 'Set RATCHET_ONCALL_WEBHOOK_URL, RATCHET_SMTP_URL or another channel (README, Configuration).',
+    });
+  }
+  const store = await openStore({ databaseUrl });
+  const logger = pino({ level: process.env['RATCHET_LOG_LEVEL'] ?? 'info' }, pino.destination(2));
+  const delivery = await startDelivery(store, logger).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  const slaClock = await startSlaClock(store, logger);
+  const shutdown = (): void => {
+    clearInterval(slaClock);
+    void Promise.resolve(delivery?.stop())
+      .then(() => store.close())
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  return { channels: Object.keys(channels).sort(), store };
 }
