@@ -13,6 +13,8 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { startServer } from '../src/api/server.js';
+import { createScratchDatabase, POSTGRES_ADMIN_URL } from '../test/support/scratch-postgres.js';
+import type { ScratchDatabase } from '../test/support/scratch-postgres.js';
 import { extractRunEvidence, parseEventBatch } from '../src/impact/index.js';
 import { openStore } from '../src/store/index.js';
 import type { Engine, Store } from '../src/store/index.js';
@@ -30,7 +32,7 @@ const JOBS = 5_000;
 const USERS = 500;
 const REVISIONS = 20;
 const DAY_MS = 86_400_000;
-const PG_ADMIN = process.env['RATCHET_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_ADMIN = process.env['RATCHET_BENCH_DATABASE_URL'] ?? POSTGRES_ADMIN_URL;
 
 let peakRss = 0;
 /**
@@ -112,27 +114,21 @@ async function openTarget(engine: Engine): Promise<Target | null> {
       },
     };
   }
-  const name = `ratchet_bench_ingest_${String(process.pid)}_${String(Date.now())}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
+  let database: ScratchDatabase;
   try {
-    await admin.connect();
-    await admin.query(`create database ${name}`);
+    database = await createScratchDatabase('ratchet_bench_ingest', PG_ADMIN);
   } catch (error) {
     console.warn(`PostgreSQL skipped: ${error instanceof Error ? error.message : String(error)}`);
-    await admin.end().catch(() => undefined);
     return null;
   }
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: url.toString(), poolSize: 5 });
+  const store = await openStore({ databaseUrl: database.url, poolSize: 5 });
   return {
     engine,
     store,
-    databaseUrl: url.toString(),
+    databaseUrl: database.url,
     cleanup: async () => {
       await store.close();
-      await admin.query(`drop database if exists ${name}`);
-      await admin.end();
+      await database.drop();
     },
   };
 }

@@ -4,16 +4,16 @@
  * p50/p99 latency and the error count (which must be zero). Target on a 2-core machine: ≥ 2,000
  * reads/s with p99 < 50 ms.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { startServer } from '../src/api/index.js';
 import { openStore } from '../src/store/index.js';
 import type { Store } from '../src/store/index.js';
 import { seedDemo } from '../src/workflows/index.js';
+import { createScratchDatabase } from '../test/support/scratch-postgres.js';
 import { machineLine, writeBenchmarkSection } from './report.js';
 
 export interface LoadFigures {
@@ -61,18 +61,6 @@ export async function runLoad(label: string, target: LoadTarget): Promise<LoadFi
   };
 }
 
-const ADMIN_URL = process.env['RATCHET_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 interface Engine {
   name: string;
   open(): Promise<{ store: Store; cleanup(): Promise<void> }>;
@@ -90,18 +78,9 @@ const ENGINES: Engine[] = [
   {
     name: 'postgres',
     async open() {
-      const name = `ratchet_load_${randomBytes(4).toString('hex')}`;
-      await withAdmin((client) => client.query(`create database ${name}`));
-      const url = new URL(ADMIN_URL);
-      url.pathname = `/${name}`;
-      const store = await openStore({ databaseUrl: url.href, poolSize: 10 });
-      return {
-        store,
-        cleanup: () =>
-          withAdmin((client) => client.query(`drop database if exists ${name} with (force)`)).then(
-            () => undefined,
-          ),
-      };
+      const database = await createScratchDatabase('ratchet_load');
+      const store = await openStore({ databaseUrl: database.url, poolSize: 10 });
+      return { store, cleanup: database.drop };
     },
   },
 ];

@@ -18,28 +18,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { adminQuery, createScratchDatabase, POSTGRES_ADMIN_URL } from './scratch-postgres.js';
 import { openStore } from '../../src/store/index.js';
 import type { Engine, OpenStoreOptions, Store } from '../../src/store/index.js';
 
 export type EngineCase = Engine;
 
-const ADMIN_URL = process.env['RATCHET_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const POSTGRES_REQUIRED = process.env['RATCHET_REQUIRE_POSTGRES'] === '1' || process.env['CI'] === 'true';
-
-async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function probePostgres(): Promise<string | null> {
   try {
-    await withAdminClient((client) => client.query('select 1'));
+    await adminQuery('select 1');
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -48,7 +37,7 @@ async function probePostgres(): Promise<string | null> {
 
 const postgresProblem = await probePostgres();
 if (postgresProblem !== null) {
-  const where = ADMIN_URL.replace(/\/\/[^@]*@/, '//***@');
+  const where = POSTGRES_ADMIN_URL.replace(/\/\/[^@]*@/, '//***@');
   if (POSTGRES_REQUIRED) {
     throw new Error(
       `PostgreSQL is required (RATCHET_REQUIRE_POSTGRES=1 or CI=true) but ${where} is unreachable: ${postgresProblem}`,
@@ -82,15 +71,10 @@ export async function openTestStore(
     location = { dataDir, databaseUrl: '' };
     cleanup = () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true }));
   } else {
-    const name = `ratchet_test_${randomBytes(6).toString('hex')}`;
-    await withAdminClient((client) => client.query(`create database ${name}`));
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${name}`;
+    const database = await createScratchDatabase('ratchet_test');
     // A multi-server PostgreSQL deployment sets RATCHET_SECRET_KEY; each test database gets its own.
-    location = { databaseUrl: url.toString(), secretKey: randomBytes(32).toString('base64') };
-    cleanup = async () => {
-      await withAdminClient((client) => client.query(`drop database if exists ${name} with (force)`));
-    };
+    location = { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') };
+    cleanup = database.drop;
   }
   async function open(extra: Pick<OpenStoreOptions, 'now' | 'secretKey'>): Promise<Store> {
     const store = await openStore({ ...location, ...extra });

@@ -5,12 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
+import { createScratchDatabase } from './scratch-postgres.js';
 import { parseRevisionContent } from '../../src/domain/revisions/index.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
@@ -18,8 +17,6 @@ import { seedDemo } from '../../src/workflows/index.js';
 import type { EngineCase } from './engines.js';
 
 export const RATCHET_BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'ratchet');
-
-const ADMIN_URL = process.env['RATCHET_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** Where a server keeps its data: a SQLite data directory or a PostgreSQL database. */
 export interface Site {
@@ -43,27 +40,14 @@ export async function createSite(engine: EngineCase): Promise<Site> {
       destroy: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })),
     };
   }
-  const name = `ratchet_proc_${randomBytes(6).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const database = await createScratchDatabase('ratchet_proc');
+  const databaseUrl = database.url;
   return {
     engine,
     databaseUrl,
     open: () => openStore({ databaseUrl }),
-    destroy: () => adminQuery(`drop database if exists ${name} with (force)`),
+    destroy: database.drop,
   };
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }
 
 /** The demo users' tokens, seeded into `site` from the test process before any server starts. */
