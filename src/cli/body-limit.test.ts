@@ -3,27 +3,20 @@
  * same runServer) reads it, refuses a bad value with exit 2, and a real server answers a larger
  * body with the payload-too-large problem.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  cleanEnvironment,
   createSite,
   killStartedServers,
-  RATCHET_BIN,
   seedSite,
   startServer,
 } from '../../test/support/processes.js';
 import type { Site } from '../../test/support/processes.js';
+import { runRatchet } from '../../test/support/cli.js';
 import { parseBodyLimit } from './run-server.js';
-
-// The child uses SQLite in its own temp directory, whatever the test environment points at.
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, RATCHET_DELIVERY: 'off', ...extra };
-  delete env['RATCHET_DATABASE_URL'];
-  return env;
-}
 
 describe('parseBodyLimit', () => {
   it('reads a positive whole number of bytes', () => {
@@ -67,17 +60,10 @@ describe('ratchet serve with RATCHET_BODY_LIMIT', () => {
 
   it('refuses a bad value with exit 2 and a sentence, before touching the data directory', async () => {
     const dataDir = join(tempDir(), 'data');
-    const run = await new Promise<{ code: number; stderr: string }>((done) => {
-      execFile(
-        RATCHET_BIN,
-        ['serve', '--port', '0', '--data-dir', dataDir],
-        { env: childEnv({ RATCHET_BODY_LIMIT: '1MB' }), timeout: 60_000 },
-        (error, _stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-          done({ code, stderr });
-        },
-      );
-    });
+    const run = await runRatchet(
+      ['serve', '--port', '0', '--data-dir', dataDir],
+      cleanEnvironment({ RATCHET_BODY_LIMIT: '1MB' }),
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/RATCHET_BODY_LIMIT must be a whole number of bytes above 0, got "1MB"/);
     expect(existsSync(dataDir)).toBe(false);

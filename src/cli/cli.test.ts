@@ -2,30 +2,19 @@
  * The CLI as a user runs it: real `./bin/ratchet` processes, a real server on a temp data dir.
  * Process starts are slow (tsx), so each one checks as much as it honestly can.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RATCHET_CLI, runRatchet } from '../../test/support/cli.js';
+import type { CliRun } from '../../test/support/cli.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/ratchet');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function ratchet(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(BIN, args, { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
+function ratchet(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runRatchet(args, { ...process.env, ...env });
 }
 
 function freePort(): Promise<number> {
@@ -48,7 +37,7 @@ interface Announcement {
 
 function serve(dataDir: string, port: number): Promise<{ child: ChildProcess; announced: Announcement }> {
   return new Promise((done, reject) => {
-    const child = spawn(BIN, ['serve', '--json', '--port', String(port), '--data-dir', dataDir], {
+    const child = spawn(RATCHET_CLI, ['serve', '--json', '--port', String(port), '--data-dir', dataDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -3,25 +3,19 @@
  * its own process (`ratchet worker`), delivers what any server enqueued, and stops cleanly; on
  * SQLite, where one process owns a data directory, it refuses with what to do instead.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboxRepository } from '../../src/delivery/outbox/index.js';
 import { startHttpReceiver } from '../../src/delivery/testkit/index.js';
 import type { HttpReceiver } from '../../src/delivery/testkit/index.js';
 import { verifyWebhookSignature } from '../../src/delivery/signing/index.js';
+import { runRatchet } from '../support/cli.js';
 import { engines } from '../support/engines.js';
-import { createSite, RATCHET_BIN, waitFor } from '../support/processes.js';
+import { cleanEnvironment, createSite, RATCHET_BIN, waitFor } from '../support/processes.js';
 import type { Site } from '../support/processes.js';
 
 const SECRET = 'worker-test-secret-0123456789';
-
-/** This process's environment without any RATCHET_ variable, plus `env`. */
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('RATCHET_')) clean[key] = value;
-  return { ...clean, ...env };
-}
 
 describe.runIf(engines.includes('postgres'))('ratchet worker on PostgreSQL', () => {
   let site: Site;
@@ -51,7 +45,7 @@ describe.runIf(engines.includes('postgres'))('ratchet worker on PostgreSQL', () 
       data: {},
     });
     const child = spawn(RATCHET_BIN, ['worker', '--json'], {
-      env: childEnv({
+      env: cleanEnvironment({
         RATCHET_DATABASE_URL: site.databaseUrl!,
         RATCHET_ONCALL_WEBHOOK_URL: receiver.url,
         RATCHET_WEBHOOK_SECRET: SECRET,
@@ -100,11 +94,7 @@ describe.runIf(engines.includes('postgres'))('ratchet worker on PostgreSQL', () 
 
 describe('ratchet worker without PostgreSQL', () => {
   it('refuses with exit 2 and says that `ratchet serve` delivers on SQLite', async () => {
-    const run = await new Promise<{ code: number; stderr: string }>((done) => {
-      execFile(RATCHET_BIN, ['worker'], { env: childEnv({}), timeout: 60_000 }, (error, _stdout, stderr) => {
-        done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr });
-      });
-    });
+    const run = await runRatchet(['worker'], cleanEnvironment());
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/A separate worker needs PostgreSQL/);
     expect(run.stderr).toMatch(/ratchet serve. delivers notifications itself/);

@@ -18,6 +18,15 @@ export interface CliErrorDocument {
   error: { kind: string; message: string; policy?: string; remedy?: string };
 }
 
+/** Runs `ratchet <args>` with `env` (default: this process's environment) and waits for its exit. */
+export function runRatchet(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
+  return new Promise((done) => {
+    execFile(RATCHET_CLI, [...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
+      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
 /**
  * Runs `ratchet <args>` against `url` as the holder of `token`, given as `--url`/`--token` flags or,
  * as in a shell profile, as RATCHET_URL/RATCHET_TOKEN.
@@ -28,13 +37,9 @@ export function runCli(
   args: readonly string[],
   via: 'flags' | 'environment' = 'flags',
 ): Promise<CliRun> {
-  const argv = via === 'flags' ? [...args, '--url', url, '--token', token] : [...args];
-  const env = via === 'flags' ? process.env : { ...process.env, RATCHET_URL: url, RATCHET_TOKEN: token };
-  return new Promise((done) => {
-    execFile(RATCHET_CLI, argv, { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
+  return via === 'flags'
+    ? runRatchet([...args, '--url', url, '--token', token])
+    : runRatchet(args, { ...process.env, RATCHET_URL: url, RATCHET_TOKEN: token });
 }
 
 /** The one JSON document a `--json` run printed, after checking the exit code it ended with. */

@@ -91,15 +91,24 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
+ * This process's environment without any `RATCHET_` variable, plus `env`: a child `ratchet` sees
+ * only the configuration its test gives it, whatever the shell running the suite exports.
+ */
+export function cleanEnvironment(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('RATCHET_')) clean[key] = value;
+  return { ...clean, ...env };
+}
+
+/**
  * Starts `ratchet serve --json` on `site` with `env` added to a copy of this process's environment
  * from which every `RATCHET_` variable was removed, and resolves with its announced URL.
  */
 export function startServer(site: Site, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const childEnv: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env))
-    if (!key.startsWith('RATCHET_')) childEnv[key] = value;
-  if (site.databaseUrl !== undefined) childEnv['RATCHET_DATABASE_URL'] = site.databaseUrl;
-  Object.assign(childEnv, env);
+  const childEnv = cleanEnvironment({
+    ...(site.databaseUrl !== undefined ? { RATCHET_DATABASE_URL: site.databaseUrl } : {}),
+    ...env,
+  });
   const args = ['serve', '--port', '0', '--json'];
   if (site.dataDir !== undefined) args.push('--data-dir', site.dataDir);
   const child = spawn(RATCHET_BIN, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });

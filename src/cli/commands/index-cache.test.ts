@@ -3,40 +3,32 @@
  * commands keep fetched METADATA under `--cache-dir` (default RATCHET_CACHE_DIR, else the user's
  * cache folder), so a second run asks the index for listings only.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCacheDir } from '../../index/index.js';
 import { startSimpleIndexServer } from '../../index/test-server/index.js';
 import type { SimpleIndexServer } from '../../index/test-server/index.js';
+import { runRatchet } from '../../../test/support/cli.js';
 import { buildFindLinksFromUniverse } from '../../../test/support/wheels/index.js';
 
-const BIN = resolve(import.meta.dirname, '../../../bin/ratchet');
-
-function resolveVia(index: string, cacheDir: string): Promise<{ code: number; json: { status?: string } }> {
-  return new Promise((done) => {
-    execFile(
-      BIN,
-      [
-        'resolve',
-        '--index-url',
-        index,
-        '--python',
-        '3.11',
-        '--cache-dir',
-        cacheDir,
-        '--json',
-        'dbt-snowflake',
-      ],
-      { timeout: 60_000 },
-      (error, stdout) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        done({ code, json: JSON.parse(stdout) as { status?: string } });
-      },
-    );
-  });
+async function resolveVia(
+  index: string,
+  cacheDir: string,
+): Promise<{ code: number; json: { status?: string } }> {
+  const run = await runRatchet([
+    'resolve',
+    '--index-url',
+    index,
+    '--python',
+    '3.11',
+    '--cache-dir',
+    cacheDir,
+    '--json',
+    'dbt-snowflake',
+  ]);
+  return { code: run.code, json: JSON.parse(run.stdout) as { status?: string } };
 }
 
 describe('index metadata cache', () => {

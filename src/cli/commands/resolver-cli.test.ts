@@ -3,27 +3,21 @@
  * `./bin/ratchet` processes over a find-links folder, checked for the JSON shape and exit codes
  * 0 (yes), 1 (no) and 2 (bad input).
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRatchet } from '../../../test/support/cli.js';
 import { buildFindLinksFromUniverse } from '../../../test/support/wheels/index.js';
-
-const BIN = resolve(import.meta.dirname, '../../../bin/ratchet');
 
 interface Run {
   code: number;
   json: Record<string, unknown>;
 }
 
-function ratchet(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(BIN, [...args, '--json'], { timeout: 60_000 }, (error, stdout) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      done({ code, json: JSON.parse(stdout) as Record<string, unknown> });
-    });
-  });
+async function ratchet(args: string[]): Promise<Run> {
+  const run = await runRatchet([...args, '--json']);
+  return { code: run.code, json: JSON.parse(run.stdout) as Record<string, unknown> };
 }
 
 // The policy's example in miniature: the adapter moved with the core, so the core cannot go back alone.
