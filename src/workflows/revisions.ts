@@ -183,10 +183,7 @@ export async function recordDirectRevision(
   actor: Actor,
   input: RecordRevisionInput,
 ): Promise<Revision> {
-  const parsed = parseInput(RecordRevisionInput, input, 'revision');
-  assertCan(actor, `revision.record.${parsed.layer}`);
-  parseRevisionContent(parsed.layer, parsed.content);
-  return store.transaction((tx) => recordRevisionInTransaction(tx, actor, parsed, { onboardingOnly: true }));
+  return recordRevision(store, actor, input, { onboardingOnly: true });
 }
 
 /**

@@ -9,7 +9,7 @@ import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
 import { readRepo } from './repository.js';
 import { ImageSourceInput } from './schema.js';
-import { loadChange } from './steps.js';
+import { deployedImageBefore, loadChange } from './steps.js';
 import { openPackageSource, sourceRefOf, writeImageSource } from './source.js';
 import type { ForwardFixFollowUp, ImageChangeKind, ImageChangeRecord, RollbackPin } from './types.js';
 
@@ -79,7 +79,8 @@ export async function diffImage(
 ): Promise<{ from: number; to: number; changes: ImageDiffEntry[] }> {
   const to = await imageRevision(store, actor, input.instance, input.to);
   // By default the revision the instance ran before: failed revisions never ran, so they are skipped.
-  const fromNumber = input.from ?? (await previousDeployed(store, to));
+  const fromNumber =
+    input.from ?? (await deployedImageBefore(store.repos.revisions, to.instanceId, to.number)) ?? 0;
   if (fromNumber < 1) throw new InputError(`Revision ${to.number} has no earlier revision to compare with.`);
   const from = await imageRevision(store, actor, input.instance, fromNumber);
   const a = new Map((from.content as ImageContent).packages.map((p) => [normalizeName(p.name), p.version]));
@@ -89,13 +90,6 @@ export async function diffImage(
     .filter((name) => a.get(name) !== b.get(name))
     .map((name) => ({ name, from: a.get(name) ?? null, to: b.get(name) ?? null }));
   return { from: from.number, to: to.number, changes };
-}
-
-async function previousDeployed(store: Store, revision: Revision): Promise<number> {
-  const earlier = (await store.repos.revisions.list(revision.instanceId, 'image')).filter(
-    (r) => r.number < revision.number && r.status === 'deployed',
-  );
-  return earlier.at(-1)?.number ?? 0;
 }
 
 /** `ratchet image export`: one revision rendered as requirements.txt or PEP 751 pylock.toml. */

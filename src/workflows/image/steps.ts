@@ -247,3 +247,18 @@ export async function assertNoChangeInFlight(
   const first = await repo.inFlight(instance.id);
   if (first !== null) throw inFlightConflict(first, instance.name);
 }
+
+/**
+ * The image revision an instance ran before revision `number`: the last deployed one below it
+ * (failed revisions never ran). null when there is none.
+ */
+export async function deployedImageBefore(
+  revisions: Repositories['revisions'],
+  instanceId: string,
+  number: number,
+): Promise<number | null> {
+  const earlier = (await revisions.list(instanceId, 'image')).filter(
+    (r) => r.status === 'deployed' && r.number < number,
+  );
+  return earlier.at(-1)?.number ?? null;
+}

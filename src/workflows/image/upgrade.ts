@@ -14,12 +14,13 @@ import {
   actorOfUser,
   assertApprovable,
   assertNoChangeInFlight,
+  deployedImageBefore,
   startStage,
   stepNote,
   waitingStage,
 } from './steps.js';
 import { openImageChange, runStep } from './transition.js';
-import type { DeploymentStage, ImageChangeRecord, RollbackPin } from './types.js';
+import type { ImageChangeRecord, RollbackPin } from './types.js';
 
 function pinConflict(pins: readonly RollbackPin[], instanceName: string): ConflictError {
   const list = pins
@@ -180,7 +181,10 @@ export async function signOffUpgrade(
   const parsed = parseInput(SignOffInput, input, 'upgrade sign-off');
   const change = await readRepo(store).getChange(parsed.id);
   const testStage = change?.stages.find((s) => s.purpose === 'test');
-  const before = testStage === undefined ? null : await revisionBefore(store, testStage);
+  const before =
+    testStage === undefined || testStage.revision === null
+      ? null
+      : await deployedImageBefore(store.repos.revisions, testStage.instanceId, testStage.revision);
   // Judged against what the test instance ran before the upgrade: "breaks" is then a pipeline that
   // succeeded there before and has not succeeded since (the classifier's current side is `before`).
   const impact =
@@ -253,13 +257,4 @@ export async function promoteUpgrade(
       };
     },
   });
-}
-
-/** The image revision the stage's instance had deployed before the stage's revision, if any. */
-async function revisionBefore(store: Store, stage: DeploymentStage): Promise<number | null> {
-  if (stage.revision === null) return null;
-  const earlier = (await store.repos.revisions.list(stage.instanceId, 'image')).filter(
-    (r) => r.status === 'deployed' && r.number < stage.revision!,
-  );
-  return earlier.at(-1)?.number ?? null;
 }
