@@ -19,6 +19,15 @@ export interface BuiltReport {
   currentRevision: number;
 }
 
+/** A feasible plan that neither moves nor adds a package: the instance already runs the target. */
+export function changesNothing(review: {
+  feasible: boolean;
+  changes: readonly unknown[];
+  added: readonly unknown[];
+}): boolean {
+  return review.feasible && review.changes.length === 0 && review.added.length === 0;
+}
+
 /**
  * The report's content hash: canonical JSON SHA-256, with the impact report reduced to its own
  * hash (which leaves out when it was generated), so regenerating unchanged facts keeps the hash.
@@ -110,7 +119,7 @@ export async function buildReport(
       }));
   // A plan that moves nothing (the instance already runs the target) has no blast radius to ask
   // about; it is a blocker, so such a report is never approved into a revision identical to today's.
-  if (plan.feasible && moving.length === 0) {
+  if (changesNothing(plan)) {
     blockers.push(`${instance.name} already runs ${input.requests.join(', ')}: there is nothing to change.`);
   }
   const impact =
