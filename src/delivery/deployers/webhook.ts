@@ -1,7 +1,7 @@
 import { InputError } from '../../domain/errors/index.js';
 import { DeliveryError } from '../channels/errors.js';
 import { postOnce } from '../channels/http-post.js';
-import { backoffDelay } from '../worker/backoff.js';
+import { backoffCeiling, backoffDelay } from '../worker/backoff.js';
 import type { BackoffOptions } from '../worker/types.js';
 import { SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from '../signing/signature.js';
 import type { VerifyOptions } from '../signing/signature.js';
@@ -28,8 +28,7 @@ export const WEBHOOK_DEPLOY_RETRIES = { attempts: 4, backoff: { baseMs: 500, cap
 export function webhookDeployMaxMs(timeoutMs: number): number {
   const { attempts, backoff } = WEBHOOK_DEPLOY_RETRIES;
   let waits = 0;
-  for (let attempt = 1; attempt < attempts; attempt++)
-    waits += Math.min(backoff.capMs, backoff.baseMs * 2 ** (attempt - 1));
+  for (let attempt = 1; attempt < attempts; attempt++) waits += backoffCeiling(attempt, backoff);
   return attempts * timeoutMs + waits;
 }
 

@@ -12,9 +12,14 @@ export function backoffDelay(
   options: BackoffOptions = {},
   random: () => number = Math.random,
 ): number {
+  const ceiling = backoffCeiling(attempts, options);
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** The longest `backoffDelay` can wait after `attempts` failed attempts. */
+export function backoffCeiling(attempts: number, options: BackoffOptions = {}): number {
   const { baseMs, capMs } = { ...DEFAULT_BACKOFF, ...options };
   const exponent = Math.max(0, attempts - 1);
   // 2^exponent overflows to Infinity long before it matters; the cap bounds it either way.
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(exponent, 52));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+  return Math.min(capMs, baseMs * 2 ** Math.min(exponent, 52));
 }
