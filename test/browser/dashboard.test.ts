@@ -110,6 +110,8 @@ describe('dashboard', () => {
     const page = await openAs(server.seed.users.bea.token);
     await page.getByRole('link', { name: 'Policy' }).click();
     await page.getByRole('heading', { name: 'Rollback policy' }).waitFor();
+    // The heading renders before the policy has loaded: wait for the matrix itself.
+    await page.getByRole('row', { name: /Infrastructure rollback/ }).waitFor();
     const body = (await page.locator('main').textContent()) ?? '';
     expect(body).toContain('Cannot be undone once applied');
     expect(body).toContain('Technically feasible but strongly discouraged');
