@@ -3,7 +3,7 @@
  * A person's clicks, a person's view.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboard } from './harness.js';
+import { BROWSER_MISSING, startDashboard } from './harness.js';
 
 // The server starts at collection time so the rollback scenario can be gated on the routes it offers.
 const dashboard = await startDashboard();
@@ -19,7 +19,7 @@ if (ROLLBACK_SKIP_REASON) console.warn(`[dashboard] rollback scenario skipped: $
 beforeAll(() => dashboard.launch(), 120_000);
 afterAll(() => dashboard.close());
 
-describe('dashboard', () => {
+describe.skipIf(BROWSER_MISSING !== null)('dashboard', () => {
   it('serves the app with a strict CSP, and client routes fall back to it', async () => {
     const deep = await server.call('GET', '/instances/anything');
     expect(deep.status).toBe(200);
