@@ -18,7 +18,7 @@ import { PROBLEM_CONTENT_TYPE, makeProblem, toProblem } from './problem.js';
 import { auditRefusal } from './refusal-audit.js';
 import { registerRoutes } from './routes/index.js';
 import { storeIdempotency } from './store-idempotency.js';
-import { registerDashboard } from './web.js';
+import { isBrowserNavigation, registerDashboard } from './web.js';
 
 export const API_VERSION = '0.1.0';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -81,6 +81,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
   });
   app.setNotFoundHandler((request, reply) => {
+    if (isBrowserNavigation(request)) return sendDashboardPage(reply.code(404));
     const problem = makeProblem(
       'not-found',
       `No route ${request.method} ${request.url.split('?')[0]}.`,
@@ -120,7 +121,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
   });
   // The dashboard at `/` (and its client routes); the landing page when it was not built.
-  registerDashboard(app, {
+  const sendDashboardPage = registerDashboard(app, {
     fallbackHtml: LANDING_PAGE,
     ...(options.webRoot ? { root: options.webRoot } : {}),
   });

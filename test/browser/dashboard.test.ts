@@ -30,6 +30,24 @@ describe.skipIf(BROWSER_MISSING !== null)('dashboard', () => {
     expect(csp).not.toContain('unsafe-inline');
   });
 
+  it("shows a browser the dashboard's Not found page for an unknown URL; API clients keep problem+json", async () => {
+    const browserAsks = await server.call('GET', '/no-such-page', { headers: { accept: 'text/html' } });
+    expect(browserAsks.status).toBe(404);
+    expect(browserAsks.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(browserAsks.text).toContain('<div id="root">');
+    const clientAsks = await server.call('GET', '/no-such-page', { headers: { accept: 'application/json' } });
+    expect(clientAsks.status).toBe(404);
+    expect(clientAsks.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const apiFromBrowser = await server.call('GET', '/api/v1/no-such-route', {
+      headers: { accept: 'text/html' },
+    });
+    expect(apiFromBrowser.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+
+    const page = await openAs(server.seed.users.providerEngineer.token, '/no-such-page');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Page not found');
+    expect(await page.getByRole('alert').textContent()).toContain('There is no page at /no-such-page');
+  });
+
   it('refuses a wrong token in words and lets the right one in', async () => {
     const page = await openAs(null);
     await page.getByLabel('API token').fill('rt_not-a-real-token');
