@@ -14,7 +14,7 @@ import type { IdempotencyStore } from './idempotency.js';
 import { createLogger } from './logger.js';
 import { createHttpMetrics, instrumentHttp } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
-import { PROBLEM_CONTENT_TYPE, makeProblem, toProblem } from './problem.js';
+import { makeProblem, sendProblem, toProblem } from './problem.js';
 import { auditRefusal } from './refusal-audit.js';
 import { registerRoutes } from './routes/index.js';
 import { storeIdempotency } from './store-idempotency.js';
@@ -63,22 +63,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // A malformed %-escape (400) or an overlong path parameter (414) is refused by the router before
     // the error handler exists; without this Fastify answers plain JSON instead of problem+json.
     frameworkErrors: (error, request, reply) => {
-      const { problem } = toProblem(error, request.url);
-      return (reply as unknown as FastifyReply).code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+      const { problem, headers } = toProblem(error, request.url);
+      return sendProblem(reply as unknown as FastifyReply, problem, headers);
     },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   app.setErrorHandler(async (error, request, reply) => {
-    const { problem, unexpected } = toProblem(error, request.url);
+    const { problem, unexpected, headers } = toProblem(error, request.url);
     if (unexpected) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ problem: problem.type, status: problem.status }, problem.detail);
     // The refusal is answered even if its audit entry cannot be written (the log still has it).
     await auditRefusal(store, request, error).catch((auditError: unknown) =>
       request.log.warn({ err: auditError }, 'refusal not audited'),
     );
-    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+    return sendProblem(reply, problem, headers);
   });
   app.setNotFoundHandler((request, reply) => {
     if (isBrowserNavigation(request)) return sendDashboardPage(reply.code(404));
@@ -90,7 +90,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         remedy: 'See /openapi.json for the routes this server offers.',
       },
     );
-    return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem);
+    return sendProblem(reply, problem);
   });
 
   const metrics = createHttpMetrics();
@@ -113,11 +113,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       return { status: 'ready' };
     } catch (error) {
       request.log.warn({ err: error }, 'database not reachable');
-      const problem = makeProblem('internal', 'The database is not reachable.', request.url);
-      return reply
-        .code(503)
-        .type(PROBLEM_CONTENT_TYPE)
-        .send({ ...problem, status: 503 });
+      return sendProblem(reply, makeProblem('unavailable', 'The database is not reachable.', request.url));
     }
   });
   // The dashboard at `/` (and its client routes); the landing page when it was not built.
