@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { InputError } from '../../domain/errors/index.js';
+import { checkJsonText } from '../../domain/input/index.js';
 import type { CoreMetadata } from '../../python/metadata/index.js';
 import { normalizeName } from '../../python/names/index.js';
 import { parseDistributionFilename } from '../filenames.js';
@@ -111,6 +112,12 @@ function metadataFields(
 
 function filesFromJson(project: string, pageUrl: string, text: string): ProjectReleases {
   let data: unknown;
+  try {
+    // Depth before parsing (issue 13): what follows (zod) recurses; a PEP 691 page nests 4 levels.
+    checkJsonText(text, 'page');
+  } catch (error) {
+    throw malformed(pageUrl, (error as Error).message);
+  }
   try {
     data = JSON.parse(text);
   } catch (error) {
