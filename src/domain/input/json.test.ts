@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkProperty } from '../../../test/support/properties.js';
 import { InputError } from '../errors/index.js';
 import { JSON_MAX_DEPTH, checkJsonText, checkValue } from './json.js';
 
@@ -79,5 +81,49 @@ describe('checkJsonText', () => {
     for (const text of ['{"a":', '}}}]]', '"unterminated', '{"a" "b"}', '\\']) {
       expect(() => checkJsonText(text, 'body')).not.toThrow();
     }
+  });
+});
+
+describe('checkJsonText and checkValue agree', () => {
+  // Strings of code units chosen to meet NULs, lone and paired surrogates, quotes and escapes often.
+  const unit = fc.constantFrom('a', '\u0000', '\ud800', '\udc00', '\ud83d', '\ude00', '"', '\\', 'é', '\n');
+  const text = fc.array(unit, { maxLength: 6 }).map((units) => units.join(''));
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      text,
+      fc.integer(),
+      fc.constant(null),
+      fc.array(tie('node'), { maxLength: 3 }),
+      fc.dictionary(text, tie('node'), { maxKeys: 3 }),
+    ),
+  })).node;
+
+  function verdict(run: () => void): string {
+    try {
+      run();
+      return 'accepted';
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return error.message;
+    }
+  }
+
+  it('refuses the same field for the same reason, on text and on the parsed value', () => {
+    let refused = 0;
+    let total = 0;
+    checkProperty(
+      fc.property(value, fc.integer({ min: 1, max: 6 }), (document, maxDepth) => {
+        const json = JSON.stringify(document);
+        const fromText = verdict(() => checkJsonText(json, 'body', { maxDepth }));
+        expect(fromText).toBe(verdict(() => checkValue(JSON.parse(json), 'body', { maxDepth })));
+        total++;
+        if (fromText !== 'accepted') refused++;
+      }),
+      { numRuns: 500 },
+    );
+    // Both outcomes must be common, or the agreement proves little.
+    expect(refused / total).toBeGreaterThan(0.1);
+    expect(refused / total).toBeLessThan(0.9);
   });
 });

@@ -54,9 +54,17 @@ export function checkValue(value: unknown, root: string, limits: JsonLimits = {}
   const maxDepth = limits.maxDepth ?? JSON_MAX_DEPTH;
   // Depth counts containers: the root object is 1. Children are pushed in reverse so the first
   // field in document order is the one named.
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 0 }];
+  // A key is its own item, so keys and values are checked in document order, as checkJsonText does.
+  const stack: ({ value: unknown; path: string; depth: number } | { key: string; path: string })[] = [
+    { value, path: root, depth: 0 },
+  ];
   while (stack.length > 0) {
     const item = stack.pop()!;
+    if ('key' in item) {
+      const found = unsafeCharacterIn(item.key);
+      if (found !== undefined) refuseCharacter(`${item.path} (a key)`, found);
+      continue;
+    }
     if (typeof item.value === 'string') {
       const found = unsafeCharacterIn(item.value);
       if (found !== undefined) refuseCharacter(item.path, found);
@@ -75,9 +83,8 @@ export function checkValue(value: unknown, root: string, limits: JsonLimits = {}
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i]!;
       const path = child(item.path, key);
-      const found = unsafeCharacterIn(key);
-      if (found !== undefined) refuseCharacter(`${path} (a key)`, found);
       stack.push({ value: (item.value as Record<string, unknown>)[key], path, depth });
+      stack.push({ key, path });
     }
   }
 }
