@@ -10,5 +10,7 @@ export default defineConfig({
     maxWorkers: 2,
     // Tests never write to the user's cache folder; the cache tests pass --cache-dir themselves.
     env: { RATCHET_CACHE_DIR: 'off' },
+    // Property tests run with fixed seeds unless RATCHET_FUZZ=1 (`npm run fuzz`).
+    setupFiles: ['test/support/fast-check-setup.ts'],
   },
 });

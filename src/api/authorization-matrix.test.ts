@@ -2,7 +2,11 @@
  * Every route in /openapi.json × every caller, against a table written by hand. A route that is in
  * the OpenAPI document but not in this table fails the test: a new route cannot ship unguarded.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../../test/support/engines.js';
+import { createScratchDatabase } from '../../test/support/scratch-postgres.js';
+import type { ScratchDatabase } from '../../test/support/scratch-postgres.js';
 import { createOutboxRepository } from '../delivery/outbox/index.js';
 import { signWebhookBody } from '../delivery/signing/index.js';
 import { startTestServer } from './test-server.js';
@@ -682,14 +686,22 @@ const TABLE: Record<string, Row> = {
   },
 };
 
-describe('authorization matrix', () => {
+// Issue 13: on both engines (PostgreSQL answered 500 where SQLite answered 4xx).
+describe.each(engines)('authorization matrix (%s)', (engine) => {
   let server: TestServer;
+  let database: ScratchDatabase | undefined;
   let ctx: Context;
   const tokens = new Map<Caller, string>();
   let routes: string[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // The lazily created fixtures belong to one server.
+    imageRequests = null;
+    webhookInstanceId = null;
+    if (engine === 'postgres') database = await createScratchDatabase('ratchet_matrix');
+    server = await startTestServer(
+      database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {},
+    );
     const { users } = server.seed;
     const admin = users.providerAdmin.token;
     let counter = 0;
@@ -730,7 +742,10 @@ describe('authorization matrix', () => {
       Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
   });
-  afterAll(async () => server.close());
+  afterAll(async () => {
+    await server.close();
+    await database?.drop();
+  });
 
   it('has a row for every route in the OpenAPI document, and no stale rows', () => {
     expect(routes.length).toBeGreaterThan(15);
@@ -783,5 +798,83 @@ describe('authorization matrix', () => {
       expected[caller] = caller === 'anonymous' ? (row.anonymous ?? 'unauthenticated') : row.expect[caller];
     }
     expect(answers).toEqual(expected);
+  });
+
+  // Issue 13: access control passing is not enough; what a customer reads must not name another
+  // tenant. Runs after the table (so its state exists) over every GET route, listings included.
+  it("a customer's answer from every GET route holds no other tenant's ids, names or emails", async () => {
+    const { users, tenants, instances } = server.seed;
+    const globexToken = users.globexAdmin.token;
+    // Give Globex a hotfixed defect, so a release's `fixes` and `targets` name Globex things.
+    const reported = await server.call('POST', '/api/v1/defects', {
+      token: globexToken,
+      body: {
+        instance: 'globex/globex-prod',
+        title: 'globex only',
+        observed: 'globex defect',
+        since: '2025-01-01',
+      },
+    });
+    expect(reported.status, reported.text).toBe(201);
+    const defectId = String(reported.json.id);
+    const triaged = await server.call('POST', `/api/v1/defects/${defectId}/triage`, {
+      token: ctx.admin,
+      body: { severity: 2 },
+    });
+    expect(triaged.status, triaged.text).toBe(200);
+    const published = await server.call('POST', '/api/v1/platform/releases', {
+      token: ctx.admin,
+      body: { version: '99.0.0', components: { airflow: '99' }, fixes: [defectId] },
+    });
+    expect(published.status, published.text).toBe(201);
+    expect(published.json.targets).toEqual([instances.globexProd.id]);
+
+    const globexId = tenants.globex.id;
+    const db = server.store.db;
+    const foreignUsers = await db
+      .selectFrom('users')
+      .select(['id', 'name', 'email'])
+      .where('tenant_id', '=', globexId)
+      .execute();
+    const foreignInstances = await db
+      .selectFrom('instances')
+      .select(['id', 'name'])
+      .where('tenant_id', '=', globexId)
+      .execute();
+    const foreignDefects = await db
+      .selectFrom('defects')
+      .select('id')
+      .where('tenant_id', '=', globexId)
+      .execute();
+    // Ids and emails are unique enough to search as text; names are searched as whole JSON strings.
+    const needles = [
+      globexId,
+      ...foreignUsers.flatMap((user) => [user.id, ...(user.email ? [user.email] : [])]),
+      ...foreignInstances.map((instance) => instance.id),
+      ...foreignDefects.map((defect) => defect.id),
+    ];
+    const names = [
+      tenants.globex.name,
+      tenants.globex.slug,
+      ...foreignUsers.map((u) => u.name),
+      ...foreignInstances.map((i) => i.name),
+    ];
+    expect(needles.length).toBeGreaterThan(4);
+
+    const leaks: string[] = [];
+    const reads = Object.keys(TABLE).filter((route) => route.startsWith('GET '));
+    expect(reads.length).toBeGreaterThan(20);
+    for (const route of reads) {
+      for (const caller of ['customer-admin', 'customer-member'] as const) {
+        const { path } = await TABLE[route]!.request(ctx, caller);
+        const response = await server.call('GET', path, { token: tokens.get(caller)! });
+        const found = [
+          ...needles.filter((needle) => response.text.includes(needle)),
+          ...names.filter((name) => response.text.includes(JSON.stringify(name))),
+        ];
+        if (found.length > 0) leaks.push(`${caller} ${route}: ${found.join(', ')}`);
+      }
+    }
+    expect(leaks).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { authFailureLog } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { actorOf, installAccessControl } from './access.js';
 import { installIdempotency } from './idempotency.js';
+import { installInputGuard } from './input-guard.js';
 import type { IdempotencyStore } from './idempotency.js';
 import { createLogger } from './logger.js';
 import { createHttpMetrics, instrumentHttp } from './metrics.js';
@@ -100,6 +101,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     knownRoles: ROLES,
     sharedFailures: authFailureLog(store.db),
   });
+  // Before idempotency: its key is a header that reaches the store.
+  installInputGuard(app);
   installIdempotency(app, {
     store: options.idempotency ?? storeIdempotency(store),
     actorIdOf: (request) => (request.routeOptions.config.roles ? actorOf<Actor>(request).userId : undefined),

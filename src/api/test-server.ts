@@ -40,12 +40,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(
-  options: { bodyLimit?: number; logger?: Logger } = {},
-): Promise<TestServer> {
+export interface TestServerOptions {
+  bodyLimit?: number;
+  logger?: Logger;
+  /** A PostgreSQL database to use instead of a fresh SQLite one (the caller creates and drops it). */
+  databaseUrl?: string;
+  /** The sealing key a PostgreSQL store needs for webhook deployer secrets. */
+  secretKey?: string;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ratchet-api-'));
   let offset = 0;
-  const store = await openStore({ dataDir, now: () => new Date(Date.now() + offset) });
+  const store = await openStore({
+    dataDir,
+    now: () => new Date(Date.now() + offset),
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.secretKey ? { secretKey: options.secretKey } : {}),
+  });
   const seed = await seedDemo(store);
   const { app, url } = await startServer({
     store,

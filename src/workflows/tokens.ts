@@ -65,13 +65,17 @@ export async function issueTokenInTransaction(
   return { token, info: publicInfo(record) };
 }
 
+// Customer admins act on their own tenant's users only; others are "not found" (no existence leak).
+function isVisibleUser(actor: Actor, user: User | null): user is User {
+  return (
+    user !== null &&
+    (user.tenantId === null ? isProviderRole(actor.role) : canSeeTenant(actor, user.tenantId))
+  );
+}
+
 async function visibleUser(tx: Repositories, actor: Actor, userId: string): Promise<User> {
   const user = await tx.users.get(userId);
-  // Customer admins act on their own tenant's users only; others are "not found" (no existence leak).
-  const visible =
-    user !== null &&
-    (user.tenantId === null ? isProviderRole(actor.role) : canSeeTenant(actor, user.tenantId));
-  if (!visible) throw new NotFoundError(`User ${userId} was not found.`);
+  if (!isVisibleUser(actor, user)) throw new NotFoundError(`User ${userId} was not found.`);
   return user;
 }
 
@@ -95,13 +99,17 @@ export async function revokeToken(
   const { tokenId } = parseInput(RevokeTokenInput, input, 'token reference');
   return store.transaction(async (tx) => {
     const record = await tx.tokens.get(tokenId);
-    if (record === null) throw new NotFoundError(`Token ${tokenId} was not found.`);
-    await visibleUser(tx, actor, record.userId);
+    // Another tenant's token answers exactly as an unknown one: same status, same sentence, naming
+    // only the id the caller sent (issue 13; naming its user id told a stranger who owned it).
+    const owner = record === null ? null : await tx.users.get(record.userId);
+    if (record === null || !isVisibleUser(actor, owner)) {
+      throw new NotFoundError(`Token ${tokenId} was not found.`);
+    }
     if (record.revokedAt !== null) return publicInfo(record);
     const revoked = await tx.tokens.revoke(record.id, record.version);
     await tx.audit.append(
       auditedBy(actor, {
-        tenantId: (await tx.users.get(record.userId))?.tenantId ?? null,
+        tenantId: owner.tenantId,
         action: 'token.revoke',
         target: `token:${record.id}`,
         before: { revokedAt: null },

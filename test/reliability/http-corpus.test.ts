@@ -3,75 +3,18 @@
  * so routes added later are covered) × hostile inputs, with a valid provider-admin token. No 5xx,
  * every 4xx is problem+json with a detail, and the store's tables are unchanged afterwards.
  */
-import { auditCounts } from '../support/audit.js';
-import { sql } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import { engines } from '../support/engines.js';
+import { createScratchDatabase } from '../support/scratch-postgres.js';
+import type { ScratchDatabase } from '../support/scratch-postgres.js';
+import { fillPath, operationsOf } from '../support/openapi-operations.js';
+import type { OpenApiDocument, Operation } from '../support/openapi-operations.js';
+import { stateDigest as digestOf } from '../support/state-digest.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../src/api/test-server.js';
 import type { TestServer } from '../../src/api/test-server.js';
 
 const BODY_LIMIT = 64 * 1024;
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-
-interface Operation {
-  method: string;
-  path: string;
-  pathParams: string[];
-  queryParams: string[];
-  bodyFields: string[];
-  /** Roles the route admits (`x-roles`); the corpus calls as provider-admin. */
-  roles: string[] | null;
-}
-
-interface OpenApiDocument {
-  paths: Record<
-    string,
-    Record<
-      string,
-      { parameters?: { in: string; name: string }[]; requestBody?: unknown; 'x-roles'?: string[] }
-    >
-  >;
-}
-
-/** Top-level property names of an operation's JSON request body schema (resolving one $ref level). */
-function bodyFieldsOf(doc: OpenApiDocument, requestBody: unknown): string[] {
-  const schema = (
-    requestBody as { content?: Record<string, { schema?: Record<string, unknown> }> } | undefined
-  )?.content?.['application/json']?.schema;
-  if (schema === undefined) return [];
-  let resolved: Record<string, unknown> = schema;
-  const ref = schema['$ref'];
-  if (typeof ref === 'string' && ref.startsWith('#/')) {
-    resolved = ref
-      .slice(2)
-      .split('/')
-      .reduce<Record<string, unknown>>(
-        (node, key) => (node[key] ?? {}) as Record<string, unknown>,
-        doc as never,
-      );
-  }
-  return Object.keys((resolved['properties'] as Record<string, unknown> | undefined) ?? {});
-}
-
-function operationsOf(doc: OpenApiDocument): Operation[] {
-  const operations: Operation[] = [];
-  for (const [path, item] of Object.entries(doc.paths)) {
-    for (const method of METHODS) {
-      const op = item[method];
-      if (op === undefined) continue;
-      const parameters = op.parameters ?? [];
-      operations.push({
-        method: method.toUpperCase(),
-        path,
-        pathParams: parameters.filter((p) => p.in === 'path').map((p) => p.name),
-        queryParams: parameters.filter((p) => p.in === 'query').map((p) => p.name),
-        bodyFields: bodyFieldsOf(doc, op.requestBody),
-        roles: op['x-roles'] ?? null,
-      });
-    }
-  }
-  return operations;
-}
-
 /** Hostile values for names and ids in paths and queries. */
 const HOSTILE_STRINGS = [
   '../../etc/passwd',
@@ -81,6 +24,9 @@ const HOSTILE_STRINGS = [
   '" OR 1=1 --',
   '%00',
   '%ff%fe',
+  'a\u0000b',
+  // A lone surrogate as a URL carries it (its UTF-8-style encoding; encodeURIComponent refuses it).
+  '%ED%A0%80',
   'a'.repeat(5000),
   '<script>alert(1)</script>',
   '${jndi:ldap://x}',
@@ -101,6 +47,8 @@ const WRONG_VALUES: unknown[] = [
   "'; DROP TABLE tenants; --",
   '../../etc/passwd',
   { $ne: null },
+  'nul\u0000inside',
+  'lone \udc00 surrogate',
 ];
 
 interface BodyCase {
@@ -149,41 +97,11 @@ function bodyCases(op: Operation): BodyCase[] {
   return cases;
 }
 
-function fillPath(op: Operation, value: string, encode: boolean): string {
-  let path = op.path;
-  for (const name of op.pathParams) {
-    path = path.replace(`{${name}}`, encode ? encodeURIComponent(value) : value);
-  }
-  return path;
-}
-
 let server: TestServer;
 let operations: Operation[];
 
-/** Rows per table (every table the store has) and the audit log length. */
 async function stateDigest(): Promise<Record<string, number>> {
-  const tables =
-    server.store.engine === 'sqlite'
-      ? await sql<{
-          name: string;
-        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(
-          server.store.db,
-        )
-      : await sql<{
-          name: string;
-        }>`select table_name as name from information_schema.tables where table_schema = 'public'`.execute(
-          server.store.db,
-        );
-  const digest: Record<string, number> = {};
-  for (const { name } of tables.rows) {
-    const count = await sql<{ n: number }>`select count(*) as n from ${sql.table(name)}`.execute(
-      server.store.db,
-    );
-    digest[name] = Number(count.rows[0]?.n ?? 0);
-  }
-  // A refused write leaves exactly one trace, its `request.refused` audit entry: not a state change.
-  digest['audit_log'] = (await auditCounts(server.store)).changes;
-  return digest;
+  return digestOf(server.store);
 }
 
 interface Failure {
@@ -240,16 +158,23 @@ function check(
   }
 }
 
-beforeAll(async () => {
-  server = await startTestServer({ bodyLimit: BODY_LIMIT });
-  const doc = (await server.call('GET', '/openapi.json')).json as unknown as OpenApiDocument;
-  operations = operationsOf(doc);
-});
-afterAll(async () => {
-  await server.close();
-});
+// Issue 13: the same corpus on PostgreSQL, where a NUL byte once answered 500 on 63 of 74 routes.
+describe.each(engines)('HTTP corpus over every route in /openapi.json (%s)', (engine) => {
+  let database: ScratchDatabase | undefined;
+  beforeAll(async () => {
+    if (engine === 'postgres') database = await createScratchDatabase('ratchet_corpus');
+    server = await startTestServer({
+      bodyLimit: BODY_LIMIT,
+      ...(database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {}),
+    });
+    const doc = (await server.call('GET', '/openapi.json')).json as unknown as OpenApiDocument;
+    operations = operationsOf(doc);
+  });
+  afterAll(async () => {
+    await server.close();
+    await database?.drop();
+  });
 
-describe('HTTP corpus over every route in /openapi.json', () => {
   it('finds the routes to attack (the corpus is not vacuous)', () => {
     expect(operations.length).toBeGreaterThan(10);
     expect(operations.some((op) => op.pathParams.length > 0)).toBe(true);

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { commandEnvironment } from './command-env.js';
 import type { Deployer, DeployRequest, DeployResult } from './types.js';
 
 export interface CommandDeployerOptions {
@@ -32,7 +33,8 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
  * values, never through a command line a shell would parse.
  *
  * Env: `RATCHET_INSTANCE`, `RATCHET_REVISION`, `RATCHET_REQUIREMENTS` and `RATCHET_PYLOCK` (paths of
- * the rendered files), `RATCHET_METADATA` (path of metadata.json), `RATCHET_DEPLOY_DIR`. Exit 0 is
+ * the rendered files), `RATCHET_METADATA` (path of metadata.json), `RATCHET_DEPLOY_DIR`, and only
+ * the few server variables command-env.ts lists: never the server's secrets. Exit 0 is
  * success; anything else, or running past `timeoutMs`, is a failure with the stderr tail as reason.
  */
 export function createCommandDeployer(options: CommandDeployerOptions): Deployer {
@@ -48,15 +50,20 @@ export function createCommandDeployer(options: CommandDeployerOptions): Deployer
         await writeFile(requirements, request.files['requirements.txt']);
         await writeFile(pylock, request.files['pylock.toml']);
         await writeFile(metadata, JSON.stringify(request.metadata, null, 2));
-        return await run(program!, args, options.timeoutMs, dir, {
-          ...process.env,
-          RATCHET_INSTANCE: request.instanceId,
-          RATCHET_REVISION: String(request.revision),
-          RATCHET_REQUIREMENTS: requirements,
-          RATCHET_PYLOCK: pylock,
-          RATCHET_METADATA: metadata,
-          RATCHET_DEPLOY_DIR: dir,
-        });
+        let env: NodeJS.ProcessEnv;
+        try {
+          env = commandEnvironment({
+            RATCHET_INSTANCE: request.instanceId,
+            RATCHET_REVISION: String(request.revision),
+            RATCHET_REQUIREMENTS: requirements,
+            RATCHET_PYLOCK: pylock,
+            RATCHET_METADATA: metadata,
+            RATCHET_DEPLOY_DIR: dir,
+          });
+        } catch (error) {
+          return { status: 'failed', reason: (error as Error).message };
+        }
+        return await run(program!, args, options.timeoutMs, dir, env);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

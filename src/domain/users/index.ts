@@ -1,1 +1,2 @@
 export type { ApiTokenInfo, IssuedToken, User } from './types.js';
+export { normalizeEmail } from './email.js';

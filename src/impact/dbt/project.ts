@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../domain/errors/index.js';
+import { describeUnsafe, unsafeCharacterIn } from '../../domain/input/index.js';
 import { normalizeName } from '../../python/names/index.js';
 import { parseSpecifierSet } from '../../python/specifier/index.js';
 import type { DeclaredConstraint } from './schema.js';
@@ -68,6 +69,14 @@ export function parseDbtProject(yamlText: string): DbtProject {
   const name = record['name'];
   if (typeof name !== 'string' || name.trim() === '') {
     throw new InputError('name is required in dbt_project.yml', { remedy: REMEDY, extra: { field: 'name' } });
+  }
+  // YAML escapes ("\0", "\ud800") make characters the edge guard cannot see in the raw text.
+  const unsafe = unsafeCharacterIn(name);
+  if (unsafe !== undefined) {
+    throw new InputError(`name in dbt_project.yml ${describeUnsafe(unsafe)}`, {
+      remedy: REMEDY,
+      extra: { field: 'name' },
+    });
   }
   const required = record['require-dbt-version'];
   if (required === undefined || required === null) return { name: name.trim(), requireDbtVersion: [] };

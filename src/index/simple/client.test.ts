@@ -198,6 +198,15 @@ describe('openSimpleIndex', () => {
       intercept: answer('{"meta": {"api-version": "2.0"}, "name": "x", "files": []}'),
     });
     await expect(openSimpleIndex(future.url).listReleases('dbt-core')).rejects.toThrow(/api-version 2.0/);
+    // Issue 13: depth is refused before zod recurses into the page.
+    const deep = await serve({
+      intercept: answer(
+        `{"meta": {"api-version": "1.0"}, "name": "x", "files": [], "x": ${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      ),
+    });
+    await expect(openSimpleIndex(deep.url).listReleases('dbt-core')).rejects.toThrow(
+      /page.x.*JSON depth limit/,
+    );
   });
 
   it('refuses metadata whose bytes do not match the hash the index lists', async () => {

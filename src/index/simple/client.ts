@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { InputError } from '../../domain/errors/index.js';
+import { checkJsonText } from '../../domain/input/index.js';
 import type { CoreMetadata } from '../../python/metadata/index.js';
 import { normalizeName } from '../../python/names/index.js';
 import { parseDistributionFilename } from '../filenames.js';
@@ -109,8 +110,26 @@ function metadataFields(
   return { metadataUrl: `${file.url}.metadata`, metadataHashes: availability === true ? {} : availability };
 }
 
+/**
+ * A URL from an index page, resolved against `base`. `new URL` throws a TypeError ("Invalid URL")
+ * for text such as "//" or "http://[": the index's fault, so an InputError naming the page (issue 13).
+ */
+function resolveLink(reference: string, base: string, pageUrl: string, what: string): URL {
+  try {
+    return new URL(reference, base);
+  } catch {
+    throw malformed(pageUrl, `${what} '${reference.slice(0, 200)}' is not a URL`);
+  }
+}
+
 function filesFromJson(project: string, pageUrl: string, text: string): ProjectReleases {
   let data: unknown;
+  try {
+    // Depth before parsing (issue 13): what follows (zod) recurses; a PEP 691 page nests 4 levels.
+    checkJsonText(text, 'page');
+  } catch (error) {
+    throw malformed(pageUrl, (error as Error).message);
+  }
   try {
     data = JSON.parse(text);
   } catch (error) {
@@ -129,7 +148,7 @@ function filesFromJson(project: string, pageUrl: string, text: string): ProjectR
   for (const entry of parsed.data.files) {
     const kind = parseDistributionFilename(entry.filename, project)?.kind;
     if (kind === undefined) continue;
-    const url = withoutFragment(new URL(entry.url, pageUrl));
+    const url = withoutFragment(resolveLink(entry.url, pageUrl, pageUrl, `file ${entry.filename} has url`));
     const yanked = entry.yanked === undefined || entry.yanked === false ? false : entry.yanked;
     files.push({
       filename: entry.filename,
@@ -155,15 +174,10 @@ function htmlAvailability(value: string | undefined): MetadataAvailability | und
 
 function filesFromHtml(project: string, pageUrl: string, html: string): ProjectReleases {
   const { base, anchors } = parseSimpleHtml(html);
-  const baseUrl = base === null ? pageUrl : new URL(base, pageUrl).href;
+  const baseUrl = base === null ? pageUrl : resolveLink(base, pageUrl, pageUrl, '<base href>').href;
   const files: ReleaseFile[] = [];
   for (const anchor of anchors) {
-    let link: URL;
-    try {
-      link = new URL(anchor.href, baseUrl);
-    } catch {
-      throw malformed(pageUrl, `link '${anchor.href}' is not a URL`);
-    }
+    const link = resolveLink(anchor.href, baseUrl, pageUrl, 'link');
     let filename = anchor.text;
     try {
       filename ||= decodeURIComponent(link.pathname.split('/').pop() ?? '');

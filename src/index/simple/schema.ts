@@ -20,7 +20,8 @@ export const SimpleJsonFile = z.object({
   yanked: z.union([z.boolean(), z.string()]).optional(),
   // PEP 700
   'upload-time': z.string().optional(),
-  size: z.number().optional(),
+  // PEP 700: the file's size in bytes, an integer.
+  size: z.number().int().nonnegative().optional(),
 });
 export type SimpleJsonFile = z.infer<typeof SimpleJsonFile>;
 

@@ -8,6 +8,7 @@ import { platform } from './0005-platform.js';
 import { deployers } from './0006-deployers.js';
 import { evidenceIndexes } from './0007-evidence-indexes.js';
 import { authFailures } from './0008-auth-failures.js';
+import { userEmails } from './0010-user-emails.js';
 
 /**
  * Every migration, in order. To add one: write `NNNN-what.ts` exporting a `Migration` (portable
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-deployers': deployers,
   '0007-evidence-indexes': evidenceIndexes,
   '0008-auth-failures': authFailures,
+  '0010-user-emails': userEmails,
 };
 
 // In-code provider: migrations travel inside the package, no folder scanning at runtime.

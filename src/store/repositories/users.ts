@@ -1,4 +1,5 @@
 import { ConflictError } from '../../domain/errors/index.js';
+import { normalizeEmail } from '../../domain/users/index.js';
 import type { User } from '../../domain/users/index.js';
 import { isUniqueViolation } from '../driver-errors.js';
 import type { UserRepository, UsersTable } from '../types.js';
@@ -23,7 +24,7 @@ export function userRepository({ db, now }: RepositoryContext): UserRepository {
       const row: UsersTable = {
         id: newId('usr'),
         name: input.name,
-        email: input.email,
+        email: input.email === null ? null : normalizeEmail(input.email),
         role: input.role,
         tenant_id: input.tenantId,
         version: 1,
@@ -33,9 +34,12 @@ export function userRepository({ db, now }: RepositoryContext): UserRepository {
         await db.insertInto('users').values(row).execute();
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        throw new ConflictError(`A user with email ${String(input.email)} already exists.`, {
-          remedy: 'Use another email address, or issue a token for the existing user.',
-        });
+        // Unique per tenant (or among provider users): the clash is with a user the caller's scope
+        // holds, never with another tenant's (issue 13).
+        throw new ConflictError(
+          `A user with email ${String(row.email)} already exists ${row.tenant_id === null ? 'among provider users' : 'in this tenant'}.`,
+          { remedy: 'Use another email address, or issue a token for the existing user.' },
+        );
       }
       return toUser(row);
     },

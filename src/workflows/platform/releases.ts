@@ -254,9 +254,27 @@ export async function rolloutRelease(
   });
 }
 
+/**
+ * Every release, as the caller may see it: a customer sees only its own tenant's defect ids in
+ * `fixes` and its own instance ids in `targets` (issue 13: a hotfix for another tenant must not
+ * reveal that tenant's defects and instances). `targets: []` then reads "not for your instances".
+ */
 export async function listReleases(store: Store, actor: Actor): Promise<PlatformRelease[]> {
   assertCan(actor, 'platform.read');
-  return listReleaseRows(store.db);
+  const releases = await listReleaseRows(store.db);
+  if (actor.tenantId === null) return releases;
+  const tenantId = actor.tenantId;
+  const [defects, instances] = await Promise.all([
+    store.db.selectFrom('defects').select('id').where('tenant_id', '=', tenantId).execute(),
+    store.repos.instances.list(tenantId),
+  ]);
+  const ownDefects = new Set(defects.map((row) => row.id));
+  const ownInstances = new Set(instances.map((instance) => instance.id));
+  return releases.map((release) => ({
+    ...release,
+    fixes: release.fixes.filter((id) => ownDefects.has(id)),
+    targets: release.targets === null ? null : release.targets.filter((id) => ownInstances.has(id)),
+  }));
 }
 
 /** Each visible instance's platform version and the releases it may take next. */
