@@ -26,7 +26,8 @@ export function lineageRoutes(app: TypedApp, { store }: RouteDeps): void {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       LINEAGE_TYPES,
-      { parseAs: 'string', bodyLimit: LINEAGE_BODY_LIMIT },
+      // Bytes, not text: a large batch is decoded in a worker thread (workflows/evidence/prepare.ts).
+      { parseAs: 'buffer', bodyLimit: LINEAGE_BODY_LIMIT },
       (_request, body, done) => done(null, body),
     );
     scope.post(

@@ -1,22 +1,21 @@
-import { InputError, NotAllowedError } from '../../domain/errors/index.js';
+import { NotAllowedError } from '../../domain/errors/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { IssuedToken, User } from '../../domain/users/index.js';
-import { extractRunEvidence, parseEventBatch } from '../../impact/index.js';
-import type { EvidenceContext, RunEvent, RunEvidence } from '../../impact/index.js';
+import { offload } from '../../offload/index.js';
 import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
+import { tooComplex, workLimits } from '../limits.js';
 import { resolveTenant } from '../references.js';
 import { parseInput } from '../schema.js';
 import { issueTokenInTransaction } from '../tokens.js';
 import { userSummary } from '../users.js';
 import { loadEvidenceContext } from './context.js';
 import { insertRunEvents } from './repository.js';
-import type { StoredEvent } from './repository.js';
 import { IssueIngestionTokenInput } from './schema.js';
 
 export interface IngestInput {
-  /** The raw body (text), or already-parsed JSON. */
+  /** The raw body (text or UTF-8 bytes), or already-parsed JSON. */
   readonly body: unknown;
   readonly contentType?: string;
 }
@@ -27,37 +26,14 @@ export interface IngestResult {
   readonly duplicates: number;
 }
 
-const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/jsonl', 'application/json-lines']);
+/** Below this a batch is parsed inline: shipping it to a worker would cost more than parsing it. */
+const OFFLOAD_MIN_BYTES = 64 * 1024;
 
-/** How a refusal names an event: the NDJSON line, or the array index, as `parseEventBatch` does. */
-function positionLabels(body: unknown, contentType: string | undefined, count: number): string[] {
-  if (count === 1) return [''];
-  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  const text = typeof body === 'string' ? body : null;
-  if (text !== null && (NDJSON_TYPES.has(media) || !text.trimStart().startsWith('['))) {
-    const lines: string[] = [];
-    for (const [i, line] of text.split(/\r?\n/).entries())
-      if (line.trim() !== '') lines.push(`line ${i + 1}: `);
-    if (lines.length === count) return lines;
-  }
-  return Array.from({ length: count }, (_, index) => `event ${index}: `);
-}
-
-function attribute(events: readonly RunEvent[], context: EvidenceContext, input: IngestInput): RunEvidence[] {
-  return events.map((event, index) => {
-    try {
-      return extractRunEvidence(event, context);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      // Labels are worked out only for a refusal: splitting a batch of thousands of lines again
-      // on every accepted request would cost more than the refusal ever does.
-      const labels = positionLabels(input.body, input.contentType, events.length);
-      throw new InputError(`${labels[index] ?? ''}${error.message}`, {
-        ...(error.remedy !== undefined ? { remedy: error.remedy } : {}),
-        extra: { ...error.extra, position: index },
-      });
-    }
-  });
+function byteLength(body: unknown): number {
+  if (typeof body === 'string') return body.length;
+  if (body instanceof Uint8Array) return body.byteLength;
+  // Already-parsed JSON (tests, the demo): small by construction.
+  return 0;
 }
 
 /**
@@ -74,16 +50,31 @@ export async function ingestRunEvents(store: Store, actor: Actor, input: IngestI
       remedy: 'Issue one with POST /api/v1/tenants/{tenantId}/ingestion-tokens.',
     });
   }
-  const events = parseEventBatch(input.body, input.contentType);
   const context = await loadEvidenceContext(store.db, tenantId);
-  const evidence = attribute(events, context, input);
-  const rows: StoredEvent[] = evidence.map((item, index) => ({
-    tenantId,
-    evidence: item,
-    eventJson: JSON.stringify(events[index]),
-  }));
+  const limits = workLimits();
+  // Parsing and validating a batch is the CPU-heavy part: large bodies go to a worker thread.
+  const rows = await offload(
+    'lineage-batch',
+    {
+      body: input.body,
+      contentType: input.contentType,
+      tenantId,
+      context,
+      maxEvents: limits.lineageMaxEvents,
+    },
+    {
+      inline: byteLength(input.body) < OFFLOAD_MIN_BYTES,
+      timeoutMs: limits.parseTimeoutMs,
+      onTimeout: () =>
+        tooComplex(
+          'The event batch',
+          limits.parseTimeoutMs,
+          'Send smaller batches (RATCHET_PARSE_TIMEOUT_MS).',
+        ),
+    },
+  );
   const stored = await store.transaction(async (tx) => insertRunEvents(tx.db, rows, tx.now()));
-  return { stored, duplicates: events.length - stored };
+  return { stored, duplicates: rows.length - stored };
 }
 
 export interface IssuedIngestionToken extends IssuedToken {
