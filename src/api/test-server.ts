@@ -11,6 +11,7 @@ import { openStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { seedDemo } from '../workflows/index.js';
 import type { DemoSeed } from '../workflows/index.js';
+import type { QuotaConfig } from './quotas.js';
 import { startServer } from './server.js';
 
 export interface CallOptions {
@@ -41,7 +42,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { bodyLimit?: number; logger?: Logger } = {},
+  options: { bodyLimit?: number; logger?: Logger; quotas?: QuotaConfig } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ratchet-api-'));
   let offset = 0;
@@ -53,6 +54,7 @@ export async function startTestServer(
     port: 0,
     host: '127.0.0.1',
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.quotas ? { quotas: options.quotas } : {}),
   });
 
   async function call(method: string, path: string, callOptions: CallOptions = {}): Promise<CallResult> {

@@ -18,6 +18,11 @@ export interface IngestInput {
   /** The raw body (text or UTF-8 bytes), or already-parsed JSON. */
   readonly body: unknown;
   readonly contentType?: string;
+  /**
+   * Called with the number of events once the batch is parsed and before anything is stored: the
+   * API charges them to the token's quota here, and throws to refuse the batch.
+   */
+  readonly admit?: (events: number) => void;
 }
 
 /** Like Marquez: how many events were new, and how many were already stored (replays). */
@@ -73,6 +78,7 @@ export async function ingestRunEvents(store: Store, actor: Actor, input: IngestI
         ),
     },
   );
+  input.admit?.(rows.length);
   const stored = await store.transaction(async (tx) => insertRunEvents(tx.db, rows, tx.now()));
   return { stored, duplicates: rows.length - stored };
 }
