@@ -12,6 +12,7 @@ import { issueTokenInTransaction } from '../tokens.js';
 import { userSummary } from '../users.js';
 import { loadEvidenceContext } from './context.js';
 import { insertRunEvents } from './repository.js';
+import type { StoredEvent } from './repository.js';
 import { IssueIngestionTokenInput } from './schema.js';
 
 export interface IngestInput {
@@ -41,9 +42,38 @@ function byteLength(body: unknown): number {
   return 0;
 }
 
+/** One transaction holds SQLite's only connection: this bounds how long another tenant's read waits. */
+const SLICE_EVENTS = 500;
+const SLICE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Stores validated rows in slices of at most SLICE_EVENTS events and SLICE_BYTES of event JSON, one
+ * transaction each, yielding between them so other requests run (issue 13: one 30 MiB batch in one
+ * transaction held every tenant's reads for over a second). Every event was validated before the
+ * first slice; if storing fails part-way, the retry stores the rest, since stored events are
+ * duplicates by their idempotency key.
+ */
+async function storeInSlices(store: Store, rows: readonly StoredEvent[]): Promise<number> {
+  let stored = 0;
+  let start = 0;
+  while (start < rows.length) {
+    let end = start;
+    let bytes = 0;
+    while (end < rows.length && end - start < SLICE_EVENTS && (end === start || bytes < SLICE_BYTES)) {
+      bytes += rows[end]!.eventJson.length;
+      end++;
+    }
+    const slice = rows.slice(start, end);
+    stored += await store.transaction(async (tx) => insertRunEvents(tx.db, slice, tx.now()));
+    start = end;
+    if (start < rows.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return stored;
+}
+
 /**
  * Stores a batch of OpenLineage RunEvents for the ingestion token's tenant (issue 5). All or
- * nothing: every event is validated and attributed before one transaction inserts them; an event
+ * nothing: every event is validated and attributed before any is stored (in slices); an event
  * already stored (same run id, event type and time) is counted as a duplicate, not stored again.
  * Not audited per event: evidence is observation, not a state change, and would flood the chain.
  */
@@ -79,7 +109,7 @@ export async function ingestRunEvents(store: Store, actor: Actor, input: IngestI
     },
   );
   input.admit?.(rows.length);
-  const stored = await store.transaction(async (tx) => insertRunEvents(tx.db, rows, tx.now()));
+  const stored = await storeInSlices(store, rows);
   return { stored, duplicates: rows.length - stored };
 }
 
