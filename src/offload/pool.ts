@@ -47,6 +47,23 @@ type Reply =
 const WORKER_URL = new URL('./worker.mjs', import.meta.url);
 
 /**
+ * The buffers of top-level byte arrays that own their whole ArrayBuffer: moved to the other thread
+ * instead of copied (a 30 MiB body cloned cost the event loop about 160 ms). The sender must not use
+ * them afterwards. Views into a shared pool (small Buffers) are copied as usual.
+ */
+export function transferablesOf(value: unknown): ArrayBuffer[] {
+  if (value === null || typeof value !== 'object') return [];
+  const found: ArrayBuffer[] = [];
+  for (const item of Object.values(value as Record<string, unknown>)) {
+    if (!(item instanceof Uint8Array) || !(item.buffer instanceof ArrayBuffer)) continue;
+    if (item.byteOffset === 0 && item.byteLength === item.buffer.byteLength && !found.includes(item.buffer)) {
+      found.push(item.buffer);
+    }
+  }
+  return found;
+}
+
+/**
  * @example
  * const pool = createOffloadPool({ size: 2 });
  * const project = await pool.run('dbt-project', yamlText, { timeoutMs: 2000, onTimeout: () => new InputError('...') });
@@ -117,7 +134,7 @@ export function createOffloadPool(options: { size: number }): OffloadPool {
       idle.job = job;
       idle.worker.ref();
       idle.timer = setTimeout(() => discard(idle, job.options.onTimeout()), job.options.timeoutMs);
-      idle.worker.postMessage({ id: job.id, task: job.task, input: job.input });
+      idle.worker.postMessage({ id: job.id, task: job.task, input: job.input }, transferablesOf(job.input));
     }
   }
 

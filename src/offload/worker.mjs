@@ -6,8 +6,10 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { runTask } = await import('./tasks.ts');
+const { transferablesOf } = await import('./pool.ts');
 
 parentPort.on('message', async (message) => {
-  parentPort.postMessage({ id: message.id, ...(await runTask(message.task, message.input)) });
+  const result = await runTask(message.task, message.input);
+  parentPort.postMessage({ id: message.id, ...result }, result.ok ? transferablesOf(result.value) : []);
 });
 parentPort.postMessage({ ready: true });

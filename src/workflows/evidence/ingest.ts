@@ -11,8 +11,9 @@ import { parseInput } from '../schema.js';
 import { issueTokenInTransaction } from '../tokens.js';
 import { userSummary } from '../users.js';
 import { loadEvidenceContext } from './context.js';
+import { preparedBytes, preparedRows } from './prepare.js';
+import type { PreparedBatch } from './prepare.js';
 import { insertRunEvents } from './repository.js';
-import type { StoredEvent } from './repository.js';
 import { IssueIngestionTokenInput } from './schema.js';
 
 export interface IngestInput {
@@ -53,20 +54,19 @@ const SLICE_BYTES = 2 * 1024 * 1024;
  * first slice; if storing fails part-way, the retry stores the rest, since stored events are
  * duplicates by their idempotency key.
  */
-async function storeInSlices(store: Store, rows: readonly StoredEvent[]): Promise<number> {
+async function storeInSlices(store: Store, batch: PreparedBatch): Promise<number> {
+  const count = batch.evidence.length;
   let stored = 0;
   let start = 0;
-  while (start < rows.length) {
-    let end = start;
-    let bytes = 0;
-    while (end < rows.length && end - start < SLICE_EVENTS && (end === start || bytes < SLICE_BYTES)) {
-      bytes += rows[end]!.eventJson.length;
+  while (start < count) {
+    let end = start + 1;
+    while (end < count && end - start < SLICE_EVENTS && preparedBytes(batch, start, end + 1) <= SLICE_BYTES)
       end++;
-    }
-    const slice = rows.slice(start, end);
+    // Decoded per slice: the text of the whole batch is never on the heap at once.
+    const slice = preparedRows(batch, start, end);
     stored += await store.transaction(async (tx) => insertRunEvents(tx.db, slice, tx.now()));
     start = end;
-    if (start < rows.length) await new Promise((resolve) => setImmediate(resolve));
+    if (start < count) await new Promise((resolve) => setImmediate(resolve));
   }
   return stored;
 }
@@ -88,7 +88,7 @@ export async function ingestRunEvents(store: Store, actor: Actor, input: IngestI
   const context = await loadEvidenceContext(store.db, tenantId);
   const limits = workLimits();
   // Parsing and validating a batch is the CPU-heavy part: large bodies go to a worker thread.
-  const rows = await offload(
+  const batch = await offload(
     'lineage-batch',
     {
       body: input.body,
@@ -108,9 +108,10 @@ export async function ingestRunEvents(store: Store, actor: Actor, input: IngestI
         ),
     },
   );
-  input.admit?.(rows.length);
-  const stored = await storeInSlices(store, rows);
-  return { stored, duplicates: rows.length - stored };
+  const count = batch.evidence.length;
+  input.admit?.(count);
+  const stored = await storeInSlices(store, batch);
+  return { stored, duplicates: count - stored };
 }
 
 export interface IssuedIngestionToken extends IssuedToken {

@@ -56,8 +56,39 @@ function attribute(
   });
 }
 
+/**
+ * A validated batch as it crosses back from a worker thread: the small attribution records are
+ * cloned, and every event's JSON travels as one UTF-8 buffer that is moved, not copied (cloning
+ * 30 MiB of strings cost the event loop about 200 ms). `ends[i]` is where event i's JSON ends.
+ */
+export interface PreparedBatch {
+  readonly tenantId: string;
+  readonly evidence: readonly RunEvidence[];
+  readonly eventJson: Uint8Array;
+  readonly ends: readonly number[];
+}
+
+/** Rows `start` to `end` (exclusive) of a prepared batch, ready for `insertRunEvents`. */
+export function preparedRows(batch: PreparedBatch, start: number, end: number): StoredEvent[] {
+  const bytes = Buffer.from(batch.eventJson.buffer, batch.eventJson.byteOffset, batch.eventJson.byteLength);
+  const rows: StoredEvent[] = [];
+  for (let i = start; i < end; i++) {
+    rows.push({
+      tenantId: batch.tenantId,
+      evidence: batch.evidence[i]!,
+      eventJson: bytes.toString('utf8', i === 0 ? 0 : batch.ends[i - 1]!, batch.ends[i]!),
+    });
+  }
+  return rows;
+}
+
+/** Bytes of event JSON from row `start` to row `end` (exclusive). */
+export function preparedBytes(batch: PreparedBatch, start: number, end: number): number {
+  return (end === 0 ? 0 : batch.ends[end - 1]!) - (start === 0 ? 0 : batch.ends[start - 1]!);
+}
+
 /** Parses, bounds, validates and attributes a batch; all or nothing (an InputError names the event). */
-export function prepareRunEvents(input: PrepareRunEventsInput): StoredEvent[] {
+export function prepareRunEvents(input: PrepareRunEventsInput): PreparedBatch {
   const body = input.body instanceof Uint8Array ? Buffer.from(input.body).toString('utf8') : input.body;
   const events = parseEventBatch(body, input.contentType);
   if (events.length > input.maxEvents) {
@@ -70,9 +101,13 @@ export function prepareRunEvents(input: PrepareRunEventsInput): StoredEvent[] {
     );
   }
   const evidence = attribute(events, input.context, body, input.contentType);
-  return evidence.map((item, index) => ({
-    tenantId: input.tenantId,
-    evidence: item,
-    eventJson: JSON.stringify(events[index]),
-  }));
+  const ends: number[] = [];
+  let offset = 0;
+  const texts = events.map((event) => {
+    const text = JSON.stringify(event);
+    offset += Buffer.byteLength(text, 'utf8');
+    ends.push(offset);
+    return text;
+  });
+  return { tenantId: input.tenantId, evidence, eventJson: Buffer.from(texts.join(''), 'utf8'), ends };
 }
