@@ -16,6 +16,8 @@ import { createLogger } from './logger.js';
 import { createHttpMetrics, instrumentHttp } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { makeProblem, sendProblem, toProblem } from './problem.js';
+import { createQuotas, installReportQuota, quotasFromEnv } from './quotas.js';
+import type { QuotaConfig } from './quotas.js';
 import { auditRefusal } from './refusal-audit.js';
 import { registerRoutes } from './routes/index.js';
 import { storeIdempotency } from './store-idempotency.js';
@@ -32,6 +34,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Where Idempotency-Key responses are kept; defaults to the store's table. */
   idempotency?: IdempotencyStore;
+  /** Ingestion and report quotas; defaults to the RATCHET_INGEST_* and RATCHET_REPORTS_PER_MIN variables. */
+  quotas?: QuotaConfig;
   /** The built dashboard folder (default src/web/dist); without a build `/` serves a landing page. */
   webRoot?: string;
 }
@@ -103,6 +107,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   // Before idempotency: its key is a header that reaches the store.
   installInputGuard(app);
+  // Before the idempotency hook too: a request refused by its quota never reserves its key.
+  const quotas = createQuotas(options.quotas ?? quotasFromEnv());
+  installReportQuota(app, quotas);
   installIdempotency(app, {
     store: options.idempotency ?? storeIdempotency(store),
     actorIdOf: (request) => (request.routeOptions.config.roles ? actorOf<Actor>(request).userId : undefined),
@@ -125,7 +132,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(options.webRoot ? { root: options.webRoot } : {}),
   });
 
-  await registerRoutes(app, { store });
+  await registerRoutes(app, { store, quotas });
   await app.ready();
   return app;
 }
