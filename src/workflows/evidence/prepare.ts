@@ -4,6 +4,7 @@
  * (src/offload), so a 30 MiB NDJSON body never holds the event loop other tenants need.
  */
 import { InputError } from '../../domain/errors/index.js';
+import { checkJsonText } from '../../domain/input/index.js';
 import { extractRunEvidence, parseEventBatch } from '../../impact/index.js';
 import type { EvidenceContext, RunEvent, RunEvidence } from '../../impact/index.js';
 import type { StoredEvent } from './repository.js';
@@ -90,6 +91,10 @@ export function preparedBytes(batch: PreparedBatch, start: number, end: number):
 /** Parses, bounds, validates and attributes a batch; all or nothing (an InputError names the event). */
 export function prepareRunEvents(input: PrepareRunEventsInput): PreparedBatch {
   const body = input.body instanceof Uint8Array ? Buffer.from(input.body).toString('utf8') : input.body;
+  // The edge's input guard sees these bytes only as a Buffer (they are decoded here, off the event
+  // loop for large batches), so NUL, lone surrogates and nesting depth are checked where the text
+  // first exists, before anything recursive parses it.
+  if (typeof body === 'string') checkJsonText(body, 'body');
   const events = parseEventBatch(body, input.contentType);
   if (events.length > input.maxEvents) {
     throw new InputError(
