@@ -21,7 +21,9 @@ const context = {
 };
 
 function evidenceOf(ndjson: string): RunEvidence[] {
-  return parseEventBatch(ndjson, 'application/x-ndjson').map((event) => extractRunEvidence(event, context));
+  return parseEventBatch(ndjson, 'application/x-ndjson').events.map((event) =>
+    extractRunEvidence(event, context),
+  );
 }
 
 const rollback = { packages: [{ name: 'dbt-core', from: '1.11.2', to: '==1.10.*' }] };

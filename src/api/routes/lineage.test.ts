@@ -21,6 +21,19 @@ interface Pipeline {
   evidence: { runId: string; imageRevision: number; codeRevision: string | null; outcome: string }[];
 }
 
+/** The 201 body with nothing ignored, read as UTC or dropped, unless said. */
+function counted(counts: Record<string, unknown>): Record<string, unknown> {
+  return {
+    stored: 0,
+    duplicates: 0,
+    ignored: 0,
+    assumedUtc: 0,
+    facetsDropped: 0,
+    droppedFacets: [],
+    ...counts,
+  };
+}
+
 function byPipeline(report: Record<string, unknown>): Map<string, Pipeline> {
   return new Map((report.pipelines as Pipeline[]).map((p) => [p.pipeline, p]));
 }
@@ -97,14 +110,14 @@ describe('POST /api/v1/lineage and the impact report', () => {
     for (const event of events.slice(0, 12)) {
       const one = await post(JSON.stringify(event));
       expect(one.status, one.text).toBe(201);
-      expect(one.json).toEqual({ stored: 1, duplicates: 0 });
+      expect(one.json).toEqual(counted({ stored: 1 }));
     }
     const array = await post(JSON.stringify(events.slice(12, 300)));
-    expect(array.json).toEqual({ stored: 288, duplicates: 0 });
+    expect(array.json).toEqual(counted({ stored: 288 }));
     const ndjson = `${events.map((e) => JSON.stringify(e)).join('\n')}\n`;
     const rest = await post(ndjson, 'application/x-ndjson');
     expect(rest.status, rest.text).toBe(201);
-    expect(rest.json).toEqual({ stored: events.length - 300, duplicates: 300 });
+    expect(rest.json).toEqual(counted({ stored: events.length - 300, duplicates: 300 }));
     expect(await stored()).toBe(before + events.length);
 
     const impact = await server.call(
@@ -159,11 +172,11 @@ describe('POST /api/v1/lineage and the impact report', () => {
     const before = await stored();
     const replay = await post(events.map((e) => JSON.stringify(e)).join('\n'), 'application/x-ndjson');
     expect(replay.status).toBe(201);
-    expect(replay.json).toEqual({ stored: 0, duplicates: 50 });
+    expect(replay.json).toEqual(counted({ duplicates: 50 }));
     // The same event twice inside one batch is one row too.
-    const fresh = { ...events[0]!, run: { runId: 'replayed-in-batch' } };
+    const fresh = { ...events[0]!, run: { runId: '0193a000-0000-7000-8000-0000000ba7c4' } };
     const twice = await post(JSON.stringify([fresh, fresh]));
-    expect(twice.json).toEqual({ stored: 1, duplicates: 1 });
+    expect(twice.json).toEqual(counted({ stored: 1, duplicates: 1 }));
     expect(await stored()).toBe(before + 1);
   });
 
@@ -171,7 +184,7 @@ describe('POST /api/v1/lineage and the impact report', () => {
     eventType: 'COMPLETE',
     eventTime: '2025-11-01T09:00:00Z',
     producer: 'https://github.com/apache/airflow/tree/providers-openlineage/2.3.0',
-    run: { runId: 'bad-batch-run' },
+    run: { runId: '0193a000-0000-7000-8000-00000000bad0' },
     job: { namespace: 'acme-test-airflow', name: 'dag' },
   };
   const refusals: [string, string, string, RegExp][] = [
@@ -183,8 +196,14 @@ describe('POST /api/v1/lineage and the impact report', () => {
       /job\.namespace/,
     ],
     [
-      'a local time',
-      JSON.stringify({ ...good, eventTime: '2025-11-01T09:00:00' }),
+      'a run id that is not a UUID',
+      JSON.stringify({ ...good, run: { runId: 'run-42' } }),
+      'application/json',
+      /^run\.runId must be a UUID/,
+    ],
+    [
+      'a time that is no time',
+      JSON.stringify({ ...good, eventTime: 'tuesday' }),
       'application/json',
       /eventTime/,
     ],
@@ -216,6 +235,39 @@ describe('POST /api/v1/lineage and the impact report', () => {
       expect([await stored(), await auditRows()]).toEqual([rows, audit]);
     },
   );
+
+  it('accepts what Marquez tolerates, and says what happened to each kind of event', async () => {
+    const before = await stored();
+    const runId = (n: number): string => `0193a000-0000-7000-8000-0000000c0d${String(n).padStart(2, '0')}`;
+    const body = [
+      // A DatasetEvent and a JobEvent (OpenLineage 2-0-2 static events): no run, nothing to store.
+      {
+        eventTime: '2025-11-01T09:00:00Z',
+        producer: good.producer,
+        schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent',
+        dataset: { namespace: 'duckdb', name: 'main.orders' },
+      },
+      { eventTime: '2025-11-01T09:00:00Z', producer: good.producer, job: good.job },
+      // What older Python clients send: a naive time, read as UTC.
+      { ...good, run: { runId: runId(1) }, eventTime: '2025-11-01T09:00:00.123456' },
+      // A parent facet without its run: the event is kept, the facet read as absent.
+      { ...good, run: { runId: runId(2), facets: { parent: { job: { namespace: 'x', name: 'y' } } } } },
+    ];
+    const response = await post(body.map((e) => JSON.stringify(e)).join('\n'), 'application/x-ndjson');
+    expect(response.status, response.text).toBe(201);
+    expect(response.json).toEqual(
+      counted({
+        stored: 2,
+        ignored: 2,
+        assumedUtc: 1,
+        facetsDropped: 1,
+        droppedFacets: [{ event: 'line 4', field: 'run.facets.parent.run', message: expect.any(String) }],
+      }),
+    );
+    expect(await stored()).toBe(before + 2);
+    const only = await post(JSON.stringify(body[0]));
+    expect(only.json).toEqual(counted({ ignored: 1 }));
+  });
 
   it('refuses an unsupported content type with 415', async () => {
     const response = await post(JSON.stringify(good), 'text/plain');

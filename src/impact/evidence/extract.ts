@@ -77,7 +77,7 @@ function airflowFacets(facets: Facets): { dagId?: string; owner?: string; bundle
   const dagRun = airflow?.dagRun ?? readFacet(facets, 'dagRun', DagRunFacet);
   return {
     dagId: airflow?.dag?.dag_id,
-    owner: airflow?.dag?.owner,
+    owner: airflow?.dag?.owner ?? undefined,
     bundleVersion: dagRun?.dag_bundle_version?.trim() || undefined,
   };
 }

@@ -2,8 +2,13 @@ import { InputError, NotAllowedError } from '../../domain/errors/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { IssuedToken, User } from '../../domain/users/index.js';
-import { extractRunEvidence, parseEventBatch } from '../../impact/index.js';
-import type { EvidenceContext, RunEvent, RunEvidence } from '../../impact/index.js';
+import {
+  describePosition,
+  dropMalformedFacets,
+  extractRunEvidence,
+  parseEventBatch,
+} from '../../impact/index.js';
+import type { EvidenceContext, Position, RunEvent, RunEvidence } from '../../impact/index.js';
 import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
 import { resolveTenant } from '../references.js';
@@ -21,38 +26,44 @@ export interface IngestInput {
   readonly contentType?: string;
 }
 
-/** Like Marquez: how many events were new, and how many were already stored (replays). */
+/** A facet read as absent, and where: `line 3`, `run.facets.parent.run`, the problem. */
+export interface DroppedFacetReport {
+  /** `line 3` or `event 2`; empty for a lone event. */
+  readonly event: string;
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * What happened to each kind of event, like Marquez plus what Ratchet tolerated: new RunEvents,
+ * replays already stored, static DatasetEvents/JobEvents (no run: ignored), times read as UTC,
+ * and facets of a wrong shape read as absent (the event itself stored).
+ */
 export interface IngestResult {
   readonly stored: number;
   readonly duplicates: number;
+  readonly ignored: number;
+  readonly assumedUtc: number;
+  readonly facetsDropped: number;
+  /** The first few dropped facets, so the emitter's operator can see which and why. */
+  readonly droppedFacets: readonly DroppedFacetReport[];
 }
 
-const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/jsonl', 'application/json-lines']);
+/** Enough to see the pattern; a batch of thousands with one bad facet each would not fit a reply. */
+const DROPPED_SHOWN = 20;
 
-/** How a refusal names an event: the NDJSON line, or the array index, as `parseEventBatch` does. */
-function positionLabels(body: unknown, contentType: string | undefined, count: number): string[] {
-  if (count === 1) return [''];
-  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  const text = typeof body === 'string' ? body : null;
-  if (text !== null && (NDJSON_TYPES.has(media) || !text.trimStart().startsWith('['))) {
-    const lines: string[] = [];
-    for (const [i, line] of text.split(/\r?\n/).entries())
-      if (line.trim() !== '') lines.push(`line ${i + 1}: `);
-    if (lines.length === count) return lines;
-  }
-  return Array.from({ length: count }, (_, index) => `event ${index}: `);
-}
-
-function attribute(events: readonly RunEvent[], context: EvidenceContext, input: IngestInput): RunEvidence[] {
+function attribute(
+  events: readonly RunEvent[],
+  positions: readonly Position[],
+  context: EvidenceContext,
+): RunEvidence[] {
   return events.map((event, index) => {
     try {
       return extractRunEvidence(event, context);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      // Labels are worked out only for a refusal: splitting a batch of thousands of lines again
-      // on every accepted request would cost more than the refusal ever does.
-      const labels = positionLabels(input.body, input.contentType, events.length);
-      throw new InputError(`${labels[index] ?? ''}${error.message}`, {
+      const position = positions[index] ?? null;
+      throw new InputError(`${describePosition(position)}${error.message}`, {
         ...(error.remedy !== undefined ? { remedy: error.remedy } : {}),
         extra: { ...error.extra, position: index },
       });
@@ -64,6 +75,8 @@ function attribute(events: readonly RunEvent[], context: EvidenceContext, input:
  * Stores a batch of OpenLineage RunEvents for the ingestion token's tenant (issue 5). All or
  * nothing: every event is validated and attributed before one transaction inserts them; an event
  * already stored (same run id, event type and time) is counted as a duplicate, not stored again.
+ * Static DatasetEvents/JobEvents are counted as ignored; malformed facets are dropped and counted
+ * (issue 14: Marquez's tolerance, so a valid run outcome is never lost to a facet).
  * Not audited per event: evidence is observation, not a state change, and would flood the chain.
  */
 export async function ingestRunEvents(store: Store, actor: Actor, input: IngestInput): Promise<IngestResult> {
@@ -74,16 +87,38 @@ export async function ingestRunEvents(store: Store, actor: Actor, input: IngestI
       remedy: 'Issue one with POST /api/v1/tenants/{tenantId}/ingestion-tokens.',
     });
   }
-  const events = parseEventBatch(input.body, input.contentType);
+  const batch = parseEventBatch(input.body, input.contentType);
+  const droppedFacets: DroppedFacetReport[] = [];
+  let facetsDropped = 0;
+  const events = batch.events.map((raw, index) => {
+    const { event, dropped } = dropMalformedFacets(raw);
+    facetsDropped += dropped.length;
+    for (const facet of dropped) {
+      if (droppedFacets.length >= DROPPED_SHOWN) break;
+      const label = describePosition(batch.positions[index] ?? null).replace(/: $/, '');
+      droppedFacets.push({ event: label, ...facet });
+    }
+    return event;
+  });
   const context = await loadEvidenceContext(store.db, tenantId);
-  const evidence = attribute(events, context, input);
+  const evidence = attribute(events, batch.positions, context);
   const rows: StoredEvent[] = evidence.map((item, index) => ({
     tenantId,
     evidence: item,
+    // Stored as read: a dropped facet is gone from the stored event too, so a later re-attribution
+    // from the stored JSON sees what this one saw.
     eventJson: JSON.stringify(events[index]),
   }));
-  const stored = await store.transaction(async (tx) => insertRunEvents(tx.db, rows, tx.now()));
-  return { stored, duplicates: events.length - stored };
+  const stored =
+    rows.length === 0 ? 0 : await store.transaction(async (tx) => insertRunEvents(tx.db, rows, tx.now()));
+  return {
+    stored,
+    duplicates: events.length - stored,
+    ignored: batch.ignored,
+    assumedUtc: batch.assumedUtc,
+    facetsDropped,
+    droppedFacets,
+  };
 }
 
 export interface IssuedIngestionToken extends IssuedToken {
