@@ -13,7 +13,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Pipeline {
   pipeline: string;
-  owner: string | null;
+  owners: string[];
+  jobs: { job: string; owners: string[]; verdict: string; basis: string; reason: string }[];
   verdict: string;
   basis: string;
   reason: string;
@@ -95,11 +96,11 @@ describe('POST /api/v1/lineage and the impact report', () => {
     expect(pipelines.get('finance_daily')).toMatchObject({
       verdict: 'breaks',
       basis: 'adapted',
-      owner: 'ana',
+      owners: ['ana'],
     });
-    expect(pipelines.get('marketing_attribution')).toMatchObject({ verdict: 'fixes', owner: 'bea' });
+    expect(pipelines.get('marketing_attribution')).toMatchObject({ verdict: 'fixes', owners: ['bea'] });
     expect(pipelines.get('sales_rollup')?.verdict).toBe('unaffected');
-    expect(pipelines.get('ops_health')).toMatchObject({ verdict: 'unaffected', owner: 'dan' });
+    expect(pipelines.get('ops_health')).toMatchObject({ verdict: 'unaffected', owners: ['dan'] });
     expect(pipelines.get('forecast_weekly')?.verdict).toBe('unknown');
   });
 
@@ -132,7 +133,7 @@ describe('POST /api/v1/lineage and the impact report', () => {
     expect(finance).toMatchObject({
       verdict: 'breaks',
       basis: 'adapted',
-      owner: 'ana',
+      owners: ['ana'],
       currentCode: COMMITS.financeAdapted,
     });
     expect(finance.evidence.map((run) => [run.imageRevision, run.codeRevision, run.outcome])).toEqual([
@@ -143,7 +144,7 @@ describe('POST /api/v1/lineage and the impact report', () => {
     ]);
     expect(pipelines.get('marketing_attribution')).toMatchObject({
       verdict: 'fixes',
-      owner: 'bea',
+      owners: ['bea'],
       basis: 'same-code',
     });
     expect(pipelines.get('sales_rollup')?.verdict).toBe('unaffected');
