@@ -14,12 +14,17 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../src/api/test-server.js';
 import type { TestServer } from '../../src/api/test-server.js';
-import type { ImageContent } from '../../src/domain/revisions/index.js';
-import type { Actor } from '../../src/domain/roles/index.js';
-import { createInstance } from '../../src/workflows/instances.js';
-import { markRevisionDeployed, recordRevision } from '../../src/workflows/revisions.js';
-import { buildDbtVenv, commit, dbtOlRun, dbtPins, projectRepo, transportEnv } from '../support/emitters.js';
-import type { DbtPins } from '../support/emitters.js';
+import {
+  buildDbtVenv,
+  commit,
+  dbtOlRun,
+  dbtPins,
+  evidenceInstance,
+  ingestionToken,
+  projectRepo,
+  transportEnv,
+} from '../support/emitters.js';
+import type { DbtPins, EvidenceInstance } from '../support/emitters.js';
 import { pythonTools } from '../support/python-tools.js';
 
 const exec = promisify(execFile);
@@ -47,41 +52,13 @@ interface Pipeline {
   evidence: { imageRevision: number; codeRevision: string | null; outcome: string }[];
 }
 
-function image(pins: DbtPins): ImageContent {
-  return {
-    python: '3.11',
-    platform: '3.4.0',
-    index: 'https://pypi.org/simple',
-    packages: pins.requirements.map((requirement) => {
-      const [name, version] = requirement.split('==') as [string, string];
-      return { name, version };
-    }),
-  };
-}
-
 describe.skipIf(tools === null)('real OpenLineage emitters into Ratchet over HTTP', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'ratchet-emitters-'));
   const [older, newer] = dbtPins() as [DbtPins, DbtPins];
   let server: TestServer;
   let token: string;
   let bins: { older: string; newer: string };
-  let engineer: Actor;
-  let instanceId: string;
-
-  async function deploy(pins: DbtPins): Promise<number> {
-    const revision = await recordRevision(server.store, engineer, {
-      instance: instanceId,
-      layer: 'image',
-      content: image(pins),
-      reason: `dbt-core ${pins.dbtCore}`,
-    });
-    await markRevisionDeployed(server.store, engineer, {
-      instance: instanceId,
-      layer: 'image',
-      number: revision.number,
-    });
-    return revision.number;
-  }
+  let instance: EvidenceInstance;
 
   beforeAll(async () => {
     const uvCache = join(scratch, 'uv-cache');
@@ -91,26 +68,8 @@ describe.skipIf(tools === null)('real OpenLineage emitters into Ratchet over HTT
       newer: await buildDbtVenv(tools!, newer, join(scratch, 'dbt-newer'), uvCache),
     };
     server = await startTestServer();
-    const engineerUser = server.seed.users.providerEngineer.user;
-    engineer = {
-      userId: engineerUser.id,
-      name: engineerUser.name,
-      role: engineerUser.role,
-      tenantId: engineerUser.tenantId,
-    };
-    const issued = await server.call('POST', '/api/v1/tenants/acme/ingestion-tokens', {
-      token: server.seed.users.bea.token,
-      body: { label: 'dbt-ol' },
-    });
-    expect(issued.status, issued.text).toBe(201);
-    token = String(issued.json.token);
-    const instance = await createInstance(server.store, engineer, {
-      tenant: 'acme',
-      name: 'acme-dbt',
-      kind: 'test',
-      namespaces: [NAMESPACE],
-    });
-    instanceId = instance.id;
+    token = await ingestionToken(server, 'dbt-ol');
+    instance = await evidenceInstance(server, 'acme-dbt', NAMESPACE);
     // dbt-ol outside Airflow names nobody: the tenant's ownership rules say whose dbt run is whose.
     const rules = await server.call('PUT', '/api/v1/tenants/acme/ownership', {
       token: server.seed.users.bea.token,
@@ -188,7 +147,7 @@ describe.skipIf(tools === null)('real OpenLineage emitters into Ratchet over HTT
       });
       const b1 = await commit(legacy, 'shop_legacy on dbt 1.10');
 
-      const revisionOlder = await deploy(older);
+      const revisionOlder = await instance.deploy(older);
       const onOlder = await Promise.all([
         dbtOlRun(bins.older, adapted, env),
         dbtOlRun(bins.older, legacy, env),
@@ -196,7 +155,7 @@ describe.skipIf(tools === null)('real OpenLineage emitters into Ratchet over HTT
       for (const result of onOlder) expect(result.exitCode, result.output).toBe(0);
 
       // The image moves to the newer dbt-core: dbt refuses both projects, as their pins say.
-      const revisionNewer = await deploy(newer);
+      const revisionNewer = await instance.deploy(newer);
       const onNewer = await Promise.all([
         dbtOlRun(bins.newer, adapted, env),
         dbtOlRun(bins.newer, legacy, env),

@@ -7,6 +7,11 @@ import { execFile } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { TestServer } from '../../src/api/test-server.js';
+import type { ImageContent } from '../../src/domain/revisions/index.js';
+import type { Actor } from '../../src/domain/roles/index.js';
+import { createInstance } from '../../src/workflows/instances.js';
+import { markRevisionDeployed, recordRevision } from '../../src/workflows/revisions.js';
 import type { PythonTools } from './python-tools.js';
 import { readPins } from './python-tools.js';
 
@@ -143,4 +148,65 @@ export async function dbtOlRun(
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { exitCode: failed.code ?? -1, output: `${failed.stdout ?? ''}\n${failed.stderr ?? ''}` };
   }
+}
+
+function imageOf(pins: DbtPins): ImageContent {
+  return {
+    python: '3.11',
+    platform: '3.4.0',
+    index: 'https://pypi.org/simple',
+    packages: pins.requirements.map((requirement) => {
+      const [name, version] = requirement.split('==') as [string, string];
+      return { name, version };
+    }),
+  };
+}
+
+export interface EvidenceInstance {
+  readonly id: string;
+  /** Records an image revision with these pins and marks it deployed now; returns its number. */
+  deploy(pins: DbtPins): Promise<number>;
+}
+
+/** A test instance of tenant acme whose namespace the emitters use, deployed by the provider engineer. */
+export async function evidenceInstance(
+  server: TestServer,
+  name: string,
+  namespace: string,
+): Promise<EvidenceInstance> {
+  const user = server.seed.users.providerEngineer.user;
+  const engineer: Actor = { userId: user.id, name: user.name, role: user.role, tenantId: user.tenantId };
+  const instance = await createInstance(server.store, engineer, {
+    tenant: 'acme',
+    name,
+    kind: 'test',
+    namespaces: [namespace],
+  });
+  return {
+    id: instance.id,
+    async deploy(pins) {
+      const revision = await recordRevision(server.store, engineer, {
+        instance: instance.id,
+        layer: 'image',
+        content: imageOf(pins),
+        reason: `dbt-core ${pins.dbtCore}`,
+      });
+      await markRevisionDeployed(server.store, engineer, {
+        instance: instance.id,
+        layer: 'image',
+        number: revision.number,
+      });
+      return revision.number;
+    },
+  };
+}
+
+/** An ingestion token of tenant acme, minted by its admin (bea) as the README says. */
+export async function ingestionToken(server: TestServer, label: string): Promise<string> {
+  const issued = await server.call('POST', '/api/v1/tenants/acme/ingestion-tokens', {
+    token: server.seed.users.bea.token,
+    body: { label },
+  });
+  if (issued.status !== 201) throw new Error(`ingestion token: ${String(issued.status)} ${issued.text}`);
+  return String(issued.json.token);
 }
