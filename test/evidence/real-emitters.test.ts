@@ -25,6 +25,7 @@ import {
   transportEnv,
 } from '../support/emitters.js';
 import type { DbtPins, EvidenceInstance } from '../support/emitters.js';
+import { countRunEvents } from '../../src/workflows/evidence/index.js';
 import { pythonTools } from '../support/python-tools.js';
 
 const exec = promisify(execFile);
@@ -172,6 +173,12 @@ describe.skipIf(tools === null)('real OpenLineage emitters into Ratchet over HTT
       });
       const adaptedRun = await dbtOlRun(bins.newer, adapted, env);
       expect(adaptedRun.exitCode, adaptedRun.output).toBe(0);
+      // Every event dbt-ol says it emitted was accepted and stored: none refused, none lost.
+      const emitted = [...onOlder, ...onNewer, adaptedRun]
+        .map((result) => Number(/Emitted (\d+) OpenLineage events/.exec(result.output)?.[1] ?? NaN))
+        .reduce((sum, count) => sum + count, 0);
+      expect(emitted).toBeGreaterThan(10);
+      expect(await countRunEvents(server.store.db, { instanceId: instance.id })).toBe(emitted);
 
       const rollbackTo = `${older.dbtCore.split('.').slice(0, 2).join('.')}.*`;
       const impact = await server.call(
