@@ -66,7 +66,8 @@ function eventAt(i: number, now: number): Record<string, unknown> {
     producer: 'https://github.com/apache/airflow/tree/providers-openlineage/2.3.0',
     schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
     run: {
-      runId: `run-${String(run)}`,
+      // OpenLineage 2-0-2 run ids are UUIDs: the run number in the last group.
+      runId: `00000000-0000-4000-8000-${String(run).padStart(12, '0')}`,
       facets: {
         airflow: { dag: { dag_id: `dag_${String(job)}`, owner: `user${String(job % USERS)}` } },
         ratchet: { imageRevision: revision },
@@ -270,7 +271,7 @@ async function measureCeiling(target: Target, now: number): Promise<number> {
   try {
     let loadMs = 0;
     for (let from = 0; from < EVENTS; from += BATCH) {
-      const events = parseEventBatch(
+      const { events } = parseEventBatch(
         ndjsonBatch(from, Math.min(EVENTS, from + BATCH), now),
         'application/x-ndjson',
       );

@@ -312,7 +312,7 @@ const TABLE: Record<string, Row> = {
         eventType: 'COMPLETE',
         eventTime: '2025-11-01T09:00:00Z',
         producer: 'https://github.com/apache/airflow/tree/providers-openlineage/2.3.0',
-        run: { runId: 'matrix-run' },
+        run: { runId: '0193a000-0000-7000-8000-0000000a7e1c' },
         job: { namespace: 'acme-prod-airflow', name: 'matrix_dag' },
       },
     }),

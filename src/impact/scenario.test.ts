@@ -21,7 +21,9 @@ const context = {
 };
 
 function evidenceOf(ndjson: string): RunEvidence[] {
-  return parseEventBatch(ndjson, 'application/x-ndjson').map((event) => extractRunEvidence(event, context));
+  return parseEventBatch(ndjson, 'application/x-ndjson').events.map((event) =>
+    extractRunEvidence(event, context),
+  );
 }
 
 const rollback = { packages: [{ name: 'dbt-core', from: '1.11.2', to: '==1.10.*' }] };
@@ -50,7 +52,12 @@ describe('the rollback scenario (policy "Cascading Impact Risk")', () => {
 
   it('says the rollback breaks ana, who adapted on Nov 12, and cites the runs', () => {
     const finance = pipeline(report, 'finance_daily');
-    expect(finance).toMatchObject({ verdict: 'breaks', basis: 'adapted', owner: 'ana', project: 'finance' });
+    expect(finance).toMatchObject({
+      verdict: 'breaks',
+      basis: 'adapted',
+      owners: ['ana'],
+      project: 'finance',
+    });
     expect(finance.currentCode).toBe(COMMITS.financeAdapted);
     expect(finance.adaptedAt).toBe('2025-11-12T09:22:00.000Z');
     expect(finance.reason).toBe(
@@ -68,7 +75,7 @@ describe('the rollback scenario (policy "Cascading Impact Risk")', () => {
 
   it('says the rollback fixes bea, whose unchanged code fails since the upgrade', () => {
     const marketing = pipeline(report, 'marketing_attribution');
-    expect(marketing).toMatchObject({ verdict: 'fixes', owner: 'bea' });
+    expect(marketing).toMatchObject({ verdict: 'fixes', owners: ['bea'] });
     expect(marketing.reason).toBe(
       'Fails on revision 7 (dbt-core 1.11.2) since Nov 10 with commit c0ffee1, which succeeded on revision 6 (dbt-core 1.10.4) on Nov 9.',
     );
@@ -80,13 +87,13 @@ describe('the rollback scenario (policy "Cascading Impact Risk")', () => {
   });
 
   it('calls pipelines green on both with the same code unaffected, and owns them by rule when Airflow names nobody', () => {
-    expect(pipeline(report, 'sales_rollup')).toMatchObject({ verdict: 'unaffected', owner: 'carl' });
-    expect(pipeline(report, 'ops_health')).toMatchObject({ verdict: 'unaffected', owner: 'dan' });
+    expect(pipeline(report, 'sales_rollup')).toMatchObject({ verdict: 'unaffected', owners: ['carl'] });
+    expect(pipeline(report, 'ops_health')).toMatchObject({ verdict: 'unaffected', owners: ['dan'] });
   });
 
   it('never counts a pipeline that only ran on the new revision as safe', () => {
     const forecast = pipeline(report, 'forecast_weekly');
-    expect(forecast).toMatchObject({ verdict: 'unknown', basis: 'no-target-runs', owner: 'eve' });
+    expect(forecast).toMatchObject({ verdict: 'unknown', basis: 'no-target-runs', owners: ['eve'] });
     expect(forecast.reason).toMatch(/never ran with dbt-core 1\.10\.\* in the last 30 days/);
   });
 

@@ -31,7 +31,7 @@ function deepLineageEvent(levels: number): string {
   const nested = `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
   return (
     '{"eventType":"COMPLETE","eventTime":"2025-11-01T09:00:00Z","producer":"p",' +
-    `"run":{"runId":"deep","facets":{"x":${nested}}},"job":{"namespace":"acme-prod-airflow","name":"deep"}}`
+    `"run":{"runId":"0193a000-0000-7000-8000-00000000dee9","facets":{"x":${nested}}},"job":{"namespace":"acme-prod-airflow","name":"deep"}}`
   );
 }
 

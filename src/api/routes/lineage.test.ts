@@ -13,12 +13,26 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Pipeline {
   pipeline: string;
-  owner: string | null;
+  owners: string[];
+  jobs: { job: string; owners: string[]; verdict: string; basis: string; reason: string }[];
   verdict: string;
   basis: string;
   reason: string;
   currentCode: string | null;
   evidence: { runId: string; imageRevision: number; codeRevision: string | null; outcome: string }[];
+}
+
+/** The 201 body with nothing ignored, read as UTC or dropped, unless said. */
+function counted(counts: Record<string, unknown>): Record<string, unknown> {
+  return {
+    stored: 0,
+    duplicates: 0,
+    ignored: 0,
+    assumedUtc: 0,
+    facetsDropped: 0,
+    droppedFacets: [],
+    ...counts,
+  };
 }
 
 function byPipeline(report: Record<string, unknown>): Map<string, Pipeline> {
@@ -82,11 +96,11 @@ describe('POST /api/v1/lineage and the impact report', () => {
     expect(pipelines.get('finance_daily')).toMatchObject({
       verdict: 'breaks',
       basis: 'adapted',
-      owner: 'ana',
+      owners: ['ana'],
     });
-    expect(pipelines.get('marketing_attribution')).toMatchObject({ verdict: 'fixes', owner: 'bea' });
+    expect(pipelines.get('marketing_attribution')).toMatchObject({ verdict: 'fixes', owners: ['bea'] });
     expect(pipelines.get('sales_rollup')?.verdict).toBe('unaffected');
-    expect(pipelines.get('ops_health')).toMatchObject({ verdict: 'unaffected', owner: 'dan' });
+    expect(pipelines.get('ops_health')).toMatchObject({ verdict: 'unaffected', owners: ['dan'] });
     expect(pipelines.get('forecast_weekly')?.verdict).toBe('unknown');
   });
 
@@ -97,14 +111,14 @@ describe('POST /api/v1/lineage and the impact report', () => {
     for (const event of events.slice(0, 12)) {
       const one = await post(JSON.stringify(event));
       expect(one.status, one.text).toBe(201);
-      expect(one.json).toEqual({ stored: 1, duplicates: 0 });
+      expect(one.json).toEqual(counted({ stored: 1 }));
     }
     const array = await post(JSON.stringify(events.slice(12, 300)));
-    expect(array.json).toEqual({ stored: 288, duplicates: 0 });
+    expect(array.json).toEqual(counted({ stored: 288 }));
     const ndjson = `${events.map((e) => JSON.stringify(e)).join('\n')}\n`;
     const rest = await post(ndjson, 'application/x-ndjson');
     expect(rest.status, rest.text).toBe(201);
-    expect(rest.json).toEqual({ stored: events.length - 300, duplicates: 300 });
+    expect(rest.json).toEqual(counted({ stored: events.length - 300, duplicates: 300 }));
     expect(await stored()).toBe(before + events.length);
 
     const impact = await server.call(
@@ -119,7 +133,7 @@ describe('POST /api/v1/lineage and the impact report', () => {
     expect(finance).toMatchObject({
       verdict: 'breaks',
       basis: 'adapted',
-      owner: 'ana',
+      owners: ['ana'],
       currentCode: COMMITS.financeAdapted,
     });
     expect(finance.evidence.map((run) => [run.imageRevision, run.codeRevision, run.outcome])).toEqual([
@@ -130,7 +144,7 @@ describe('POST /api/v1/lineage and the impact report', () => {
     ]);
     expect(pipelines.get('marketing_attribution')).toMatchObject({
       verdict: 'fixes',
-      owner: 'bea',
+      owners: ['bea'],
       basis: 'same-code',
     });
     expect(pipelines.get('sales_rollup')?.verdict).toBe('unaffected');
@@ -159,11 +173,11 @@ describe('POST /api/v1/lineage and the impact report', () => {
     const before = await stored();
     const replay = await post(events.map((e) => JSON.stringify(e)).join('\n'), 'application/x-ndjson');
     expect(replay.status).toBe(201);
-    expect(replay.json).toEqual({ stored: 0, duplicates: 50 });
+    expect(replay.json).toEqual(counted({ duplicates: 50 }));
     // The same event twice inside one batch is one row too.
-    const fresh = { ...events[0]!, run: { runId: 'replayed-in-batch' } };
+    const fresh = { ...events[0]!, run: { runId: '0193a000-0000-7000-8000-0000000ba7c4' } };
     const twice = await post(JSON.stringify([fresh, fresh]));
-    expect(twice.json).toEqual({ stored: 1, duplicates: 1 });
+    expect(twice.json).toEqual(counted({ stored: 1, duplicates: 1 }));
     expect(await stored()).toBe(before + 1);
   });
 
@@ -171,7 +185,7 @@ describe('POST /api/v1/lineage and the impact report', () => {
     eventType: 'COMPLETE',
     eventTime: '2025-11-01T09:00:00Z',
     producer: 'https://github.com/apache/airflow/tree/providers-openlineage/2.3.0',
-    run: { runId: 'bad-batch-run' },
+    run: { runId: '0193a000-0000-7000-8000-00000000bad0' },
     job: { namespace: 'acme-test-airflow', name: 'dag' },
   };
   const refusals: [string, string, string, RegExp][] = [
@@ -183,8 +197,14 @@ describe('POST /api/v1/lineage and the impact report', () => {
       /job\.namespace/,
     ],
     [
-      'a local time',
-      JSON.stringify({ ...good, eventTime: '2025-11-01T09:00:00' }),
+      'a run id that is not a UUID',
+      JSON.stringify({ ...good, run: { runId: 'run-42' } }),
+      'application/json',
+      /^run\.runId must be a UUID/,
+    ],
+    [
+      'a time that is no time',
+      JSON.stringify({ ...good, eventTime: 'tuesday' }),
       'application/json',
       /eventTime/,
     ],
@@ -216,6 +236,39 @@ describe('POST /api/v1/lineage and the impact report', () => {
       expect([await stored(), await auditRows()]).toEqual([rows, audit]);
     },
   );
+
+  it('accepts what Marquez tolerates, and says what happened to each kind of event', async () => {
+    const before = await stored();
+    const runId = (n: number): string => `0193a000-0000-7000-8000-0000000c0d${String(n).padStart(2, '0')}`;
+    const body = [
+      // A DatasetEvent and a JobEvent (OpenLineage 2-0-2 static events): no run, nothing to store.
+      {
+        eventTime: '2025-11-01T09:00:00Z',
+        producer: good.producer,
+        schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent',
+        dataset: { namespace: 'duckdb', name: 'main.orders' },
+      },
+      { eventTime: '2025-11-01T09:00:00Z', producer: good.producer, job: good.job },
+      // What older Python clients send: a naive time, read as UTC.
+      { ...good, run: { runId: runId(1) }, eventTime: '2025-11-01T09:00:00.123456' },
+      // A parent facet without its run: the event is kept, the facet read as absent.
+      { ...good, run: { runId: runId(2), facets: { parent: { job: { namespace: 'x', name: 'y' } } } } },
+    ];
+    const response = await post(body.map((e) => JSON.stringify(e)).join('\n'), 'application/x-ndjson');
+    expect(response.status, response.text).toBe(201);
+    expect(response.json).toEqual(
+      counted({
+        stored: 2,
+        ignored: 2,
+        assumedUtc: 1,
+        facetsDropped: 1,
+        droppedFacets: [{ event: 'line 4', field: 'run.facets.parent.run', message: expect.any(String) }],
+      }),
+    );
+    expect(await stored()).toBe(before + 2);
+    const only = await post(JSON.stringify(body[0]));
+    expect(only.json).toEqual(counted({ ignored: 1 }));
+  });
 
   it('refuses an unsupported content type with 415', async () => {
     const response = await post(JSON.stringify(good), 'text/plain');

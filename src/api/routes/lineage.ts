@@ -13,6 +13,16 @@ import { OverQuota, sendOverQuota } from '../quotas.js';
 import { problems } from './problems.js';
 import type { RouteDeps, TypedApp } from './types.js';
 
+/** What happened to each kind of event (docs/evidence.md "Accepting events"). */
+const IngestReply = z.object({
+  stored: z.number().int(),
+  duplicates: z.number().int(),
+  ignored: z.number().int().describe('DatasetEvents and JobEvents: valid, but no run to count'),
+  assumedUtc: z.number().int().describe('RunEvents whose eventTime had no offset, read as UTC'),
+  facetsDropped: z.number().int().describe('facets of a wrong shape, read as absent (event stored)'),
+  droppedFacets: z.array(z.object({ event: z.string(), field: z.string(), message: z.string() })),
+});
+
 /** A batch of a few thousand events is several MiB; larger than the API's default body limit. */
 export const LINEAGE_BODY_LIMIT = 32 * 1024 * 1024;
 
@@ -42,12 +52,13 @@ export function lineageRoutes(app: TypedApp, { store, quotas }: RouteDeps): void
             'OpenLineage 2-0-2 RunEvents as Airflow and dbt-ol send them. Content types: application/json ' +
             '(an event or an array), application/x-ndjson or application/jsonl (one event per line). All or ' +
             'nothing: a bad event is a 400 naming the event and field, and nothing is stored. Events already ' +
-            'stored (same run id, event type and time) count as duplicates. Needs an ingestion token of the ' +
+            'stored (same run id, event type and time) count as duplicates; DatasetEvents and JobEvents as ' +
+            'ignored; a time without offset is read as UTC; a malformed facet is read as absent. Needs an ingestion token of the ' +
             "tenant that owns the events' namespaces (POST /api/v1/tenants/{tenantId}/ingestion-tokens).",
           tags: ['evidence'],
           body: z.unknown(),
           response: {
-            201: z.object({ stored: z.number().int(), duplicates: z.number().int() }),
+            201: IngestReply,
             ...problems(403, 413, 415, 429),
           },
         },
@@ -70,7 +81,7 @@ export function lineageRoutes(app: TypedApp, { store, quotas }: RouteDeps): void
               if (overEvents !== null) throw new OverQuota(overEvents);
             },
           });
-          return await reply.code(201).send(result);
+          return await reply.code(201).send({ ...result, droppedFacets: [...result.droppedFacets] });
         } catch (error) {
           if (error instanceof OverQuota) return sendOverQuota(request, reply, error.verdict);
           throw error;

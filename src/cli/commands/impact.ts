@@ -19,7 +19,7 @@ function impactText(answer: ImpactAnswer): string {
     answer.report.pipelines,
     [
       { header: 'pipeline', value: (p) => p.pipeline },
-      { header: 'owner', value: (p) => p.owner ?? '-' },
+      { header: 'owners', value: (p) => (p.owners.length === 0 ? '-' : p.owners.join(', ')) },
       { header: 'verdict', value: (p) => p.verdict },
       { header: 'why', value: (p) => p.reason },
     ],

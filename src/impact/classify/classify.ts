@@ -1,6 +1,7 @@
 import { InputError } from '../../domain/errors/index.js';
+import { withRunAttribution } from './attribution.js';
 import type { PipelineRun } from './pipeline.js';
-import { groupPipelineRuns, judgePipeline } from './pipeline.js';
+import { groupPipelineRuns, jobRuns, judgePipeline } from './pipeline.js';
 import { sortRevisions, targetVersions } from './revisions.js';
 import type {
   AffectedUser,
@@ -8,6 +9,7 @@ import type {
   ClassifyInput,
   GroupImpact,
   ImpactReport,
+  JobImpact,
   PipelineImpact,
   Verdict,
   VerdictCounts,
@@ -19,6 +21,115 @@ const DAY_MS = 86_400_000;
 
 function emptyCounts(): Record<Verdict, number> {
   return { breaks: 0, fixes: 0, 'still-broken': 0, unknown: 0, unaffected: 0 };
+}
+
+/**
+ * How a pipeline's verdict (or one user's share of it) follows from its jobs: the first verdict in
+ * this order that any job has. `unknown` comes right after `breaks`: it may hide a break, so it
+ * never yields to `still-broken`, `fixes` or `unaffected` (unknown never looks safe). Jobs that did
+ * not run on the current versions at all (`no-current-runs`, e.g. dbt models after dbt refused to
+ * start) are left out while another job of the pipeline did run there.
+ */
+export const PIPELINE_ORDER: readonly Verdict[] = [
+  'breaks',
+  'unknown',
+  'still-broken',
+  'fixes',
+  'unaffected',
+];
+
+/** A job with its full judgement (runs cited, counts), kept for the pipeline it may decide. */
+interface JudgedJob {
+  readonly job: string;
+  readonly impact: PipelineImpact;
+}
+
+function decidingJob(pipeline: string, jobs: readonly JudgedJob[]): JudgedJob {
+  const ran = jobs.filter((job) => job.impact.basis !== 'no-current-runs');
+  // The root job (the DAG, or dbt-ol's run outside Airflow) speaks for the whole pipeline run when
+  // it has the verdict: its runs are cited, not one task's.
+  const considered = (ran.length > 0 ? ran : jobs).toSorted(
+    (a, b) => Number(b.job === pipeline) - Number(a.job === pipeline),
+  );
+  for (const verdict of PIPELINE_ORDER) {
+    const job = considered.find((candidate) => candidate.impact.verdict === verdict);
+    if (job !== undefined) return job;
+  }
+  return considered[0]!;
+}
+
+function sortedUnion(lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())].sort();
+}
+
+function judgeJobs(pipeline: string, runs: readonly PipelineRun[], options: JudgeOptionsOf): PipelineImpact {
+  const names = [...new Set(runs.flatMap((run) => run.events.map((event) => event.jobName)))].sort();
+  const judged: JudgedJob[] = names.map((job) => ({
+    job,
+    impact: judgePipeline(job, jobRuns(job, runs), options),
+  }));
+  const decider = decidingJob(pipeline, judged);
+  const jobs: JobImpact[] = judged.map(({ job, impact }) => ({
+    job,
+    owners: impact.owners,
+    verdict: impact.verdict,
+    basis: impact.basis,
+    reason: impact.reason,
+  }));
+  return {
+    ...decider.impact,
+    pipeline,
+    owners: sortedUnion(jobs.map((job) => job.owners)),
+    jobs,
+    project: decider.impact.project ?? runs.findLast((run) => run.project !== null)?.project ?? null,
+  };
+}
+
+type JudgeOptionsOf = Parameters<typeof judgePipeline>[2];
+
+function emptyNames(): Record<Verdict, string[]> {
+  return { breaks: [], fixes: [], 'still-broken': [], unknown: [], unaffected: [] };
+}
+
+/** The verdict a set of a pipeline's jobs yields, by PIPELINE_ORDER. */
+function derivedVerdict(jobs: readonly JobImpact[]): Verdict {
+  const ran = jobs.filter((job) => job.basis !== 'no-current-runs');
+  const considered = ran.length > 0 ? ran : jobs;
+  return PIPELINE_ORDER.find((verdict) => considered.some((job) => job.verdict === verdict)) ?? 'unknown';
+}
+
+/** Per user: each pipeline once, with the verdict of the jobs that user owns in it. */
+function groupByUser(pipelines: readonly PipelineImpact[]): GroupImpact[] {
+  const groups = new Map<
+    string | null,
+    { counts: Record<Verdict, number>; names: Record<Verdict, string[]> }
+  >();
+  for (const pipeline of pipelines) {
+    const users = new Set<string | null>();
+    for (const job of pipeline.jobs) {
+      if (job.owners.length === 0) users.add(null);
+      for (const owner of job.owners) users.add(owner);
+    }
+    for (const user of users) {
+      const mine = pipeline.jobs.filter((job) =>
+        user === null ? job.owners.length === 0 : job.owners.includes(user),
+      );
+      const verdict = derivedVerdict(mine);
+      let entry = groups.get(user);
+      if (entry === undefined) {
+        entry = { counts: emptyCounts(), names: emptyNames() };
+        groups.set(user, entry);
+      }
+      entry.counts[verdict] += 1;
+      entry.names[verdict].push(pipeline.pipeline);
+    }
+  }
+  return sortGroups([...groups].map(([key, { counts, names }]) => ({ key, counts, pipelines: names })));
+}
+
+function sortGroups(groups: GroupImpact[]): GroupImpact[] {
+  // Named groups alphabetically, the unowned group last.
+  return groups.sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : a.key.localeCompare(b.key)));
 }
 
 function group(
@@ -34,22 +145,14 @@ function group(
   }
   const result = [...groups].map(([key, members]) => {
     const counts = emptyCounts();
-    const names: Record<Verdict, string[]> = {
-      breaks: [],
-      fixes: [],
-      'still-broken': [],
-      unknown: [],
-      unaffected: [],
-    };
+    const names = emptyNames();
     for (const member of members) {
       counts[member.verdict] += 1;
       names[member.verdict].push(member.pipeline);
     }
     return { key, counts, pipelines: names };
   });
-  // Named groups alphabetically, the unowned group last.
-  result.sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : a.key.localeCompare(b.key)));
-  return result;
+  return sortGroups(result);
 }
 
 function affectedUsers(byUser: readonly GroupImpact[], direction: ChangeDirection): AffectedUser[] {
@@ -75,23 +178,21 @@ function whose(user: string | null): string {
 }
 
 /** `breaks 1 pipeline of ana (adapted on Nov 12, commit 4f2c1a9)` and the like, per owner. */
-function verdictClause(verb: string, verdict: Verdict, pipelines: readonly PipelineImpact[]): string | null {
-  const byOwner = new Map<string | null, PipelineImpact[]>();
-  for (const p of pipelines) {
-    if (p.verdict !== verdict) continue;
-    const mine = byOwner.get(p.owner);
-    if (mine === undefined) byOwner.set(p.owner, [p]);
-    else mine.push(p);
+function verdictClause(
+  verb: string,
+  verdict: Verdict,
+  byUser: readonly GroupImpact[],
+  pipelines: ReadonlyMap<string, PipelineImpact>,
+): string | null {
+  const parts: string[] = [];
+  for (const entry of byUser) {
+    const names = entry.pipelines[verdict];
+    if (names.length === 0) continue;
+    const noun = parts.length === 0 ? plural(names.length, 'pipeline') : String(names.length);
+    const mine = names.map((name) => pipelines.get(name)!);
+    parts.push(`${noun} of ${whose(entry.key)}${verdict === 'breaks' ? breakDetail(mine) : ''}`);
   }
-  if (byOwner.size === 0) return null;
-  const owners = [...byOwner.keys()];
-  owners.sort((a, b) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)));
-  const parts = owners.map((owner, i) => {
-    const mine = byOwner.get(owner)!;
-    const noun = i === 0 ? plural(mine.length, 'pipeline') : String(mine.length);
-    return `${noun} of ${whose(owner)}${verdict === 'breaks' ? breakDetail(mine) : ''}`;
-  });
-  return `${verb} ${parts.join(', ')}`;
+  return parts.length === 0 ? null : `${verb} ${parts.join(', ')}`;
 }
 
 function breakDetail(pipelines: readonly PipelineImpact[]): string {
@@ -108,15 +209,21 @@ function breakDetail(pipelines: readonly PipelineImpact[]): string {
   return details.length === 0 ? '' : ` (${details.join('; ')})`;
 }
 
-function summarize(direction: ChangeDirection, pipelines: readonly PipelineImpact[], days: number): string {
+function summarize(
+  direction: ChangeDirection,
+  pipelines: readonly PipelineImpact[],
+  byUser: readonly GroupImpact[],
+  days: number,
+): string {
   const subject = direction === 'rollback' ? 'Rollback' : direction === 'upgrade' ? 'Upgrade' : 'The change';
   if (pipelines.length === 0)
     return `${subject}: no pipeline ran in the last ${plural(days, 'day')}, so its impact is unknown.`;
   const counts = emptyCounts();
   for (const pipeline of pipelines) counts[pipeline.verdict] += 1;
+  const named = new Map(pipelines.map((p) => [p.pipeline, p]));
   const clauses = [
-    verdictClause('fixes', 'fixes', pipelines),
-    verdictClause('breaks', 'breaks', pipelines),
+    verdictClause('fixes', 'fixes', byUser, named),
+    verdictClause('breaks', 'breaks', byUser, named),
     counts['still-broken'] > 0 ? `${counts['still-broken']} still broken` : null,
     counts.unaffected > 0 ? `${counts.unaffected} unaffected` : null,
     counts.unknown > 0 ? `${counts.unknown} unknown` : null,
@@ -157,9 +264,11 @@ export function classifyChangeImpact(input: ClassifyInput): ImpactReport {
   const since = new Date(now.getTime() - windowDays * DAY_MS).toISOString();
   const until = now.toISOString();
   const sides = sortRevisions(input.change, input.revisions, input.currentRevision);
-  const inWindow = input.runs.filter(
-    (run) => run.outcome !== null && run.eventTime >= since && run.eventTime <= until,
+  // Every event of the window attributes its run (START carries the owners); terminal ones judge.
+  const attributed = withRunAttribution(
+    input.runs.filter((run) => run.eventTime >= since && run.eventTime <= until),
   );
+  const inWindow = attributed.filter((run) => run.outcome !== null);
   const byPipeline = new Map<string, PipelineRun[]>();
   // Pushed, not spread: copying each pipeline's list on every run made this quadratic in runs.
   for (const run of groupPipelineRuns(inWindow, sides)) {
@@ -175,13 +284,13 @@ export function classifyChangeImpact(input: ClassifyInput): ImpactReport {
     windowDays,
   };
   const pipelines = [...byPipeline]
-    .map(([pipeline, runs]) => judgePipeline(pipeline, runs, options))
+    .map(([pipeline, runs]) => judgeJobs(pipeline, runs, options))
     .sort((a, b) => a.pipeline.localeCompare(b.pipeline));
   const counts: VerdictCounts = pipelines.reduce((acc, p) => {
     acc[p.verdict] += 1;
     return acc;
   }, emptyCounts());
-  const byUser = group(pipelines, (p) => p.owner);
+  const byUser = groupByUser(pipelines);
   return {
     direction: sides.direction,
     change: input.change,
@@ -194,7 +303,7 @@ export function classifyChangeImpact(input: ClassifyInput): ImpactReport {
     byUser,
     byProject: group(pipelines, (p) => p.project),
     affectedUsers: affectedUsers(byUser, sides.direction),
-    summary: summarize(sides.direction, pipelines, windowDays),
+    summary: summarize(sides.direction, pipelines, byUser, windowDays),
     generatedAt: until,
   };
 }

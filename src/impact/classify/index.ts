@@ -7,6 +7,7 @@ export type {
   EvidenceRun,
   GroupImpact,
   ImpactReport,
+  JobImpact,
   PackageChange,
   PipelineImpact,
   RevisionPins,
@@ -15,5 +16,6 @@ export type {
   VerdictBasis,
   VerdictCounts,
 } from './types.js';
-export { classifyChangeImpact } from './classify.js';
+export { PIPELINE_ORDER, classifyChangeImpact } from './classify.js';
+export { attributeRuns, withRunAttribution } from './attribution.js';
 export { canonicalJson, reportHash } from './hash.js';

@@ -8,8 +8,40 @@ import { formatDay, plural, shortCode } from './wording.js';
 /** A pipeline run: the terminal events that share a root run, on a known side of the change. */
 export interface PipelineRun extends EvidenceRun {
   readonly pipeline: string;
-  readonly owner: string | null;
+  readonly owners: readonly string[];
   readonly project: string | null;
+  /** Its terminal events, oldest first: what the job runs are cut from. */
+  readonly events: readonly ClassifiedEvidence[];
+}
+
+function latestOwners(items: readonly { owners: readonly string[] }[]): readonly string[] {
+  for (let i = items.length - 1; i >= 0; i--) if (items[i]!.owners.length > 0) return items[i]!.owners;
+  return [];
+}
+
+/**
+ * The runs of one job, cut from the pipeline runs it took part in: the job's last terminal outcome
+ * in each, with the pipeline run's image revision and side, and the job's own code revision (its
+ * run's, else the pipeline run's: a DAG run runs one version of the project).
+ */
+export function jobRuns(job: string, runs: readonly PipelineRun[]): PipelineRun[] {
+  const result: PipelineRun[] = [];
+  for (const run of runs) {
+    const mine = run.events.filter((event) => event.jobName === job && event.outcome !== null);
+    const last = mine[mine.length - 1];
+    if (last === undefined) continue;
+    result.push({
+      ...run,
+      at: last.eventTime,
+      outcome: last.outcome!,
+      codeRevision: last.codeRevision ?? run.codeRevision,
+      owners: latestOwners(mine),
+      project: last.project ?? run.project,
+      events: mine,
+    });
+  }
+  result.sort((a, b) => a.at.localeCompare(b.at) || a.runId.localeCompare(b.runId));
+  return result;
 }
 
 function latestBy<T>(items: readonly T[], pick: (item: T) => string | null): string | null {
@@ -55,8 +87,9 @@ export function groupPipelineRuns(evidence: readonly ClassifiedEvidence[], sides
       imageRevision: Number(revision),
       codeRevision: latestBy(group, (item) => item.codeRevision),
       side,
-      owner: latestBy(group, (item) => item.owner),
+      owners: latestOwners(group),
       project: latestBy(group, (item) => item.project),
+      events: group,
     });
   }
   runs.sort((a, b) => a.at.localeCompare(b.at) || a.runId.localeCompare(b.runId));
@@ -105,7 +138,7 @@ export function judgePipeline(
   options: JudgeOptions,
 ): PipelineImpact {
   const { sides, minRuns } = options;
-  const owner = latestBy(runs, (run) => run.owner);
+  const owners = latestOwners(runs);
   const project = latestBy(runs, (run) => run.project);
   const current = runs.filter((run) => run.side === 'current');
   const target = runs.filter((run) => run.side === 'target');
@@ -124,7 +157,8 @@ export function judgePipeline(
     evidence.sort((a, b) => a.at.localeCompare(b.at));
     return {
       pipeline,
-      owner,
+      owners,
+      jobs: [],
       project,
       verdict: v,
       basis,

@@ -44,19 +44,25 @@ export type ClassifiedEvidence = Pick<
   RunEvidence,
   | 'idempotencyKey'
   | 'eventTime'
+  | 'runId'
+  | 'parentRunId'
+  | 'ownerSource'
   | 'jobName'
   | 'pipeline'
   | 'pipelineRunId'
   | 'project'
   | 'imageRevision'
   | 'codeRevision'
-  | 'owner'
+  | 'owners'
   | 'outcome'
 >;
 
 export interface ClassifyInput {
   readonly change: ChangeRequest;
-  /** Evidence of ONE instance; events that are not terminal are ignored. */
+  /**
+   * Evidence of ONE instance, every event type: START and RUNNING events carry the owners and
+   * facts terminal events leave out (attributeRuns); only terminal events decide outcomes.
+   */
   readonly runs: readonly ClassifiedEvidence[];
   readonly revisions: readonly RevisionPins[];
   readonly currentRevision: number;
@@ -81,9 +87,22 @@ export interface EvidenceRun {
   readonly side: RunSide;
 }
 
+/** One job (an Airflow task or DAG, a dbt run, model or query) seen in the window, judged alone. */
+export interface JobImpact {
+  readonly job: string;
+  /** Its latest run's owners, gathered by run (docs/evidence.md "Attribution"); empty: nobody known. */
+  readonly owners: readonly string[];
+  readonly verdict: Verdict;
+  readonly basis: VerdictBasis;
+  readonly reason: string;
+}
+
 export interface PipelineImpact {
   readonly pipeline: string;
-  readonly owner: string | null;
+  /** Everyone who owns one of its jobs, sorted. */
+  readonly owners: readonly string[];
+  /** Every job seen in the window; the pipeline's verdict is derived from them (PIPELINE_ORDER). */
+  readonly jobs: readonly JobImpact[];
   readonly project: string | null;
   readonly verdict: Verdict;
   readonly basis: VerdictBasis;
@@ -106,7 +125,10 @@ export interface PipelineImpact {
 export type VerdictCounts = Readonly<Record<Verdict, number>>;
 
 export interface GroupImpact {
-  /** The user (or project); null when no owner (or project) is known. */
+  /**
+   * The user (or project); null when no owner (or project) is known. For a user, each pipeline
+   * counts once, with the verdict derived from the jobs that user owns in it.
+   */
   readonly key: string | null;
   readonly counts: VerdictCounts;
   readonly pipelines: Readonly<Record<Verdict, readonly string[]>>;

@@ -41,7 +41,7 @@ describe('extractRunEvidence', () => {
       instanceId: 'inst_1',
       pipeline: 'finance_daily',
       integration: 'AIRFLOW',
-      owner: 'ana',
+      owners: ['ana'],
       ownerSource: 'airflow',
       codeRevision: '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d',
       imageRevision: 7,
@@ -60,7 +60,7 @@ describe('extractRunEvidence', () => {
       project: 'finance',
       integration: 'DBT',
       parentJobName: 'finance_daily.dbt_build',
-      owner: 'fin-team',
+      owners: ['fin-team'],
       ownerSource: 'ownership-rule',
       outcome: 'failure',
     });
@@ -103,8 +103,44 @@ describe('extractRunEvidence', () => {
       run: { facets: { airflow: { dag: { owner: string } } } };
     };
     json.run.facets.airflow.dag.owner = 'airflow';
-    expect(extract(json)).toMatchObject({ owner: 'fin-team', ownerSource: 'ownership-rule' });
-    expect(extract(json, { ...context, ownership: [] })).toMatchObject({ owner: null, ownerSource: null });
+    expect(extract(json)).toMatchObject({ owners: ['fin-team'], ownerSource: 'ownership-rule' });
+    expect(extract(json, { ...context, ownership: [] })).toMatchObject({ owners: [], ownerSource: null });
+  });
+
+  it("keeps several DAG owners as a list, in any order, without Airflow's default", () => {
+    const json = load('airflow-task-fail.json') as {
+      run: { facets: { airflow: { dag: { owner: string }; task: Record<string, unknown> } } };
+      job: { facets: Record<string, unknown> };
+    };
+    for (const owner of ['airflow, some_owner1', 'some_owner1, airflow', 'bob,airflow, some_owner1']) {
+      json.run.facets.airflow.dag.owner = owner;
+      expect(extract(json).owners).toEqual(owner.includes('bob') ? ['bob', 'some_owner1'] : ['some_owner1']);
+    }
+    // The task's own owner is more specific than the DAG's list; `airflow` there names nobody.
+    json.run.facets.airflow.task['owner'] = 'carl';
+    expect(extract(json)).toMatchObject({ owners: ['carl'], ownerSource: 'airflow-task' });
+    json.run.facets.airflow.task['owner'] = 'airflow';
+    // The standard `ownership` job facet (what the Airflow provider 2.20 sends beside it).
+    json.job.facets['ownership'] = { owners: [{ name: 'airflow' }, { name: 'dora', type: 'team' }] };
+    expect(extract(json)).toMatchObject({ owners: ['dora'], ownerSource: 'ownership-facet' });
+  });
+
+  it('files dbt-ol structured-log jobs under their dbt run, never under a pipeline named `model`', () => {
+    const base = load('dbt-ol-wrapper-fail.json') as { run: { facets: Record<string, unknown> } };
+    const query = structuredClone(base) as Record<string, unknown> & {
+      run: { facets: Record<string, unknown> };
+    };
+    query['job'] = { namespace: 'acme-prod', name: 'model.jaffle_shop.orders.sql.2' };
+    query.run.facets = {
+      parent: {
+        run: { runId: '0193a000-0000-7000-8000-000000000001' },
+        job: { namespace: 'acme-prod', name: 'model.jaffle_shop.orders' },
+      },
+    };
+    expect(extract(query)).toMatchObject({ pipeline: 'dbt-run-jaffle_shop', project: 'jaffle_shop' });
+    // dbt-ol's `dbt_run` facet names the project on every event of the run.
+    query.run.facets['dbt_run'] = { project_name: 'shop' };
+    expect(extract(query).project).toBe('shop');
   });
 
   it('prefers sourceCodeLocation over the DAG bundle version, and has no code revision without either', () => {

@@ -3,8 +3,10 @@ import type { RunEvent } from '../openlineage/index.js';
 import {
   AirflowFacet,
   DagRunFacet,
+  DbtRunFacet,
   ErrorMessageFacet,
   JobTypeFacet,
+  OwnershipFacet,
   ParentFacet,
   RatchetFacet,
   SourceCodeLocationFacet,
@@ -70,15 +72,23 @@ function imageRevisionOf(
   return { revision, source: revision === null ? null : 'deployment' };
 }
 
-function airflowFacets(facets: Facets): { dagId?: string; owner?: string; bundleVersion?: string } {
+interface AirflowFacts {
+  readonly dagId?: string;
+  readonly dagOwner?: string;
+  readonly taskOwner?: string;
+  readonly bundleVersion?: string;
+}
+
+function airflowFacets(facets: Facets): AirflowFacts {
   // Task events carry `airflow`, DAG events `airflowDagRun`; Airflow 3 may send `dagRun` alone.
   const airflow =
     readFacet(facets, 'airflow', AirflowFacet) ?? readFacet(facets, 'airflowDagRun', AirflowFacet);
   const dagRun = airflow?.dagRun ?? readFacet(facets, 'dagRun', DagRunFacet);
   return {
-    dagId: airflow?.dag?.dag_id,
-    owner: airflow?.dag?.owner,
-    bundleVersion: dagRun?.dag_bundle_version?.trim() || undefined,
+    ...(airflow?.dag?.dag_id !== undefined ? { dagId: airflow.dag.dag_id } : {}),
+    ...(typeof airflow?.dag?.owner === 'string' ? { dagOwner: airflow.dag.owner } : {}),
+    ...(typeof airflow?.task?.owner === 'string' ? { taskOwner: airflow.task.owner } : {}),
+    ...(dagRun?.dag_bundle_version?.trim() ? { bundleVersion: dagRun.dag_bundle_version.trim() } : {}),
   };
 }
 
@@ -98,12 +108,26 @@ function dagOfAirflowJob(name: string): string {
   return dot > 0 ? name.slice(0, dot) : name;
 }
 
+// dbt unique ids (`model.jaffle_shop.orders`) and dbt-ol's structured-log query jobs under them
+// (`model.jaffle_shop.orders.sql.2`): dots there separate resource type, project and node, not a
+// DAG from its task, so cutting at the first dot would file every model in a pipeline `model`.
+const DBT_NODE = /^(?:model|seed|snapshot|test|source|analysis|operation|unit_test|sql_operation)\.([^.]+)\./;
+
+/** The dbt project a dbt unique id names (`model.jaffle_shop.orders` -> `jaffle_shop`). */
+function dbtNodeProject(name: string | undefined): string | undefined {
+  return name === undefined ? undefined : DBT_NODE.exec(name)?.[1];
+}
+
 type Parent = ReturnType<typeof readParent>;
 
 function readParent(event: RunEvent) {
   return readFacet(event.run.facets, 'parent', ParentFacet);
 }
 
+/**
+ * The pipeline this event alone suggests. Only a fallback: the report resolves each run's
+ * pipeline from its parent and root runs' own events when they are stored (attributeRuns).
+ */
 function pipelineOf(
   event: RunEvent,
   parent: Parent,
@@ -111,43 +135,82 @@ function pipelineOf(
   dagId: string | undefined,
 ): string {
   // ParentRunFacet `root` is the top of the tree: the Airflow DAG run for tasks and for dbt-ol
-  // runs launched from a task (Airflow provider and dbt-ol both fill it in recent releases).
-  if (parent?.root !== undefined) return dagOfAirflowJob(parent.root.job.name);
-  if (integration === 'AIRFLOW') return dagId ?? parent?.job.name ?? event.job.name;
-  if (parent !== undefined) {
-    // Without `root`, a dbt wrapper's parent is the Airflow task `dag_id.task_id`; a dbt model's
-    // parent is the wrapper `dbt-run-{project}`, whose own parent this event cannot see.
-    const name = parent.job.name;
-    return name.startsWith(DBT_WRAPPER_PREFIX) ? name : dagOfAirflowJob(name);
-  }
+  // runs launched from a task, or dbt-ol's own `dbt-run-{project}` run outside Airflow.
+  const top = parent?.root?.job.name;
+  if (top !== undefined) return nodeOrDag(top);
+  if (integration === 'AIRFLOW') return dagId ?? (parent ? dagOfAirflowJob(parent.job.name) : event.job.name);
+  if (parent !== undefined) return nodeOrDag(parent.job.name);
+  if (DBT_NODE.test(event.job.name)) return `${DBT_WRAPPER_PREFIX}${dbtNodeProject(event.job.name)!}`;
   return dagId ?? event.job.name;
+}
+
+/** A parent or root job name as a pipeline: a dbt run stays whole, a dbt node names its project's run, a task its DAG. */
+function nodeOrDag(name: string): string {
+  if (name.startsWith(DBT_WRAPPER_PREFIX)) return name;
+  const project = dbtNodeProject(name);
+  if (project !== undefined) return `${DBT_WRAPPER_PREFIX}${project}`;
+  return dagOfAirflowJob(name);
 }
 
 function projectOf(event: RunEvent, parent: Parent): string | null {
   const ratchet = readFacet(event.run.facets, 'ratchet', RatchetFacet);
   if (ratchet?.project !== undefined) return ratchet.project;
-  // dbt-ol names its wrapper job `dbt-run-{project}`; dbt node runs have it as parent or root.
-  for (const name of [event.job.name, parent?.job.name, parent?.root?.job.name]) {
+  // dbt-ol sends `dbt_run.project_name` on every event of a dbt run (wrapper, nodes, queries).
+  const dbtRun = readFacet(event.run.facets, 'dbt_run', DbtRunFacet);
+  if (dbtRun?.project_name !== undefined) return dbtRun.project_name;
+  // Older dbt-ol: the wrapper job is `dbt-run-{project}`; dbt nodes have it as parent or root.
+  const names = [event.job.name, parent?.job.name, parent?.root?.job.name];
+  for (const name of names) {
     if (name?.startsWith(DBT_WRAPPER_PREFIX) && name.length > DBT_WRAPPER_PREFIX.length) {
       return name.slice(DBT_WRAPPER_PREFIX.length);
     }
   }
+  for (const name of names) {
+    const project = dbtNodeProject(name);
+    if (project !== undefined) return project;
+  }
   return null;
 }
 
-function ownerOf(
-  airflowOwner: string | undefined,
+/** `"airflow, ana"` -> `['ana']`: Airflow joins owners with commas; its default names nobody. */
+function people(names: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const name of names) {
+    for (const part of name.split(',')) {
+      const person = part.trim();
+      if (person !== '' && person !== AIRFLOW_DEFAULT_OWNER) found.add(person);
+    }
+  }
+  // Sorted: Airflow does not keep the order of a DAG's owners, and a report must hash the same.
+  return [...found].sort();
+}
+
+/**
+ * Who this event names as owners, most specific first: the Airflow task's own owner, the
+ * `ownership` facet (job, then run), the DAG's owners, else the first ownership rule matching the
+ * job or pipeline. The report then fills a run that names nobody from its parent and root runs
+ * before falling back to a rule (attributeRuns), so a rule never overrides a named owner.
+ */
+function ownersOf(
+  event: RunEvent,
+  airflow: AirflowFacts,
   names: readonly string[],
   context: EvidenceContext,
-): { owner: string | null; source: OwnerSource | null } {
-  // Airflow joins the owners of a DAG's tasks with ", "; the first one answers for the DAG.
-  const first = airflowOwner?.split(',')[0]?.trim();
-  if (first && first !== AIRFLOW_DEFAULT_OWNER) return { owner: first, source: 'airflow' };
+): { owners: string[]; source: OwnerSource | null } {
+  const task = people(airflow.taskOwner === undefined ? [] : [airflow.taskOwner]);
+  if (task.length > 0) return { owners: task, source: 'airflow-task' };
+  const facet =
+    readFacet(event.job.facets, 'ownership', OwnershipFacet) ??
+    readFacet(event.run.facets, 'ownership', OwnershipFacet);
+  const named = people(facet?.owners.map((owner) => owner.name) ?? []);
+  if (named.length > 0) return { owners: named, source: 'ownership-facet' };
+  const dag = people(airflow.dagOwner === undefined ? [] : [airflow.dagOwner]);
+  if (dag.length > 0) return { owners: dag, source: 'airflow' };
   for (const rule of context.ownership ?? []) {
     if (names.some((name) => globMatches(rule.pattern, name)))
-      return { owner: rule.user, source: 'ownership-rule' };
+      return { owners: [rule.user], source: 'ownership-rule' };
   }
-  return { owner: null, source: null };
+  return { owners: [], source: null };
 }
 
 function outcomeOf(event: RunEvent): RunOutcome | null {
@@ -185,7 +248,7 @@ export function extractRunEvidence(event: RunEvent, context: EvidenceContext): R
   const parent = readParent(event);
   const pipeline = pipelineOf(event, parent, integration, airflow.dagId);
   const source = readFacet(event.job.facets, 'sourceCodeLocation', SourceCodeLocationFacet);
-  const owner = ownerOf(airflow.owner, [event.job.name, pipeline], context);
+  const owners = ownersOf(event, airflow, [event.job.name, pipeline], context);
   const error = readFacet(event.run.facets, 'errorMessage', ErrorMessageFacet);
   return {
     idempotencyKey: `${event.run.runId}|${eventType ?? ''}|${eventTime}`,
@@ -204,8 +267,8 @@ export function extractRunEvidence(event: RunEvent, context: EvidenceContext): R
     imageRevision: image.revision,
     imageRevisionSource: image.source,
     codeRevision: source?.version ?? airflow.bundleVersion ?? null,
-    owner: owner.owner,
-    ownerSource: owner.source,
+    owners: owners.owners,
+    ownerSource: owners.source,
     outcome: outcomeOf(event),
     errorMessage: error?.message ?? null,
     producer: event.producer,

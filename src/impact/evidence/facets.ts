@@ -31,15 +31,25 @@ export const SourceCodeLocationFacet = z.looseObject({ version: Text });
 /** Job facet `jobType`: `integration` is AIRFLOW, DBT, SPARK... */
 export const JobTypeFacet = z.looseObject({ integration: Text });
 
-/** Airflow's DagInfo / DagRunInfo as nested in the `airflow` and `airflowDagRun` run facets. */
-const DagInfo = z.looseObject({ dag_id: Text.optional(), owner: z.string().optional() });
+/** Airflow's DagInfo / DagRunInfo / TaskInfo as nested in the `airflow` and `airflowDagRun` run facets. */
+const DagInfo = z.looseObject({ dag_id: Text.optional(), owner: z.string().nullish() });
 const DagRunInfo = z.looseObject({ dag_bundle_version: z.string().nullish() });
+const TaskInfo = z.looseObject({ owner: z.string().nullish() });
 
 /** Airflow provider: `airflow` (task events) and `airflowDagRun` (DAG events) run facets. */
 export const AirflowFacet = z.looseObject({
-  dag: DagInfo.optional(),
-  dagRun: DagRunInfo.optional(),
+  dag: DagInfo.nullish(),
+  dagRun: DagRunInfo.nullish(),
+  task: TaskInfo.nullish(),
 });
+
+/** OpenLineage `ownership` job (and run) facet 1-0-1: `{ owners: [{ name, type? }] }`. */
+export const OwnershipFacet = z.looseObject({
+  owners: z.array(z.looseObject({ name: Text, type: z.string().nullish() })),
+});
+
+/** dbt-ol's `dbt_run` run facet: names the dbt project it ran. */
+export const DbtRunFacet = z.looseObject({ project_name: Text.optional() });
 
 /** Airflow 3 `dagRun` shape when sent as a facet of its own. */
 export const DagRunFacet = DagRunInfo;

@@ -6,8 +6,11 @@ export type RunOutcome = 'success' | 'failure';
 /** Where the image revision of a run came from, most trusted first. */
 export type RevisionSource = 'facet' | 'tag' | 'deployment';
 
-/** Where the owner of a run came from. */
-export type OwnerSource = 'airflow' | 'ownership-rule';
+/**
+ * Where the owners of an event came from: the Airflow task's owner, the `ownership` facet, the
+ * DAG's owners, or a tenant's ownership rule (the fallback, applied last also at report time).
+ */
+export type OwnerSource = 'airflow-task' | 'ownership-facet' | 'airflow' | 'ownership-rule';
 
 /** What one RunEvent says about the pipeline, the code and the image it ran with. */
 export interface RunEvidence {
@@ -32,7 +35,8 @@ export interface RunEvidence {
   readonly imageRevision: number | null;
   readonly imageRevisionSource: RevisionSource | null;
   readonly codeRevision: string | null;
-  readonly owner: string | null;
+  /** People, sorted; empty when the event names nobody (Airflow's default `airflow` names nobody). */
+  readonly owners: readonly string[];
   readonly ownerSource: OwnerSource | null;
   readonly outcome: RunOutcome | null;
   readonly errorMessage: string | null;

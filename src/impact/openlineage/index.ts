@@ -1,2 +1,3 @@
 export { RunEvent, RunEventType } from './schema.js';
-export { parseEventBatch, parseRunEvent } from './parse.js';
+export { describePosition, parseEventBatch, parseRunEvent } from './parse.js';
+export type { ParsedBatch, Position } from './parse.js';

@@ -37,14 +37,29 @@ describe('parseRunEvent', () => {
     expect(parseRunEvent(JSON.parse(fixture('dbt-ol-wrapper-fail.json'))).job.name).toBe('dbt-run-finance');
   });
 
-  it('accepts an event without eventType, and any non-empty run id', () => {
+  it('accepts an event without eventType, and a UUID of any version or case', () => {
     const event = parseRunEvent({
       ...structuredClone(airflowFail),
       eventType: undefined,
-      run: { runId: 'manual-42' },
+      run: { runId: '01939A6C-3B2C-7F0E-8A7E-1C2D3E4F5A6B' },
     });
     expect(event.eventType).toBeUndefined();
-    expect(event.run.runId).toBe('manual-42');
+    expect(event.run.runId).toBe('01939A6C-3B2C-7F0E-8A7E-1C2D3E4F5A6B');
+  });
+
+  it('refuses a run id that is not a UUID, naming the field (OpenLineage 2-0-2 format: uuid)', () => {
+    const error = refusal(() => parseRunEvent({ ...airflowFail, run: { runId: 'run-42' } }));
+    expect(error.message).toMatch(/^run\.runId must be a UUID/);
+    expect(error.extra).toEqual({ field: 'run.runId' });
+  });
+
+  it('reads an eventTime without offset as UTC, as Marquez does', () => {
+    const event = parseRunEvent({ ...airflowFail, eventTime: '2025-11-11T09:21:00.123456' });
+    expect(event.eventTime).toBe('2025-11-11T09:21:00.123456Z');
+    expect(Date.parse(event.eventTime)).toBe(Date.parse('2025-11-11T09:21:00.123Z'));
+    expect(parseRunEvent({ ...airflowFail, eventTime: '2025-11-11T09:21:00+01:00' }).eventTime).toBe(
+      '2025-11-11T09:21:00+01:00',
+    );
   });
 
   it.each([
@@ -59,10 +74,10 @@ describe('parseRunEvent', () => {
     expect(error.extra).toMatchObject({ field: path });
   });
 
-  it('refuses a time without offset, a bad time, an unknown eventType and a non-object', () => {
-    expect(
-      refusal(() => parseRunEvent({ ...airflowFail, eventTime: '2025-11-11T09:21:00' })).message,
-    ).toMatch(/^eventTime must be an ISO 8601 date-time with a UTC offset/);
+  it('refuses a bad time, an unknown eventType and a non-object', () => {
+    expect(refusal(() => parseRunEvent({ ...airflowFail, eventTime: 'yesterday' })).message).toMatch(
+      /^eventTime must be an ISO 8601 date-time/,
+    );
     expect(refusal(() => parseRunEvent({ ...airflowFail, eventTime: 'yesterday' })).extra).toEqual({
       field: 'eventTime',
     });
@@ -70,8 +85,8 @@ describe('parseRunEvent', () => {
       /^eventType must be one of/,
     );
     expect(refusal(() => parseRunEvent('an event')).message).toBe('event must be a JSON object');
-    expect(refusal(() => parseRunEvent({ ...airflowFail, run: { runId: '  ' } })).message).toBe(
-      'run.runId must not be empty',
+    expect(refusal(() => parseRunEvent({ ...airflowFail, run: { runId: '  ' } })).message).toMatch(
+      /^run\.runId must be a UUID/,
     );
   });
 });
@@ -79,12 +94,41 @@ describe('parseRunEvent', () => {
 describe('parseEventBatch', () => {
   it('reads NDJSON, a JSON array, a single event, and NDJSON sent as application/json', () => {
     const ndjson = fixture('finance-daily-nov-11.ndjson');
-    expect(parseEventBatch(ndjson, 'application/x-ndjson; charset=utf-8')).toHaveLength(6);
-    expect(parseEventBatch(ndjson, 'application/json')).toHaveLength(6);
+    expect(parseEventBatch(ndjson, 'application/x-ndjson; charset=utf-8').events).toHaveLength(6);
+    expect(parseEventBatch(ndjson, 'application/json').events).toHaveLength(6);
     const lines = ndjson.trim().split('\n');
-    expect(parseEventBatch(`[${lines.join(',')}]`, 'application/json')).toHaveLength(6);
-    expect(parseEventBatch(airflowFail)).toHaveLength(1);
-    expect(parseEventBatch(lines.map((line) => JSON.parse(line) as unknown))).toHaveLength(6);
+    expect(parseEventBatch(`[${lines.join(',')}]`, 'application/json').events).toHaveLength(6);
+    expect(parseEventBatch(airflowFail).events).toHaveLength(1);
+    expect(parseEventBatch(lines.map((line) => JSON.parse(line) as unknown)).events).toHaveLength(6);
+  });
+
+  it('counts DatasetEvents and JobEvents as ignored, keeping the run events beside them', () => {
+    // Shapes of OpenLineage 2-0-2 `DatasetEvent` and `JobEvent`, as openlineage-python emits them.
+    const datasetEvent = {
+      eventTime: '2025-11-11T09:00:00Z',
+      producer: 'https://github.com/OpenLineage/OpenLineage/tree/1.54.0/client/python',
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent',
+      dataset: { namespace: 'duckdb://shop', name: 'main.orders', facets: {} },
+    };
+    const jobEvent = {
+      eventTime: '2025-11-11T09:00:00Z',
+      producer: 'https://github.com/OpenLineage/OpenLineage/tree/1.54.0/client/python',
+      job: { namespace: 'acme-prod', name: 'static_job', facets: {} },
+      inputs: [],
+      outputs: [],
+    };
+    const naive = { ...airflowFail, eventTime: '2025-11-11T09:21:00' };
+    const batch = parseEventBatch([datasetEvent, airflowFail, jobEvent, naive]);
+    expect(batch.events.map((event) => event.eventTime)).toEqual([
+      '2025-11-11T09:21:00.000000+00:00',
+      '2025-11-11T09:21:00Z',
+    ]);
+    expect(batch.positions).toEqual([{ index: 1 }, { index: 3 }]);
+    expect([batch.ignored, batch.assumedUtc]).toEqual([2, 1]);
+    // A RunEvent that merely lost its run is still refused: it has an eventType.
+    expect(refusal(() => parseEventBatch([{ ...airflowFail, run: undefined }])).message).toBe(
+      'event 0: run is required',
+    );
   });
 
   it('refuses the whole batch when one event is bad, naming its position and field', () => {

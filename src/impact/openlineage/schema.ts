@@ -19,6 +19,12 @@ function requiredText(): z.ZodString {
     .min(1, 'must not be empty');
 }
 
+/** RFC 9562 text form, any version: what Marquez (java.util.UUID) and the spec accept. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An ISO 8601 time that names its offset (`Z`, `+02:00`, `+0200`). */
+export const HAS_OFFSET = /(?:z|[+-]\d{2}(?::?\d{2})?)$/i;
+
 /** A facets map: each facet is an object; which facets exist is up to the producer. */
 const Facets = z.record(z.string(), z.unknown(), { error: fieldError('an object of facets') });
 
@@ -31,11 +37,13 @@ export type RunEventType = z.infer<typeof RunEventType>;
 export const RunEvent = z.looseObject(
   {
     eventType: RunEventType.optional(),
-    // The spec says `date-time`; we also insist on an offset (or Z): a local time cannot be placed
-    // against the deployment history, so the image revision a run used would be a guess.
+    // The spec says `date-time` with an offset. Older Python clients send `datetime.isoformat()` of a
+    // naive time, without one; Marquez reads that as UTC, and so do we (counted as `assumedUtc` in
+    // the 201 body, so the operator sees it): refusing would lose a run's outcome.
     eventTime: z.iso.datetime({
       offset: true,
-      error: fieldError('an ISO 8601 date-time with a UTC offset, e.g. 2025-11-10T02:00:00.000+00:00'),
+      local: true,
+      error: fieldError('an ISO 8601 date-time, e.g. 2025-11-10T02:00:00.000+00:00'),
     }),
     producer: requiredText(),
     // Required by the spec, but Ratchet reads nothing from it and some emitters have left it out:
@@ -43,10 +51,13 @@ export const RunEvent = z.looseObject(
     schemaURL: z.string({ error: fieldError('a string') }).optional(),
     run: z.looseObject(
       {
-        // The spec says UUID (Airflow sends UUIDv7, dbt-ol UUIDv4). Ratchet only compares run ids
-        // (idempotency, parent links), so any non-empty string up to 256 characters is accepted:
-        // custom emitters that use their own ids still count as evidence.
-        runId: requiredText().max(256, 'must be at most 256 characters'),
+        // OpenLineage 2-0-2: `format: uuid` (Airflow sends UUIDv7, dbt-ol UUIDv4 or v7). Refused
+        // otherwise, as Marquez does: a made-up id (`run-42`) collides across emitters and once
+        // joined unrelated runs into one, flipping a verdict. Any version and case is accepted.
+        runId: z
+          .string({ error: fieldError('a UUID') })
+          .trim()
+          .regex(UUID, 'must be a UUID (OpenLineage 2-0-2), e.g. 01939a6c-3b2c-7f0e-8a7e-1c2d3e4f5a6b'),
         facets: Facets.optional(),
       },
       { error: fieldError('an object') },

@@ -46,9 +46,20 @@ export interface EvidenceRun {
   side: 'current' | 'target';
 }
 
+/** One job of a pipeline, judged alone (docs/evidence.md "Verdicts"). */
+export interface JobImpact {
+  job: string;
+  owners: string[];
+  verdict: Verdict;
+  basis: string;
+  reason: string;
+}
+
 export interface PipelineImpact {
   pipeline: string;
-  owner: string | null;
+  /** Everyone who owns one of its jobs; empty when nobody is known. */
+  owners: string[];
+  jobs: JobImpact[];
   project: string | null;
   verdict: Verdict;
   basis: string;

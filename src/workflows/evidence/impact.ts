@@ -7,7 +7,7 @@ import type { Store } from '../../store/index.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
 import { pinsOf } from './context.js';
-import { declaredConstraints, hasRunEvents, jobEvidence, terminalRunEvidence } from './repository.js';
+import { declaredConstraints, hasRunEvents, jobEvidence, runEvidenceSince } from './repository.js';
 import type { JobEvidenceRow } from './repository.js';
 import { EvidenceListInput, ImpactInput } from './schema.js';
 
@@ -63,7 +63,7 @@ export async function impactForChange(
   }));
   return classifyChangeImpact({
     change: { packages: query.packages },
-    runs: await terminalRunEvidence(store.db, instance.id, since),
+    runs: await runEvidenceSince(store.db, instance.id, since),
     revisions,
     currentRevision: query.currentRevision ?? current.number,
     constraints: await declaredConstraints(store.db, instance.tenantId),

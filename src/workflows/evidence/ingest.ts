@@ -12,7 +12,7 @@ import { issueTokenInTransaction } from '../tokens.js';
 import { userSummary } from '../users.js';
 import { loadEvidenceContext } from './context.js';
 import { preparedBytes, preparedRows } from './prepare.js';
-import type { PreparedBatch } from './prepare.js';
+import type { DroppedFacetReport, PreparedBatch } from './prepare.js';
 import { insertRunEvents } from './repository.js';
 import { IssueIngestionTokenInput } from './schema.js';
 
@@ -27,10 +27,19 @@ export interface IngestInput {
   readonly admit?: (events: number) => void;
 }
 
-/** Like Marquez: how many events were new, and how many were already stored (replays). */
+/**
+ * What happened to each kind of event, like Marquez plus what Ratchet tolerated: new RunEvents,
+ * replays already stored, static DatasetEvents/JobEvents (no run: ignored), times read as UTC,
+ * and facets of a wrong shape read as absent (the event itself stored).
+ */
 export interface IngestResult {
   readonly stored: number;
   readonly duplicates: number;
+  readonly ignored: number;
+  readonly assumedUtc: number;
+  readonly facetsDropped: number;
+  /** The first few dropped facets, so the emitter's operator can see which and why. */
+  readonly droppedFacets: readonly DroppedFacetReport[];
 }
 
 /** Below this a batch is parsed inline: shipping it to a worker would cost more than parsing it. */
@@ -75,6 +84,8 @@ async function storeInSlices(store: Store, batch: PreparedBatch): Promise<number
  * Stores a batch of OpenLineage RunEvents for the ingestion token's tenant (issue 5). All or
  * nothing: every event is validated and attributed before any is stored (in slices); an event
  * already stored (same run id, event type and time) is counted as a duplicate, not stored again.
+ * Static DatasetEvents/JobEvents are counted as ignored; malformed facets are dropped and counted
+ * (issue 14: Marquez's tolerance, so a valid run outcome is never lost to a facet).
  * Not audited per event: evidence is observation, not a state change, and would flood the chain.
  */
 export async function ingestRunEvents(store: Store, actor: Actor, input: IngestInput): Promise<IngestResult> {
@@ -111,7 +122,14 @@ export async function ingestRunEvents(store: Store, actor: Actor, input: IngestI
   const count = batch.evidence.length;
   input.admit?.(count);
   const stored = await storeInSlices(store, batch);
-  return { stored, duplicates: count - stored };
+  return {
+    stored,
+    duplicates: count - stored,
+    ignored: batch.ignored,
+    assumedUtc: batch.assumedUtc,
+    facetsDropped: batch.facetsDropped,
+    droppedFacets: batch.droppedFacets,
+  };
 }
 
 export interface IssuedIngestionToken extends IssuedToken {

@@ -5,8 +5,13 @@
  */
 import { InputError } from '../../domain/errors/index.js';
 import { checkJsonText } from '../../domain/input/index.js';
-import { extractRunEvidence, parseEventBatch } from '../../impact/index.js';
-import type { EvidenceContext, RunEvent, RunEvidence } from '../../impact/index.js';
+import {
+  describePosition,
+  dropMalformedFacets,
+  extractRunEvidence,
+  parseEventBatch,
+} from '../../impact/index.js';
+import type { EvidenceContext, Position, RunEvent, RunEvidence } from '../../impact/index.js';
 import type { StoredEvent } from './repository.js';
 
 export interface PrepareRunEventsInput {
@@ -19,37 +24,29 @@ export interface PrepareRunEventsInput {
   readonly maxEvents: number;
 }
 
-const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/jsonl', 'application/json-lines']);
-
-/** How a refusal names an event: the NDJSON line, or the array index, as `parseEventBatch` does. */
-function positionLabels(body: unknown, contentType: string | undefined, count: number): string[] {
-  if (count === 1) return [''];
-  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  const text = typeof body === 'string' ? body : null;
-  if (text !== null && (NDJSON_TYPES.has(media) || !text.trimStart().startsWith('['))) {
-    const lines: string[] = [];
-    for (const [i, line] of text.split(/\r?\n/).entries())
-      if (line.trim() !== '') lines.push(`line ${i + 1}: `);
-    if (lines.length === count) return lines;
-  }
-  return Array.from({ length: count }, (_, index) => `event ${index}: `);
+/** A facet read as absent, and where: `line 3`, `run.facets.parent.run`, the problem. */
+export interface DroppedFacetReport {
+  /** `line 3` or `event 2`; empty for a lone event. */
+  readonly event: string;
+  readonly field: string;
+  readonly message: string;
 }
+
+/** Enough to see the pattern; a batch of thousands with one bad facet each would not fit a reply. */
+const DROPPED_SHOWN = 20;
 
 function attribute(
   events: readonly RunEvent[],
+  positions: readonly Position[],
   context: EvidenceContext,
-  body: unknown,
-  contentType: string | undefined,
 ): RunEvidence[] {
   return events.map((event, index) => {
     try {
       return extractRunEvidence(event, context);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      // Labels are worked out only for a refusal: splitting a batch of thousands of lines again
-      // on every accepted request would cost more than the refusal ever does.
-      const labels = positionLabels(body, contentType, events.length);
-      throw new InputError(`${labels[index] ?? ''}${error.message}`, {
+      const position = positions[index] ?? null;
+      throw new InputError(`${describePosition(position)}${error.message}`, {
         ...(error.remedy !== undefined ? { remedy: error.remedy } : {}),
         extra: { ...error.extra, position: index },
       });
@@ -67,6 +64,13 @@ export interface PreparedBatch {
   readonly evidence: readonly RunEvidence[];
   readonly eventJson: Uint8Array;
   readonly ends: readonly number[];
+  /** Static DatasetEvents/JobEvents: valid OpenLineage, but no run to count (issue 14). */
+  readonly ignored: number;
+  /** RunEvents whose eventTime had no offset, read as UTC. */
+  readonly assumedUtc: number;
+  /** Facets of a wrong shape, read as absent (their events stored without them). */
+  readonly facetsDropped: number;
+  readonly droppedFacets: readonly DroppedFacetReport[];
 }
 
 /** Rows `start` to `end` (exclusive) of a prepared batch, ready for `insertRunEvents`. */
@@ -95,17 +99,31 @@ export function prepareRunEvents(input: PrepareRunEventsInput): PreparedBatch {
   // loop for large batches), so NUL, lone surrogates and nesting depth are checked where the text
   // first exists, before anything recursive parses it.
   if (typeof body === 'string') checkJsonText(body, 'body');
-  const events = parseEventBatch(body, input.contentType);
-  if (events.length > input.maxEvents) {
+  const batch = parseEventBatch(body, input.contentType);
+  if (batch.events.length > input.maxEvents) {
     throw new InputError(
-      `The batch holds ${events.length} events; one request may carry at most ${input.maxEvents}.`,
+      `The batch holds ${batch.events.length} events; one request may carry at most ${input.maxEvents}.`,
       {
         remedy: `Split the events into batches of at most ${input.maxEvents} (RATCHET_LINEAGE_MAX_EVENTS).`,
-        extra: { field: 'body', events: events.length, limit: input.maxEvents },
+        extra: { field: 'body', events: batch.events.length, limit: input.maxEvents },
       },
     );
   }
-  const evidence = attribute(events, input.context, body, input.contentType);
+  const droppedFacets: DroppedFacetReport[] = [];
+  let facetsDropped = 0;
+  const events = batch.events.map((raw, index) => {
+    const { event, dropped } = dropMalformedFacets(raw);
+    facetsDropped += dropped.length;
+    for (const facet of dropped) {
+      if (droppedFacets.length >= DROPPED_SHOWN) break;
+      const label = describePosition(batch.positions[index] ?? null).replace(/: $/, '');
+      droppedFacets.push({ event: label, ...facet });
+    }
+    return event;
+  });
+  // Stored as read: a dropped facet is gone from the stored event too, so a later re-attribution
+  // from the stored JSON sees what this one saw.
+  const evidence = attribute(events, batch.positions, input.context);
   const ends: number[] = [];
   let offset = 0;
   const texts = events.map((event) => {
@@ -114,5 +132,14 @@ export function prepareRunEvents(input: PrepareRunEventsInput): PreparedBatch {
     ends.push(offset);
     return text;
   });
-  return { tenantId: input.tenantId, evidence, eventJson: Buffer.from(texts.join(''), 'utf8'), ends };
+  return {
+    tenantId: input.tenantId,
+    evidence,
+    eventJson: Buffer.from(texts.join(''), 'utf8'),
+    ends,
+    ignored: batch.ignored,
+    assumedUtc: batch.assumedUtc,
+    facetsDropped,
+    droppedFacets,
+  };
 }

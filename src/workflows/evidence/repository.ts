@@ -13,6 +13,12 @@ import type {
 import type { Db } from '../../store/index.js';
 import type { RunEventsTable } from '../../store/tables/evidence.js';
 
+const OWNER_SEPARATOR = ', ';
+
+function ownersOf(column: string | null): string[] {
+  return column === null ? [] : column.split(OWNER_SEPARATOR).filter((name) => name !== '');
+}
+
 /** Rows per INSERT statement: 24 columns x 400 rows stays under SQLite's and PostgreSQL's parameter limits. */
 const INSERT_CHUNK = 400;
 
@@ -44,7 +50,9 @@ export function runEventRow(event: StoredEvent, receivedAt: string): RunEventsTa
     image_revision: e.imageRevision,
     image_revision_source: e.imageRevisionSource,
     code_revision: e.codeRevision,
-    owner: e.owner,
+    // Owners as one text column (no migration): ", "-joined, sorted. Names never hold a comma,
+    // since Airflow itself joins owners with commas and extraction splits on them.
+    owner: e.owners.length === 0 ? null : e.owners.join(OWNER_SEPARATOR),
     owner_source: e.ownerSource,
     outcome: e.outcome,
     error_message: e.errorMessage,
@@ -94,11 +102,10 @@ export async function hasRunEvents(db: Db, instanceId: string): Promise<boolean>
 }
 
 /**
- * Terminal events of one instance since `since` (the classifier ignores the others anyway), with
- * only the columns the classifier reads: the query is answered from the covering partial index of
- * 0007-evidence-indexes without touching the table rows that hold the raw event JSON.
+ * Every event of one instance since `since`, with only the columns the classifier reads. Not only
+ * terminal events: START events carry the owners and facts the report gathers by run (issue 14).
  */
-export async function terminalRunEvidence(
+export async function runEvidenceSince(
   db: Db,
   instanceId: string,
   since: string,
@@ -108,30 +115,35 @@ export async function terminalRunEvidence(
     .select([
       'event_time',
       'outcome',
+      'run_id',
+      'parent_run_id',
       'pipeline',
       'pipeline_run_id',
       'job_name',
       'image_revision',
       'code_revision',
       'owner',
+      'owner_source',
       'project',
       'idempotency_key',
     ])
     .where('instance_id', '=', instanceId)
     .where('event_time', '>=', since)
-    .where('outcome', 'is not', null)
     .orderBy('event_time')
     .execute();
   return rows.map((row) => ({
     idempotencyKey: row.idempotency_key,
     eventTime: row.event_time,
+    runId: row.run_id,
+    parentRunId: row.parent_run_id,
     jobName: row.job_name,
     pipeline: row.pipeline,
     pipelineRunId: row.pipeline_run_id,
     project: row.project,
     imageRevision: row.image_revision === null ? null : Number(row.image_revision),
     codeRevision: row.code_revision,
-    owner: row.owner,
+    owners: ownersOf(row.owner),
+    ownerSource: row.owner_source as ClassifiedEvidence['ownerSource'],
     outcome: row.outcome as ClassifiedEvidence['outcome'],
   }));
 }

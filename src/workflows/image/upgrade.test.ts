@@ -13,6 +13,7 @@ import type { User } from '../../domain/users/index.js';
 import type { Store } from '../../store/index.js';
 import { seedDemo } from '../demo.js';
 import { ingestRunEvents } from '../evidence/index.js';
+import { stableRunId } from '../evidence/scenario.js';
 import { markRevisionDeployed, recordRevision } from '../revisions.js';
 import type { DemoSeed } from '../types.js';
 import {
@@ -77,7 +78,8 @@ function runEvents(
   at: number,
   outcome: 'COMPLETE' | 'FAIL',
 ): Record<string, unknown>[] {
-  const runId = `${dag}-${String(imageRevision)}-${String(at)}`;
+  // OpenLineage 2-0-2 run ids are UUIDs: derived from the run's identity, as Airflow's are.
+  const runId = stableRunId(`${dag}-${String(imageRevision)}-${String(at)}`);
   const event = (eventType: string, time: number) => ({
     eventType,
     eventTime: new Date(time).toISOString(),

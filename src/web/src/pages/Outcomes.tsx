@@ -141,7 +141,12 @@ export function OutcomesChart({ pipelines }: { pipelines: PipelineImpact[] }) {
         <title id="outcomes-title">Pipeline outcomes per image revision over time</title>
         <desc id="outcomes-desc">
           {`${String(runs.length)} runs of ${String(lanes.length)} pipelines, ${String(failures)} failed. ` +
-            lanes.map((p) => `${p.pipeline}: ${p.verdict}${p.owner ? ` (owner ${p.owner})` : ''}`).join('; ')}
+            lanes
+              .map(
+                (p) =>
+                  `${p.pipeline}: ${p.verdict}${p.owners.length > 0 ? ` (owners ${p.owners.join(', ')})` : ''}`,
+              )
+              .join('; ')}
         </desc>
         {[...firstRun.entries()].map(([revision, at]) => (
           <g key={revision}>
@@ -165,7 +170,7 @@ export function OutcomesChart({ pipelines }: { pipelines: PipelineImpact[] }) {
               <line x1={LABEL} x2={WIDTH - 10} y1={y} y2={y} stroke="#e2e8f0" />
               <text x={8} y={y + 4} fontSize="12" fill="#1b1f24">
                 {truncate(pipeline.pipeline, 22)}
-                {pipeline.owner ? ` · ${truncate(pipeline.owner, 8)}` : ''}
+                {pipeline.owners.length > 0 ? ` · ${truncate(pipeline.owners.join(', '), 8)}` : ''}
               </text>
               {pipeline.evidence.map((run) =>
                 run.outcome === 'success' ? (

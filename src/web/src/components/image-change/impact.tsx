@@ -60,7 +60,9 @@ export function Impact({ impact }: { impact: ImpactReport }) {
               <th scope="row" className="wrap">
                 {p.pipeline}
               </th>
-              <td className="wrap">{p.owner ?? <span className="muted">unknown</span>}</td>
+              <td className="wrap">
+                {p.owners.length > 0 ? p.owners.join(', ') : <span className="muted">unknown</span>}
+              </td>
               <td>
                 <VerdictBadge verdict={p.verdict} />
               </td>
