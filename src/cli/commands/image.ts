@@ -44,6 +44,7 @@ function checkText(result: ImageCheck): string {
   }
   for (const pin of result.unavailable)
     lines.push(`unavailable: ${pin.package} ${pin.version}: ${pin.reason}`);
+  for (const entry of result.ignored) lines.push(`ignoring: ${entry.reason}`);
   for (const pin of result.yanked) {
     lines.push(
       `yanked: ${pin.package} ${pin.version}${pin.reason ? `: ${pin.reason}` : ''} (PEP 592: kept because pinned exactly)`,
@@ -66,6 +67,7 @@ function planText(plan: ImagePlan): string {
     );
   }
   for (const added of plan.added) lines.push(`adds: ${added.name} ${added.version}`);
+  for (const entry of plan.ignored) lines.push(`ignoring: ${entry.reason}`);
   if (plan.conflictsIfAlone.length > 0) {
     lines.push('', 'Moving only the requested packages would break:');
     for (const c of plan.conflictsIfAlone) {
@@ -141,6 +143,7 @@ export function register(program: Command): void {
           conflicts_if_alone: plan.conflictsIfAlone,
           availability: plan.availability,
           explanation: plan.explanation,
+          ignored: plan.ignored,
         },
         { json, human: () => planText(plan), negative: !plan.feasible },
       );

@@ -7,6 +7,7 @@ import { reportHash } from '../../impact/index.js';
 import type { ImpactReport } from '../../impact/index.js';
 import { compareVersions, normalizeName, parseRequirement } from '../../python/index.js';
 import { planImageChange } from '../../resolver/image/index.js';
+import type { IgnoredRequirement } from '../../resolver/image/index.js';
 import type { Store } from '../../store/index.js';
 import { impactForChange } from '../evidence/index.js';
 import { openPackageSource, sourceRefOf } from './source.js';
@@ -26,6 +27,22 @@ export function changesNothing(review: {
   added: readonly unknown[];
 }): boolean {
   return review.feasible && review.changes.length === 0 && review.added.length === 0;
+}
+
+/**
+ * Why a plan changes nothing: the instance already runs the target, or (pip's rule for a root
+ * requirement) the request's marker is false for the image, so it asks for nothing at all.
+ */
+export function nothingToChange(
+  instanceName: string,
+  requests: readonly string[],
+  ignored: readonly IgnoredRequirement[] | undefined,
+): string {
+  const skipped = (ignored ?? []).filter((entry) => entry.role === 'request');
+  if (skipped.length > 0 && skipped.length === requests.length) {
+    return `${skipped.map((entry) => entry.reason.replace(/\.$/, '')).join('; ')}, so on ${instanceName} there is nothing to change`;
+  }
+  return `${instanceName} already runs ${requests.join(', ')}: there is nothing to change`;
 }
 
 /**
@@ -119,9 +136,7 @@ export async function buildReport(
       }));
   // A plan that moves nothing (the instance already runs the target) has no blast radius to ask
   // about; it is a blocker, so such a report is never approved into a revision identical to today's.
-  if (changesNothing(plan)) {
-    blockers.push(`${instance.name} already runs ${input.requests.join(', ')}: there is nothing to change.`);
-  }
+  if (changesNothing(plan)) blockers.push(`${nothingToChange(instance.name, input.requests, plan.ignored)}.`);
   const impact =
     moving.length === 0
       ? null
@@ -141,6 +156,7 @@ export async function buildReport(
       added: plan.added,
       conflictsIfAlone: plan.conflictsIfAlone,
       explanation: plan.explanation,
+      ignored: plan.ignored,
     },
     impact,
     impactSummary:

@@ -1,4 +1,5 @@
 import type { ImpactReport } from '../../impact/index.js';
+import type { IgnoredRequirement } from '../../resolver/image/index.js';
 import type {
   ImageChange as PlannedChange,
   ImageViolation,
@@ -57,6 +58,8 @@ export interface DependencyReview {
   added: readonly { name: string; version: string }[];
   conflictsIfAlone: readonly ImageViolation[];
   explanation: string;
+  /** Requests whose marker is false for the image (pip ignores them); absent in older reports. */
+  ignored?: readonly IgnoredRequirement[];
 }
 
 /** Everything Ratchet validated, stored with the request; its hash binds approval and acceptance. */
