@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../domain/errors/index.js';
-import { parseRequirementsTxt, renderPylockToml, renderRequirementsTxt } from '../../python/index.js';
+import { parseRequirementsTxt } from '../../python/index.js';
 import type { PinnedPackage } from '../../python/index.js';
 import { checkImage, planImageChange } from '../../resolver/image/index.js';
 import type { ImageCheck, ImagePlan } from '../../resolver/image/index.js';
@@ -9,6 +9,7 @@ import { action, isJson, printResult, renderTable } from '../output.js';
 import { openTarget, withSourceOptions } from '../sources/index.js';
 import { clientFor, withServerOptions } from '../client.js';
 import type { ImageDiffEntry, ImageOverview } from '../../workflows/index.js';
+import { renderImageExport } from '../../workflows/index.js';
 import type { ImageContent, Revision } from '../../domain/revisions/index.js';
 import type { SourceOptions } from '../sources/index.js';
 
@@ -243,18 +244,11 @@ function registerServerImageCommands(image: Command): void {
           remedy: 'List the revisions with `ratchet history` to see which exist.',
         });
       }
-      const content = chosen.content as ImageContent;
-      const pins = content.packages.map((p) => ({ name: p.name, version: p.version }));
-      const text =
-        format === 'pylock.toml'
-          ? renderPylockToml(pins, { requiresPython: `==${content.python}.*`, index: content.index })
-          : renderRequirementsTxt(pins, {
-              header: `Ratchet image revision ${String(chosen.number)}, Python ${content.python}`,
-            });
+      const { text, unhashed } = renderImageExport(chosen.content as ImageContent, chosen.number, format);
       // --json keeps its promise of exactly one JSON document: the file travels as a string in it.
       if (isJson(command)) {
         printResult(
-          { instance, revision: chosen.number, status: chosen.status, format, content: text },
+          { instance, revision: chosen.number, status: chosen.status, format, content: text, unhashed },
           { json: true, human: () => text },
         );
         return;

@@ -11,7 +11,9 @@ import type { IgnoredRequirement } from '../../resolver/image/index.js';
 import type { Store } from '../../store/index.js';
 import { impactForChange } from '../evidence/index.js';
 import { openPackageSource, sourceRefOf } from './source.js';
-import type { ImageChangeKind, ImageChangeReport } from './types.js';
+import type { ImageChangeKind, ImageChangeReport, PinFiles } from './types.js';
+import { distributionFilesOf } from '../../index/index.js';
+import type { PackageSource } from '../../index/index.js';
 
 export interface BuiltReport {
   report: ImageChangeReport;
@@ -43,6 +45,19 @@ export function nothingToChange(
     return `${skipped.map((entry) => entry.reason.replace(/\.$/, '')).join('; ')}, so on ${instanceName} there is nothing to change`;
   }
   return `${instanceName} already runs ${requests.join(', ')}: there is nothing to change`;
+}
+
+async function filesOfImage(
+  source: PackageSource,
+  packages: Readonly<Record<string, string>>,
+): Promise<PinFiles[]> {
+  return Promise.all(
+    Object.entries(packages).map(async ([name, version]) => ({
+      name,
+      version,
+      files: await distributionFilesOf(source, name, version),
+    })),
+  );
 }
 
 /**
@@ -101,8 +116,9 @@ export async function buildReport(
   }
   const content = current.content as ImageContent;
   const source = await sourceRefOf(store.db, instance.id, content.index);
+  const packageSource = openPackageSource(source);
   const plan = await planImageChange({
-    source: openPackageSource(source),
+    source: packageSource,
     python: content.python,
     pins: content.packages,
     requests: input.requests,
@@ -141,6 +157,9 @@ export async function buildReport(
     moving.length === 0
       ? null
       : await impactForChange(store, actor, { instanceId: instance.id, packages: moving });
+  // The files (and sha256) of every pin of the planned image, read from the source now, outside the
+  // transaction that records the revision; the accepted report's hash then covers them too.
+  const files = plan.feasible ? await filesOfImage(packageSource, plan.packages) : [];
   const report: ImageChangeReport = {
     kind,
     instance: { id: instance.id, name: instance.name },
@@ -162,6 +181,7 @@ export async function buildReport(
     impactSummary:
       impact === null ? 'No run evidence yet: the impact is unknown, never assumed safe.' : impact.summary,
     blockers,
+    files,
   };
   return { report, hash: hashReport(report), content, currentRevision: current.number };
 }

@@ -1,4 +1,5 @@
 import type { ImpactReport } from '../../impact/index.js';
+import type { PinnedFile } from '../../domain/revisions/index.js';
 import type { IgnoredRequirement } from '../../resolver/image/index.js';
 import type {
   ImageChange as PlannedChange,
@@ -79,6 +80,15 @@ export interface ImageChangeReport {
   impactSummary: string;
   /** Why approval is impossible right now; empty when it is possible. */
   blockers: readonly string[];
+  /** The files and sha256 of every pin of the planned image; absent in older reports. */
+  files?: readonly PinFiles[];
+}
+
+/** A pin's distribution files as the package source listed them when the report was built. */
+export interface PinFiles {
+  name: string;
+  version: string;
+  files: readonly PinnedFile[];
 }
 
 export interface ImageChangeRecord {
