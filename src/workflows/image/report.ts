@@ -39,12 +39,13 @@ export function nothingToChange(
   instanceName: string,
   requests: readonly string[],
   ignored: readonly IgnoredRequirement[] | undefined,
+  conclusion: string,
 ): string {
   const skipped = (ignored ?? []).filter((entry) => entry.role === 'request');
   if (skipped.length > 0 && skipped.length === requests.length) {
-    return `${skipped.map((entry) => entry.reason.replace(/\.$/, '')).join('; ')}, so on ${instanceName} there is nothing to change`;
+    return `${skipped.map((entry) => entry.reason.replace(/\.$/, '')).join('; ')}, so on ${instanceName} ${conclusion}`;
   }
-  return `${instanceName} already runs ${requests.join(', ')}: there is nothing to change`;
+  return `${instanceName} already runs ${requests.join(', ')}: ${conclusion}`;
 }
 
 async function filesOfImage(
@@ -152,7 +153,11 @@ export async function buildReport(
       }));
   // A plan that moves nothing (the instance already runs the target) has no blast radius to ask
   // about; it is a blocker, so such a report is never approved into a revision identical to today's.
-  if (changesNothing(plan)) blockers.push(`${nothingToChange(instance.name, input.requests, plan.ignored)}.`);
+  if (changesNothing(plan)) {
+    blockers.push(
+      `${nothingToChange(instance.name, input.requests, plan.ignored, 'there is nothing to change')}.`,
+    );
+  }
   const impact =
     moving.length === 0
       ? null

@@ -88,7 +88,7 @@ export async function openImageChange(
   const { instance, kind } = spec;
   if (changesNothing(spec.built.report.review)) {
     throw new ConflictError(
-      `${nothingToChange(instance.name, spec.requests, spec.built.report.review.ignored)}: a ${kind} request would change nothing.`,
+      `${nothingToChange(instance.name, spec.requests, spec.built.report.review.ignored, `a ${kind} request would change nothing`)}.`,
       { remedy: `Name another target; \`ratchet image show ${instance.name}\` lists the current pins.` },
     );
   }
