@@ -114,10 +114,11 @@ export function register(program: Command): void {
         "what to change, e.g. 'dbt-core==1.10.*' (repeatable)",
         (v: string, p?: string[]) => [...(p ?? []), v],
       )
-      .option('--keep <package>', 'a package that must not move (repeatable)', (v: string, p?: string[]) => [
-        ...(p ?? []),
-        v,
-      ]),
+      .option(
+        '--keep <package>',
+        'a package that must not move, optionally with a marker: \'pkg ; python_version < "3.12"\' (repeatable)',
+        (v: string, p?: string[]) => [...(p ?? []), v],
+      ),
   ).action(
     action(async (command) => {
       const json = isJson(command);
