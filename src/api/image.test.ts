@@ -28,6 +28,23 @@ describe('image routes', () => {
     expect(lock.text).toMatch(/name = "dbt-snowflake"/);
   });
 
+  it('answers 409 to a rollback whose target marker is false for the image: pip would ignore it', async () => {
+    const refused = await server.call('POST', '/api/v1/instances/acme%2Facme-prod/image/rollback-requests', {
+      token: bea,
+      body: { package: 'dbt-core', target: '==1.10.15 ; python_version < "2"', reason: 'broken models' },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.contentType).toMatch(/problem\+json/);
+    expect(refused.json.detail).toMatch(
+      /its marker python_version < "2" is false for CPython 3\.12\.0 on linux x86_64, so on acme-prod a rollback request would change nothing/,
+    );
+    const listed = await server.call('GET', '/api/v1/instances/acme%2Facme-prod/image/rollback-requests', {
+      token: bea,
+    });
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.json)).not.toContain('python_version');
+  });
+
   it('runs a rollback request through its steps and refuses out-of-order ones with problem+json', async () => {
     const requested = await server.call(
       'POST',

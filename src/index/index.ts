@@ -8,3 +8,5 @@ export type { SimpleIndexOptions } from './simple/index.js';
 export { defaultCacheDir, openSimpleIndex, SIMPLE_ACCEPT } from './simple/index.js';
 export { combineSources } from './combine/index.js';
 export { renderProgressBar } from './progress/index.js';
+export type { DistributionFile } from './distribution-files.js';
+export { distributionFilesOf } from './distribution-files.js';

@@ -11,6 +11,8 @@ export interface ReleaseFile {
   readonly requiresPython: string | null;
   /** PEP 592: a yanked file is used only when pinned exactly; the reason is shown to the user. */
   readonly yanked: false | { readonly reason: string | null };
+  /** The file's size in bytes: PEP 700 `size` from an index, the file's own size in a folder. */
+  readonly size?: number;
   /** PEP 700 `upload-time` (ISO 8601), when the index gives it. */
   readonly uploadTime?: string;
   /** PEP 658/714: the URL of the file's METADATA, served on its own. */

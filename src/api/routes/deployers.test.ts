@@ -136,7 +136,9 @@ describe('deployer routes', () => {
     });
     expect(accepted.json.state).toBe('deploying');
     const handed = await until(() => target.received.at(-1));
-    expect(handed.files['requirements.txt']).toMatch(/^dbt-core==1\.10\.15$/m);
+    expect(handed.files['requirements.txt']).toMatch(
+      /^dbt-core==1\.10\.15 \\\n {4}--hash=sha256:[0-9a-f]{64}$/m,
+    );
     const revision = handed.revision;
 
     const body = JSON.stringify({ instanceId: handed.instanceId, revision, status: 'deployed' });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../domain/errors/index.js';
-import { parseRequirementsTxt, renderPylockToml, renderRequirementsTxt } from '../../python/index.js';
+import { parseRequirementsTxt } from '../../python/index.js';
 import type { PinnedPackage } from '../../python/index.js';
 import { checkImage, planImageChange } from '../../resolver/image/index.js';
 import type { ImageCheck, ImagePlan } from '../../resolver/image/index.js';
@@ -9,6 +9,7 @@ import { action, isJson, printResult, renderTable } from '../output.js';
 import { openTarget, withSourceOptions } from '../sources/index.js';
 import { clientFor, withServerOptions } from '../client.js';
 import type { ImageDiffEntry, ImageOverview } from '../../workflows/index.js';
+import { renderImageExport } from '../../workflows/index.js';
 import type { ImageContent, Revision } from '../../domain/revisions/index.js';
 import type { SourceOptions } from '../sources/index.js';
 
@@ -44,6 +45,7 @@ function checkText(result: ImageCheck): string {
   }
   for (const pin of result.unavailable)
     lines.push(`unavailable: ${pin.package} ${pin.version}: ${pin.reason}`);
+  for (const entry of result.ignored) lines.push(`ignoring: ${entry.reason}`);
   for (const pin of result.yanked) {
     lines.push(
       `yanked: ${pin.package} ${pin.version}${pin.reason ? `: ${pin.reason}` : ''} (PEP 592: kept because pinned exactly)`,
@@ -66,6 +68,7 @@ function planText(plan: ImagePlan): string {
     );
   }
   for (const added of plan.added) lines.push(`adds: ${added.name} ${added.version}`);
+  for (const entry of plan.ignored) lines.push(`ignoring: ${entry.reason}`);
   if (plan.conflictsIfAlone.length > 0) {
     lines.push('', 'Moving only the requested packages would break:');
     for (const c of plan.conflictsIfAlone) {
@@ -111,10 +114,11 @@ export function register(program: Command): void {
         "what to change, e.g. 'dbt-core==1.10.*' (repeatable)",
         (v: string, p?: string[]) => [...(p ?? []), v],
       )
-      .option('--keep <package>', 'a package that must not move (repeatable)', (v: string, p?: string[]) => [
-        ...(p ?? []),
-        v,
-      ]),
+      .option(
+        '--keep <package>',
+        'a package that must not move, optionally with a marker: \'pkg ; python_version < "3.12"\' (repeatable)',
+        (v: string, p?: string[]) => [...(p ?? []), v],
+      ),
   ).action(
     action(async (command) => {
       const json = isJson(command);
@@ -141,6 +145,7 @@ export function register(program: Command): void {
           conflicts_if_alone: plan.conflictsIfAlone,
           availability: plan.availability,
           explanation: plan.explanation,
+          ignored: plan.ignored,
         },
         { json, human: () => planText(plan), negative: !plan.feasible },
       );
@@ -240,18 +245,11 @@ function registerServerImageCommands(image: Command): void {
           remedy: 'List the revisions with `ratchet history` to see which exist.',
         });
       }
-      const content = chosen.content as ImageContent;
-      const pins = content.packages.map((p) => ({ name: p.name, version: p.version }));
-      const text =
-        format === 'pylock.toml'
-          ? renderPylockToml(pins, { requiresPython: `==${content.python}.*`, index: content.index })
-          : renderRequirementsTxt(pins, {
-              header: `Ratchet image revision ${String(chosen.number)}, Python ${content.python}`,
-            });
+      const { text, unhashed } = renderImageExport(chosen.content as ImageContent, chosen.number, format);
       // --json keeps its promise of exactly one JSON document: the file travels as a string in it.
       if (isJson(command)) {
         printResult(
-          { instance, revision: chosen.number, status: chosen.status, format, content: text },
+          { instance, revision: chosen.number, status: chosen.status, format, content: text, unhashed },
           { json: true, human: () => text },
         );
         return;

@@ -6,8 +6,13 @@ import { openTarget, withSourceOptions } from '../sources/index.js';
 import type { SourceOptions } from '../sources/index.js';
 
 function human(result: ResolveResult): string {
+  // pip says "Ignoring x: markers ... don't match your environment"; so does Ratchet, first.
+  const ignored = result.ignored.map((entry) => `ignoring: ${entry.reason}`);
   if (!result.satisfiable)
-    return `No set of versions satisfies these requirements.\n\n${result.explanation ?? ''}`;
+    return [
+      ...ignored,
+      `No set of versions satisfies these requirements.\n\n${result.explanation ?? ''}`,
+    ].join('\n');
   const rows = Object.entries(result.packages).map(([name, version]) => ({ name, version }));
   const table = renderTable(rows, [
     { header: 'package', value: (row) => row.name },
@@ -16,7 +21,7 @@ function human(result: ResolveResult): string {
   const yanked = result.yanked.map(
     (y) => `warning: ${y.package} ${y.version} is yanked${y.reason ? `: ${y.reason}` : ''}`,
   );
-  return [table, ...yanked].join('\n');
+  return [...ignored, table, ...yanked].join('\n');
 }
 
 export function register(program: Command): void {
@@ -39,6 +44,7 @@ export function register(program: Command): void {
           packages: result.packages,
           explanation: result.explanation,
           yanked: result.yanked,
+          ignored: result.ignored,
         },
         { json, human, negative: !result.satisfiable },
       );

@@ -59,6 +59,35 @@ describe('ratchet resolve', () => {
     });
   });
 
+  it('ignores a requirement whose marker is false for the image, as pip does (exit 0)', async () => {
+    const run = await ratchet([
+      'resolve',
+      '--find-links',
+      wheels,
+      '--python',
+      '3.11',
+      'dbt-core<1.11',
+      'legacy-tool>=9999; python_version < "3.10"',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({ satisfiable: true, packages: { 'dbt-core': '1.10.4' } });
+    expect(run.json.ignored).toEqual([
+      expect.objectContaining({ role: 'request', marker: 'python_version < "3.10"' }),
+    ]);
+    const human = await runRatchet([
+      'resolve',
+      '--find-links',
+      wheels,
+      '--python',
+      '3.11',
+      'dbt-core<1.11',
+      'legacy-tool>=9999; python_version < "3.10"',
+    ]);
+    expect(human.stdout).toMatch(
+      /ignoring: legacy-tool>=9999; python_version < "3.10" does not apply: its marker python_version < "3.10" is false for CPython 3\.11\.0 on linux x86_64\./,
+    );
+  });
+
   it('answers unsatisfiable with an explanation naming both constraints (exit 1)', async () => {
     const run = await ratchet([
       'resolve',
@@ -96,7 +125,7 @@ describe('ratchet image check', () => {
       '3.11',
     ]);
     expect(run.code).toBe(0);
-    expect(run.json).toEqual({ consistent: true, violations: [], yanked: [], unavailable: [] });
+    expect(run.json).toEqual({ consistent: true, violations: [], yanked: [], unavailable: [], ignored: [] });
   });
 
   it('names the broken dependency of a core-only rollback (exit 1)', async () => {

@@ -20,9 +20,25 @@ export const InfrastructureContent = z.object({
 });
 export type InfrastructureContent = z.infer<typeof InfrastructureContent>;
 
+/** One distribution file of a pin, recorded from the package source so a lock can carry its hash. */
+export const PinnedFile = z.object({
+  filename: z.string().min(1).max(500),
+  /** Where the source listed it (`https:` index file URL, or `file:` in a find-links folder). */
+  url: z.string().min(1).max(2000),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256 digest'),
+  size: z.number().int().nonnegative().optional(),
+  kind: z.enum(['wheel', 'sdist']),
+});
+export type PinnedFile = z.infer<typeof PinnedFile>;
+
 export const PackagePin = z.object({
   name: z.string().min(1),
   version: z.string().min(1),
+  /**
+   * The release's files with their sha256, from the package source when the revision was made.
+   * Absent on revisions recorded before hashes were kept, or when the source listed none.
+   */
+  files: z.array(PinnedFile).max(200).optional(),
 });
 export type PackagePin = z.infer<typeof PackagePin>;
 

@@ -48,10 +48,10 @@ async function scanFolder(dir: string): Promise<Map<string, FolderFile[]>> {
   return byProject;
 }
 
-async function sha256(path: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(path))
-    .digest('hex');
+/** The file's sha256 and size, read once: a folder has no index to state them. */
+async function digestOf(path: string): Promise<{ sha256: string; size: number }> {
+  const bytes = await readFile(path);
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
 }
 
 /**
@@ -83,15 +83,19 @@ export function openFindLinks(dir: string, observers: SourceObservers = {}): Pac
     const files = (await scan).get(project);
     if (!files) return null;
     const releaseFiles = await Promise.all(
-      files.map(async (file): Promise<ReleaseFile> => ({
-        filename: file.filename,
-        url: pathToFileURL(file.path).href,
-        hashes: { sha256: await sha256(file.path) },
-        requiresPython: null,
-        yanked: false,
-        kind: file.kind,
-        ...(file.sidecar === null ? {} : { metadataUrl: pathToFileURL(file.sidecar).href }),
-      })),
+      files.map(async (file): Promise<ReleaseFile> => {
+        const digest = await digestOf(file.path);
+        return {
+          filename: file.filename,
+          url: pathToFileURL(file.path).href,
+          hashes: { sha256: digest.sha256 },
+          size: digest.size,
+          requiresPython: null,
+          yanked: false,
+          kind: file.kind,
+          ...(file.sidecar === null ? {} : { metadataUrl: pathToFileURL(file.sidecar).href }),
+        };
+      }),
     );
     return groupReleases(project, releaseFiles);
   }

@@ -157,6 +157,7 @@ function filesFromJson(project: string, pageUrl: string, text: string): ProjectR
       requiresPython: entry['requires-python'] || null,
       yanked: yanked === false ? false : { reason: yanked === true || yanked === '' ? null : yanked },
       kind,
+      ...(entry.size === undefined ? {} : { size: entry.size }),
       ...(entry['upload-time'] === undefined ? {} : { uploadTime: entry['upload-time'] }),
       ...metadataFields({ url }, entry['core-metadata'] ?? entry['dist-info-metadata']),
     });

@@ -41,6 +41,7 @@ interface ServedFile {
   readonly version: string;
   readonly kind: 'wheel' | 'sdist';
   readonly sha256: string;
+  readonly size: number;
   readonly uploadTime: string;
   readonly metadata: { text: string; sha256: string } | null;
   readonly requiresPython: string | null;
@@ -147,6 +148,7 @@ export async function startSimpleIndexServer(options: SimpleIndexServerOptions):
       version: parsed.version,
       kind: parsed.kind,
       sha256: sha256(data),
+      size: data.length,
       uploadTime: uploadTime(info.mtime),
       metadata,
       requiresPython,
@@ -175,7 +177,7 @@ export async function startSimpleIndexServer(options: SimpleIndexServerOptions):
           url: `../../files/${encodeURIComponent(file.filename)}`,
           hashes: { sha256: file.sha256 },
           'requires-python': file.requiresPython,
-          size: 0,
+          size: file.size,
           'upload-time': file.uploadTime,
           ...(file.yanked === null ? {} : { yanked: file.yanked === '' ? true : file.yanked }),
           // PEP 714: send both names while clients (pip 23.2) still read the old one.

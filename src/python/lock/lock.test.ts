@@ -143,3 +143,67 @@ describe('parseRequirementsTxt', () => {
     }
   });
 });
+
+describe('locks from recorded files', () => {
+  const files: PinnedPackage['files'] = [
+    {
+      filename: 'dbt_core-1.10.15-py3-none-any.whl',
+      url: 'https://files.example.test/dbt_core-1.10.15-py3-none-any.whl',
+      sha256: 'd'.repeat(64),
+      size: 1024,
+      kind: 'wheel',
+    },
+    {
+      filename: 'dbt_core-1.10.15-cp311-cp311-manylinux_2_17_x86_64.whl',
+      url: 'file:///srv/wheels/dbt_core-1.10.15-cp311-cp311-manylinux_2_17_x86_64.whl',
+      sha256: 'e'.repeat(64),
+      kind: 'wheel',
+    },
+    {
+      filename: 'dbt_core-1.10.15.tar.gz',
+      url: 'https://x.test/dbt_core-1.10.15.tar.gz',
+      sha256: 'f'.repeat(64),
+      kind: 'sdist',
+    },
+  ];
+
+  it('requirements.txt lists a --hash for every file of the release', () => {
+    expect(renderRequirementsTxt([{ name: 'dbt-core', version: '1.10.15', files }])).toBe(
+      [
+        'dbt-core==1.10.15 \\',
+        `    --hash=sha256:${'d'.repeat(64)} \\`,
+        `    --hash=sha256:${'e'.repeat(64)} \\`,
+        `    --hash=sha256:${'f'.repeat(64)}`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('pylock.toml names each wheel by URL, or by path when it is a local file, with size and hashes', () => {
+    const doc = parse(renderPylockToml([{ name: 'dbt-core', version: '1.10.15', files }])) as {
+      packages: Record<string, unknown>[];
+    };
+    expect(doc.packages[0]).toEqual({
+      name: 'dbt-core',
+      version: '1.10.15',
+      wheels: [
+        {
+          name: 'dbt_core-1.10.15-py3-none-any.whl',
+          url: 'https://files.example.test/dbt_core-1.10.15-py3-none-any.whl',
+          size: 1024,
+          hashes: { sha256: 'd'.repeat(64) },
+        },
+        {
+          name: 'dbt_core-1.10.15-cp311-cp311-manylinux_2_17_x86_64.whl',
+          path: '/srv/wheels/dbt_core-1.10.15-cp311-cp311-manylinux_2_17_x86_64.whl',
+          hashes: { sha256: 'e'.repeat(64) },
+        },
+      ],
+      sdist: {
+        name: 'dbt_core-1.10.15.tar.gz',
+        url: 'https://x.test/dbt_core-1.10.15.tar.gz',
+        hashes: { sha256: 'f'.repeat(64) },
+      },
+    });
+  });
+});

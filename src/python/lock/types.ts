@@ -8,8 +8,23 @@ export interface PinnedPackage {
   index?: string;
   requiresPython?: string | null;
   wheel?: { url: string; filename: string; sha256?: string };
+  /**
+   * Every known file of the release with its sha256 (an image revision records them from the
+   * package source): each becomes a `--hash` in requirements.txt and a PEP 751 `wheels`/`sdist`
+   * entry. A `file:` URL is written as a PEP 751 `path`.
+   */
+  files?: readonly LockFile[];
   /** PEP 508 marker limiting where the pin applies, e.g. `sys_platform == "win32"`. */
   marker?: string | null;
+}
+
+export interface LockFile {
+  readonly filename: string;
+  readonly url: string;
+  /** Hex digest. */
+  readonly sha256: string;
+  readonly size?: number;
+  readonly kind: 'wheel' | 'sdist';
 }
 
 export interface RequirementsTxtOptions {

@@ -7,6 +7,8 @@ import { solve } from '../solve.js';
 import type { RootDependency, Violation } from '../types.js';
 import type { PythonDependencyProvider } from '../python-provider/index.js';
 import { PYTHON, createPythonProvider, isDistribution, parseIdentity } from '../python-provider/index.js';
+import { pinMarker, splitByMarker, targetEnvironment } from './environment.js';
+import type { IgnoredRequirement } from './environment.js';
 import type {
   ImageCheck,
   ImagePlan,
@@ -27,15 +29,21 @@ import type {
 export async function resolveRequirements(
   input: ImageTarget & { readonly requirements: readonly string[] },
 ): Promise<ResolveResult> {
-  const requirements = parseRequests(input.requirements);
+  const { applicable: requirements, ignored } = applicableRequests(input, parseRequests(input.requirements));
   const provider = providerFor(input, [], requirements);
   const roots = await rootsFor(provider, requirements, 'request', 'your request');
   const solution = await solve(provider, [provider.pythonPin(), ...roots]);
   if (!solution.ok) {
-    return { satisfiable: false, packages: {}, explanation: solution.explanation.text, yanked: [] };
+    return { satisfiable: false, packages: {}, explanation: solution.explanation.text, yanked: [], ignored };
   }
   const packages = distributionsOf(solution.packages);
-  return { satisfiable: true, packages, explanation: null, yanked: await yankedAmong(provider, packages) };
+  return {
+    satisfiable: true,
+    packages,
+    explanation: null,
+    yanked: await yankedAmong(provider, packages),
+    ignored,
+  };
 }
 
 /**
@@ -45,8 +53,9 @@ export async function resolveRequirements(
 export async function checkImage(
   input: ImageTarget & { readonly pins: readonly PinnedPackage[] },
 ): Promise<ImageCheck> {
-  const pins = pinMap(input.pins);
-  const provider = providerFor(input, input.pins, []);
+  const { applicable: applicablePins, ignored } = applicablePinsOf(input, input.pins);
+  const pins = pinMap(applicablePins);
+  const provider = providerFor(input, applicablePins, []);
   const unavailable: UnavailablePin[] = [];
   const installable = new Map<string, string>();
   for (const [name, version] of pins) {
@@ -60,6 +69,7 @@ export async function checkImage(
     violations,
     yanked: await yankedAmong(provider, Object.fromEntries(installable)),
     unavailable,
+    ignored,
   };
 }
 
@@ -70,12 +80,17 @@ export async function checkImage(
  * @example await planImageChange({ source, python: '3.11', pins, requests: ['dbt-core==1.10.*'] })
  */
 export async function planImageChange(input: PlanImageChangeInput): Promise<ImagePlan> {
-  const requests = parseRequests(input.requests);
-  const provider = providerFor(input, input.pins, requests);
+  const env = targetEnvironment(input);
+  const requested = applicableRequests(input, parseRequests(input.requests));
+  const requests = requested.applicable;
+  const applicablePins = applicablePinsOf(input, input.pins);
+  const kept = splitByMarker((input.keep ?? []).map(parseKeep), env, 'keep', (r) => r);
+  const ignored = [...requested.ignored, ...applicablePins.ignored, ...kept.ignored];
+  const provider = providerFor(input, applicablePins.applicable, requests);
   const availability = await Promise.all(requests.map((request) => checkAvailability(provider, request)));
   const roots = await rootsFor(provider, requests, 'request', 'the requested change');
-  const pins = pinMap(input.pins);
-  const keep = (input.keep ?? []).map(normalizeName);
+  const pins = pinMap(applicablePins.applicable);
+  const keep = kept.applicable.map((entry) => entry.normalizedName);
   // The interpreter is pinned and kept: an image change never moves Python (a platform release does).
   const plan = await planChange(provider, {
     pins: new Map([...pins, [PYTHON, provider.python]]),
@@ -91,6 +106,7 @@ export async function planImageChange(input: PlanImageChangeInput): Promise<Imag
     explanation: plan.explanation,
     availability,
     packages,
+    ignored,
   };
 }
 
@@ -220,6 +236,40 @@ function toImageViolation(violation: Violation): ImageViolation {
   // A violation found while checking an extra belongs to the package that carries the extra.
   const { name } = parseIdentity(violation.package);
   return { package: name, version: violation.version, requires: violation.requires, found: violation.found };
+}
+
+/** The requests whose marker holds in the image's environment; the others are ignored, as pip does. */
+function applicableRequests(
+  target: ImageTarget,
+  requests: readonly Requirement[],
+): { applicable: Requirement[]; ignored: IgnoredRequirement[] } {
+  return splitByMarker(requests, targetEnvironment(target), 'request', (request) => request);
+}
+
+/** A lock's pins that apply to the image (`colorama==0.4.6 ; sys_platform == "win32"` does not on Linux). */
+function applicablePinsOf(
+  target: ImageTarget,
+  pins: readonly PinnedPackage[],
+): { applicable: PinnedPackage[]; ignored: IgnoredRequirement[] } {
+  return splitByMarker(pins, targetEnvironment(target), 'pin', (pin) => {
+    const marker = pinMarker(pin.name, pin.marker);
+    return { text: `${pin.name}==${pin.version}${marker ? ` ; ${marker.text}` : ''}`, marker };
+  });
+}
+
+/** A keep entry names a package, optionally with a marker: `dbt-core` or `dbt-core ; python_version < "3.12"`. */
+function parseKeep(text: string): Requirement {
+  const requirement = parseRequirement(text);
+  if (
+    requirement.specifier.specifiers.length > 0 ||
+    requirement.url !== null ||
+    requirement.extras.length > 0
+  ) {
+    throw new InputError(`Keep '${text}' names more than a package: a kept package stays at its pin.`, {
+      remedy: "Name the package alone, optionally with a marker: --keep 'dbt-core'.",
+    });
+  }
+  return requirement;
 }
 
 function parseRequests(texts: readonly string[]): Requirement[] {

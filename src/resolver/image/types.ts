@@ -1,6 +1,7 @@
 import type { PackageSource } from '../../index/types.js';
 import type { MarkerPlatform, PinnedPackage } from '../../python/index.js';
 import type { PrereleaseMode } from '../python-provider/index.js';
+import type { IgnoredRequirement } from './environment.js';
 
 /** Where and for what an image is resolved: the package source and the target interpreter. */
 export interface ImageTarget {
@@ -18,6 +19,8 @@ export interface ResolveResult {
   readonly explanation: string | null;
   /** PEP 592: yanked releases used because they were pinned exactly, always flagged. */
   readonly yanked: readonly YankedPin[];
+  /** Requirements whose marker is false for the image's environment: left out, as pip does. */
+  readonly ignored: readonly IgnoredRequirement[];
 }
 
 export interface YankedPin {
@@ -47,6 +50,8 @@ export interface ImageCheck {
   readonly violations: readonly ImageViolation[];
   readonly yanked: readonly YankedPin[];
   readonly unavailable: readonly UnavailablePin[];
+  /** Pins whose marker is false for the image's environment: not part of this image. */
+  readonly ignored: readonly IgnoredRequirement[];
 }
 
 export interface ImageChange {
@@ -78,6 +83,8 @@ export interface ImagePlan {
   readonly availability: readonly TargetAvailability[];
   /** The whole image after the change (empty when infeasible). */
   readonly packages: Record<string, string>;
+  /** Requests, pins and keep entries whose marker is false for the image: left out, as pip does. */
+  readonly ignored: readonly IgnoredRequirement[];
 }
 
 export interface PlanImageChangeInput extends ImageTarget {

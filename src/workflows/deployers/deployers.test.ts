@@ -148,10 +148,12 @@ describe.each(engines)('deployer hand-off (%s)', (engine) => {
     const current = (await store.repos.revisions.current(instance.id, 'image'))!;
     expect(current.number).toBe(revision);
     expect(current.rollbackOf).toBe(1);
-    expect((current.content as ImageContent).packages).toContainEqual({
-      name: 'dbt-core',
-      version: '1.10.15',
-    });
+    expect((current.content as ImageContent).packages).toContainEqual(
+      expect.objectContaining({
+        name: 'dbt-core',
+        version: '1.10.15',
+      }),
+    );
     const after = (await store.repos.audit.list({ afterSeq: 0, limit: 10_000 })).filter(
       (e) => e.action === 'image.rollback.deployed',
     );
@@ -225,7 +227,9 @@ describe.each(engines)('deployer hand-off (%s)', (engine) => {
     });
     const sent = receiver.requests.at(-1)!;
     expect(sent.headers['idempotency-key']).toBe(`${instance.id}:${revision}`);
-    expect(JSON.parse(sent.body).files['requirements.txt']).toMatch(/^dbt-core==1\.10\.15$/m);
+    expect(JSON.parse(sent.body).files['requirements.txt']).toMatch(
+      /^dbt-core==1\.10\.15 \\\n {4}--hash=sha256:[0-9a-f]{64}$/m,
+    );
     expect(await resumePendingDeployments(store)).toEqual({
       resumed: [],
       awaitingCallback: [{ instanceId: instance.id, revision }],

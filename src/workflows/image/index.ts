@@ -37,3 +37,5 @@ export {
 export type { ImageDiffEntry, ImageOverview } from './queries.js';
 export { DEMO_UNIVERSE } from './demo-universe.js';
 export { seedDemoImage, writeDemoWheels } from './demo.js';
+export { renderImageExport } from './lock-export.js';
+export type { ImageExportFormat, RenderedImage } from './lock-export.js';

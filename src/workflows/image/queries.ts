@@ -2,7 +2,9 @@ import { InputError, NotFoundError } from '../../domain/errors/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { ImageContent, Revision } from '../../domain/revisions/index.js';
-import { normalizeName, renderPylockToml, renderRequirementsTxt } from '../../python/index.js';
+import { normalizeName } from '../../python/index.js';
+import { renderImageExport } from './lock-export.js';
+import type { ImageExportFormat } from './lock-export.js';
 import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
 import { resolveInstance } from '../references.js';
@@ -92,22 +94,15 @@ export async function diffImage(
   return { from: from.number, to: to.number, changes };
 }
 
-/** `ratchet image export`: one revision rendered as requirements.txt or PEP 751 pylock.toml. */
+/** `ratchet image export`: one revision rendered as requirements.txt or PEP 751 pylock.toml, with file hashes. */
 export async function exportImage(
   store: Store,
   actor: Actor,
-  input: { instance: string; revision?: number; format: 'requirements.txt' | 'pylock.toml' },
-): Promise<{ revision: number; filename: string; text: string }> {
+  input: { instance: string; revision?: number; format: ImageExportFormat },
+): Promise<{ revision: number; filename: string; text: string; unhashed: string[] }> {
   const revision = await imageRevision(store, actor, input.instance, input.revision);
-  const content = revision.content as ImageContent;
-  const pins = content.packages.map((p) => ({ name: p.name, version: p.version }));
-  const text =
-    input.format === 'pylock.toml'
-      ? renderPylockToml(pins, { requiresPython: `==${content.python}.*`, index: content.index })
-      : renderRequirementsTxt(pins, {
-          header: `Ratchet image revision ${String(revision.number)}, Python ${content.python}`,
-        });
-  return { revision: revision.number, filename: input.format, text };
+  const rendered = renderImageExport(revision.content as ImageContent, revision.number, input.format);
+  return { revision: revision.number, filename: input.format, ...rendered };
 }
 
 export async function listImageChanges(

@@ -6,12 +6,15 @@ import type { Instance } from '../../domain/tenancy/index.js';
 import { reportHash } from '../../impact/index.js';
 import type { ImpactReport } from '../../impact/index.js';
 import { compareVersions, normalizeName, parseRequirement } from '../../python/index.js';
+import { distributionFilesOf } from '../../index/index.js';
+import type { PackageSource } from '../../index/index.js';
 import { offload } from '../../offload/index.js';
+import type { IgnoredRequirement } from '../../resolver/image/index.js';
 import type { Store } from '../../store/index.js';
 import { impactForChange } from '../evidence/index.js';
 import { tooComplex, workLimits } from '../limits.js';
-import { sourceRefOf } from './source.js';
-import type { ImageChangeKind, ImageChangeReport } from './types.js';
+import { openPackageSource, sourceRefOf } from './source.js';
+import type { ImageChangeKind, ImageChangeReport, PinFiles } from './types.js';
 
 export interface BuiltReport {
   report: ImageChangeReport;
@@ -27,6 +30,36 @@ export function changesNothing(review: {
   added: readonly unknown[];
 }): boolean {
   return review.feasible && review.changes.length === 0 && review.added.length === 0;
+}
+
+/**
+ * Why a plan changes nothing: the instance already runs the target, or (pip's rule for a root
+ * requirement) the request's marker is false for the image, so it asks for nothing at all.
+ */
+export function nothingToChange(
+  instanceName: string,
+  requests: readonly string[],
+  ignored: readonly IgnoredRequirement[] | undefined,
+  conclusion: string,
+): string {
+  const skipped = (ignored ?? []).filter((entry) => entry.role === 'request');
+  if (skipped.length > 0 && skipped.length === requests.length) {
+    return `${skipped.map((entry) => entry.reason.replace(/\.$/, '')).join('; ')}, so on ${instanceName} ${conclusion}`;
+  }
+  return `${instanceName} already runs ${requests.join(', ')}: ${conclusion}`;
+}
+
+async function filesOfImage(
+  source: PackageSource,
+  packages: Readonly<Record<string, string>>,
+): Promise<PinFiles[]> {
+  return Promise.all(
+    Object.entries(packages).map(async ([name, version]) => ({
+      name,
+      version,
+      files: await distributionFilesOf(source, name, version),
+    })),
+  );
 }
 
 /**
@@ -136,12 +169,17 @@ export async function buildReport(
   // A plan that moves nothing (the instance already runs the target) has no blast radius to ask
   // about; it is a blocker, so such a report is never approved into a revision identical to today's.
   if (changesNothing(plan)) {
-    blockers.push(`${instance.name} already runs ${input.requests.join(', ')}: there is nothing to change.`);
+    blockers.push(
+      `${nothingToChange(instance.name, input.requests, plan.ignored, 'there is nothing to change')}.`,
+    );
   }
   const impact =
     moving.length === 0
       ? null
       : await impactForChange(store, actor, { instanceId: instance.id, packages: moving });
+  // The files (and sha256) of every pin of the planned image, read from the source now, outside the
+  // transaction that records the revision; the accepted report's hash then covers them too.
+  const files = plan.feasible ? await filesOfImage(openPackageSource(source), plan.packages) : [];
   const report: ImageChangeReport = {
     kind,
     instance: { id: instance.id, name: instance.name },
@@ -157,11 +195,13 @@ export async function buildReport(
       added: plan.added,
       conflictsIfAlone: plan.conflictsIfAlone,
       explanation: plan.explanation,
+      ignored: plan.ignored,
     },
     impact,
     impactSummary:
       impact === null ? 'No run evidence yet: the impact is unknown, never assumed safe.' : impact.summary,
     blockers,
+    files,
   };
   return { report, hash: hashReport(report), content, currentRevision: current.number };
 }

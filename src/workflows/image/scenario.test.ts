@@ -267,7 +267,9 @@ describe.each(engines)('image rollback request: the policy scenario (%s)', (engi
       'snowflake-connector-python': '3.17.2',
     });
     const requirements = await exportImage(store, bea, { instance: 'acme-prod', format: 'requirements.txt' });
-    expect(requirements.text).toMatch(/^dbt-core==1\.10\.16$/m);
+    // Every pin of a revision the workflow made carries its wheel's sha256: pip's hash-checking mode.
+    expect(requirements.text).toMatch(/^dbt-core==1\.10\.16 \\\n {4}--hash=sha256:[0-9a-f]{64}$/m);
+    expect(requirements.unhashed).toEqual([]);
 
     // 6. The customer validates and confirms; the rollback pin and a forward-fix follow-up appear.
     const resolved = await confirmRollback(store, bea, {

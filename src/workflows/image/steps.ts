@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, PolicyError } from '../../domain/errors/index.js';
 import type { Actor, Role } from '../../domain/roles/index.js';
 import { canSeeTenant } from '../../domain/roles/index.js';
-import type { ImageContent } from '../../domain/revisions/index.js';
+import type { ImageContent, PackagePin } from '../../domain/revisions/index.js';
 import type { User } from '../../domain/users/index.js';
 import { normalizeName } from '../../python/index.js';
 import type { Repositories } from '../../store/index.js';
@@ -193,13 +193,27 @@ export async function startStage(
   const base = current.content as ImageContent;
   const moves = new Map<string, string>();
   for (const c of change.report.review.changes) moves.set(normalizeName(c.name), c.to);
-  const packages = base.packages.map((pin) => ({
-    name: pin.name,
-    version: moves.get(normalizeName(pin.name)) ?? pin.version,
-  }));
+  // Each pin carries its files: from the report (read from the source when it was built), else,
+  // for a pin that did not move, what the base revision recorded.
+  const reported = new Map(
+    (change.report.files ?? []).map((entry) => [
+      `${normalizeName(entry.name)}==${entry.version}`,
+      entry.files,
+    ]),
+  );
+  const withFiles = (pin: PackagePin): PackagePin => {
+    const files = reported.get(`${normalizeName(pin.name)}==${pin.version}`) ?? pin.files;
+    return files === undefined || files.length === 0
+      ? { name: pin.name, version: pin.version }
+      : { name: pin.name, version: pin.version, files: [...files] };
+  };
+  const packages = base.packages.map((pin) => {
+    const to = moves.get(normalizeName(pin.name));
+    return withFiles(to === undefined ? pin : { name: pin.name, version: to });
+  });
   for (const added of change.report.review.added) {
     if (!packages.some((p) => normalizeName(p.name) === normalizeName(added.name)))
-      packages.push({ ...added });
+      packages.push(withFiles({ ...added }));
   }
   const content: ImageContent = { ...base, index: change.report.source, packages };
   const requested = change.report.review.changes.filter((c) => c.requested).map((c) => normalizeName(c.name));

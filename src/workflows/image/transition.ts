@@ -6,7 +6,7 @@ import { notifyStep } from './notify.js';
 import { imageWorkflowRepository } from './repository.js';
 import type { ImageChangeUpdate, ImageWorkflowRepository } from './repository.js';
 import type { Instance } from '../../domain/tenancy/index.js';
-import { changesNothing } from './report.js';
+import { changesNothing, nothingToChange } from './report.js';
 import type { BuiltReport } from './report.js';
 import { assertNoChangeInFlight, loadChange, nextOwners, outOfOrder } from './steps.js';
 import type { ImageChangeKind, ImageChangeRecord, ImageChangeState } from './types.js';
@@ -88,7 +88,7 @@ export async function openImageChange(
   const { instance, kind } = spec;
   if (changesNothing(spec.built.report.review)) {
     throw new ConflictError(
-      `${instance.name} already runs ${spec.requests.join(', ')}: a ${kind} request would change nothing.`,
+      `${nothingToChange(instance.name, spec.requests, spec.built.report.review.ignored, `a ${kind} request would change nothing`)}.`,
       { remedy: `Name another target; \`ratchet image show ${instance.name}\` lists the current pins.` },
     );
   }

@@ -1,4 +1,6 @@
 import type { ImpactReport } from '../../impact/index.js';
+import type { PinnedFile } from '../../domain/revisions/index.js';
+import type { IgnoredRequirement } from '../../resolver/image/index.js';
 import type {
   ImageChange as PlannedChange,
   ImageViolation,
@@ -57,6 +59,8 @@ export interface DependencyReview {
   added: readonly { name: string; version: string }[];
   conflictsIfAlone: readonly ImageViolation[];
   explanation: string;
+  /** Requests whose marker is false for the image (pip ignores them); absent in older reports. */
+  ignored?: readonly IgnoredRequirement[];
 }
 
 /** Everything Ratchet validated, stored with the request; its hash binds approval and acceptance. */
@@ -76,6 +80,15 @@ export interface ImageChangeReport {
   impactSummary: string;
   /** Why approval is impossible right now; empty when it is possible. */
   blockers: readonly string[];
+  /** The files and sha256 of every pin of the planned image; absent in older reports. */
+  files?: readonly PinFiles[];
+}
+
+/** A pin's distribution files as the package source listed them when the report was built. */
+export interface PinFiles {
+  name: string;
+  version: string;
+  files: readonly PinnedFile[];
 }
 
 export interface ImageChangeRecord {

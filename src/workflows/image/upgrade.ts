@@ -1,7 +1,9 @@
 import { ConflictError, PolicyError } from '../../domain/errors/index.js';
 import { assertCan, can } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
+import type { ImageContent } from '../../domain/revisions/index.js';
 import { normalizeName, parseRequirement } from '../../python/index.js';
+import { appliesAtRoot, targetEnvironment } from '../../resolver/image/index.js';
 import type { Store } from '../../store/index.js';
 import { impactForChange } from '../evidence/index.js';
 import { resolveInstance } from '../references.js';
@@ -71,7 +73,14 @@ export async function requestUpgrade(
   assertCan(actor, 'image.upgrade.request');
   const parsed = parseInput(RequestUpgradeInput, input, 'upgrade request');
   const instance = await resolveInstance(store.repos, actor, parsed.instance);
-  const requested = parsed.requirements.map((text) => parseRequirement(text).normalizedName);
+  // A request whose marker is false for the image asks for nothing (pip ignores it), so no pin refuses it.
+  const current = await store.repos.revisions.current(instance.id, 'image');
+  const env =
+    current === null ? null : targetEnvironment({ python: (current.content as ImageContent).python });
+  const requested = parsed.requirements
+    .map((text) => parseRequirement(text))
+    .filter((requirement) => env === null || appliesAtRoot(requirement.marker, env))
+    .map((requirement) => requirement.normalizedName);
   const at = store.now().toISOString();
   const keep = await assertNotPinned(readRepo(store), instance.id, instance.name, at, requested);
   await assertNoChangeInFlight(readRepo(store), instance);
