@@ -26,6 +26,12 @@ const benchmarks: Benchmark[] = [
       'OpenLineage ingestion through POST /api/v1/lineage (RATCHET_BENCH_EVENTS, default 1,000,000) and one impact report, SQLite and PostgreSQL',
     load: () => import('./ingest.js'),
   },
+  {
+    name: 'isolation',
+    description:
+      "another tenant's GET /api/v1/me (p50/p99) while one tenant sends the largest YAML, NDJSON batch and review",
+    load: () => import('./isolation.js'),
+  },
 ];
 
 const wanted = process.argv.slice(2);

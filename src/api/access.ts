@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NotAllowedError, UnauthenticatedError } from '../domain/errors/index.js';
-import { PROBLEM_CONTENT_TYPE, makeProblem } from './problem.js';
+import { makeProblem, sendProblem } from './problem.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -184,7 +184,7 @@ export function installAccessControl<A extends { role: string }>(
         request.url,
         { remedy: `Wait ${String(seconds)} s, then retry with a valid token.` },
       );
-      return reply.code(429).header('retry-after', String(seconds)).type(PROBLEM_CONTENT_TYPE).send(problem);
+      return sendProblem(reply, problem, { 'retry-after': String(seconds) });
     }
     let actor: A;
     try {

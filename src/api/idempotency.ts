@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConflictError, InputError } from '../domain/errors/index.js';
 
-/** What is kept of a successful first response. */
+/** What is kept of a first response, or of a reservation whose request is still running. */
 export interface IdempotentResponse {
   actorId: string;
   key: string;
@@ -15,21 +15,42 @@ export interface IdempotentResponse {
   route: string;
   /** sha256 of the route, the concrete URL and the canonical body. */
   requestHash: string;
-  status: number;
+  /** The HTTP status of the answer; null while the first request with this key still runs. */
+  status: number | null;
   body: string;
   createdAt: string;
 }
 
-/** The storage the replay needs; the store's idempotency-key table implements it. */
+/** One key of one caller on one route, and the request it was first used for. */
+export interface IdempotencyClaim {
+  actorId: string;
+  key: string;
+  route: string;
+  requestHash: string;
+}
+
+/**
+ * The storage the replay needs; the store's idempotency-key table implements it. `reserve` must be
+ * atomic across processes (a unique row): it is what makes concurrent retries run the request once.
+ */
 export interface IdempotencyStore {
-  find(actorId: string, route: string, key: string): Promise<IdempotentResponse | undefined>;
-  save(response: IdempotentResponse): Promise<void>;
+  /** Reserves the key for this request: null when reserved now, else what the key already holds. */
+  reserve(claim: IdempotencyClaim): Promise<IdempotentResponse | null>;
+  /** Stores the answer of a reserved key. */
+  complete(claim: IdempotencyClaim, status: number, body: string): Promise<void>;
+  /** Frees a reserved key whose request changed nothing, so a retry may run it. */
+  release(claim: IdempotencyClaim): Promise<void>;
 }
 
 export interface IdempotencyOptions {
   store: IdempotencyStore;
   /** The id of the authenticated caller; keys are scoped per actor. */
   actorIdOf: (request: FastifyRequest) => string | undefined;
+  /**
+   * After this long a reservation without an answer is taken as interrupted (the server died
+   * mid-request): its outcome is unknown, so it is never run again under the same key. Default 5 min.
+   */
+  interruptedAfterMs?: number;
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -46,14 +67,8 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-interface PendingReplay {
-  actorId: string;
-  key: string;
-  route: string;
-  requestHash: string;
-}
-
-const pending = new WeakMap<FastifyRequest, PendingReplay>();
+const pending = new WeakMap<FastifyRequest, IdempotencyClaim>();
+const DEFAULT_INTERRUPTED_AFTER_MS = 5 * 60_000;
 
 function routeOf(request: FastifyRequest): string {
   return `${request.method} ${request.routeOptions.url ?? request.url}`;
@@ -61,11 +76,17 @@ function routeOf(request: FastifyRequest): string {
 
 /** Installs the replay hooks for every POST under /api that carries an Idempotency-Key. */
 export function installIdempotency(app: FastifyInstance, options: IdempotencyOptions): void {
-  if (typeof options?.store?.find !== 'function' || typeof options.store.save !== 'function') {
+  const store = options?.store;
+  if (
+    typeof store?.reserve !== 'function' ||
+    typeof store.complete !== 'function' ||
+    typeof store.release !== 'function'
+  ) {
     throw new TypeError(
-      'installIdempotency needs { store: { find, save } }, e.g. the store idempotency table.',
+      'installIdempotency needs { store: { reserve, complete, release } }, e.g. storeIdempotency(store).',
     );
   }
+  const interruptedAfterMs = options.interruptedAfterMs ?? DEFAULT_INTERRUPTED_AFTER_MS;
   if (typeof options.actorIdOf !== 'function') {
     throw new TypeError('installIdempotency needs { actorIdOf: (request) => actorId }.');
   }
@@ -87,9 +108,12 @@ export function installIdempotency(app: FastifyInstance, options: IdempotencyOpt
     const requestHash = createHash('sha256')
       .update(`${route}\n${request.url}\n${canonicalJson(request.body ?? null)}`)
       .digest('hex');
-    const earlier = await options.store.find(actorId, route, key);
-    if (earlier === undefined) {
-      pending.set(request, { actorId, key, route, requestHash });
+    const claim: IdempotencyClaim = { actorId, key, route, requestHash };
+    // Reserve first, run second: of any number of concurrent attempts (in any process sharing the
+    // database) exactly one inserts the row and runs; the others see it below (issue 13).
+    const earlier = await store.reserve(claim);
+    if (earlier === null) {
+      pending.set(request, claim);
       return;
     }
     if (earlier.requestHash !== requestHash) {
@@ -98,29 +122,43 @@ export function installIdempotency(app: FastifyInstance, options: IdempotencyOpt
         extra: { idempotencyKey: key, firstUsedAt: earlier.createdAt },
       });
     }
+    if (earlier.status === null) {
+      const age = Date.now() - Date.parse(earlier.createdAt);
+      if (age > interruptedAfterMs) {
+        throw new ConflictError(
+          'The first request with this Idempotency-Key was interrupted before it answered; whether it took effect is unknown.',
+          {
+            remedy:
+              'Check whether the change exists (list or read it); if it does not, send the request again with a new Idempotency-Key.',
+            extra: { idempotencyKey: key, firstUsedAt: earlier.createdAt },
+          },
+        );
+      }
+      reply.header('retry-after', '1');
+      throw new ConflictError('A request with this Idempotency-Key is still in progress.', {
+        remedy: 'Retry with the same Idempotency-Key in a moment to get its answer.',
+        extra: { idempotencyKey: key, firstUsedAt: earlier.createdAt, inProgress: true },
+      });
+    }
     reply.header('idempotent-replayed', 'true');
     reply.code(earlier.status).type('application/json');
     return reply.send(earlier.body);
   });
 
   // Only successful answers are kept: a refused request changed nothing, so repeating it is safe
-  // and it may succeed once the state allows it.
+  // and it may succeed once the state allows it; its reservation is released.
   app.addHook('onSend', async (request, reply, payload) => {
-    const replay = pending.get(request);
-    if (replay === undefined) return payload;
+    const claim = pending.get(request);
+    if (claim === undefined) return payload;
     pending.delete(request);
-    if (reply.statusCode < 200 || reply.statusCode >= 300 || typeof payload !== 'string') return payload;
+    const succeeded = reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string';
     try {
-      await options.store.save({
-        ...replay,
-        status: reply.statusCode,
-        body: payload,
-        createdAt: new Date().toISOString(),
-      });
+      if (succeeded) await store.complete(claim, reply.statusCode, payload);
+      else await store.release(claim);
     } catch (error) {
-      // A concurrent request with the same key stored its answer first. This change is done and
-      // the caller deserves its answer; the next retry replays the stored one.
-      request.log.warn({ err: error, idempotencyKey: replay.key }, 'idempotent response not stored');
+      // The change (if any) is done and the caller gets its answer; the key stays reserved, so a
+      // retry is told the outcome is unknown rather than running the request a second time.
+      request.log.warn({ err: error, idempotencyKey: claim.key }, 'idempotency key not settled');
     }
     return payload;
   });

@@ -2,9 +2,9 @@
  * The ONE place where errors become HTTP responses (STYLE.md: domain errors are mapped to HTTP
  * status in exactly one place). Every error leaves the server as RFC 9457 problem+json.
  */
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isRatchetError } from '../domain/errors/index.js';
+import { isRatchetError, UnavailableError } from '../domain/errors/index.js';
 import type { ErrorKind } from '../domain/errors/index.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -43,6 +43,7 @@ const KINDS: Record<ProblemKind, KindMapping> = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
+  unavailable: { status: 503, title: 'A service Ratchet depends on is unavailable' },
 };
 
 /** `urn:ratchet:problem:policy`: stable, and the CLI reads the kind back from it. */
@@ -72,6 +73,27 @@ export interface MappedError {
   problem: Problem;
   /** True when the error is not the caller's fault: log it with its stack. */
   unexpected: boolean;
+  /** Response headers the problem's status calls for (RFC 9110: WWW-Authenticate on 401, Retry-After on 503). */
+  headers?: Record<string, string>;
+}
+
+/** RFC 6750: a 401 names the scheme the client should use. */
+export const WWW_AUTHENTICATE = 'Bearer realm="ratchet"';
+
+/** Sends a problem with the status it carries (never a second, hand-written status beside it). */
+export function sendProblem(
+  reply: FastifyReply,
+  problem: Problem,
+  headers: Record<string, string> = {},
+): FastifyReply {
+  return reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+function headersFor(error: { kind: ProblemKind }): Record<string, string> | undefined {
+  if (error.kind === 'unauthenticated') return { 'www-authenticate': WWW_AUTHENTICATE };
+  if (error instanceof UnavailableError && error.retryAfterSeconds !== undefined)
+    return { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) };
+  return undefined;
 }
 
 interface FieldIssue {
@@ -103,7 +125,12 @@ export function toProblem(error: unknown, instance: string): MappedError {
     const extensions: Record<string, unknown> = { ...error.extra };
     if (error.policy !== undefined) extensions.policy = error.policy;
     if (error.remedy !== undefined) extensions.remedy = error.remedy;
-    return { problem: makeProblem(error.kind, error.message, instance, extensions), unexpected: false };
+    const headers = headersFor(error);
+    return {
+      problem: makeProblem(error.kind, error.message, instance, extensions),
+      unexpected: false,
+      ...(headers ? { headers } : {}),
+    };
   }
   if (hasZodFastifySchemaValidationErrors(error) || (isFastifyError(error) && error.validation)) {
     const issues = validationIssues(error as FastifyError);

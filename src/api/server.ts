@@ -15,11 +15,13 @@ import type { IdempotencyStore } from './idempotency.js';
 import { createLogger } from './logger.js';
 import { createHttpMetrics, instrumentHttp } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
-import { PROBLEM_CONTENT_TYPE, makeProblem, toProblem } from './problem.js';
+import { makeProblem, sendProblem, toProblem } from './problem.js';
+import { createQuotas, installReportQuota, quotasFromEnv } from './quotas.js';
+import type { QuotaConfig } from './quotas.js';
 import { auditRefusal } from './refusal-audit.js';
 import { registerRoutes } from './routes/index.js';
 import { storeIdempotency } from './store-idempotency.js';
-import { registerDashboard } from './web.js';
+import { isBrowserNavigation, registerDashboard } from './web.js';
 
 export const API_VERSION = '0.1.0';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -32,6 +34,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Where Idempotency-Key responses are kept; defaults to the store's table. */
   idempotency?: IdempotencyStore;
+  /** Ingestion and report quotas; defaults to the RATCHET_INGEST_* and RATCHET_REPORTS_PER_MIN variables. */
+  quotas?: QuotaConfig;
   /** The built dashboard folder (default src/web/dist); without a build `/` serves a landing page. */
   webRoot?: string;
 }
@@ -64,24 +68,25 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // A malformed %-escape (400) or an overlong path parameter (414) is refused by the router before
     // the error handler exists; without this Fastify answers plain JSON instead of problem+json.
     frameworkErrors: (error, request, reply) => {
-      const { problem } = toProblem(error, request.url);
-      return (reply as unknown as FastifyReply).code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+      const { problem, headers } = toProblem(error, request.url);
+      return sendProblem(reply as unknown as FastifyReply, problem, headers);
     },
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   app.setErrorHandler(async (error, request, reply) => {
-    const { problem, unexpected } = toProblem(error, request.url);
+    const { problem, unexpected, headers } = toProblem(error, request.url);
     if (unexpected) request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ problem: problem.type, status: problem.status }, problem.detail);
     // The refusal is answered even if its audit entry cannot be written (the log still has it).
     await auditRefusal(store, request, error).catch((auditError: unknown) =>
       request.log.warn({ err: auditError }, 'refusal not audited'),
     );
-    return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+    return sendProblem(reply, problem, headers);
   });
   app.setNotFoundHandler((request, reply) => {
+    if (isBrowserNavigation(request)) return sendDashboardPage(reply.code(404));
     const problem = makeProblem(
       'not-found',
       `No route ${request.method} ${request.url.split('?')[0]}.`,
@@ -90,7 +95,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         remedy: 'See /openapi.json for the routes this server offers.',
       },
     );
-    return reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem);
+    return sendProblem(reply, problem);
   });
 
   const metrics = createHttpMetrics();
@@ -102,6 +107,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   // Before idempotency: its key is a header that reaches the store.
   installInputGuard(app);
+  // Before the idempotency hook too: a request refused by its quota never reserves its key.
+  const quotas = createQuotas(options.quotas ?? quotasFromEnv());
+  installReportQuota(app, quotas);
   installIdempotency(app, {
     store: options.idempotency ?? storeIdempotency(store),
     actorIdOf: (request) => (request.routeOptions.config.roles ? actorOf<Actor>(request).userId : undefined),
@@ -115,20 +123,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       return { status: 'ready' };
     } catch (error) {
       request.log.warn({ err: error }, 'database not reachable');
-      const problem = makeProblem('internal', 'The database is not reachable.', request.url);
-      return reply
-        .code(503)
-        .type(PROBLEM_CONTENT_TYPE)
-        .send({ ...problem, status: 503 });
+      return sendProblem(reply, makeProblem('unavailable', 'The database is not reachable.', request.url));
     }
   });
   // The dashboard at `/` (and its client routes); the landing page when it was not built.
-  registerDashboard(app, {
+  const sendDashboardPage = registerDashboard(app, {
     fallbackHtml: LANDING_PAGE,
     ...(options.webRoot ? { root: options.webRoot } : {}),
   });
 
-  await registerRoutes(app, { store });
+  await registerRoutes(app, { store, quotas });
   await app.ready();
   return app;
 }

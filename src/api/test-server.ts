@@ -11,6 +11,7 @@ import { openStore } from '../store/index.js';
 import type { Store } from '../store/index.js';
 import { seedDemo } from '../workflows/index.js';
 import type { DemoSeed } from '../workflows/index.js';
+import type { QuotaConfig } from './quotas.js';
 import { startServer } from './server.js';
 
 export interface CallOptions {
@@ -43,6 +44,7 @@ export interface TestServer {
 export interface TestServerOptions {
   bodyLimit?: number;
   logger?: Logger;
+  quotas?: QuotaConfig;
   /** A PostgreSQL database to use instead of a fresh SQLite one (the caller creates and drops it). */
   databaseUrl?: string;
   /** The sealing key a PostgreSQL store needs for webhook deployer secrets. */
@@ -65,6 +67,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     port: 0,
     host: '127.0.0.1',
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.quotas ? { quotas: options.quotas } : {}),
   });
 
   async function call(method: string, path: string, callOptions: CallOptions = {}): Promise<CallResult> {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
@@ -63,20 +63,35 @@ function securityHeaders(reply: FastifyReply): FastifyReply {
     .header('x-frame-options', 'DENY');
 }
 
-export function registerDashboard(app: FastifyInstance, options: DashboardOptions): void {
+/** Answers a request with the dashboard's page (its router shows what belongs at the URL). */
+export type SendDashboardPage = (reply: FastifyReply) => FastifyReply;
+
+/**
+ * A browser navigating to a URL no route serves: a GET or HEAD that asks for HTML, outside the API.
+ * It gets the dashboard's own "Page not found" (with status 404); API clients keep problem+json.
+ */
+export function isBrowserNavigation(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const path = request.url.split('?')[0]!;
+  if (path.startsWith('/api/') || path === '/openapi.json') return false;
+  return (request.headers.accept ?? '').includes('text/html');
+}
+
+export function registerDashboard(app: FastifyInstance, options: DashboardOptions): SendDashboardPage {
   const root = resolve(options.root ?? DEFAULT_WEB_ROOT);
   const route = { config: { public: true }, schema: { hide: true } } as const;
+  const sendPage: SendDashboardPage = (reply) => {
+    const index = resolve(root, 'index.html');
+    // Read per request: a rebuilt dashboard is served without restarting the server.
+    const html = existsSync(index) ? readFileSync(index, 'utf8') : options.fallbackHtml;
+    return securityHeaders(reply)
+      .header('cache-control', 'no-cache')
+      .type('text/html; charset=utf-8')
+      .send(html);
+  };
 
   for (const path of CLIENT_ROUTES) {
-    app.get(path, route, async (_request, reply) => {
-      const index = resolve(root, 'index.html');
-      // Read per request: a rebuilt dashboard is served without restarting the server.
-      const html = existsSync(index) ? readFileSync(index, 'utf8') : options.fallbackHtml;
-      return securityHeaders(reply)
-        .header('cache-control', 'no-cache')
-        .type('text/html; charset=utf-8')
-        .send(html);
-    });
+    app.get(path, route, async (_request, reply) => sendPage(reply));
   }
 
   const sendFile = async (relative: string, reply: FastifyReply, immutable: boolean) => {
@@ -94,4 +109,5 @@ export function registerDashboard(app: FastifyInstance, options: DashboardOption
     sendFile(`assets/${(request.params as { '*': string })['*']}`, reply, true),
   );
   app.get('/favicon.svg', route, async (_request, reply) => sendFile('favicon.svg', reply, false));
+  return sendPage;
 }

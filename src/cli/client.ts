@@ -10,9 +10,11 @@ import {
   NotFoundError,
   PolicyError,
   UnauthenticatedError,
+  UnavailableError,
 } from '../domain/errors/index.js';
 import type { RatchetError } from '../domain/errors/index.js';
 import { problemKindOf } from '../api/problem.js';
+import { parseRetryAfter } from '../index/simple/http.js';
 import type { Problem } from '../api/problem.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
@@ -60,7 +62,7 @@ export interface ApiClient {
   delete<T>(path: string): Promise<T>;
 }
 
-function errorFromProblem(problem: Problem): RatchetError | undefined {
+function errorFromProblem(problem: Problem, retryAfter: string | null): RatchetError | undefined {
   const details = {
     remedy: problem.remedy,
     policy: problem.policy,
@@ -81,6 +83,13 @@ function errorFromProblem(problem: Problem): RatchetError | undefined {
       return new ConflictError(problem.detail, details);
     case 'policy':
       return new PolicyError(problem.detail, details);
+    case 'unavailable': {
+      const seconds = parseRetryAfter(retryAfter);
+      return new UnavailableError(problem.detail, {
+        ...details,
+        ...(seconds !== undefined ? { retryAfterSeconds: seconds } : {}),
+      });
+    }
     default:
       return undefined;
   }
@@ -134,7 +143,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
     if (response.ok) return parsed as T;
     if (isProblem(parsed)) {
-      const domainError = errorFromProblem(parsed);
+      const domainError = errorFromProblem(parsed, response.headers.get('retry-after'));
       if (domainError) throw domainError;
       throw new ServerFailedError(
         parsed.detail ?? `The server answered ${response.status}.`,

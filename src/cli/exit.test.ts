@@ -7,6 +7,7 @@ import {
   NotFoundError,
   PolicyError,
   UnauthenticatedError,
+  UnavailableError,
 } from '../domain/errors/index.js';
 import { ServerUnreachableError } from './client.js';
 import { exitCodeFor } from './exit.js';
@@ -19,6 +20,7 @@ describe('exit codes', () => {
     expect(exitCodeFor(new InputError('bad'))).toBe(2);
     expect(exitCodeFor(new NotFoundError('gone'))).toBe(2);
     expect(exitCodeFor(new UnauthenticatedError('who'))).toBe(2);
+    expect(exitCodeFor(new UnavailableError('the index is down', { retryAfterSeconds: 30 }))).toBe(2);
     expect(exitCodeFor(new ServerUnreachableError('http://x', new Error('refused')))).toBe(2);
     expect(exitCodeFor(new CommanderError(1, 'commander.missingArgument', 'missing'))).toBe(2);
     expect(exitCodeFor(new CommanderError(0, 'commander.helpDisplayed', 'help'))).toBe(0);

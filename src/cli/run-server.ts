@@ -4,6 +4,7 @@
  * only the startup announcement (one JSON document with --json).
  */
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { InputError } from '../domain/errors/index.js';
@@ -32,6 +33,27 @@ export function parsePort(value: string): number {
     });
   }
   return port;
+}
+
+function portInUse(host: string, port: number): InputError {
+  return new InputError(`Port ${String(port)} on ${host} is already in use.`, {
+    remedy: 'Stop the other process (an earlier `ratchet demo` or `serve`?) or pass another --port.',
+  });
+}
+
+/**
+ * Refuses a port another process listens on. `ratchet demo` asks before it touches its data
+ * directory, so a second demo started by mistake leaves the running one's database alone.
+ */
+export async function ensurePortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolvePromise, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? portInUse(host, port) : error);
+    });
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolvePromise()));
+  });
 }
 
 /**
@@ -106,11 +128,7 @@ export async function runServer<T>(
   }).catch(async (error: unknown) => {
     await store.close();
     lock?.release();
-    if ((error as { code?: string }).code === 'EADDRINUSE') {
-      throw new InputError(`Port ${options.port} on ${options.host} is already in use.`, {
-        remedy: 'Stop the other process or pass another --port.',
-      });
-    }
+    if ((error as { code?: string }).code === 'EADDRINUSE') throw portInUse(options.host, options.port);
     throw error;
   });
   // A refused delivery configuration must not leave a listening server behind a failed command.

@@ -17,6 +17,7 @@ export type {
   Database,
   Db,
   Engine,
+  IdempotencyClaim,
   IdempotencyKeysTable,
   IdempotencyRecord,
   IdempotencyRepository,
@@ -37,6 +38,7 @@ export type {
   UserRepository,
   UsersTable,
 } from './types.js';
+export { IDEMPOTENCY_IN_PROGRESS } from './types.js';
 export { openStore } from './open.js';
 export { authFailureLog } from './auth-failures.js';
 export type { AuthFailureLog } from './auth-failures.js';

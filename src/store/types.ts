@@ -270,10 +270,31 @@ export interface IdempotencyRecord {
   createdAt: string;
 }
 
+/** Which key of which caller on which route: the primary key of `idempotency_keys`. */
+export interface IdempotencyClaim {
+  actorUserId: string;
+  route: string;
+  key: string;
+  requestHash: string;
+}
+
+/** `status` of a reserved key whose request has not answered yet (no HTTP status is 0). */
+export const IDEMPOTENCY_IN_PROGRESS = 0;
+
 export interface IdempotencyRepository {
   find(actorUserId: string, route: string, key: string): Promise<IdempotencyRecord | null>;
   /** Throws ConflictError when the key was already stored (a concurrent replay won). */
   save(record: Omit<IdempotencyRecord, 'createdAt'>): Promise<IdempotencyRecord>;
+  /**
+   * Reserves the key before the request runs: inserts an in-progress row, or, when a row exists
+   * (another attempt reserved or answered it first), returns that row and inserts nothing.
+   * The primary key makes exactly one of any number of concurrent attempts, in any process, win.
+   */
+  reserve(claim: IdempotencyClaim): Promise<IdempotencyRecord | null>;
+  /** Stores the answer of a reserved key (only while it is still in progress). */
+  complete(claim: IdempotencyClaim, status: number, body: unknown): Promise<void>;
+  /** Drops a reservation whose request changed nothing (refused or failed), so a retry may run. */
+  release(claim: IdempotencyClaim): Promise<void>;
 }
 
 /** Every repository, bound to one Kysely handle (the pool, or a transaction's connection). */

@@ -3,7 +3,7 @@
  * A person's clicks, a person's view.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDashboard } from './harness.js';
+import { BROWSER_MISSING, startDashboard } from './harness.js';
 
 // The server starts at collection time so the rollback scenario can be gated on the routes it offers.
 const dashboard = await startDashboard();
@@ -19,7 +19,7 @@ if (ROLLBACK_SKIP_REASON) console.warn(`[dashboard] rollback scenario skipped: $
 beforeAll(() => dashboard.launch(), 120_000);
 afterAll(() => dashboard.close());
 
-describe('dashboard', () => {
+describe.skipIf(BROWSER_MISSING !== null)('dashboard', () => {
   it('serves the app with a strict CSP, and client routes fall back to it', async () => {
     const deep = await server.call('GET', '/instances/anything');
     expect(deep.status).toBe(200);
@@ -28,6 +28,24 @@ describe('dashboard', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
+  });
+
+  it("shows a browser the dashboard's Not found page for an unknown URL; API clients keep problem+json", async () => {
+    const browserAsks = await server.call('GET', '/no-such-page', { headers: { accept: 'text/html' } });
+    expect(browserAsks.status).toBe(404);
+    expect(browserAsks.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(browserAsks.text).toContain('<div id="root">');
+    const clientAsks = await server.call('GET', '/no-such-page', { headers: { accept: 'application/json' } });
+    expect(clientAsks.status).toBe(404);
+    expect(clientAsks.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const apiFromBrowser = await server.call('GET', '/api/v1/no-such-route', {
+      headers: { accept: 'text/html' },
+    });
+    expect(apiFromBrowser.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+
+    const page = await openAs(server.seed.users.providerEngineer.token, '/no-such-page');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Page not found');
+    expect(await page.getByRole('alert').textContent()).toContain('There is no page at /no-such-page');
   });
 
   it('refuses a wrong token in words and lets the right one in', async () => {

@@ -13,6 +13,19 @@ import type { TestServer } from '../../src/api/test-server.js';
 const WEB = resolve('src/web');
 const DIST = join(WEB, 'dist');
 const CHROMIUM = process.env.RATCHET_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Why the browser tests cannot run here, or null. Without Chromium they skip with this reason on a
+ * developer's machine; under CI=true (where .ci/run installs it) a missing browser fails the suite.
+ */
+export const BROWSER_MISSING: string | null = existsSync(CHROMIUM)
+  ? null
+  : `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set RATCHET_CHROMIUM`;
+if (BROWSER_MISSING !== null) {
+  if (process.env['CI'] === 'true')
+    throw new Error(`The browser tests need Chromium (CI=true). ${BROWSER_MISSING}.`);
+  console.warn(`Skipping the browser tests: ${BROWSER_MISSING}.`);
+}
 const SCREENSHOTS = process.env.RATCHET_SCREENSHOTS === '1' ? resolve('docs/screenshots') : null;
 const VIEWPORT = { width: 1366, height: 768 };
 
@@ -62,11 +75,7 @@ export async function startDashboard(): Promise<Dashboard & { launch(): Promise<
     server,
     cspViolations,
     async launch() {
-      if (!existsSync(CHROMIUM)) {
-        throw new Error(
-          `Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install chromium).`,
-        );
-      }
+      if (BROWSER_MISSING !== null) return; // Every test of the file is skipped.
       await ensureBuilt();
       browser = await chromium.launch({
         executablePath: CHROMIUM,

@@ -101,15 +101,20 @@ export function cleanEnvironment(env: Record<string, string> = {}): NodeJS.Proce
 }
 
 /**
- * Starts `ratchet serve --json` on `site` with `env` added to a copy of this process's environment
- * from which every `RATCHET_` variable was removed, and resolves with its announced URL.
+ * Starts `ratchet serve --json` (or `ratchet demo --json`) on `site` with `env` added to a copy of
+ * this process's environment from which every `RATCHET_` variable was removed, and resolves with
+ * its announced URL.
  */
-export function startServer(site: Site, env: Record<string, string> = {}): Promise<ServerProcess> {
+export function startServer(
+  site: Pick<Site, 'dataDir' | 'databaseUrl'>,
+  env: Record<string, string> = {},
+  command: 'serve' | 'demo' = 'serve',
+): Promise<ServerProcess> {
   const childEnv = cleanEnvironment({
     ...(site.databaseUrl !== undefined ? { RATCHET_DATABASE_URL: site.databaseUrl } : {}),
     ...env,
   });
-  const args = ['serve', '--port', '0', '--json'];
+  const args = [command, '--port', '0', '--json'];
   if (site.dataDir !== undefined) args.push('--data-dir', site.dataDir);
   const child = spawn(RATCHET_BIN, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -120,7 +125,7 @@ export function startServer(site: Site, env: Record<string, string> = {}): Promi
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`ratchet serve did not announce within 30 s: ${err.slice(-2000)}`));
+      reject(new Error(`ratchet ${command} did not announce within 30 s: ${err.slice(-2000)}`));
     }, 30_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -132,7 +137,7 @@ export function startServer(site: Site, env: Record<string, string> = {}): Promi
       }
       clearTimeout(timer);
       if (typeof doc.url !== 'string') {
-        reject(new Error(`ratchet serve announced no URL: ${out} ${err.slice(-2000)}`));
+        reject(new Error(`ratchet ${command} announced no URL: ${out} ${err.slice(-2000)}`));
         return;
       }
       const url = doc.url;
@@ -158,7 +163,9 @@ export function startServer(site: Site, env: Record<string, string> = {}): Promi
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(
-        new Error(`ratchet serve exited (${String(code ?? signal)}) before announcing: ${err.slice(-2000)}`),
+        new Error(
+          `ratchet ${command} exited (${String(code ?? signal)}) before announcing: ${err.slice(-2000)}`,
+        ),
       );
     });
   });

@@ -247,7 +247,7 @@ export function evidenceRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.get(
     '/api/v1/instances/:instanceId/impact',
     {
-      config: { roles: PERMISSIONS['evidence.read'] },
+      config: { roles: PERMISSIONS['evidence.read'], quota: 'report' },
       schema: {
         summary: 'The blast radius of an image change, from run evidence: who it fixes, breaks, leaves alone',
         description:
@@ -264,7 +264,7 @@ export function evidenceRoutes(app: TypedApp, { store }: RouteDeps): void {
             report: JsonObject.nullable(),
             reportHash: z.string().nullable(),
           }),
-          ...problems(403, 404),
+          ...problems(403, 404, 429),
         },
       },
     },

@@ -204,14 +204,14 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     `${base}/rollback-requests`,
     {
-      config: { roles: PERMISSIONS['image.rollback.request'] },
+      config: { roles: PERMISSIONS['image.rollback.request'], quota: 'report' },
       schema: {
         summary:
           'Request a rollback (last resort): answered with the recommended approach and the validation report',
         tags: ['image'],
         params: InstanceParams,
         body: RequestRollbackInput.omit({ instance: true }),
-        response: { 201: Json, ...problems(403, 404, 409) },
+        response: { 201: Json, ...problems(403, 404, 409, 429) },
       },
     },
     async (request, reply) =>
@@ -226,13 +226,13 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     `${base}/upgrade-requests`,
     {
-      config: { roles: PERMISSIONS['image.upgrade.request'] },
+      config: { roles: PERMISSIONS['image.upgrade.request'], quota: 'report' },
       schema: {
         summary: 'Request an upgrade: planned with co-upgrades, refused while a rollback pin holds',
         tags: ['image'],
         params: InstanceParams,
         body: RequestUpgradeInput.omit({ instance: true }),
-        response: { 201: Json, ...problems(403, 404, 409) },
+        response: { 201: Json, ...problems(403, 404, 409, 429) },
       },
     },
     async (request, reply) =>
@@ -269,7 +269,8 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
     app.post(
       `/api/v1/${kind}-requests/:id/${step}`,
       {
-        config: { roles },
+        // A refresh builds the report again (dependency review and impact): it counts as a report.
+        config: step === 'refresh' ? { roles, quota: 'report' as const } : { roles },
         schema: {
           summary: `${kind} request: ${step}`,
           tags: ['image'],

@@ -9,6 +9,7 @@ import { PERMISSIONS } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import { ingestRunEvents } from '../../workflows/evidence/index.js';
 import { actorOf } from '../access.js';
+import { OverQuota, sendOverQuota } from '../quotas.js';
 import { problems } from './problems.js';
 import type { RouteDeps, TypedApp } from './types.js';
 
@@ -17,7 +18,7 @@ export const LINEAGE_BODY_LIMIT = 32 * 1024 * 1024;
 
 const LINEAGE_TYPES = ['application/json', 'application/x-ndjson', 'application/jsonl'];
 
-export function lineageRoutes(app: TypedApp, { store }: RouteDeps): void {
+export function lineageRoutes(app: TypedApp, { store, quotas }: RouteDeps): void {
   // Encapsulated: the raw-text parsers below apply to this route only. The body is kept as text
   // because NDJSON (and JSON lines sent as application/json) is not one JSON document.
   void app.register(async (plugin) => {
@@ -26,7 +27,8 @@ export function lineageRoutes(app: TypedApp, { store }: RouteDeps): void {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       LINEAGE_TYPES,
-      { parseAs: 'string', bodyLimit: LINEAGE_BODY_LIMIT },
+      // Bytes, not text: a large batch is decoded in a worker thread (workflows/evidence/prepare.ts).
+      { parseAs: 'buffer', bodyLimit: LINEAGE_BODY_LIMIT },
       (_request, body, done) => done(null, body),
     );
     scope.post(
@@ -46,16 +48,33 @@ export function lineageRoutes(app: TypedApp, { store }: RouteDeps): void {
           body: z.unknown(),
           response: {
             201: z.object({ stored: z.number().int(), duplicates: z.number().int() }),
-            ...problems(403, 413, 415),
+            ...problems(403, 413, 415, 429),
           },
         },
       },
       async (request, reply) => {
-        const result = await ingestRunEvents(store, actorOf<Actor>(request), {
-          body: request.body,
-          contentType: request.headers['content-type'],
-        });
-        return reply.code(201).send(result);
+        const actor = actorOf<Actor>(request);
+        // Bytes are charged before parsing, events after parsing and before storing (issue 13).
+        const body = request.body;
+        const bytes = Buffer.isBuffer(body)
+          ? body.byteLength
+          : Number(request.headers['content-length'] ?? 0);
+        const overBytes = quotas.chargeIngestBytes(actor, bytes);
+        if (overBytes !== null) return sendOverQuota(request, reply, overBytes);
+        try {
+          const result = await ingestRunEvents(store, actor, {
+            body,
+            contentType: request.headers['content-type'],
+            admit(events) {
+              const overEvents = quotas.chargeIngestEvents(actor, events);
+              if (overEvents !== null) throw new OverQuota(overEvents);
+            },
+          });
+          return await reply.code(201).send(result);
+        } catch (error) {
+          if (error instanceof OverQuota) return sendOverQuota(request, reply, error.verdict);
+          throw error;
+        }
       },
     );
   });

@@ -7,10 +7,13 @@ import type {
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Store } from '../../store/index.js';
+import type { Quotas } from '../quotas.js';
 
 /** What every route module receives. */
 export interface RouteDeps {
   store: Store;
+  /** Per-tenant ingestion and report quotas (issue 13). */
+  quotas: Quotas;
 }
 
 /** The server with zod type inference on route schemas. */

@@ -2,9 +2,10 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../domain/errors/index.js';
+import { DATA_DIR_LOCK_FILE, lockDataDir } from '../../store/data-dir-lock.js';
 import type { DemoSeed, DemoUser } from '../../workflows/index.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
-import { parsePort, runServer } from '../run-server.js';
+import { ensurePortFree, parsePort, runServer } from '../run-server.js';
 
 const DEFAULT_DEMO_DIR = '.ratchet/demo';
 
@@ -18,7 +19,7 @@ export const DEMO_MARKER = '.ratchet-demo';
  */
 export function freshDataDir(dir: string): void {
   if (existsSync(dir)) {
-    const files = readdirSync(dir);
+    const files = readdirSync(dir).filter((file) => file !== DATA_DIR_LOCK_FILE);
     if (files.length > 0 && !files.includes(DEMO_MARKER)) {
       throw new InputError(
         `The demo needs a fresh data directory, but ${dir} holds files no demo made (${files.sort()[0]!}).`,
@@ -27,7 +28,14 @@ export function freshDataDir(dir: string): void {
         },
       );
     }
-    rmSync(dir, { recursive: true, force: true });
+    // A demo still running holds the directory's lock: taking it first refuses (ConflictError naming
+    // that process) before a single file of the live database is deleted.
+    const lock = lockDataDir(dir);
+    try {
+      for (const file of files) rmSync(join(dir, file), { recursive: true, force: true });
+    } finally {
+      lock.release();
+    }
   }
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, DEMO_MARKER), 'Made by `ratchet demo`: the next demo deletes this directory.\n');
@@ -72,6 +80,7 @@ export function register(program: Command): void {
         const options = command.opts<{ port: string; host: string; dataDir?: string }>();
         const dataDir = resolve(options.dataDir ?? DEFAULT_DEMO_DIR);
         const port = parsePort(options.port);
+        await ensurePortFree(options.host, port);
         freshDataDir(dataDir);
         // Imported here, not at the top: every `ratchet` command loads this file, few start a server.
         const { seedDemo } = await import('../../workflows/index.js');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ImageChangeRecord } from '../../workflows/index.js';
+import { registerChangeList } from '../change-list.js';
 import { clientFor, withServerOptions } from '../client.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
 
@@ -56,6 +57,8 @@ export function register(program: Command): void {
   const rollback = program
     .command('rollback')
     .description('the last-resort image rollback request (rollback-strategy.txt, "Rollback Process")');
+
+  registerChangeList(rollback, 'rollback');
 
   withServerOptions(
     rollback

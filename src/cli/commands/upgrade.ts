@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ImageChangeRecord } from '../../workflows/index.js';
+import { registerChangeList } from '../change-list.js';
 import { clientFor, withServerOptions } from '../client.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
 
@@ -21,6 +22,8 @@ function upgradeText(change: ImageChangeRecord): string {
 
 export function register(program: Command): void {
   const upgrade = program.command('upgrade').description('image upgrades: test first, then production');
+
+  registerChangeList(upgrade, 'upgrade');
 
   withServerOptions(
     upgrade

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, InputError, PolicyError, isRatchetError } from './index.js';
+import { ConflictError, InputError, PolicyError, UnavailableError, isRatchetError } from './index.js';
 
 describe('domain errors', () => {
   it('carry a kind, a remedy and the policy they enforce', () => {
@@ -19,5 +19,14 @@ describe('domain errors', () => {
     expect(new ConflictError('stale').kind).toBe('conflict');
     expect(isRatchetError(new Error('plain'))).toBe(false);
     expect(isRatchetError('string')).toBe(false);
+  });
+
+  it('keep the lower-level error they were caused by, and an unavailable one says when to retry', () => {
+    const outage = new Error('connect ECONNREFUSED 127.0.0.1:3141');
+    const error = new UnavailableError('The index did not answer.', { cause: outage, retryAfterSeconds: 30 });
+    expect(error.cause).toBe(outage);
+    expect(error.kind).toBe('unavailable');
+    expect(error.retryAfterSeconds).toBe(30);
+    expect(new InputError('bad').cause).toBeUndefined();
   });
 });

@@ -4,7 +4,8 @@
  * No HTTP types live here.
  */
 
-export type ErrorKind = 'input' | 'not-found' | 'conflict' | 'not-allowed' | 'policy' | 'unauthenticated';
+export type ErrorKind =
+  'input' | 'not-found' | 'conflict' | 'not-allowed' | 'policy' | 'unauthenticated' | 'unavailable';
 
 export interface ErrorDetails {
   /** What to do instead: every refusal says it (STYLE.md "Ours"). */
@@ -13,6 +14,8 @@ export interface ErrorDetails {
   readonly policy?: string;
   /** Extra machine-readable facts (field name, offending position, the conflicting request id...). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /** The lower-level error behind this one (kept for logs, never shown to a client). */
+  readonly cause?: unknown;
 }
 
 export abstract class RatchetError extends Error {
@@ -22,7 +25,7 @@ export abstract class RatchetError extends Error {
   readonly extra: Readonly<Record<string, unknown>>;
 
   constructor(message: string, details: ErrorDetails = {}) {
-    super(message);
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.remedy = details.remedy;
     this.policy = details.policy;
@@ -58,6 +61,21 @@ export class PolicyError extends RatchetError {
 /** No credentials, or credentials that are unknown, expired or revoked. */
 export class UnauthenticatedError extends RatchetError {
   readonly kind = 'unauthenticated';
+}
+
+/**
+ * Something Ratchet depends on is out of reach for now (a package index that does not answer):
+ * nobody's fault, worth retrying later. `retryAfterSeconds` passes on when to try again, where the
+ * dependency said so (its `Retry-After`).
+ */
+export class UnavailableError extends RatchetError {
+  readonly kind = 'unavailable';
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, details: ErrorDetails & { retryAfterSeconds?: number } = {}) {
+    super(message, details);
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
 }
 
 export function isRatchetError(value: unknown): value is RatchetError {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { InputError, NotFoundError } from '../../domain/errors/index.js';
+import { InputError, NotFoundError, UnavailableError } from '../../domain/errors/index.js';
 import { buildWheel } from '../../../test/support/wheels/index.js';
 import type { SimpleIndexServer, SimpleIndexServerOptions } from '../test-server/index.js';
 import { startSimpleIndexServer } from '../test-server/index.js';
@@ -135,13 +135,45 @@ describe('openSimpleIndex', () => {
     expect(server.requests).toHaveLength(3);
   });
 
-  it('gives up on a server that never answers, with an InputError naming the URL', async () => {
+  it('waits the Retry-After a busy index asks for before trying again', async () => {
+    const seen: number[] = [];
+    const server = await serve({
+      intercept: (_request, response) => {
+        seen.push(performance.now());
+        if (seen.length > 1) return false;
+        response.writeHead(503, { 'retry-after': '1' }).end('busy');
+        return true;
+      },
+    });
+    const releases = await openSimpleIndex(server.url, { backoffMs: 5 }).listReleases('dbt-core');
+    expect(releases?.versions.size).toBe(5);
+    expect(seen[1]! - seen[0]!).toBeGreaterThanOrEqual(990);
+  });
+
+  it('reports an index that stays down as unavailable (503, exit 2), passing on its Retry-After', async () => {
+    const server = await serve({
+      intercept: (_request, response) => {
+        response.writeHead(503, { 'retry-after': '0' }).end('down for maintenance');
+        return true;
+      },
+    });
+    const failure = openSimpleIndex(server.url, { retries: 1, backoffMs: 1 }).listReleases('dbt-core');
+    await expect(failure).rejects.toThrow(UnavailableError);
+    await expect(failure).rejects.toMatchObject({
+      kind: 'unavailable',
+      retryAfterSeconds: 0,
+      message: `The index did not answer ${server.url}dbt-core/ after 2 attempts (HTTP 503)`,
+    });
+  });
+
+  it('gives up on a server that never answers, as unavailable, naming the URL and keeping the cause', async () => {
     const server = await serve({ intercept: () => true });
     const started = performance.now();
     const failure = openSimpleIndex(server.url, { timeoutMs: 150, retries: 1, backoffMs: 10 }).listReleases(
       'dbt-core',
     );
-    await expect(failure).rejects.toThrow(InputError);
+    await expect(failure).rejects.toThrow(UnavailableError);
+    await expect(failure).rejects.toHaveProperty('cause.message', 'no answer within 150 ms');
     await expect(failure).rejects.toThrow(
       `${server.url}dbt-core/ after 2 attempts (no answer within 150 ms)`,
     );

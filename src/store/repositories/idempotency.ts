@@ -1,5 +1,6 @@
 import { ConflictError } from '../../domain/errors/index.js';
 import { isUniqueViolation } from '../driver-errors.js';
+import { IDEMPOTENCY_IN_PROGRESS } from '../types.js';
 import type { IdempotencyKeysTable, IdempotencyRecord, IdempotencyRepository } from '../types.js';
 import type { RepositoryContext } from './context.js';
 
@@ -18,20 +19,23 @@ function toRecord(row: IdempotencyKeysTable): IdempotencyRecord {
 /**
  * Remembers the first answer to a POST carrying an `Idempotency-Key`, per actor and route, so a replay
  * returns it instead of writing twice. The API compares `requestHash` (sha256Hex(canonicalJson(body))):
- * the same key with a different body is a ConflictError there.
+ * the same key with a different body is a ConflictError there. The key is reserved (an in-progress
+ * row, status 0) before the request runs, so concurrent retries cannot both run it (issue 13).
  */
 export function idempotencyRepository({ db, now }: RepositoryContext): IdempotencyRepository {
+  async function find(actorUserId: string, route: string, key: string): Promise<IdempotencyRecord | null> {
+    const row = await db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('actor_user_id', '=', actorUserId)
+      .where('route', '=', route)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row === undefined ? null : toRecord(row);
+  }
+
   return {
-    async find(actorUserId, route, key) {
-      const row = await db
-        .selectFrom('idempotency_keys')
-        .selectAll()
-        .where('actor_user_id', '=', actorUserId)
-        .where('route', '=', route)
-        .where('key', '=', key)
-        .executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
-    },
+    find,
     async save(record) {
       const row: IdempotencyKeysTable = {
         actor_user_id: record.actorUserId,
@@ -51,6 +55,51 @@ export function idempotencyRepository({ db, now }: RepositoryContext): Idempoten
         });
       }
       return toRecord(row);
+    },
+    async reserve(claim) {
+      // Two rounds at most: a row seen as conflicting may be released before we read it.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const result = await db
+          .insertInto('idempotency_keys')
+          .values({
+            actor_user_id: claim.actorUserId,
+            route: claim.route,
+            key: claim.key,
+            request_hash: claim.requestHash,
+            status: IDEMPOTENCY_IN_PROGRESS,
+            body: 'null',
+            created_at: now(),
+          })
+          // ON CONFLICT DO NOTHING (both engines): the loser learns it lost without an error, so
+          // no PostgreSQL transaction is aborted and no driver error needs telling apart.
+          .onConflict((oc) => oc.columns(['actor_user_id', 'route', 'key']).doNothing())
+          .executeTakeFirst();
+        if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 1) return null;
+        const existing = await find(claim.actorUserId, claim.route, claim.key);
+        if (existing !== null) return existing;
+      }
+      throw new ConflictError(`Idempotency key "${claim.key}" is being reserved and released concurrently.`, {
+        remedy: 'Retry the request in a moment.',
+      });
+    },
+    async complete(claim, status, body) {
+      await db
+        .updateTable('idempotency_keys')
+        .set({ status, body: JSON.stringify(body ?? null) })
+        .where('actor_user_id', '=', claim.actorUserId)
+        .where('route', '=', claim.route)
+        .where('key', '=', claim.key)
+        .where('status', '=', IDEMPOTENCY_IN_PROGRESS)
+        .execute();
+    },
+    async release(claim) {
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('actor_user_id', '=', claim.actorUserId)
+        .where('route', '=', claim.route)
+        .where('key', '=', claim.key)
+        .where('status', '=', IDEMPOTENCY_IN_PROGRESS)
+        .execute();
     },
   };
 }

@@ -1,24 +1,30 @@
-import { InputError, NotAllowedError } from '../../domain/errors/index.js';
+import { NotAllowedError } from '../../domain/errors/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { IssuedToken, User } from '../../domain/users/index.js';
-import { extractRunEvidence, parseEventBatch } from '../../impact/index.js';
-import type { EvidenceContext, RunEvent, RunEvidence } from '../../impact/index.js';
+import { offload } from '../../offload/index.js';
 import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
+import { tooComplex, workLimits } from '../limits.js';
 import { resolveTenant } from '../references.js';
 import { parseInput } from '../schema.js';
 import { issueTokenInTransaction } from '../tokens.js';
 import { userSummary } from '../users.js';
 import { loadEvidenceContext } from './context.js';
+import { preparedBytes, preparedRows } from './prepare.js';
+import type { PreparedBatch } from './prepare.js';
 import { insertRunEvents } from './repository.js';
-import type { StoredEvent } from './repository.js';
 import { IssueIngestionTokenInput } from './schema.js';
 
 export interface IngestInput {
-  /** The raw body (text), or already-parsed JSON. */
+  /** The raw body (text or UTF-8 bytes), or already-parsed JSON. */
   readonly body: unknown;
   readonly contentType?: string;
+  /**
+   * Called with the number of events once the batch is parsed and before anything is stored: the
+   * API charges them to the token's quota here, and throws to refuse the batch.
+   */
+  readonly admit?: (events: number) => void;
 }
 
 /** Like Marquez: how many events were new, and how many were already stored (replays). */
@@ -27,42 +33,47 @@ export interface IngestResult {
   readonly duplicates: number;
 }
 
-const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/jsonl', 'application/json-lines']);
+/** Below this a batch is parsed inline: shipping it to a worker would cost more than parsing it. */
+const OFFLOAD_MIN_BYTES = 64 * 1024;
 
-/** How a refusal names an event: the NDJSON line, or the array index, as `parseEventBatch` does. */
-function positionLabels(body: unknown, contentType: string | undefined, count: number): string[] {
-  if (count === 1) return [''];
-  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  const text = typeof body === 'string' ? body : null;
-  if (text !== null && (NDJSON_TYPES.has(media) || !text.trimStart().startsWith('['))) {
-    const lines: string[] = [];
-    for (const [i, line] of text.split(/\r?\n/).entries())
-      if (line.trim() !== '') lines.push(`line ${i + 1}: `);
-    if (lines.length === count) return lines;
-  }
-  return Array.from({ length: count }, (_, index) => `event ${index}: `);
+function byteLength(body: unknown): number {
+  if (typeof body === 'string') return body.length;
+  if (body instanceof Uint8Array) return body.byteLength;
+  // Already-parsed JSON (tests, the demo): small by construction.
+  return 0;
 }
 
-function attribute(events: readonly RunEvent[], context: EvidenceContext, input: IngestInput): RunEvidence[] {
-  return events.map((event, index) => {
-    try {
-      return extractRunEvidence(event, context);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      // Labels are worked out only for a refusal: splitting a batch of thousands of lines again
-      // on every accepted request would cost more than the refusal ever does.
-      const labels = positionLabels(input.body, input.contentType, events.length);
-      throw new InputError(`${labels[index] ?? ''}${error.message}`, {
-        ...(error.remedy !== undefined ? { remedy: error.remedy } : {}),
-        extra: { ...error.extra, position: index },
-      });
-    }
-  });
+/** One transaction holds SQLite's only connection: this bounds how long another tenant's read waits. */
+const SLICE_EVENTS = 500;
+const SLICE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Stores validated rows in slices of at most SLICE_EVENTS events and SLICE_BYTES of event JSON, one
+ * transaction each, yielding between them so other requests run (issue 13: one 30 MiB batch in one
+ * transaction held every tenant's reads for over a second). Every event was validated before the
+ * first slice; if storing fails part-way, the retry stores the rest, since stored events are
+ * duplicates by their idempotency key.
+ */
+async function storeInSlices(store: Store, batch: PreparedBatch): Promise<number> {
+  const count = batch.evidence.length;
+  let stored = 0;
+  let start = 0;
+  while (start < count) {
+    let end = start + 1;
+    while (end < count && end - start < SLICE_EVENTS && preparedBytes(batch, start, end + 1) <= SLICE_BYTES)
+      end++;
+    // Decoded per slice: the text of the whole batch is never on the heap at once.
+    const slice = preparedRows(batch, start, end);
+    stored += await store.transaction(async (tx) => insertRunEvents(tx.db, slice, tx.now()));
+    start = end;
+    if (start < count) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return stored;
 }
 
 /**
  * Stores a batch of OpenLineage RunEvents for the ingestion token's tenant (issue 5). All or
- * nothing: every event is validated and attributed before one transaction inserts them; an event
+ * nothing: every event is validated and attributed before any is stored (in slices); an event
  * already stored (same run id, event type and time) is counted as a duplicate, not stored again.
  * Not audited per event: evidence is observation, not a state change, and would flood the chain.
  */
@@ -74,16 +85,33 @@ export async function ingestRunEvents(store: Store, actor: Actor, input: IngestI
       remedy: 'Issue one with POST /api/v1/tenants/{tenantId}/ingestion-tokens.',
     });
   }
-  const events = parseEventBatch(input.body, input.contentType);
   const context = await loadEvidenceContext(store.db, tenantId);
-  const evidence = attribute(events, context, input);
-  const rows: StoredEvent[] = evidence.map((item, index) => ({
-    tenantId,
-    evidence: item,
-    eventJson: JSON.stringify(events[index]),
-  }));
-  const stored = await store.transaction(async (tx) => insertRunEvents(tx.db, rows, tx.now()));
-  return { stored, duplicates: events.length - stored };
+  const limits = workLimits();
+  // Parsing and validating a batch is the CPU-heavy part: large bodies go to a worker thread.
+  const batch = await offload(
+    'lineage-batch',
+    {
+      body: input.body,
+      contentType: input.contentType,
+      tenantId,
+      context,
+      maxEvents: limits.lineageMaxEvents,
+    },
+    {
+      inline: byteLength(input.body) < OFFLOAD_MIN_BYTES,
+      timeoutMs: limits.parseTimeoutMs,
+      onTimeout: () =>
+        tooComplex(
+          'The event batch',
+          limits.parseTimeoutMs,
+          'Send smaller batches (RATCHET_PARSE_TIMEOUT_MS).',
+        ),
+    },
+  );
+  const count = batch.evidence.length;
+  input.admit?.(count);
+  const stored = await storeInSlices(store, batch);
+  return { stored, duplicates: count - stored };
 }
 
 export interface IssuedIngestionToken extends IssuedToken {

@@ -1,10 +1,12 @@
 import { ConflictError, InputError } from '../../domain/errors/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
-import { constraintsFromJson, constraintsOfDbtProject, parseDbtProject } from '../../impact/index.js';
-import type { DeclaredConstraint, OwnershipRule } from '../../impact/index.js';
+import { constraintsFromJson, constraintsOfDbtProject } from '../../impact/index.js';
+import type { DbtProject, DeclaredConstraint, OwnershipRule } from '../../impact/index.js';
+import { offload } from '../../offload/index.js';
 import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
+import { tooComplex, workLimits } from '../limits.js';
 import { resolveInstance, resolveTenant } from '../references.js';
 import { parseInput } from '../schema.js';
 import {
@@ -129,12 +131,45 @@ export async function getConstraints(store: Store, actor: Actor, tenant: string)
   return { tenantId: found.id, constraints: await declaredConstraints(store.db, found.id) };
 }
 
-function constraintsOf(parsed: DeclareConstraintsInput): {
+/** Below this a dbt_project.yml is parsed inline; above, in a worker thread with a time budget. */
+const YAML_INLINE_BYTES = 8 * 1024;
+
+/**
+ * Reads a dbt_project.yml within the limits: its size is checked before parsing, and a large one is
+ * parsed off the event loop, since the `yaml` package takes superlinear time on some inputs (a long
+ * multi-line quoted scalar with errors took 29 s for 200 KB, issue 13).
+ */
+async function readDbtProject(yamlText: string): Promise<DbtProject> {
+  const limits = workLimits();
+  const bytes = Buffer.byteLength(yamlText, 'utf8');
+  if (bytes > limits.yamlMaxBytes) {
+    throw new InputError(
+      `dbt_project.yml is ${bytes} bytes; the largest accepted is ${limits.yamlMaxBytes} (RATCHET_YAML_MAX_BYTES).`,
+      {
+        remedy:
+          'Upload the dbt_project.yml itself (name and require-dbt-version), or send JSON { project, constraints }.',
+        extra: { field: 'body', bytes, limit: limits.yamlMaxBytes },
+      },
+    );
+  }
+  return offload('dbt-project', yamlText, {
+    inline: bytes <= YAML_INLINE_BYTES,
+    timeoutMs: limits.parseTimeoutMs,
+    onTimeout: () =>
+      tooComplex(
+        'dbt_project.yml',
+        limits.parseTimeoutMs,
+        'Upload a plain dbt_project.yml, or send JSON { project, constraints }.',
+      ),
+  });
+}
+
+async function constraintsOf(parsed: DeclareConstraintsInput): Promise<{
   project: string;
   constraints: DeclaredConstraint[];
-} {
+}> {
   if (parsed.dbtProjectYml !== undefined) {
-    const project = parseDbtProject(parsed.dbtProjectYml);
+    const project = await readDbtProject(parsed.dbtProjectYml);
     if (parsed.project !== undefined && parsed.project !== project.name) {
       throw new InputError(
         `project '${parsed.project}' does not match the dbt_project.yml name '${project.name}'.`,
@@ -168,7 +203,7 @@ export async function declareConstraints(
 ): Promise<TenantConstraints & { readonly project: string }> {
   assertCan(actor, 'evidence.configure');
   const parsed = parseInput(DeclareConstraintsInput, input, 'declared constraints');
-  const { project, constraints } = constraintsOf(parsed);
+  const { project, constraints } = await constraintsOf(parsed);
   return store.transaction(async (tx) => {
     const tenant = await resolveTenant(tx, actor, parsed.tenant);
     const before = (await declaredConstraints(tx.db, tenant.id)).filter((c) => c.project === project);

@@ -6,10 +6,11 @@ import type { Instance } from '../../domain/tenancy/index.js';
 import { reportHash } from '../../impact/index.js';
 import type { ImpactReport } from '../../impact/index.js';
 import { compareVersions, normalizeName, parseRequirement } from '../../python/index.js';
-import { planImageChange } from '../../resolver/image/index.js';
+import { offload } from '../../offload/index.js';
 import type { Store } from '../../store/index.js';
 import { impactForChange } from '../evidence/index.js';
-import { openPackageSource, sourceRefOf } from './source.js';
+import { tooComplex, workLimits } from '../limits.js';
+import { sourceRefOf } from './source.js';
 import type { ImageChangeKind, ImageChangeReport } from './types.js';
 
 export interface BuiltReport {
@@ -84,13 +85,28 @@ export async function buildReport(
   }
   const content = current.content as ImageContent;
   const source = await sourceRefOf(store.db, instance.id, content.index);
-  const plan = await planImageChange({
-    source: openPackageSource(source),
-    python: content.python,
-    pins: content.packages,
-    requests: input.requests,
-    keep: input.keep,
-  });
+  // The resolver is CPU-bound for up to seconds on a large image: it runs in a worker thread, with
+  // a time budget, so one tenant's review never stalls another tenant's requests (issue 13).
+  const limits = workLimits();
+  const plan = await offload(
+    'image-plan',
+    {
+      sourceRef: source,
+      python: content.python,
+      pins: content.packages,
+      requests: [...input.requests],
+      keep: [...input.keep],
+    },
+    {
+      timeoutMs: limits.planTimeoutMs,
+      onTimeout: () =>
+        tooComplex(
+          'The dependency review',
+          limits.planTimeoutMs,
+          'Request fewer packages at once, or ask the provider to raise RATCHET_PLAN_TIMEOUT_MS.',
+        ),
+    },
+  );
   const pinned = new Map(content.packages.map((pin) => [normalizeName(pin.name), pin.version]));
   const blockers: string[] = [];
   for (const entry of plan.availability) {
