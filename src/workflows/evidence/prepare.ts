@@ -4,6 +4,7 @@
  * (src/offload), so a 30 MiB NDJSON body never holds the event loop other tenants need.
  */
 import { InputError } from '../../domain/errors/index.js';
+import { checkJsonText, checkValue } from '../../domain/input/index.js';
 import { extractRunEvidence, parseEventBatch } from '../../impact/index.js';
 import type { EvidenceContext, RunEvent, RunEvidence } from '../../impact/index.js';
 import type { StoredEvent } from './repository.js';
@@ -90,6 +91,10 @@ export function preparedBytes(batch: PreparedBatch, start: number, end: number):
 /** Parses, bounds, validates and attributes a batch; all or nothing (an InputError names the event). */
 export function prepareRunEvents(input: PrepareRunEventsInput): PreparedBatch {
   const body = input.body instanceof Uint8Array ? Buffer.from(input.body).toString('utf8') : input.body;
+  // The edge rules (issue 13) on the text before anything recursive: no NUL or lone surrogate in any
+  // string, no nesting deeper than JSON_MAX_DEPTH. The HTTP guard leaves raw bytes to this check.
+  if (typeof body === 'string') checkJsonText(body, 'body');
+  else checkValue(body, 'body');
   const events = parseEventBatch(body, input.contentType);
   if (events.length > input.maxEvents) {
     throw new InputError(
