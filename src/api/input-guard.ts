@@ -14,8 +14,8 @@ export interface InputGuardOptions {
   maxDepth?: number;
 }
 
-// Raw-text bodies (OpenLineage NDJSON, the signed deploy callback) are JSON the route parses later:
-// they are scanned as text, without parsing them a second time.
+// Raw-text bodies (the signed deploy callback) are JSON the route parses later: they are scanned as
+// text, without parsing them a second time.
 const JSON_LIKE = /^application\/(?:[\w.+-]*\+)?(?:json|x-ndjson|ndjson|jsonl|x-jsonlines|jsonlines)$/;
 
 function mediaType(request: FastifyRequest): string {
@@ -35,6 +35,9 @@ export function installInputGuard(app: FastifyInstance, options: InputGuardOptio
     checkValue(request.query, 'query', { maxDepth });
     checkValue(request.headers, 'headers', { maxDepth });
     const body = request.body;
+    // Raw bytes (POST /api/v1/lineage keeps them for its worker thread) are checked with the same
+    // rules where they are decoded, off the event loop: src/workflows/evidence/prepare.ts.
+    if (body instanceof Uint8Array) return;
     if (typeof body === 'string') {
       if (JSON_LIKE.test(mediaType(request))) checkJsonText(body, 'body', { maxDepth });
       else checkValue(body, 'body', { maxDepth });

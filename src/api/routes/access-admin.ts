@@ -46,6 +46,9 @@ export function accessAdminRoutes(app: TypedApp, { store }: RouteDeps): void {
       config: { roles: PERMISSIONS['user.create'] },
       schema: {
         summary: 'Create a user; customer admins create users of their own tenant only',
+        description:
+          'The email is stored trimmed and lower-case and is unique within the tenant (provider users: among ' +
+          'provider users); another tenant may hold the same address. 409 when the tenant already has it.',
         tags: ['users'],
         body: CreateUserRequest,
         response: { 201: UserBody, ...problems(403, 404, 409, 413, 415) },

@@ -110,6 +110,51 @@ function pathOf(root: string, frames: readonly Frame[], upTo = frames.length): s
 
 const HEX = /^[0-9a-fA-F]{4}$/;
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
+// Runs of characters that need no look: inside a string, anything but a quote, a backslash, a NUL or
+// a surrogate; between tokens, anything but structure, quotes and newlines. Sticky regexes skip
+// them natively, so a 28 MiB NDJSON batch is scanned in a fraction of its JSON.parse time.
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
+const PLAIN_IN_STRING = /[^"\\\u0000\ud800-\udfff]*/y;
+const PLAIN_BETWEEN = /[^"{}[\],\n]*/y;
+
+// A `\u0000` or surrogate escape, or such a raw character; an escaped backslash before `u0000` is a
+// false alarm the full scan clears.
+// eslint-disable-next-line no-control-regex -- NUL is one of the characters looked for
+const SUSPECT_TEXT = /\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})|[\u0000\ud800-\udfff]/;
+
+/** True when no object or array in `text` nests deeper than `maxDepth`; strings skipped natively. */
+function depthWithin(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (code === QUOTE) {
+      let end = text.indexOf('"', i + 1);
+      // A quote preceded by an odd number of backslashes is escaped: look further.
+      while (end !== -1 && backslashesBefore(text, end) % 2 === 1) end = text.indexOf('"', end + 1);
+      if (end === -1) return true; // unterminated: the parser refuses it
+      i = end + 1;
+      continue;
+    }
+    if (code === 0x7b || code === 0x5b) {
+      if (++depth > maxDepth) return false;
+    } else if ((code === 0x7d || code === 0x5d) && depth > 0) {
+      depth--;
+    }
+    i++;
+  }
+  return true;
+}
+
+function backslashesBefore(text: string, at: number): number {
+  let count = 0;
+  while (at - count - 1 >= 0 && text.charCodeAt(at - count - 1) === BACKSLASH) count++;
+  return count;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
 
 /**
  * Scans raw JSON text (one document, or several separated by whitespace as in NDJSON) and throws an
@@ -121,23 +166,37 @@ const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '
  */
 export function checkJsonText(text: string, root: string, limits: JsonLimits = {}): void {
   const maxDepth = limits.maxDepth ?? JSON_MAX_DEPTH;
+  // Fast path for the usual body: nothing that could be a NUL or a surrogate, and shallow. The full
+  // scan below runs only to name the field of a refusal (or to clear a false alarm of SUSPECT_TEXT).
+  if (!SUSPECT_TEXT.test(text) && depthWithin(text, maxDepth)) return;
   const frames: Frame[] = [];
   let documents = 0;
   let line = 1;
   let documentRoot = root;
   let i = 0;
+
+  function startDocument(): void {
+    documents++;
+    documentRoot = documents === 1 ? root : `${root} line ${String(line)}`;
+  }
+
   while (i < text.length) {
-    const char = text[i]!;
-    if (char === '\n') line++;
-    if (char === '"') {
-      i = scanString(text, i + 1, frames, documentRoot);
+    if (frames.length > 0) {
+      PLAIN_BETWEEN.lastIndex = i;
+      PLAIN_BETWEEN.test(text);
+      i = PLAIN_BETWEEN.lastIndex;
+      if (i >= text.length) break;
+    }
+    const code = text.charCodeAt(i);
+    if (code === NEWLINE) line++;
+    if (code === QUOTE) {
+      if (frames.length === 0) startDocument();
+      i = scanString(i + 1);
       continue;
     }
-    if (frames.length === 0 && char.trim() !== '') {
-      // A new top-level document starts here.
-      documents++;
-      documentRoot = documents === 1 ? root : `${root} line ${String(line)}`;
-    }
+    const char = text[i]!;
+    // Between documents every non-blank character starts one (a number or literal counts too).
+    if (frames.length === 0 && char.trim() !== '') startDocument();
     const top = frames[frames.length - 1];
     if (char === '{' || char === '[') {
       if (frames.length + 1 > maxDepth) refuseDepth(pathOf(documentRoot, frames), maxDepth);
@@ -152,33 +211,39 @@ export function checkJsonText(text: string, root: string, limits: JsonLimits = {
   }
 
   // Reads one string starting after its opening quote; returns the index after its closing quote.
-  function scanString(source: string, start: number, stack: Frame[], at: string): number {
-    const top = stack[stack.length - 1];
+  function scanString(start: number): number {
+    const top = frames[frames.length - 1];
     const isKey = top !== undefined && top.kind === 'object' && top.expectKey;
-    if (frames.length === 0) {
-      documents++;
-      documentRoot = documents === 1 ? root : `${root} line ${String(line)}`;
-      at = documentRoot;
-    }
     const checker = new CodeUnitChecker();
     let decoded = '';
     let problem: UnsafeCharacter | undefined;
     let j = start;
-    for (; j < source.length; j++) {
-      const c = source[j]!;
-      if (c === '"') break;
+    while (j < text.length) {
+      PLAIN_IN_STRING.lastIndex = j;
+      PLAIN_IN_STRING.test(text);
+      const runEnd = PLAIN_IN_STRING.lastIndex;
+      if (runEnd > j) {
+        // Plain units only end a pending high surrogate: feeding the first one is enough.
+        problem ??= checker.feed(text.charCodeAt(j));
+        if (isKey && decoded.length <= 64) decoded += text.slice(j, Math.min(runEnd, j + 65));
+        j = runEnd;
+        if (j >= text.length) break;
+      }
+      const code = text.charCodeAt(j);
+      if (code === QUOTE) break;
       let unit: number;
-      if (c === '\\') {
-        const next = source[j + 1] ?? '';
-        if (next === 'u' && HEX.test(source.slice(j + 2, j + 6))) {
-          unit = Number.parseInt(source.slice(j + 2, j + 6), 16);
-          j += 5;
+      if (code === BACKSLASH) {
+        const next = text[j + 1] ?? '';
+        if (next === 'u' && HEX.test(text.slice(j + 2, j + 6))) {
+          unit = Number.parseInt(text.slice(j + 2, j + 6), 16);
+          j += 6;
         } else {
-          unit = (SIMPLE_ESCAPES[next] ?? next).charCodeAt(0) || 0x5c;
-          j += 1;
+          unit = (SIMPLE_ESCAPES[next] ?? next).charCodeAt(0) || BACKSLASH;
+          j += 2;
         }
       } else {
-        unit = c.charCodeAt(0);
+        unit = code;
+        j += 1;
       }
       problem ??= checker.feed(unit);
       if (isKey && decoded.length <= 64) decoded += String.fromCharCode(unit);
@@ -189,7 +254,7 @@ export function checkJsonText(text: string, root: string, limits: JsonLimits = {
       top.expectKey = false;
     }
     if (problem !== undefined) {
-      const field = pathOf(at, stack);
+      const field = pathOf(documentRoot, frames);
       refuseCharacter(isKey ? `${field} (a key)` : field, problem);
     }
     return j + 1;

@@ -4,7 +4,7 @@
  * (src/offload), so a 30 MiB NDJSON body never holds the event loop other tenants need.
  */
 import { InputError } from '../../domain/errors/index.js';
-import { checkJsonText } from '../../domain/input/index.js';
+import { checkJsonText, checkValue } from '../../domain/input/index.js';
 import {
   describePosition,
   dropMalformedFacets,
@@ -95,10 +95,10 @@ export function preparedBytes(batch: PreparedBatch, start: number, end: number):
 /** Parses, bounds, validates and attributes a batch; all or nothing (an InputError names the event). */
 export function prepareRunEvents(input: PrepareRunEventsInput): PreparedBatch {
   const body = input.body instanceof Uint8Array ? Buffer.from(input.body).toString('utf8') : input.body;
-  // The edge's input guard sees these bytes only as a Buffer (they are decoded here, off the event
-  // loop for large batches), so NUL, lone surrogates and nesting depth are checked where the text
-  // first exists, before anything recursive parses it.
+  // The edge rules (issue 13) on the text before anything recursive: no NUL or lone surrogate in any
+  // string, no nesting deeper than JSON_MAX_DEPTH. The HTTP guard leaves raw bytes to this check.
   if (typeof body === 'string') checkJsonText(body, 'body');
+  else checkValue(body, 'body');
   const batch = parseEventBatch(body, input.contentType);
   if (batch.events.length > input.maxEvents) {
     throw new InputError(
