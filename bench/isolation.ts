@@ -30,8 +30,11 @@ export interface AttackAnswer {
 
 export interface Attack {
   name: string;
-  /** Sends the attack; resolves with every answer it got. */
-  run(target: IsolationSite): Promise<AttackAnswer[]>;
+  /**
+   * Builds the payload (before the probe starts: 30 MiB of JSON takes this process's own loop a
+   * while) and returns the function that sends it, resolving with every answer it got.
+   */
+  prepare(target: IsolationSite): () => Promise<AttackAnswer[]>;
 }
 
 async function send(
@@ -39,7 +42,7 @@ async function send(
   token: string,
   method: string,
   path: string,
-  body: string | undefined,
+  body: string | Buffer | undefined,
   contentType = 'application/json',
 ): Promise<AttackAnswer> {
   const response = await fetch(`${url}${path}`, {
@@ -126,27 +129,28 @@ export function largeBatch(events = DEFAULT_WORK_LIMITS.lineageMaxEvents, bytes 
 export const ATTACKS: Attack[] = [
   {
     name: 'dbt_project.yml at the size limit (64 KiB, the YAML parser’s slowest shape), 4 at once',
-    async run(target) {
-      const yaml = pathologicalYaml();
-      return Promise.all(
-        Array.from({ length: 4 }, () =>
-          send(
-            target.server.url,
-            target.attackerAdmin,
-            'POST',
-            '/api/v1/tenants/acme/constraints',
-            yaml,
-            'application/yaml',
+    prepare(target) {
+      const yaml = Buffer.from(pathologicalYaml());
+      return () =>
+        Promise.all(
+          Array.from({ length: 4 }, () =>
+            send(
+              target.server.url,
+              target.attackerAdmin,
+              'POST',
+              '/api/v1/tenants/acme/constraints',
+              yaml,
+              'application/yaml',
+            ),
           ),
-        ),
-      );
+        );
     },
   },
   {
     name: 'NDJSON batch at the limits (5,000 events, 30 MiB)',
-    async run(target) {
-      const body = largeBatch();
-      return [
+    prepare(target) {
+      const body = Buffer.from(largeBatch());
+      return async () => [
         await send(
           target.server.url,
           target.attackerIngest,
@@ -160,8 +164,8 @@ export const ATTACKS: Attack[] = [
   },
   {
     name: 'image rollback request (dependency review + impact report)',
-    async run(target) {
-      return [
+    prepare(target) {
+      return async () => [
         await send(
           target.server.url,
           target.attackerAdmin,
@@ -230,7 +234,8 @@ export async function run(): Promise<void> {
     row('idle server', idle.latencies, '—', 3000);
     for (const attack of ATTACKS) {
       const started = performance.now();
-      const measured = await probeDuring(target, attack.run(target));
+      const send = attack.prepare(target);
+      const measured = await probeDuring(target, send());
       const answers = measured.result.map((answer) => answer.status).join(', ');
       row(attack.name, measured.latencies, answers, performance.now() - started);
     }

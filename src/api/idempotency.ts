@@ -105,9 +105,12 @@ export function installIdempotency(app: FastifyInstance, options: IdempotencyOpt
     const actorId = options.actorIdOf(request);
     if (actorId === undefined) return;
     const route = routeOf(request);
-    const requestHash = createHash('sha256')
-      .update(`${route}\n${request.url}\n${canonicalJson(request.body ?? null)}`)
-      .digest('hex');
+    const hash = createHash('sha256').update(`${route}\n${request.url}\n`);
+    // A raw body (OpenLineage batches arrive as bytes) is hashed as it came: walking a 30 MiB
+    // Buffer as a JSON object would hold the event loop for seconds.
+    if (request.body instanceof Uint8Array) hash.update(request.body);
+    else hash.update(canonicalJson(request.body ?? null));
+    const requestHash = hash.digest('hex');
     const claim: IdempotencyClaim = { actorId, key, route, requestHash };
     // Reserve first, run second: of any number of concurrent attempts (in any process sharing the
     // database) exactly one inserts the row and runs; the others see it below (issue 13).

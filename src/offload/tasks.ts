@@ -3,7 +3,7 @@
  * store, no sockets), so it runs the same in a worker thread as inline. A worker loads this table
  * through worker.mjs; the main thread imports it only to run a task inline.
  */
-import { parseDbtProject } from '../impact/index.js';
+import { classifyChangeImpact, parseDbtProject } from '../impact/index.js';
 import { planImageFromSource } from '../workflows/image/plan-task.js';
 import { prepareRunEvents } from '../workflows/evidence/prepare.js';
 import { serializeError } from './errors.js';
@@ -16,6 +16,8 @@ const TASKS = {
   'lineage-batch': prepareRunEvents,
   /** An image plan against a package source named by its ref (URL or find-links folder). */
   'image-plan': planImageFromSource,
+  /** The impact report over an instance's run evidence (thousands of runs take 100+ ms). */
+  'impact-classify': classifyChangeImpact,
 };
 
 export type TaskName = keyof typeof TASKS;

@@ -6,6 +6,8 @@
  * with Retry-After), and a retry after that replays the answer.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { largeBatch } from '../../bench/isolation.js';
+import { startTestServer } from '../../src/api/test-server.js';
 import { engines } from '../support/engines.js';
 import type { EngineCase } from '../support/engines.js';
 import { createSite, killStartedServers, seedSite, startServer } from '../support/processes.js';
@@ -95,4 +97,37 @@ describe('Idempotency-Key under concurrent retries', () => {
   );
 
   it('one server on SQLite creates one defect from 12 parallel attempts', () => raceOn('sqlite', 1), 120_000);
+});
+
+describe('Idempotency-Key on a raw body', () => {
+  it('replays an OpenLineage batch (bytes, hashed as sent) and refuses the key for other bytes', async () => {
+    const server = await startTestServer();
+    try {
+      const issued = await server.call('POST', '/api/v1/tenants/acme/ingestion-tokens', {
+        token: server.seed.users.bea.token,
+        body: { label: 'idempotent batch' },
+      });
+      const token = String(issued.json.token);
+      const body = largeBatch(500, 4 * 1024 * 1024);
+      const headers = { 'content-type': 'application/x-ndjson', 'idempotency-key': 'batch-1' };
+      const started = Date.now();
+      const first = await server.call('POST', '/api/v1/lineage', { token, rawBody: body, headers });
+      expect(first.status, first.text).toBe(201);
+      expect(first.json).toEqual({ stored: 500, duplicates: 0 });
+      const again = await server.call('POST', '/api/v1/lineage', { token, rawBody: body, headers });
+      expect(again.status).toBe(201);
+      expect(again.json).toEqual({ stored: 500, duplicates: 0 });
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      // A generous bound: walking the bytes as a JSON object took minutes for 4 MiB.
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const other = await server.call('POST', '/api/v1/lineage', {
+        token,
+        rawBody: largeBatch(10, 10_000),
+        headers,
+      });
+      expect(other.status).toBe(409);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });

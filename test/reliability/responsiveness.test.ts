@@ -29,7 +29,10 @@ describe("another tenant's reads during the largest inputs", () => {
   }
 
   it('a dbt_project.yml at the size limit is refused as bad input while globex reads', async () => {
-    const { latencies, statuses, result } = await probeDuring(target, attack(/dbt_project/).run(target));
+    const { latencies, statuses, result } = await probeDuring(
+      target,
+      attack(/dbt_project/).prepare(target)(),
+    );
     for (const answer of result) {
       expect(answer.status).toBe(400);
       expect(String(answer.body.detail)).toMatch(/dbt_project\.yml/);
@@ -50,7 +53,7 @@ describe("another tenant's reads during the largest inputs", () => {
   });
 
   it('an NDJSON batch of 5,000 events and 30 MiB is stored while globex reads', async () => {
-    const { latencies, statuses, result } = await probeDuring(target, attack(/NDJSON/).run(target));
+    const { latencies, statuses, result } = await probeDuring(target, attack(/NDJSON/).prepare(target)());
     expect(result.map((answer) => answer.status)).toEqual([201]);
     expect(result[0]!.body).toEqual({ stored: 5000, duplicates: 0 });
     expect([...statuses]).toEqual([200]);
@@ -71,7 +74,7 @@ describe("another tenant's reads during the largest inputs", () => {
   });
 
   it('an image rollback request (resolver plan and impact report) is answered while globex reads', async () => {
-    const { latencies, statuses, result } = await probeDuring(target, attack(/rollback/).run(target));
+    const { latencies, statuses, result } = await probeDuring(target, attack(/rollback/).prepare(target)());
     expect(result.map((answer) => answer.status)).toEqual([201]);
     expect(result[0]!.body).toHaveProperty('report');
     expect([...statuses]).toEqual([200]);

@@ -276,7 +276,10 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
           tags: ['image'],
           params: IdParams,
           body: body.optional(),
-          response: { 200: Json, ...problems(403, 404, 409) },
+          response: {
+            200: Json,
+            ...(step === 'refresh' ? problems(403, 404, 409, 429) : problems(403, 404, 409)),
+          },
         },
       },
       async (request) => {

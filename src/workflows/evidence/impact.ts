@@ -1,9 +1,11 @@
 import { InputError } from '../../domain/errors/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
-import { classifyChangeImpact, reportHash } from '../../impact/index.js';
+import { reportHash } from '../../impact/index.js';
 import type { ImpactReport, PackageChange } from '../../impact/index.js';
+import { offload } from '../../offload/index.js';
 import type { Store } from '../../store/index.js';
+import { tooComplex, workLimits } from '../limits.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
 import { pinsOf } from './context.js';
@@ -13,6 +15,8 @@ import { EvidenceListInput, ImpactInput } from './schema.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_WINDOW_DAYS = 30;
+/** Below this many runs the report is built inline: a worker round trip would cost more. */
+const INLINE_RUNS = 500;
 
 export interface ImpactQuery {
   /** Instance id, `tenant-slug/name`, or name. */
@@ -61,15 +65,31 @@ export async function impactForChange(
     revision: revision.number,
     packages: pinsOf(revision.content),
   }));
-  return classifyChangeImpact({
-    change: { packages: query.packages },
-    runs: await runEvidenceSince(store.db, instance.id, since),
-    revisions,
-    currentRevision: query.currentRevision ?? current.number,
-    constraints: await declaredConstraints(store.db, instance.tenantId),
-    now,
-    windowDays: days,
-  });
+  const runs = await runEvidenceSince(store.db, instance.id, since);
+  const limits = workLimits();
+  // Building the report over thousands of runs is CPU work: off the event loop unless small.
+  return offload(
+    'impact-classify',
+    {
+      change: { packages: query.packages },
+      runs,
+      revisions,
+      currentRevision: query.currentRevision ?? current.number,
+      constraints: await declaredConstraints(store.db, instance.tenantId),
+      now,
+      windowDays: days,
+    },
+    {
+      inline: runs.length < INLINE_RUNS,
+      timeoutMs: limits.planTimeoutMs,
+      onTimeout: () =>
+        tooComplex(
+          'The impact report',
+          limits.planTimeoutMs,
+          'Ask for a shorter evidence window (windowDays).',
+        ),
+    },
+  );
 }
 
 // PEP 503 normalization: `dbt_core` and `DBT-Core` name the same package.
