@@ -60,7 +60,9 @@ export async function uvCompile(
     const input = path.join(scratch, 'requirements.in');
     writeFileSync(input, requirements.map((r) => `${r}\n`).join(''));
     const args = ['pip', 'compile', '--offline', '--no-index', '--find-links', dir];
-    args.push('--python-version', python, '--python-platform', 'x86_64-unknown-linux-gnu');
+    // No --python-platform: uv's linux targets assume an older glibc (manylinux_2_28) than some
+    // wheels here need (cryptography: manylinux_2_34); the machine's own platform is what pip uses.
+    args.push('--python-version', python);
     args.push('--no-header', '--no-annotate', '--quiet', input);
     const env = { ...process.env, UV_CACHE_DIR: cacheDir, UV_NO_CONFIG: '1', UV_OFFLINE: '1' };
     const run = await timedProcess(uv, args, env);

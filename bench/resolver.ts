@@ -216,8 +216,8 @@ async function peerSections(syntheticDir: string, topLevel: string[], request: s
   return `## Resolver against uv and pip (processes, same run)
 
 Ratchet / uv wall time: ${summary}. Every figure is a whole process (\`./bin/ratchet\`, the compiled
-CLI; \`uv pip compile --offline --no-index --find-links DIR --python-version 3.11 --python-platform
-x86_64-unknown-linux-gnu\`; \`python3 -m pip install --isolated --dry-run --ignore-installed --no-index
+CLI; \`uv pip compile --offline --no-index --find-links DIR --python-version 3.11\` (the
+machine's platform, as pip); \`python3 -m pip install --isolated --dry-run --ignore-installed --no-index
 --find-links DIR --report -\`), started and timed by the benchmark one after another.
 
 ${figures.map((f) => f.markdown).join('\n')}`;
