@@ -19,6 +19,8 @@ export interface PeerFolder {
   readonly requirements: readonly string[];
   /** `--set` requests of the plan, against the resolved pins. */
   readonly plan: readonly string[];
+  /** pip's resolve of the same requirements, when this run already timed it (it can take minutes). */
+  readonly pip?: PeerRun;
 }
 
 export interface PeerFigures {
@@ -59,7 +61,7 @@ export async function comparePeers(folder: PeerFolder, uv: string): Promise<Peer
     const uvWarm = await repeatRun(WARM_RUNS, () =>
       uvCompile(uv, folder.dir, folder.python, folder.requirements, uvCache),
     );
-    const pip = await pipResolve(folder.dir, folder.requirements);
+    const pip = folder.pip ?? (await pipResolve(folder.dir, folder.requirements));
     console.log(
       `[${folder.label}] ratchet ${formatMs(ratchetCold.ms)} / ${formatMs(median(ratchetWarm))} (${ratchetCold.outcome}); uv ${formatMs(uvCold.ms)} / ${formatMs(median(uvWarm))} (${uvCold.outcome}); pip ${formatMs(pip.ms)} (${pip.outcome})`,
     );

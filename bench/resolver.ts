@@ -178,7 +178,12 @@ const REAL_STACK_ROOTS = ['dbt-core', 'dbt-snowflake', 'apache-airflow-providers
  * uv and pip beside Ratchet's CLI on the synthetic folder and on the real wheel set
  * (scripts/python-tools.toml `dbt-snowflake-stack`), when the Python tools are installed.
  */
-async function peerSections(syntheticDir: string, topLevel: string[], request: string[]): Promise<string> {
+async function peerSections(
+  syntheticDir: string,
+  topLevel: string[],
+  request: string[],
+  pip: { ms: number; outcome: string },
+): Promise<string> {
   const manifest = readManifest();
   const tools = manifest.venvs['tools'];
   const stack = manifest.wheels['dbt-snowflake-stack'];
@@ -193,6 +198,8 @@ async function peerSections(syntheticDir: string, topLevel: string[], request: s
         python: '3.11',
         requirements: topLevel,
         plan: request,
+        // The run above already gave pip its (up to ten) minutes on this folder.
+        pip: { ...pip, packages: {} },
       },
       uv,
     ),
@@ -299,7 +306,7 @@ ${coChanges.length} co-rollbacks (${coChanges.map((c) => `${c.name} ${c.from} â†
 |---|---|---|---|---|
 | \`python3 -m pip install --isolated --dry-run --ignore-installed --no-index --find-links DIR --report - <${topLevel.length} names>\` (pip 23.2.1; ${pip.outcome}) | ${pipCell} | ${ratio(cold.ms)} | ${ratio(resolveWarm)} | ${verdict(pip.ms / cold.ms >= 10)} (cold) |
 `;
-    const peers = await peerSections(dir, topLevel, request);
+    const peers = await peerSections(dir, topLevel, request, pip);
     await writeBenchmarkSection('resolver', `${markdown}\n${peers}`);
     console.log(markdown);
     console.log(peers);
