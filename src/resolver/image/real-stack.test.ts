@@ -28,7 +28,8 @@ const tools = pythonTools('the real-stack resolver tests', {
 
 // The machine's interpreter: pip judges markers and Requires-Python for the Python running it.
 const PYTHON_VERSION = '3.11.7';
-const PEER_TIMEOUT_MS = 300_000;
+// pip backtracks for minutes on the Airflow cases (up to 5 min seen under load).
+const PEER_TIMEOUT_MS = 900_000;
 
 /** Root requirement sets over the real stack, satisfiable and not. */
 const CASES: readonly (readonly string[])[] = [
