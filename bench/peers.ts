@@ -29,7 +29,8 @@ function timedProcess(
     execFile(
       command,
       [...args],
-      { env, timeout: TIMEOUT_MS, maxBuffer: 64 << 20 },
+      // SIGKILL: pip survives the default SIGTERM and would keep a core busy after its timeout.
+      { env, timeout: TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 64 << 20 },
       (error, stdout, stderr) => {
         resolve({
           ms: performance.now() - started,

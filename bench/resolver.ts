@@ -133,7 +133,9 @@ function pipResolve(dir: string, requirements: readonly string[]): Promise<{ ms:
   args.push('--ignore-installed', '--no-index', '--find-links', dir, '--report', '-', ...requirements);
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile('python3', args, { timeout: PIP_TIMEOUT_MS, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    // SIGKILL: pip survives the default SIGTERM and would keep a core busy after its timeout.
+    const options = { timeout: PIP_TIMEOUT_MS, killSignal: 'SIGKILL' as const, maxBuffer: 64 << 20 };
+    execFile('python3', args, options, (error, stdout, stderr) => {
       const ms = performance.now() - started;
       if (error?.killed) {
         resolve({ ms, outcome: 'timeout' });
