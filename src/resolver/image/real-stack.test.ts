@@ -58,7 +58,7 @@ function runPeer(
     execFile(
       command,
       [...args],
-      { timeout: PEER_TIMEOUT_MS, maxBuffer: 64 << 20, env: env ?? process.env },
+      { timeout: PEER_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 64 << 20, env: env ?? process.env },
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );
