@@ -96,9 +96,9 @@ export async function comparePeers(folder: PeerFolder, uv: string): Promise<Peer
       ratio <= 2 ? `${ratio.toFixed(2)}×: met` : `${ratio.toFixed(2)}×: **not met**`;
     const markdown = `### ${folder.label}
 
-\`${folder.requirements.join(' ')}\` for Python ${folder.python}, from \`--find-links\` only. Ratchet:
+${folder.requirements.length > 8 ? `All ${folder.requirements.length} names` : `\`${folder.requirements.join(' ')}\``} for Python ${folder.python}, from \`--find-links\` only. Ratchet:
 ${ratchetCold.outcome}; uv: ${uvCold.outcome}; pip: ${pip.outcome}.
-${disagreements.length === 0 ? 'Ratchet and uv chose the same versions.' : `Ratchet and uv chose differently (both valid solutions; Ratchet follows pip 23.2.1's preferences): ${disagreements.slice(0, 8).join('; ')}${disagreements.length > 8 ? ', ...' : ''}.`}
+${disagreements.length === 0 ? 'Ratchet and uv chose the same versions.' : `Ratchet and uv chose different versions for ${disagreements.length} packages (resolvers differ in which newest version they give up first): ${disagreements.slice(0, 8).join('; ')}${disagreements.length > 8 ? ', ...' : ''}.`}
 
 | operation (wall time, processes) | Ratchet CLI | uv | pip | Ratchet / uv | target ≤ 2× |
 |---|---|---|---|---|---|
