@@ -1,6 +1,3 @@
-import { close, createReadStream, fstat, open, read } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { promisify } from 'node:util';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 
@@ -11,74 +8,15 @@ import { normalizeName } from '../python/names/index.js';
 // not metadata and would only cost memory.
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 
-// The central directory sits at the end of a zip; wheels put .dist-info last. Reading the last
-// few MiB once serves yauzl's two small reads per entry from memory: a wheel with thousands of
-// files (botocore, pyarrow) otherwise costs thousands of read calls just to find METADATA.
-const TAIL_BYTES = 4 * 1024 * 1024;
-
-/** A zip file on disk whose tail is read once and served from memory. */
-class TailCachedReader extends yauzl.RandomAccessReader {
-  constructor(
-    private readonly fd: number,
-    private readonly tail: Buffer,
-    private readonly tailStart: number,
-  ) {
-    super();
-  }
-
-  override read(
-    buffer: Buffer,
-    offset: number,
-    length: number,
-    position: number,
-    callback: (error: Error | null) => void,
-  ): void {
-    if (position >= this.tailStart && position + length <= this.tailStart + this.tail.length) {
-      this.tail.copy(buffer, offset, position - this.tailStart, position - this.tailStart + length);
-      setImmediate(() => callback(null));
-      return;
-    }
-    read(this.fd, buffer, offset, length, position, (error) => callback(error));
-  }
-
-  override _readStreamForRange(start: number, end: number): Readable {
-    return createReadStream('', { fd: this.fd, start, end: end - 1, autoClose: false });
-  }
-
-  override close(callback: (error: Error | null) => void): void {
-    close(this.fd, (error) => callback(error));
-  }
-}
-
-async function openZipFile(path: string, options: yauzl.Options): Promise<ZipFile> {
-  const fd = await promisify(open)(path, 'r');
-  try {
-    const { size } = await promisify(fstat)(fd);
-    const length = Math.min(size, TAIL_BYTES);
-    const tail = Buffer.alloc(length);
-    await promisify(read)(fd, tail, 0, length, size - length);
-    const reader = new TailCachedReader(fd, tail, size - length);
-    return await new Promise((resolve, reject) => {
-      yauzl.fromRandomAccessReader(reader, size, options, (error, zip) => {
-        if (error || !zip) reject(error ?? new Error('no zip file'));
-        else resolve(zip);
-      });
-    });
-  } catch (error) {
-    await promisify(close)(fd).catch(() => undefined);
-    throw error;
-  }
-}
-
 function openZip(source: string | Buffer): Promise<ZipFile> {
-  // autoClose off: readWheelMetadata closes the zip (and so the file) when it is done.
   const options = { lazyEntries: true, autoClose: false };
-  if (typeof source === 'string') return openZipFile(source, options);
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(source, options, (error, zip) => {
+    const done = (error: Error | null, zip?: ZipFile): void => {
       if (error || !zip) reject(error ?? new Error('no zip file'));
       else resolve(zip);
-    });
+    };
+    if (typeof source === 'string') yauzl.open(source, options, done);
+    else yauzl.fromBuffer(source, options, done);
   });
 }
 
