@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // ./bin/ratchet runs the compiled dist/: build it from the current sources first.
+    globalSetup: ['test/support/build-cli.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: keep the pool small so server and PostgreSQL tests do not starve each other.

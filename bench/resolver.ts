@@ -9,7 +9,10 @@ import { checkImage, planImageChange, resolveRequirements } from '../src/resolve
 import { seededRandom } from '../src/resolver/testing/index.js';
 import { buildFindLinksFromUniverse } from '../test/support/wheels/index.js';
 import type { Universe, UniverseRelease } from '../test/support/wheels/index.js';
+import { readManifest } from '../test/support/python-tools.js';
 import { formatMs, machineLine, summarize, writeBenchmarkSection } from './report.js';
+import { comparePeers } from './resolver-peers.js';
+import type { PeerFigures } from './resolver-peers.js';
 
 /**
  * An Airflow-sized image: 400 packages × ~30 versions in layers (each package depends only on
@@ -130,7 +133,9 @@ function pipResolve(dir: string, requirements: readonly string[]): Promise<{ ms:
   args.push('--ignore-installed', '--no-index', '--find-links', dir, '--report', '-', ...requirements);
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile('python3', args, { timeout: PIP_TIMEOUT_MS, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    // SIGKILL: pip survives the default SIGTERM and would keep a core busy after its timeout.
+    const options = { timeout: PIP_TIMEOUT_MS, killSignal: 'SIGKILL' as const, maxBuffer: 64 << 20 };
+    execFile('python3', args, options, (error, stdout, stderr) => {
       const ms = performance.now() - started;
       if (error?.killed) {
         resolve({ ms, outcome: 'timeout' });
@@ -166,6 +171,65 @@ async function repeat(times: number, work: () => Promise<unknown>, budgetMs = 60
     spent += ms;
   }
   return samples;
+}
+
+/** The real stack's roots: what a dbt + Snowflake + Airflow image asks for. */
+const REAL_STACK_ROOTS = ['dbt-core', 'dbt-snowflake', 'apache-airflow-providers-snowflake'];
+
+/**
+ * uv and pip beside Ratchet's CLI on the synthetic folder and on the real wheel set
+ * (scripts/python-tools.toml `dbt-snowflake-stack`), when the Python tools are installed.
+ */
+async function peerSections(
+  syntheticDir: string,
+  topLevel: string[],
+  request: string[],
+  pip: { ms: number; outcome: string },
+): Promise<string> {
+  const manifest = readManifest();
+  const tools = manifest.venvs['tools'];
+  const stack = manifest.wheels['dbt-snowflake-stack'];
+  if (tools?.complete !== true) return '_uv not installed (run `npm run tools`): no peer comparison._\n';
+  const uv = tools.commands['uv']!;
+  const figures: PeerFigures[] = [];
+  figures.push(
+    await comparePeers(
+      {
+        label: `Synthetic Airflow-sized folder (${topLevel.length} packages)`,
+        dir: syntheticDir,
+        python: '3.11',
+        requirements: topLevel,
+        plan: request,
+        // The run above already gave pip its (up to ten) minutes on this folder.
+        pip: { ...pip, packages: {} },
+      },
+      uv,
+    ),
+  );
+  if (stack?.complete === true)
+    figures.push(
+      await comparePeers(
+        {
+          label: `Real dbt + Snowflake + Airflow stack (${stack.files.filter((f) => f.endsWith('.whl')).length} wheels)`,
+          dir: stack.path,
+          python: '3.11',
+          requirements: REAL_STACK_ROOTS,
+          plan: ['dbt-core==1.10.*'],
+        },
+        uv,
+      ),
+    );
+  const summary = figures
+    .map((f) => `${f.label}: ${f.ratios.cold.toFixed(2)}× cold, ${f.ratios.warm.toFixed(2)}× warm`)
+    .join('; ');
+  return `## Resolver against uv and pip (processes, same run)
+
+Ratchet / uv wall time: ${summary}. Every figure is a whole process (\`./bin/ratchet\`, the compiled
+CLI; \`uv pip compile --offline --no-index --find-links DIR --python-version 3.11\` (the
+machine's platform, as pip); \`python3 -m pip install --isolated --dry-run --ignore-installed --no-index
+--find-links DIR --report -\`), started and timed by the benchmark one after another.
+
+${figures.map((f) => f.markdown).join('\n')}`;
 }
 
 export async function run(): Promise<void> {
@@ -244,8 +308,10 @@ ${coChanges.length} co-rollbacks (${coChanges.map((c) => `${c.name} ${c.from} �
 |---|---|---|---|---|
 | \`python3 -m pip install --isolated --dry-run --ignore-installed --no-index --find-links DIR --report - <${topLevel.length} names>\` (pip 23.2.1; ${pip.outcome}) | ${pipCell} | ${ratio(cold.ms)} | ${ratio(resolveWarm)} | ${verdict(pip.ms / cold.ms >= 10)} (cold) |
 `;
-    await writeBenchmarkSection('resolver', markdown);
+    const peers = await peerSections(dir, topLevel, request, pip);
+    await writeBenchmarkSection('resolver', `${markdown}\n${peers}`);
     console.log(markdown);
+    console.log(peers);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

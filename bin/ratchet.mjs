@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI straight from a checkout: tsx compiles on load, so a clean clone
-// needs only `npm ci`, never a separate build step.
+// Runs the TypeScript CLI straight from the sources (tsx compiles on load): bin/ratchet's fallback
+// when dist/ was not built. The shipped path is dist/cli/main.js (scripts/build-cli.mjs).
 import { register } from 'tsx/esm/api';
 
 register();

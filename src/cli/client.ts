@@ -13,9 +13,9 @@ import {
   UnavailableError,
 } from '../domain/errors/index.js';
 import type { RatchetError } from '../domain/errors/index.js';
-import { problemKindOf } from '../api/problem.js';
+import { problemKindOf } from '../api/problem-kinds.js';
+import type { Problem } from '../api/problem-kinds.js';
 import { parseRetryAfter } from '../index/simple/http.js';
-import type { Problem } from '../api/problem.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 

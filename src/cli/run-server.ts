@@ -6,7 +6,6 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { pino } from 'pino';
 import { InputError } from '../domain/errors/index.js';
 import type { Store } from '../store/index.js';
 import { lockDataDir } from '../store/data-dir-lock.js';
@@ -118,6 +117,8 @@ export async function runServer<T>(
     lock?.release();
     throw error;
   }
+  // pino is loaded when a server starts, not by every `ratchet` command that imports this file.
+  const { pino } = await import('pino');
   const logger = createLogger({ destination: pino.destination(2) });
   const { app, url } = await startServer({
     store,
@@ -292,6 +293,7 @@ export async function runWorker(options: { databaseUrl?: string }): Promise<Runn
     });
   }
   const store = await openStore({ databaseUrl });
+  const { pino } = await import('pino');
   const logger = pino({ level: process.env['RATCHET_LOG_LEVEL'] ?? 'info' }, pino.destination(2));
   const delivery = await startDelivery(store, logger).catch(async (error: unknown) => {
     await store.close();

@@ -3,15 +3,16 @@ import type { Command } from 'commander';
 import { InputError } from '../../domain/errors/index.js';
 import { parseRequirementsTxt } from '../../python/index.js';
 import type { PinnedPackage } from '../../python/index.js';
-import { checkImage, planImageChange } from '../../resolver/image/index.js';
 import type { ImageCheck, ImagePlan } from '../../resolver/image/index.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
-import { openTarget, withSourceOptions } from '../sources/index.js';
+import { withSourceOptions } from '../sources/options.js';
 import { clientFor, withServerOptions } from '../client.js';
 import type { ImageDiffEntry, ImageOverview } from '../../workflows/index.js';
 import { renderImageExport } from '../../workflows/index.js';
 import type { ImageContent, Revision } from '../../domain/revisions/index.js';
-import type { SourceOptions } from '../sources/index.js';
+import type { SourceOptions } from '../sources/options.js';
+import type * as SourcesModule from '../sources/index.js';
+import type * as ResolverModule from '../../resolver/image/index.js';
 
 function readLock(path: string | undefined): PinnedPackage[] {
   if (!path)
@@ -83,6 +84,15 @@ function planText(plan: ImagePlan): string {
   return lines.join('\n');
 }
 
+// Loaded when `image check|plan` runs: `ratchet --help` and the server commands skip the resolver.
+async function resolverModules(): Promise<typeof SourcesModule & typeof ResolverModule> {
+  const [sources, resolver] = await Promise.all([
+    import('../sources/index.js'),
+    import('../../resolver/image/index.js'),
+  ]);
+  return { ...sources, ...resolver };
+}
+
 export function register(program: Command): void {
   const image = program.command('image').description("a customer image's pinned packages");
   registerServerImageCommands(image);
@@ -97,6 +107,7 @@ export function register(program: Command): void {
       const json = isJson(command);
       const options = command.opts<SourceOptions & { lock?: string }>();
       const pins = readLock(options.lock);
+      const { openTarget, checkImage } = await resolverModules();
       const target = openTarget(options, { json });
       const result = await checkImage({ ...target, pins });
       target.finish();
@@ -129,6 +140,7 @@ export function register(program: Command): void {
           remedy: "Pass --set 'package<specifier>', e.g. --set 'dbt-core==1.10.*'.",
         });
       }
+      const { openTarget, planImageChange } = await resolverModules();
       const target = openTarget(options, { json });
       const plan = await planImageChange({
         ...target,

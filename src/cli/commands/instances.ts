@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { INSTANCE_KINDS } from '../../domain/tenancy/index.js';
+// kinds.js, not index.js: the index loads zod, and every CLI start would pay for it.
+import { INSTANCE_KINDS } from '../../domain/tenancy/kinds.js';
 import type { Instance } from '../../domain/tenancy/index.js';
 import { clientFor, withServerOptions } from '../client.js';
 import { action, isJson, printResult, renderTable } from '../output.js';

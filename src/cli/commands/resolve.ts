@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { resolveRequirements } from '../../resolver/image/index.js';
 import type { ResolveResult } from '../../resolver/image/index.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
-import { openTarget, withSourceOptions } from '../sources/index.js';
-import type { SourceOptions } from '../sources/index.js';
+import { withSourceOptions } from '../sources/options.js';
+import type { SourceOptions } from '../sources/options.js';
 
 function human(result: ResolveResult): string {
   // pip says "Ignoring x: markers ... don't match your environment"; so does Ratchet, first.
@@ -35,6 +34,11 @@ export function register(program: Command): void {
   ).action(
     action(async (command, requirements: string[]) => {
       const json = isJson(command);
+      // Loaded when the command runs: `ratchet --help` and every other command skip the resolver.
+      const [{ openTarget }, { resolveRequirements }] = await Promise.all([
+        import('../sources/index.js'),
+        import('../../resolver/image/index.js'),
+      ]);
       const target = openTarget(command.opts<SourceOptions>(), { json });
       const result = await resolveRequirements({ ...target, requirements });
       target.finish();

@@ -4,46 +4,15 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { InputError } from '../../domain/errors/index.js';
-import {
-  combineSources,
-  defaultCacheDir,
-  openFindLinks,
-  openSimpleIndex,
-  renderProgressBar,
-} from '../../index/index.js';
+import { combineSources, openFindLinks, openSimpleIndex, renderProgressBar } from '../../index/index.js';
 import type { FetchProgress, PackageSource } from '../../index/index.js';
 import type { MarkerPlatform } from '../../python/index.js';
 import type { PrereleaseMode } from '../../resolver/python-provider/index.js';
+import type { SourceOptions } from './options.js';
 
-export interface SourceOptions {
-  indexUrl?: string[];
-  findLinks?: string[];
-  python?: string;
-  platform?: string;
-  prerelease?: string;
-  cacheDir?: string;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-/** Adds the package-source and target options to a command. */
-export function withSourceOptions(command: Command): Command {
-  return command
-    .option('--index-url <url>', 'a PEP 691/503 simple index (repeatable)', collect)
-    .option('--find-links <dir>', 'a folder of wheels (repeatable)', collect)
-    .option('--python <version>', "the image's Python, X.Y or X.Y.Z (required)")
-    .option('--platform <platform>', 'linux, darwin or win32', 'linux')
-    .option('--prerelease <mode>', 'if-necessary, allow or disallow', 'if-necessary')
-    .option(
-      '--cache-dir <dir>',
-      'where index metadata is cached (env RATCHET_CACHE_DIR; "off" for memory only)',
-      defaultCacheDir() ?? 'off',
-    );
-}
+export { withSourceOptions } from './options.js';
+export type { SourceOptions } from './options.js';
 
 const PLATFORMS: readonly MarkerPlatform[] = ['linux', 'darwin', 'win32'];
 const PRERELEASE_MODES: readonly PrereleaseMode[] = ['if-necessary', 'allow', 'disallow'];

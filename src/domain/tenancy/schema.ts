@@ -1,7 +1,4 @@
 import { z } from 'zod';
-import type { InstanceKind } from './types.js';
-
-export const INSTANCE_KINDS: readonly InstanceKind[] = ['test', 'production'];
 
 // Slugs and instance names appear in URLs and CLI arguments, so keep them to one safe alphabet.
 export const TenantSlug = z

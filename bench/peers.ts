@@ -1,0 +1,127 @@
+/**
+ * The resolver's peers as processes, timed the same way as Ratchet's own CLI: uv (`uv pip compile`
+ * offline against a find-links folder, cold = empty uv cache, warm = the cache of the previous
+ * run), pip (`pip install --dry-run --report`), and `./bin/ratchet resolve` itself.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface PeerRun {
+  ms: number;
+  /** `solved, N packages`, `unsatisfiable`, `timeout` or `failed: ...`. */
+  outcome: string;
+  /** name -> version, when solved. */
+  packages: Record<string, string>;
+}
+
+const TIMEOUT_MS = 10 * 60_000;
+export const RATCHET_BIN = path.resolve(import.meta.dirname, '..', 'bin', 'ratchet');
+
+function timedProcess(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ ms: number; code: number; killed: boolean; stdout: string; stderr: string }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      [...args],
+      // SIGKILL: pip survives the default SIGTERM and would keep a core busy after its timeout.
+      { env, timeout: TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        resolve({
+          ms: performance.now() - started,
+          code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+          killed: error?.killed === true,
+          stdout,
+          stderr,
+        });
+      },
+    );
+  });
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1) ?? '';
+}
+
+/** `uv pip compile` of `requirements` for CPython `python` on x86_64 Linux, offline, from `dir` only. */
+export async function uvCompile(
+  uv: string,
+  dir: string,
+  python: string,
+  requirements: readonly string[],
+  cacheDir: string,
+): Promise<PeerRun> {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'ratchet-bench-uv-'));
+  try {
+    const input = path.join(scratch, 'requirements.in');
+    writeFileSync(input, requirements.map((r) => `${r}\n`).join(''));
+    const args = ['pip', 'compile', '--offline', '--no-index', '--find-links', dir];
+    // No --python-platform: uv's linux targets assume an older glibc (manylinux_2_28) than some
+    // wheels here need (cryptography: manylinux_2_34); the machine's own platform is what pip uses.
+    args.push('--python-version', python);
+    args.push('--no-header', '--no-annotate', '--quiet', input);
+    const env = { ...process.env, UV_CACHE_DIR: cacheDir, UV_NO_CONFIG: '1', UV_OFFLINE: '1' };
+    const run = await timedProcess(uv, args, env);
+    if (run.killed) return { ms: run.ms, outcome: 'timeout', packages: {} };
+    if (run.code !== 0) {
+      const unsat = /No solution found|unsatisfiable/i.test(run.stderr);
+      return {
+        ms: run.ms,
+        outcome: unsat ? 'unsatisfiable' : `failed: ${lastLine(run.stderr)}`,
+        packages: {},
+      };
+    }
+    const packages = Object.fromEntries(
+      run.stdout
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line.includes('=='))
+        .map((line) => line.split('==') as [string, string]),
+    );
+    return { ms: run.ms, outcome: `solved, ${Object.keys(packages).length} packages`, packages };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** `pip install --dry-run --report -` with `python` (default: the machine's python3), isolated. */
+export async function pipResolve(
+  dir: string,
+  requirements: readonly string[],
+  python = 'python3',
+): Promise<PeerRun> {
+  const args = ['-m', 'pip', 'install', '--quiet', '--isolated', '--disable-pip-version-check', '--dry-run'];
+  args.push('--ignore-installed', '--no-index', '--find-links', dir, '--report', '-', ...requirements);
+  const run = await timedProcess(python, args);
+  if (run.killed) return { ms: run.ms, outcome: 'timeout', packages: {} };
+  if (run.code !== 0) {
+    const unsat = /ResolutionImpossible|No matching distribution/.test(run.stderr);
+    return { ms: run.ms, outcome: unsat ? 'unsatisfiable' : `failed: ${lastLine(run.stderr)}`, packages: {} };
+  }
+  const report = JSON.parse(run.stdout) as { install: { metadata: { name: string; version: string } }[] };
+  const packages = Object.fromEntries(report.install.map((i) => [i.metadata.name, i.metadata.version]));
+  return { ms: run.ms, outcome: `solved, ${report.install.length} packages`, packages };
+}
+
+/** `./bin/ratchet <command> --json` (the compiled CLI), timed as a process like the peers. */
+export async function ratchetCli(
+  args: readonly string[],
+): Promise<PeerRun & { doc: Record<string, unknown> }> {
+  const run = await timedProcess(RATCHET_BIN, [...args, '--json'], {
+    ...process.env,
+    RATCHET_CACHE_DIR: 'off',
+  });
+  if (run.killed) return { ms: run.ms, outcome: 'timeout', packages: {}, doc: {} };
+  if (run.code !== 0 && run.code !== 1)
+    return { ms: run.ms, outcome: `failed: ${lastLine(run.stderr)}`, packages: {}, doc: {} };
+  const doc = JSON.parse(run.stdout) as Record<string, unknown>;
+  const packages = (doc['packages'] as Record<string, string> | undefined) ?? {};
+  const outcome =
+    run.code === 0 ? `solved, ${Object.keys(packages).length} packages` : 'unsatisfiable or inconsistent';
+  return { ms: run.ms, outcome, packages, doc };
+}

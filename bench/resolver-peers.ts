@@ -1,0 +1,114 @@
+/**
+ * Ratchet's CLI beside uv and pip on one find-links folder, all as processes in the same run
+ * (issue 15, item 5): resolve cold and warm, `image check` of the resolved pins (the peers: a
+ * resolve of the exact pins), and `image plan` (no peer can plan). Part of `npm run bench -- resolver`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipResolve, ratchetCli, uvCompile } from './peers.js';
+import type { PeerRun } from './peers.js';
+import { formatMs, summarize } from './report.js';
+
+export interface PeerFolder {
+  /** Heading, e.g. "real dbt + Snowflake + Airflow stack". */
+  readonly label: string;
+  readonly dir: string;
+  /** X.Y, what uv and Ratchet target (pip runs on the machine's python3). */
+  readonly python: string;
+  readonly requirements: readonly string[];
+  /** `--set` requests of the plan, against the resolved pins. */
+  readonly plan: readonly string[];
+  /** pip's resolve of the same requirements, when this run already timed it (it can take minutes). */
+  readonly pip?: PeerRun;
+}
+
+export interface PeerFigures {
+  readonly label: string;
+  readonly markdown: string;
+  /** Ratchet / uv wall time, cold and warm resolve. */
+  readonly ratios: { cold: number; warm: number };
+}
+
+const WARM_RUNS = 3;
+
+function median(runs: readonly PeerRun[]): number {
+  return summarize(runs.map((r) => r.ms)).median;
+}
+
+async function repeatRun(times: number, work: () => Promise<PeerRun>): Promise<PeerRun[]> {
+  const runs: PeerRun[] = [];
+  for (let i = 0; i < times; i++) runs.push(await work());
+  return runs;
+}
+
+function differences(a: Record<string, string>, b: Record<string, string>): string[] {
+  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...names].filter((n) => a[n] !== b[n]).map((n) => `${n} ${a[n] ?? '-'} vs ${b[n] ?? '-'}`);
+}
+
+export async function comparePeers(folder: PeerFolder, uv: string): Promise<PeerFigures> {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'ratchet-bench-peers-'));
+  try {
+    const source = ['--find-links', folder.dir, '--python', folder.python];
+    const uvCache = path.join(scratch, 'uv-cache');
+    console.log(`[${folder.label}] ratchet resolve, uv pip compile, pip install --dry-run ...`);
+    const ratchetCold = await ratchetCli(['resolve', ...source, ...folder.requirements]);
+    const ratchetWarm = await repeatRun(WARM_RUNS, () =>
+      ratchetCli(['resolve', ...source, ...folder.requirements]),
+    );
+    const uvCold = await uvCompile(uv, folder.dir, folder.python, folder.requirements, uvCache);
+    const uvWarm = await repeatRun(WARM_RUNS, () =>
+      uvCompile(uv, folder.dir, folder.python, folder.requirements, uvCache),
+    );
+    const pip = folder.pip ?? (await pipResolve(folder.dir, folder.requirements));
+    console.log(
+      `[${folder.label}] ratchet ${formatMs(ratchetCold.ms)} / ${formatMs(median(ratchetWarm))} (${ratchetCold.outcome}); uv ${formatMs(uvCold.ms)} / ${formatMs(median(uvWarm))} (${uvCold.outcome}); pip ${formatMs(pip.ms)} (${pip.outcome})`,
+    );
+
+    // The check: Ratchet's `image check` of its own pins; the peers resolve the same exact pins.
+    const pins = Object.entries(ratchetCold.packages).map(([name, version]) => `${name}==${version}`);
+    const lock = path.join(scratch, 'lock.txt');
+    writeFileSync(lock, pins.map((p) => `${p}\n`).join(''));
+    const ratchetCheck = await repeatRun(WARM_RUNS, () =>
+      ratchetCli(['image', 'check', '--lock', lock, ...source]),
+    );
+    const uvCheck = await repeatRun(WARM_RUNS, () => uvCompile(uv, folder.dir, folder.python, pins, uvCache));
+    const pipCheck = await pipResolve(folder.dir, pins);
+    const planArgs = [
+      'image',
+      'plan',
+      '--lock',
+      lock,
+      ...source,
+      ...folder.plan.flatMap((r) => ['--set', r]),
+    ];
+    const plan = await repeatRun(WARM_RUNS, () => ratchetCli(planArgs));
+    const planDoc = (await ratchetCli(planArgs)).doc as {
+      feasible?: boolean;
+      changes?: { name: string; from: string; to: string; requested: boolean }[];
+    };
+    const moves = (planDoc.changes ?? []).map((c) => `${c.name} ${c.from} → ${c.to}`).join(', ');
+
+    const disagreements = differences(ratchetCold.packages, uvCold.packages);
+    const ratios = { cold: ratchetCold.ms / uvCold.ms, warm: median(ratchetWarm) / median(uvWarm) };
+    const verdict = (ratio: number): string =>
+      ratio <= 2 ? `${ratio.toFixed(2)}×: met` : `${ratio.toFixed(2)}×: **not met**`;
+    const markdown = `### ${folder.label}
+
+${folder.requirements.length > 8 ? `All ${folder.requirements.length} names` : `\`${folder.requirements.join(' ')}\``} for Python ${folder.python}, from \`--find-links\` only. Ratchet:
+${ratchetCold.outcome}; uv: ${uvCold.outcome}; pip: ${pip.outcome}.
+${disagreements.length === 0 ? 'Ratchet and uv chose the same versions.' : `Ratchet and uv chose different versions for ${disagreements.length} packages (resolvers differ in which newest version they give up first): ${disagreements.slice(0, 8).join('; ')}${disagreements.length > 8 ? ', ...' : ''}.`}
+
+| operation (wall time, processes) | Ratchet CLI | uv | pip | Ratchet / uv | target ≤ 2× |
+|---|---|---|---|---|---|
+| resolve, cold (first run; uv with an empty cache) | ${formatMs(ratchetCold.ms)} | ${formatMs(uvCold.ms)} | ${formatMs(pip.ms)} | ${ratios.cold.toFixed(2)}× | ${verdict(ratios.cold)} |
+| resolve, warm (median of ${WARM_RUNS}; uv with its cache) | ${formatMs(median(ratchetWarm))} | ${formatMs(median(uvWarm))} | | ${ratios.warm.toFixed(2)}× | ${verdict(ratios.warm)} |
+| \`image check\` of the ${pins.length} pins (peers: resolve the exact pins) | ${formatMs(median(ratchetCheck))} | ${formatMs(median(uvCheck))} | ${formatMs(pipCheck.ms)} | ${(median(ratchetCheck) / median(uvCheck)).toFixed(2)}× | |
+| \`image plan --set ${folder.plan.join(' ')}\` (${planDoc.feasible === true ? `feasible: ${moves}` : 'infeasible'}) | ${formatMs(median(plan))} | no equivalent | no equivalent | | |
+`;
+    return { label: folder.label, markdown, ratios };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Compiles the server and CLI sources (src/, without tests and the browser app) into dist/, one
+// JavaScript file per TypeScript file, so `./bin/ratchet` starts without compiling anything.
+// Runs as npm's `prepare` (so `npm ci` alone leaves a runnable CLI) and before every test run
+// (vitest's globalSetup), so the tests never exercise a dist/ older than the sources.
+//
+// One file per source file, not a bundle: src/cli/main.ts finds its commands by listing
+// commands/, and node_modules stay as they are (better-sqlite3 is native).
+import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
+import { stdout } from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const src = join(root, 'src');
+const out = join(root, 'dist');
+
+/** What ships: every .ts under src/ except tests, declaration files, the browser app and test kits. */
+function sources(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const rel = relative(src, path);
+      return rel === 'web' || entry.name === 'testkit' || entry.name === 'node_modules' ? [] : sources(path);
+    }
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')
+      ? [path]
+      : [];
+  });
+}
+
+// Build beside dist/ and swap it in whole: a removed source file must not linger as a stale
+// command in dist/cli/commands, and a CLI started meanwhile sees the old tree or the new one.
+const staging = `${out}.${process.pid}.tmp`;
+rmSync(staging, { recursive: true, force: true });
+const started = performance.now();
+await build({
+  entryPoints: sources(src),
+  outbase: src,
+  outdir: staging,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  bundle: false,
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+// The server finds the dashboard build at ../web/dist/ from api/web.ts; from dist/api/web.js that
+// is dist/web/dist, so point it at the one build in src/web/dist (made by `npm run build:web`,
+// before or after this).
+mkdirSync(join(staging, 'web'));
+symlinkSync(join('..', '..', 'src', 'web', 'dist'), join(staging, 'web', 'dist'));
+const previous = `${out}.${process.pid}.old`;
+try {
+  renameSync(out, previous);
+} catch (error) {
+  if (error.code !== 'ENOENT') throw error;
+}
+try {
+  renameSync(staging, out);
+} catch (error) {
+  // Another build (a second test run in this checkout) swapped its tree in first: same sources,
+  // same output, so keep that one.
+  if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+  rmSync(staging, { recursive: true, force: true });
+}
+rmSync(previous, { recursive: true, force: true });
+if (process.argv.includes('--verbose'))
+  stdout.write(`built dist/ in ${Math.round(performance.now() - started)} ms\n`);

@@ -1,0 +1,120 @@
+/**
+ * The compiled CLI (issue 15, item 5): `./bin/ratchet` runs dist/, built from the current sources
+ * (vitest's globalSetup), loads nothing heavy for `--help`, and without dist/ says so and still runs.
+ */
+import { execFile } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RATCHET_CLI, runRatchet } from '../../test/support/cli.js';
+import type { CliRun } from '../../test/support/cli.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const SRC = join(ROOT, 'src');
+const DIST = join(ROOT, 'dist');
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+function run(file: string, args: readonly string[]): Promise<CliRun> {
+  return new Promise((done) => {
+    execFile(file, [...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const temp = mkdtempSync(join(tmpdir(), 'ratchet-compiled-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+describe('the compiled CLI', () => {
+  it('has a dist/ file for every shipped source and none for a source that is gone', () => {
+    const shipped = filesUnder(SRC)
+      .map((file) => relative(SRC, file))
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.endsWith('.d.ts'))
+      .filter((file) => !file.startsWith('web/') && !file.includes('testkit/'))
+      .map((file) => file.replace(/\.ts$/, '.js'))
+      .sort();
+    const built = filesUnder(DIST)
+      .map((file) => relative(DIST, file))
+      .filter((file) => file.endsWith('.js'))
+      .sort();
+    expect(built).toEqual(shipped);
+    // Built after every source it came from: the tests run what the sources say now.
+    const newestSource = Math.max(
+      ...shipped.map((file) => statSync(join(SRC, file.replace(/\.js$/, '.ts'))).mtimeMs),
+    );
+    expect(statSync(join(DIST, 'cli', 'main.js')).mtimeMs).toBeGreaterThanOrEqual(newestSource);
+  });
+
+  it('answers --help from dist/ without loading the server, the resolver or zod', async () => {
+    // A loader hook that records every package the CLI imports from node_modules.
+    const hooks = join(temp, 'hooks.mjs');
+    const log = join(temp, 'packages.log');
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  if (result.url.includes('/node_modules/') && !context.parentURL?.includes('/node_modules/'))
+    appendFileSync(${JSON.stringify(log)}, specifier + '\\n');
+  return result;
+}
+`,
+    );
+    const register = join(temp, 'register.mjs');
+    writeFileSync(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    );
+    const result = await new Promise<CliRun>((done) => {
+      execFile(
+        process.execPath,
+        ['--import', register, join(DIST, 'cli', 'main.js'), '--help'],
+        { timeout: 60_000 },
+        (error, stdout, stderr) => done({ code: error ? -1 : 0, stdout, stderr }),
+      );
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Usage: ratchet');
+    expect(result.stdout).toMatch(/\bresolve\b/);
+    const packages = [...new Set(readFileSync(log, 'utf8').trim().split('\n'))];
+    // commander parses; smol-toml (small) comes with the lock renderer the image commands name.
+    expect(packages.filter((name) => name !== 'commander' && name !== 'smol-toml')).toEqual([]);
+  });
+
+  it('runs through ./bin/ratchet with nothing on stderr', async () => {
+    const result = await runRatchet(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: ratchet');
+    expect(result.stderr).toBe('');
+  });
+
+  it('without dist/ says how to build it and runs the sources through tsx', async () => {
+    // A checkout whose bin/ has no dist/ beside it; ratchet.mjs is the real one (a symlink), so it
+    // finds tsx and src/ where they are.
+    const bin = join(temp, 'checkout', 'bin');
+    mkdirSync(bin, { recursive: true });
+    copyFileSync(RATCHET_CLI, join(bin, 'ratchet'));
+    symlinkSync(join(ROOT, 'bin', 'ratchet.mjs'), join(bin, 'ratchet.mjs'));
+    const result = await run(join(bin, 'ratchet'), ['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("dist is missing (run 'npm run build:cli')");
+    expect(result.stdout).toContain('Usage: ratchet');
+  });
+});
