@@ -8,7 +8,7 @@ import { action, isJson, printResult, renderTable } from '../output.js';
 import { withSourceOptions } from '../sources/options.js';
 import { clientFor, withServerOptions } from '../client.js';
 import type { ImageDiffEntry, ImageOverview } from '../../workflows/index.js';
-import { renderImageExport } from '../../workflows/index.js';
+import { renderImageExport } from '../../workflows/image/lock-export.js';
 import type { ImageContent, Revision } from '../../domain/revisions/index.js';
 import type { SourceOptions } from '../sources/options.js';
 import type * as SourcesModule from '../sources/index.js';
