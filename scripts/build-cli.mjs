@@ -6,7 +6,7 @@
 //
 // One file per source file, not a bundle: src/cli/main.ts finds its commands by listing
 // commands/, and node_modules stay as they are (better-sqlite3 is native).
-import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
@@ -48,6 +48,9 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+// The offload worker's entry is plain JavaScript already (a worker thread does not inherit the
+// main thread's loader): it ships as it is and loads the compiled task table beside it.
+copyFileSync(join(src, 'offload', 'worker.mjs'), join(staging, 'offload', 'worker.mjs'));
 // The server finds the dashboard build at ../web/dist/ from api/web.ts; from dist/api/web.js that
 // is dist/web/dist, so point it at the one build in src/web/dist (made by `npm run build:web`,
 // before or after this).

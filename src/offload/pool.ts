@@ -94,6 +94,9 @@ export function createOffloadPool(options: { size: number }): OffloadPool {
     release(slot);
     void slot.worker.terminate();
     job?.reject(error);
+    // A worker that died before it was ready cannot start at all (a broken install): fail what
+    // waits instead of spawning it again forever while the callers hang.
+    if (!slot.ready) for (const waiting of queue.splice(0)) waiting.reject(error);
     dispatch();
   }
 

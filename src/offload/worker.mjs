@@ -1,10 +1,12 @@
 // The entry of every offload worker thread. Workers do not inherit the TypeScript loader the main
-// thread was started with (bin/ratchet.mjs, vitest), so each registers tsx itself before loading
-// the task table.
+// thread was started with (bin/ratchet.mjs, vitest): beside the compiled task table (dist/offload,
+// copied there by scripts/build-cli.mjs) it loads the JavaScript; beside the sources it registers
+// tsx itself and loads the TypeScript.
+import { existsSync } from 'node:fs';
+import { URL } from 'node:url';
 import { setPriority } from 'node:os';
 import process from 'node:process';
 import { parentPort } from 'node:worker_threads';
-import { register } from 'tsx/esm/api';
 
 // On Linux, setpriority(0) applies to the calling thread only: this worker yields the cores to the
 // event loop thread, so a tenant keeping every worker busy slows its own heavy work, not others'
@@ -15,9 +17,14 @@ try {
   // Not allowed here: run at the normal priority.
 }
 
-register();
-const { runTask } = await import('./tasks.ts');
-const { transferablesOf } = await import('./pool.ts');
+const compiled = existsSync(new URL('./tasks.js', import.meta.url));
+if (!compiled) {
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+const extension = compiled ? 'js' : 'ts';
+const { runTask } = await import(`./tasks.${extension}`);
+const { transferablesOf } = await import(`./pool.${extension}`);
 
 parentPort.on('message', async (message) => {
   const result = await runTask(message.task, message.input);
