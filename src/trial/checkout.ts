@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialConfig } from './config.js';
-import { describeFailure, runProcess } from './process.js';
+import { childEnv, describeFailure, runProcess } from './process.js';
 
 export interface Checkout {
   readonly dir: string;
@@ -15,16 +15,14 @@ export interface Checkout {
   remove(): void;
 }
 
-function gitEnv(credential: string | null): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
+function gitEnv(credential: string | null, home: string): Record<string, string> {
+  const env = childEnv({
+    HOME: home,
     GIT_TERMINAL_PROMPT: '0',
     // No system or user config: hooks, helpers and URL rewrites of the server's account do not apply.
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_ASKPASS: undefined,
-    SSH_ASKPASS: undefined,
-  };
+  });
   if (credential !== null) {
     const basic = Buffer.from(`x-access-token:${credential}`).toString('base64');
     env['GIT_CONFIG_COUNT'] = '1';
@@ -48,7 +46,7 @@ export async function checkoutProject(
   const safeLabel = input.label.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40);
   const dir = join(root, `${safeLabel}-${randomBytes(4).toString('hex')}`);
   const remove = (): void => rmSync(dir, { recursive: true, force: true });
-  const env = gitEnv(input.credential);
+  const env = gitEnv(input.credential, root);
   const git = async (what: string, args: readonly string[], cwd?: string): Promise<string> => {
     const result = await runProcess(config.git, args, {
       env,

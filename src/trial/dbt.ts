@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { TrialConfig } from './config.js';
-import { describeFailure, runProcess } from './process.js';
+import { childEnv, describeFailure, runProcess } from './process.js';
 import type { DbtDeprecation, ProjectRun, TrialPin } from './types.js';
 
 /** Adapters a placeholder profile can name for `dbt parse` (no connection is made while parsing). */
@@ -162,13 +162,14 @@ export async function runDbtProject(
       ],
       {
         cwd: input.projectDir,
-        env: {
-          ...process.env,
+        env: childEnv({
+          HOME: scratch,
+          TMPDIR: scratch,
           DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
           DBT_LOG_PATH: join(scratch, 'logs'),
           DBT_PROFILES_DIR: scratch,
           DO_NOT_TRACK: '1',
-        },
+        }),
         limits: config.limits,
         signal: options.signal,
       },

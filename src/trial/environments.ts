@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialConfig } from './config.js';
-import { describeFailure, runProcess } from './process.js';
+import { childEnv, describeFailure, runProcess } from './process.js';
 import type { ProcessResult } from './process.js';
 import type { BuiltEnvironment, EnvironmentSpec, TrialPin } from './types.js';
 
@@ -60,23 +60,17 @@ function envsDir(config: TrialConfig): string {
 }
 
 /** The environment's variables for uv: no user config, no interpreter downloads, offline for folders. */
-function uvEnv(config: TrialConfig, spec: EnvironmentSpec): Record<string, string | undefined> {
-  return {
-    ...process.env,
+function uvEnv(config: TrialConfig, spec: EnvironmentSpec): Record<string, string> {
+  // A fresh environment: nothing the server's own variables say about indexes (UV_INDEX_URL,
+  // PIP_FIND_LINKS, ...) may widen the source, and no secret of the server reaches the installer.
+  return childEnv({
+    HOME: join(config.workDir, 'home'),
     UV_CACHE_DIR: join(config.workDir, 'uv-cache'),
     UV_NO_CONFIG: '1',
     UV_PYTHON_DOWNLOADS: 'never',
+    PIP_CONFIG_FILE: '/dev/null',
     ...(spec.source.kind === 'find-links' ? { UV_OFFLINE: '1' } : {}),
-    // Nothing the server's own environment says about indexes may widen the source.
-    UV_INDEX_URL: undefined,
-    UV_EXTRA_INDEX_URL: undefined,
-    UV_DEFAULT_INDEX: undefined,
-    UV_INDEX: undefined,
-    UV_FIND_LINKS: undefined,
-    PIP_INDEX_URL: undefined,
-    PIP_EXTRA_INDEX_URL: undefined,
-    PIP_FIND_LINKS: undefined,
-  };
+  });
 }
 
 async function step(
@@ -190,6 +184,7 @@ export async function materialiseEnvironment(
   const root = envsDir(options.config);
   const path = join(root, lockHash);
   mkdirSync(root, { recursive: true });
+  mkdirSync(join(options.config.workDir, 'home'), { recursive: true });
   let reused = existsSync(join(path, MARKER));
   if (!reused) {
     const scratch = join(root, `.building-${lockHash.slice(0, 12)}-${randomBytes(4).toString('hex')}`);

@@ -107,3 +107,38 @@ export function describeFailure(what: string, result: ProcessResult, limits: Pro
   const tail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n');
   return `${what} exited with code ${String(result.code)}${tail ? `: ${tail}` : '.'}`;
 }
+
+/** Variables a child may inherit from the server: where programs are, language and time zone. */
+const INHERITED = [
+  'PATH',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TZ',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  // The operator's proxy, for an instance whose package source is an index.
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'NO_PROXY',
+];
+
+/**
+ * The environment of a trial's child: the few harmless variables above, plus `extra`. Never the
+ * server's whole environment: dbt evaluates customer Jinja (`env_var(...)`), which must not read
+ * RATCHET_SECRET_KEY, the database URL or any other secret of the server.
+ */
+export function childEnv(
+  extra: Record<string, string | undefined>,
+  from: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of INHERITED) {
+    const value = from[name];
+    if (value !== undefined) env[name] = value;
+  }
+  for (const [name, value] of Object.entries(extra)) {
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}

@@ -13,7 +13,7 @@ import { pythonTools } from '../../test/support/python-tools.js';
 import { trialConfigFromEnv } from './config.js';
 import { environmentLockHash, materialiseEnvironment } from './environments.js';
 import { readDbtLog } from './dbt.js';
-import { runProcess } from './process.js';
+import { childEnv, runProcess } from './process.js';
 import { runTrial } from './run-trial.js';
 import type { EnvironmentSpec, TrialProject } from './types.js';
 import { trialVerdict } from './verdict.js';
@@ -57,6 +57,19 @@ describe('trial verdicts and logs (pure)', () => {
 });
 
 describe('child processes', () => {
+  it('inherit none of the server’s secrets: customer Jinja could read them with env_var()', () => {
+    const env = childEnv(
+      { HOME: '/scratch' },
+      {
+        PATH: '/usr/bin',
+        RATCHET_SECRET_KEY: 'k',
+        RATCHET_DATABASE_URL: 'postgres://u:p@h/db',
+        UV_INDEX_URL: 'https://evil',
+      },
+    );
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/scratch' });
+  });
+
   const config = { ...trialConfigFromEnv({}), limits: { timeoutMs: 300, memoryMb: 0 } };
   it('stops a child at its time limit, with its whole process group', async () => {
     const started = Date.now();

@@ -265,12 +265,10 @@ describe.skipIf(tools === null)('a trial over HTTP and from the CLI, with real u
       expect(trial.state).toBe('succeeded');
       expect(steps).toContain('running adapted');
       const result = trial.result!;
-      expect(result.changes).toEqual(
-        expect.arrayContaining([
-          { name: 'dbt-core', from: '1.11.16', to: '1.10.23' },
-          { name: 'dbt-duckdb', from: '1.11.1', to: '1.10.1' },
-        ]),
-      );
+      // The planner's minimal co-changes: dbt-core moves with what it pins (sqlparse); dbt-duckdb
+      // 1.11.1 also works with dbt-core 1.10, so it stays.
+      expect(result.changes).toContainEqual({ name: 'dbt-core', from: '1.11.16', to: '1.10.23' });
+      expect(result.changes.map((c) => c.name)).not.toContain('dbt-duckdb');
       const byName = Object.fromEntries(result.projects.map((p) => [p.name, p]));
       expect(byName['adapted']).toMatchObject({
         owners: ['ada@acme.example'],
