@@ -4,7 +4,7 @@
  * (1.11 rolled back to 1.10, offline from the cached wheels) behind the API and `ratchet image trial`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +16,8 @@ import { pythonTools } from '../../../test/support/python-tools.js';
 import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { TrialView } from '../../workflows/trial/index.js';
-import { failInterruptedTrials } from '../../workflows/trial/index.js';
+import { failInterruptedTrials, TrialRunner } from '../../workflows/trial/index.js';
+import { trialConfigFromEnv } from '../../trial/index.js';
 import { startTestServer } from '../test-server.js';
 import type { TestServer } from '../test-server.js';
 
@@ -168,6 +169,58 @@ describe.each(engines)('projects API (%s)', (engine) => {
     expect(
       (await server.call('GET', `${ACME_PROD}/image/trials/trl_interrupted`, { token: gus })).status,
     ).toBe(404);
+  });
+
+  it('cancels a running trial: its child processes are stopped and the trial is marked cancelled', async () => {
+    // A stand-in for uv that hangs, so the trial is caught mid-build.
+    const hanging = join(scratch, `hanging-uv-${engine}`);
+    writeFileSync(hanging, '#!/bin/sh\nsleep 60\n');
+    chmodSync(hanging, 0o755);
+    const runner = new TrialRunner(server.store, {
+      ...trialConfigFromEnv({}),
+      workDir: join(scratch, `cancel-${engine}`),
+      uv: hanging,
+      limits: { timeoutMs: 120_000, memoryMb: 0 },
+    });
+    const instance = (
+      await server.store.repos.instances.findByName('acme-prod', server.seed.tenants.acme.id)
+    )[0]!;
+    const at = new Date().toISOString();
+    await server.store.db
+      .insertInto('image_trials')
+      .values({
+        id: 'trl_cancel',
+        tenant_id: instance.tenantId,
+        instance_id: instance.id,
+        state: 'queued',
+        requests: '["dbt-core==1.10.*"]',
+        progress: '{"done":0,"total":3,"step":"queued"}',
+        result: null,
+        error: null,
+        created_by: server.seed.users.bea.user.id,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+      })
+      .execute();
+    const env = {
+      python: '3.11',
+      pins: [{ name: 'dbt-core', version: '1.10.23' }],
+      source: { kind: 'find-links' as const, path: scratch },
+    };
+    const started = Date.now();
+    const done = runner.run('trl_cancel', { current: env, candidate: env, changes: [], projects: [] });
+    while (
+      (await server.call('GET', `${ACME_PROD}/image/trials/trl_cancel`, { token: bea })).json.state !==
+      'running'
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(runner.cancel('trl_cancel')).toBe(true);
+    await done;
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const trial = await server.call('GET', `${ACME_PROD}/image/trials/trl_cancel`, { token: bea });
+    expect(trial.json).toMatchObject({ state: 'cancelled', error: 'The trial was cancelled.', result: null });
   });
 });
 

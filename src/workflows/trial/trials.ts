@@ -306,6 +306,23 @@ function verdictsOf(projects: readonly ProjectTrialResult[]): Record<string, str
   return Object.fromEntries(projects.map((p) => [p.name, p.verdict]));
 }
 
+async function assertNoActiveTrial(db: Db, instance: { id: string; name: string }): Promise<void> {
+  const active = await db
+    .selectFrom('image_trials')
+    .select(['id', 'state'])
+    .where('instance_id', '=', instance.id)
+    .where('state', 'in', [...ACTIVE])
+    .executeTakeFirst();
+  if (active === undefined) return;
+  throw new ConflictError(
+    `${instance.name} already has a trial ${active.state} (${active.id}); one runs per instance at a time.`,
+    {
+      remedy: `Wait for it (GET .../image/trials/${active.id}) or cancel it, then start this one.`,
+      extra: { trialId: active.id },
+    },
+  );
+}
+
 /**
  * `POST /api/v1/instances/{id}/image/trials`: queues a trial of `set` against today's image and
  * starts it on `runner`; 409 while the instance has one queued or running.
@@ -319,23 +336,12 @@ export async function startTrial(
   assertCan(actor, 'image.trial.run');
   const parsed = parseInput(StartTrialInput, input, 'trial');
   const instance = await resolveInstance(store.repos, actor, parsed.instance);
+  // Checked before planning (a second request is refused at once) and again in the transaction
+  // that queues the trial (two requests racing past the first check).
+  await assertNoActiveTrial(store.db, instance);
   const prepared = await prepareTrial(store, instance, parsed.set);
   const row = await store.transaction(async (tx) => {
-    const active = await tx.db
-      .selectFrom('image_trials')
-      .select(['id', 'state'])
-      .where('instance_id', '=', instance.id)
-      .where('state', 'in', [...ACTIVE])
-      .executeTakeFirst();
-    if (active !== undefined) {
-      throw new ConflictError(
-        `${instance.name} already has a trial ${active.state} (${active.id}); one runs per instance at a time.`,
-        {
-          remedy: `Wait for it (GET .../image/trials/${active.id}) or cancel it, then start this one.`,
-          extra: { trialId: active.id },
-        },
-      );
-    }
+    await assertNoActiveTrial(tx.db, instance);
     const at = tx.now();
     const inserted: ImageTrialsTable = {
       id: newId('trl'),
