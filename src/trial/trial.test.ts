@@ -191,6 +191,32 @@ describe.skipIf(tools === null)('a trial with real uv, git and dbt', () => {
   );
 
   it(
+    'falls back to python -m venv and pip without uv, hashes required, and reuses the environment',
+    { timeout: 300_000 },
+    async () => {
+      const pipConfig = { ...config, uv: null, workDir: join(scratch, 'pip-work') };
+      const sqlparse = spec(resolveImagePins(uv, wheels, ['sqlparse==0.5.4'], join(scratch, 'uv-cache')));
+      const built = await materialiseEnvironment(sqlparse, { config: pipConfig });
+      expect(built).toMatchObject({ reused: false, check: { ok: true } });
+      const probe = await runProcess(
+        join(built.path, 'bin', 'python'),
+        ['-c', 'import sqlparse; print(sqlparse.__version__)'],
+        {
+          limits: config.limits,
+        },
+      );
+      expect(probe.stdout.trim()).toBe('0.5.4');
+      const again = await materialiseEnvironment(sqlparse, { config: pipConfig });
+      expect(again).toMatchObject({ reused: true, path: built.path });
+      // A hash that does not match the wheel: pip refuses to install it.
+      const tampered = spec([{ name: 'sqlparse', version: '0.5.4', hashes: [`sha256:${'0'.repeat(64)}`] }]);
+      await expect(materialiseEnvironment(tampered, { config: pipConfig })).rejects.toThrow(
+        /pip install exited with code \d+: .*hash/is,
+      );
+    },
+  );
+
+  it(
     'refuses an image whose pins are not in the source, with the installer’s message',
     { timeout: 120_000 },
     async () => {
