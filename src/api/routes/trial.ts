@@ -58,14 +58,12 @@ export function trialRoutes(app: TypedApp, { store }: RouteDeps): void {
       },
     },
     async (request, reply) =>
-      reply
-        .code(201)
-        .send(
-          await addProject(store, actorOf<Actor>(request), {
-            ...request.body,
-            instance: request.params.instanceId,
-          }),
-        ),
+      reply.code(201).send(
+        await addProject(store, actorOf<Actor>(request), {
+          ...request.body,
+          instance: request.params.instanceId,
+        }),
+      ),
   );
 
   app.get(
