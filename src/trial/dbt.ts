@@ -174,14 +174,18 @@ export async function runDbtProject(
         signal: options.signal,
       },
     );
-    const log = readDbtLog(`${result.stdout}\n${result.stderr}`);
+    // The server's folders are nobody's business: paths inside the checkout are shown relative to it.
+    const output = `${result.stdout}\n${result.stderr}`;
+    const log = readDbtLog(output.replaceAll(`${input.projectDir}/`, '').replaceAll(input.projectDir, '.'));
     const ok = result.code === 0 && result.stopped === null;
     const error = ok
       ? null
       : result.stopped !== null
         ? describeFailure(`dbt ${command}`, result, config.limits)
-        : log.errors.filter((e) => e !== 'Encountered an error:').join('\n') ||
-          describeFailure(`dbt ${command}`, result, config.limits);
+        : log.errors
+            .map((e) => e.replace(/^Encountered an error:\s*/, ''))
+            .filter((e) => e !== '')
+            .join('\n') || describeFailure(`dbt ${command}`, result, config.limits);
     return {
       ok,
       error,

@@ -385,6 +385,21 @@ describe.skipIf(tools === null)('a trial over HTTP and from the CLI, with real u
       // Both environments were built by the first trial and reused here.
       expect(trial.result!.environments.current.reused).toBe(true);
       expect(trial.result!.environments.candidate.reused).toBe(true);
+      // Without --json: a table of verdicts, then each project's candidate error.
+      const human = await cli(
+        'image',
+        'trial',
+        'acme/acme-lab',
+        '--set',
+        'dbt-core==1.10.*',
+        '--interval',
+        '300',
+      );
+      expect(human.code, human.stderr).toBe(1);
+      expect(human.stdout).toMatch(/dbt-core 1\.11\.16 -> 1\.10\.23/);
+      expect(human.stdout).toMatch(/^adapted +breaks +[0-9a-f]{12} +ada@acme\.example/m);
+      expect(human.stdout).toMatch(/^adapted \(candidate\): Runtime Error\n.*>=1\.11\.0/ms);
+      expect(human.stdout).not.toContain(scratch);
     },
   );
 });
