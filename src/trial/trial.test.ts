@@ -116,12 +116,16 @@ describe.skipIf(tools === null)('a trial with real uv, git and dbt', () => {
     pins: p,
     source: { kind: 'find-links', path: wheels },
   });
+  let repos = 0;
   const project = (
     kind: Parameters<typeof createDbtRepo>[1],
     owner: string,
     subdir?: string,
   ): TrialProject => {
-    const repo = createDbtRepo(scratch, kind, subdir === undefined ? {} : { subdir });
+    // Each call its own repository (and dbt project name), so a kind can be registered twice.
+    repos += 1;
+    const name = `${kind}_${String(repos)}`;
+    const repo = createDbtRepo(scratch, kind, subdir === undefined ? { name } : { name, subdir });
     return {
       name: kind,
       repoUrl: repo.url,
@@ -181,7 +185,7 @@ describe.skipIf(tools === null)('a trial with real uv, git and dbt', () => {
 
       // The upgrade direction reuses both environments: the UDF project is fixed by dbt 1.11.
       const upgrade = await runTrial(
-        { current: v10, candidate: v11, projects: [{ ...project('udf', 'uma@example.com'), name: 'udf' }] },
+        { current: v10, candidate: v11, projects: [project('udf', 'uma@example.com')] },
         { config },
       );
       expect(upgrade.environments.current.reused).toBe(true);
