@@ -107,6 +107,55 @@ async function parkedDelivery(ctx: Context): Promise<string> {
   return entry.id;
 }
 
+/** A registered project of acme-prod (written directly: registering needs RATCHET_PROJECT_REPOS). */
+async function seededProject(ctx: Context): Promise<string> {
+  const { store } = ctx.server;
+  const instance = (await store.repos.instances.findByName('acme-prod', ctx.server.seed.tenants.acme.id))[0]!;
+  const name = ctx.nextSlug();
+  await store.db
+    .insertInto('trial_projects')
+    .values({
+      id: `prj_${name}`,
+      tenant_id: instance.tenantId,
+      instance_id: instance.id,
+      name,
+      repo_url: 'https://git.example.com/acme/marts',
+      path: '',
+      owners: '[]',
+      sealed_credential: null,
+      created_at: new Date().toISOString(),
+      version: 1,
+    })
+    .execute();
+  return name;
+}
+
+/** A finished trial of acme-prod (the real ones run dbt: src/api/routes/trial.test.ts). */
+async function seededTrial(ctx: Context): Promise<string> {
+  const { store } = ctx.server;
+  const instance = (await store.repos.instances.findByName('acme-prod', ctx.server.seed.tenants.acme.id))[0]!;
+  const id = `trl_${ctx.nextSlug()}`;
+  const at = new Date().toISOString();
+  await store.db
+    .insertInto('image_trials')
+    .values({
+      id,
+      tenant_id: instance.tenantId,
+      instance_id: instance.id,
+      state: 'failed',
+      requests: '["dbt-core==1.10.*"]',
+      progress: '{"done":0,"total":2,"step":"queued"}',
+      result: null,
+      error: 'matrix',
+      created_by: ctx.acmeUserId,
+      created_at: at,
+      updated_at: at,
+      version: 1,
+    })
+    .execute();
+  return id;
+}
+
 const ACME_PROD = '/api/v1/instances/acme%2Facme-prod';
 
 /** A fresh acme instance: its layers have no revision yet (onboarding). */
@@ -440,6 +489,42 @@ const TABLE: Record<string, Row> = {
   'PUT /api/v1/instances/{instanceId}/deployer': {
     expect: PROVIDER_CHANGE,
     request: async () => ({ path: `${ACME_PROD}/deployer`, body: { kind: 'record' } }),
+  },
+  // Trials (issue 16): customer admins manage their own tenant's projects; 400 past access control
+  // (no RATCHET_PROJECT_REPOS here, no project registered to try).
+  'POST /api/v1/instances/{instanceId}/projects': {
+    expect: { ...PROVIDER_CHANGE, 'customer-admin': 'allow', 'foreign-customer': 'hidden' },
+    request: async () => ({
+      path: `${ACME_PROD}/projects`,
+      body: { name: 'marts', repo: 'https://git.example.com/acme/marts' },
+    }),
+  },
+  'GET /api/v1/instances/{instanceId}/projects': {
+    expect: { ...PROVIDERS, 'customer-admin': 'allow', 'foreign-customer': 'hidden' },
+    request: async () => ({ path: `${ACME_PROD}/projects` }),
+  },
+  'DELETE /api/v1/instances/{instanceId}/projects/{name}': {
+    expect: { ...PROVIDER_CHANGE, 'customer-admin': 'allow', 'foreign-customer': 'hidden' },
+    request: async (ctx) => ({ path: `${ACME_PROD}/projects/${await seededProject(ctx)}` }),
+  },
+  'POST /api/v1/instances/{instanceId}/image/trials': {
+    expect: { ...PROVIDER_CHANGE, 'customer-admin': 'allow', 'foreign-customer': 'hidden' },
+    request: async () => ({ path: `${ACME_PROD}/image/trials`, body: { set: ['dbt-core==1.10.*'] } }),
+  },
+  'GET /api/v1/instances/{instanceId}/image/trials': {
+    expect: ALL_OWN_TENANT,
+    request: async () => ({ path: `${ACME_PROD}/image/trials` }),
+  },
+  'GET /api/v1/instances/{instanceId}/image/trials/{trialId}': {
+    expect: ALL_OWN_TENANT,
+    request: async (ctx) => ({ path: `${ACME_PROD}/image/trials/${await seededTrial(ctx)}` }),
+  },
+  'POST /api/v1/instances/{instanceId}/image/trials/{trialId}/cancel': {
+    expect: { ...PROVIDER_CHANGE, 'customer-admin': 'allow', 'foreign-customer': 'hidden' },
+    request: async (ctx) => ({
+      path: `${ACME_PROD}/image/trials/${await seededTrial(ctx)}/cancel`,
+      body: {},
+    }),
   },
   // Public: a bearer token neither helps nor hurts; a correctly signed callback passes access
   // control for everyone (409 here: nothing waits on that revision). Bad signatures: deployers.test.ts.

@@ -5,6 +5,7 @@ import type { DeployerTables } from './tables/deployers.js';
 import type { EvidenceTables } from './tables/evidence.js';
 import type { ImageWorkflowTables } from './tables/image-workflow.js';
 import type { PlatformTables } from './tables/platform.js';
+import type { TrialTables } from './tables/trial.js';
 import type { Kysely } from 'kysely';
 import type { AuditChainResult, AuditEntry, AuditEntryInput } from '../domain/audit/index.js';
 import type { Layer } from '../domain/layers/index.js';
@@ -124,7 +125,8 @@ export interface Database
     EvidenceTables,
     PlatformTables,
     DeployerTables,
-    AuthFailureTables {
+    AuthFailureTables,
+    TrialTables {
   tenants: TenantsTable;
   instances: InstancesTable;
   revisions: RevisionsTable;

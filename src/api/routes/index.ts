@@ -12,6 +12,7 @@ import { infrastructureRoutes } from './infrastructure.js';
 import { platformRoutes } from './platform.js';
 import { policyRoutes } from './policy.js';
 import { tenantRoutes } from './tenants.js';
+import { trialRoutes } from './trial.js';
 import type { RouteDeps } from './types.js';
 
 export type { RouteDeps, TypedApp } from './types.js';
@@ -31,4 +32,5 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   platformRoutes(typedApp, deps);
   defectRoutes(typedApp, deps);
   infrastructureRoutes(typedApp, deps);
+  trialRoutes(typedApp, deps);
 }

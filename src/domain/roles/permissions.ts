@@ -95,6 +95,11 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'infrastructure.change.plan': PROVIDER_CHANGE,
   'infrastructure.change.signoff': [...PROVIDER_CHANGE, ...CUSTOMER_ROLES],
   'infrastructure.change.apply': PROVIDER_CHANGE,
+  // Trials (issue 16): a customer admin registers their tenant's dbt projects (the workflow keeps
+  // them to their own tenant); the provider runs and reads trials as part of every review.
+  'project.read': [...PROVIDER_ROLES, 'customer-admin'],
+  'project.configure': ['provider-admin', 'provider-engineer', 'customer-admin'],
+  'image.trial.run': ['provider-admin', 'provider-engineer', 'customer-admin'],
 };
 
 export function isProviderRole(role: Role): role is ProviderRole {

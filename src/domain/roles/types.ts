@@ -73,4 +73,7 @@ export type Action =
   | 'infrastructure.change.read'
   | 'infrastructure.change.plan'
   | 'infrastructure.change.signoff'
-  | 'infrastructure.change.apply';
+  | 'infrastructure.change.apply'
+  | 'project.read'
+  | 'project.configure'
+  | 'image.trial.run';

@@ -9,6 +9,7 @@ import { deployers } from './0006-deployers.js';
 import { evidenceIndexes } from './0007-evidence-indexes.js';
 import { authFailures } from './0008-auth-failures.js';
 import { userEmails } from './0010-user-emails.js';
+import { trialProjects } from './0012-trial-projects.js';
 
 /**
  * Every migration, in order. To add one: write `NNNN-what.ts` exporting a `Migration` (portable
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-evidence-indexes': evidenceIndexes,
   '0008-auth-failures': authFailures,
   '0010-user-emails': userEmails,
+  '0012-trial-projects': trialProjects,
 };
 
 // In-code provider: migrations travel inside the package, no folder scanning at runtime.

@@ -1,0 +1,405 @@
+/**
+ * The trial over HTTP and from the CLI (issue 16). Projects: registration within the operator's
+ * allow-list, sealed credentials, tenant isolation, on both engines. Trials: real uv, git and dbt
+ * (1.11 rolled back to 1.10, offline from the cached wheels) behind the API and `ratchet image trial`.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentOf, refusalOf, runCli } from '../../../test/support/cli.js';
+import { createDbtRepo, resolveImagePins } from '../../../test/support/dbt-projects.js';
+import { engines } from '../../../test/support/engines.js';
+import { pythonTools } from '../../../test/support/python-tools.js';
+import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import type { TrialView } from '../../workflows/trial/index.js';
+import { failInterruptedTrials, TrialRunner } from '../../workflows/trial/index.js';
+import { trialConfigFromEnv } from '../../trial/index.js';
+import { startTestServer } from '../test-server.js';
+import type { TestServer } from '../test-server.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'ratchet-trial-api-'));
+const allowed = join(scratch, 'repos');
+const ACME_PROD = '/api/v1/instances/acme%2Facme-prod';
+
+describe.each(engines)('projects API (%s)', (engine) => {
+  let server: TestServer;
+  let database: ScratchDatabase | undefined;
+  let bea: string;
+  let ana: string;
+  let gus: string;
+  const savedRepos = process.env['RATCHET_PROJECT_REPOS'];
+
+  beforeAll(async () => {
+    process.env['RATCHET_PROJECT_REPOS'] = `${pathToFileURL(allowed).href}/, github.com`;
+    if (engine === 'postgres') database = await createScratchDatabase('ratchet_trial');
+    server = await startTestServer(
+      database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {},
+    );
+    bea = server.seed.users.bea.token;
+    ana = server.seed.users.ana.token;
+    gus = server.seed.users.globexAdmin.token;
+  });
+  afterAll(async () => {
+    await server.close();
+    await database?.drop();
+    if (savedRepos === undefined) delete process.env['RATCHET_PROJECT_REPOS'];
+    else process.env['RATCHET_PROJECT_REPOS'] = savedRepos;
+  });
+
+  it('registers a project of the customer admin’s instance, its credential sealed and never shown', async () => {
+    const added = await server.call('POST', `${ACME_PROD}/projects`, {
+      token: bea,
+      body: {
+        name: 'marts',
+        repo: 'https://github.com/acme/marts',
+        path: 'transform',
+        owners: ['ana@acme.example'],
+        credential: 'ghp_readonly_secret_value',
+      },
+    });
+    expect(added.status).toBe(201);
+    expect(added.json).toMatchObject({
+      name: 'marts',
+      path: 'transform',
+      owners: ['ana@acme.example'],
+      credentialSet: true,
+    });
+    expect(added.text).not.toContain('ghp_readonly_secret_value');
+    const row = await server.store.db
+      .selectFrom('trial_projects')
+      .selectAll()
+      .where('name', '=', 'marts')
+      .executeTakeFirstOrThrow();
+    expect(row.sealed_credential).not.toBeNull();
+    expect(row.sealed_credential).not.toContain('ghp_readonly_secret_value');
+    const listed = await server.call('GET', `${ACME_PROD}/projects`, { token: bea });
+    expect((listed.json.projects as { name: string }[]).map((p) => p.name)).toEqual(['marts']);
+    const twice = await server.call('POST', `${ACME_PROD}/projects`, {
+      token: bea,
+      body: { name: 'marts', repo: 'https://github.com/acme/other' },
+    });
+    expect(twice.status).toBe(409);
+  });
+
+  it('refuses a repository outside RATCHET_PROJECT_REPOS with 400 naming the variable, and stores nothing', async () => {
+    for (const repo of [
+      'https://gitlab.com/acme/marts',
+      'file:///etc/',
+      'https://user:pw@github.com/acme/x',
+      `${pathToFileURL(allowed).href}-other/x`,
+    ]) {
+      const refused = await server.call('POST', `${ACME_PROD}/projects`, {
+        token: bea,
+        body: { name: 'sneaky', repo },
+      });
+      expect(refused.status, repo).toBe(400);
+      expect(refused.contentType).toMatch(/problem\+json/);
+    }
+    const refused = await server.call('POST', `${ACME_PROD}/projects`, {
+      token: bea,
+      body: { name: 'sneaky', repo: 'https://gitlab.com/acme/marts' },
+    });
+    expect(refused.json.detail).toMatch(/RATCHET_PROJECT_REPOS/);
+    const escape = await server.call('POST', `${ACME_PROD}/projects`, {
+      token: bea,
+      body: { name: 'sneaky', repo: 'https://github.com/acme/x', path: '../../etc' },
+    });
+    expect(escape.status).toBe(400);
+    const rows = await server.store.db
+      .selectFrom('trial_projects')
+      .select('name')
+      .where('name', '=', 'sneaky')
+      .execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('keeps projects to their tenant and their roles', async () => {
+    expect((await server.call('GET', `${ACME_PROD}/projects`, { token: gus })).status).toBe(404);
+    expect(
+      (
+        await server.call('POST', `${ACME_PROD}/projects`, {
+          token: gus,
+          body: { name: 'x', repo: 'https://github.com/g/x' },
+        })
+      ).status,
+    ).toBe(404);
+    expect((await server.call('GET', `${ACME_PROD}/projects`, { token: ana })).status).toBe(403);
+    expect((await server.call('DELETE', `${ACME_PROD}/projects/marts`, { token: gus })).status).toBe(404);
+    const removed = await server.call('DELETE', `${ACME_PROD}/projects/marts`, { token: bea });
+    expect(removed.status).toBe(200);
+    expect((await server.call('GET', `${ACME_PROD}/projects`, { token: bea })).json.projects).toEqual([]);
+    expect((await server.call('DELETE', `${ACME_PROD}/projects/marts`, { token: bea })).status).toBe(404);
+  });
+
+  it('refuses a trial on an instance without projects, and marks trials a restart interrupted failed', async () => {
+    const refused = await server.call('POST', `${ACME_PROD}/image/trials`, {
+      token: bea,
+      body: { set: ['dbt-core==1.10.*'] },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.detail).toMatch(/no registered dbt projects/);
+    const instance = (
+      await server.store.repos.instances.findByName('acme-prod', server.seed.tenants.acme.id)
+    )[0]!;
+    const at = new Date().toISOString();
+    await server.store.db
+      .insertInto('image_trials')
+      .values({
+        id: 'trl_interrupted',
+        tenant_id: instance.tenantId,
+        instance_id: instance.id,
+        state: 'running',
+        requests: '["dbt-core==1.10.*"]',
+        progress: '{"done":1,"total":3,"step":"running marts"}',
+        result: null,
+        error: null,
+        created_by: server.seed.users.bea.user.id,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+      })
+      .execute();
+    expect(await failInterruptedTrials(server.store)).toBe(1);
+    const trial = await server.call('GET', `${ACME_PROD}/image/trials/trl_interrupted`, { token: bea });
+    expect(trial.json).toMatchObject({ state: 'failed', error: expect.stringMatching(/restarted/) });
+    expect(
+      (await server.call('GET', `${ACME_PROD}/image/trials/trl_interrupted`, { token: gus })).status,
+    ).toBe(404);
+  });
+
+  it('cancels a running trial: its child processes are stopped and the trial is marked cancelled', async () => {
+    // A stand-in for uv that hangs, so the trial is caught mid-build.
+    const hanging = join(scratch, `hanging-uv-${engine}`);
+    writeFileSync(hanging, '#!/bin/sh\nsleep 60\n');
+    chmodSync(hanging, 0o755);
+    const runner = new TrialRunner(server.store, {
+      ...trialConfigFromEnv({}),
+      workDir: join(scratch, `cancel-${engine}`),
+      uv: hanging,
+      limits: { timeoutMs: 120_000, memoryMb: 0 },
+    });
+    const instance = (
+      await server.store.repos.instances.findByName('acme-prod', server.seed.tenants.acme.id)
+    )[0]!;
+    const at = new Date().toISOString();
+    await server.store.db
+      .insertInto('image_trials')
+      .values({
+        id: 'trl_cancel',
+        tenant_id: instance.tenantId,
+        instance_id: instance.id,
+        state: 'queued',
+        requests: '["dbt-core==1.10.*"]',
+        progress: '{"done":0,"total":3,"step":"queued"}',
+        result: null,
+        error: null,
+        created_by: server.seed.users.bea.user.id,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+      })
+      .execute();
+    const env = {
+      python: '3.11',
+      pins: [{ name: 'dbt-core', version: '1.10.23' }],
+      source: { kind: 'find-links' as const, path: scratch },
+    };
+    const started = Date.now();
+    const done = runner.run('trl_cancel', { current: env, candidate: env, changes: [], projects: [] });
+    while (
+      (await server.call('GET', `${ACME_PROD}/image/trials/trl_cancel`, { token: bea })).json.state !==
+      'running'
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(runner.cancel('trl_cancel')).toBe(true);
+    await done;
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const trial = await server.call('GET', `${ACME_PROD}/image/trials/trl_cancel`, { token: bea });
+    expect(trial.json).toMatchObject({ state: 'cancelled', error: 'The trial was cancelled.', result: null });
+  });
+});
+
+const tools = pythonTools('the trial API and CLI tests', { venvs: ['tools'], wheels: ['dbt-duckdb'] });
+
+describe.skipIf(tools === null)('a trial over HTTP and from the CLI, with real uv, git and dbt', () => {
+  let server: TestServer;
+  const saved = { ...process.env };
+  const lab = '/api/v1/instances/acme%2Facme-lab';
+  let adapted: { url: string; commit: string };
+
+  beforeAll(async () => {
+    const uv = tools!.command('tools', 'uv');
+    const wheels = tools!.wheels('dbt-duckdb').path;
+    process.env['RATCHET_PROJECT_REPOS'] = `${pathToFileURL(allowed).href}/`;
+    process.env['RATCHET_UV'] = uv;
+    process.env['RATCHET_TRIAL_DIR'] = join(scratch, 'trial');
+    server = await startTestServer();
+    const pete = server.seed.users.providerEngineer.token;
+    const created = await server.call('POST', '/api/v1/tenants/acme/instances', {
+      token: pete,
+      body: { name: 'acme-lab', kind: 'test' },
+    });
+    expect(created.status, created.text).toBe(201);
+    const pins = resolveImagePins(
+      uv,
+      wheels,
+      ['dbt-core==1.11.16', 'dbt-duckdb==1.11.1'],
+      join(scratch, 'uv-cache'),
+    );
+    const recorded = await server.call('POST', `${lab}/layers/image/revisions`, {
+      token: pete,
+      body: {
+        content: {
+          python: '3.11',
+          platform: '3.4.0',
+          index: pathToFileURL(wheels).href,
+          packages: pins.map((p) => ({ name: p.name, version: p.version })),
+        },
+        reason: 'dbt 1.11 image',
+        expectedRevision: 0,
+      },
+    });
+    expect(recorded.status, recorded.text).toBe(201);
+    const deployed = await server.call('POST', `${lab}/layers/image/revisions/1/deployed`, {
+      token: pete,
+      body: {},
+    });
+    expect(deployed.status, deployed.text).toBe(200);
+    adapted = createDbtRepo(allowed, 'adapted');
+  }, 120_000);
+  afterAll(async () => {
+    await server.close();
+    process.env = saved;
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it(
+    'runs the trial as a job: one per instance, progress, then verdicts, errors and deprecations per project',
+    { timeout: 900_000 },
+    async () => {
+      const bea = server.seed.users.bea.token;
+      const plain = createDbtRepo(allowed, 'plain');
+      for (const [name, repo, owner] of [
+        ['adapted', adapted.url, 'ada@acme.example'],
+        ['plain', plain.url, 'pat@acme.example'],
+      ] as const) {
+        const added = await server.call('POST', `${lab}/projects`, {
+          token: bea,
+          body: { name, repo, owners: [owner] },
+        });
+        expect(added.status, added.text).toBe(201);
+      }
+      const started = await server.call('POST', `${lab}/image/trials`, {
+        token: bea,
+        body: { set: ['dbt-core==1.10.*'] },
+      });
+      expect(started.status, started.text).toBe(202);
+      expect(started.json).toMatchObject({ state: 'queued', requests: ['dbt-core==1.10.*'] });
+      const second = await server.call('POST', `${lab}/image/trials`, {
+        token: bea,
+        body: { set: ['dbt-core==1.10.*'] },
+      });
+      expect(second.status).toBe(409);
+      expect(second.json.detail).toMatch(/one runs per instance/);
+      let trial = started.json as unknown as TrialView;
+      const steps = new Set<string>();
+      while (!['succeeded', 'failed', 'cancelled'].includes(trial.state)) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        trial = (await server.call('GET', `${lab}/image/trials/${trial.id}`, { token: bea }))
+          .json as unknown as TrialView;
+        steps.add(trial.progress.step);
+      }
+      expect(trial.error).toBeNull();
+      expect(trial.state).toBe('succeeded');
+      expect(steps).toContain('running adapted');
+      const result = trial.result!;
+      // The planner's minimal co-changes: dbt-core moves with what it pins (sqlparse); dbt-duckdb
+      // 1.11.1 also works with dbt-core 1.10, so it stays.
+      expect(result.changes).toContainEqual({ name: 'dbt-core', from: '1.11.16', to: '1.10.23' });
+      expect(result.changes.map((c) => c.name)).not.toContain('dbt-duckdb');
+      const byName = Object.fromEntries(result.projects.map((p) => [p.name, p]));
+      expect(byName['adapted']).toMatchObject({
+        owners: ['ada@acme.example'],
+        commit: adapted.commit,
+        current: { ok: true, error: null },
+        candidate: { ok: false },
+        verdict: 'breaks',
+      });
+      expect(byName['adapted']!.candidate.error).toMatch(/>=1\.11\.0/);
+      expect(byName['plain']!.verdict).toBe('unaffected');
+      expect(byName['plain']!.candidate.deprecations.map((d) => d.code)).toEqual(
+        expect.arrayContaining(['D024', 'D039']),
+      );
+      expect(result.environments.candidate.check.ok).toBe(true);
+      // The audit log holds the trial's start and its verdicts.
+      const audit = await server.store.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('action', 'like', 'image.trial.%')
+        .execute();
+      expect(audit.map((a) => a.action)).toEqual(['image.trial.start', 'image.trial.finish']);
+    },
+  );
+
+  it(
+    'ratchet projects and ratchet image trial: list, refuse, remove, then a trial that breaks exits 1 with its JSON',
+    { timeout: 900_000 },
+    async () => {
+      const { bea } = server.seed.users;
+      const cli = (...args: string[]) => runCli(server.url, bea.token, args);
+      const listed = documentOf<{ projects: { name: string }[] }>(
+        await cli('projects', 'list', 'acme/acme-lab', '--json'),
+        0,
+      );
+      expect(listed.projects.map((p) => p.name)).toEqual(['adapted', 'plain']);
+      const refused = await cli(
+        'projects',
+        'add',
+        'acme/acme-lab',
+        '--name',
+        'x',
+        '--repo',
+        'https://gitlab.com/x/y',
+        '--json',
+      );
+      expect(refusalOf(refused, 2).message).toMatch(/RATCHET_PROJECT_REPOS/);
+      documentOf(await cli('projects', 'remove', 'acme/acme-lab', '--name', 'plain', '--json'), 0);
+      const run = await cli(
+        'image',
+        'trial',
+        'acme/acme-lab',
+        '--set',
+        'dbt-core==1.10.*',
+        '--interval',
+        '300',
+        '--json',
+      );
+      const trial = documentOf<TrialView>(run, 1);
+      expect(trial.state).toBe('succeeded');
+      expect(trial.result!.projects.map((p) => [p.name, p.verdict])).toEqual([['adapted', 'breaks']]);
+      // Both environments were built by the first trial and reused here.
+      expect(trial.result!.environments.current.reused).toBe(true);
+      expect(trial.result!.environments.candidate.reused).toBe(true);
+      // Without --json: a table of verdicts, then each project's candidate error.
+      const human = await cli(
+        'image',
+        'trial',
+        'acme/acme-lab',
+        '--set',
+        'dbt-core==1.10.*',
+        '--interval',
+        '300',
+      );
+      expect(human.code, human.stderr).toBe(1);
+      expect(human.stdout).toMatch(/dbt-core 1\.11\.16 -> 1\.10\.23/);
+      expect(human.stdout).toMatch(/^adapted +breaks +[0-9a-f]{12} +ada@acme\.example/m);
+      expect(human.stdout).toMatch(/^adapted \(candidate\): Runtime Error\n.*>=1\.11\.0/ms);
+      expect(human.stdout).not.toContain(scratch);
+    },
+  );
+});

@@ -1,0 +1,17 @@
+/*
+ * The trial's use cases (issue 16): registered projects per instance, and trials as jobs.
+ */
+export * from './schema.js';
+export { assertRepoAllowed, parseRepoAllowList } from './allow-list.js';
+export { addProject, listProjects, readProjectsForTrial, removeProject } from './projects.js';
+export type { ProjectView, StoredProject } from './projects.js';
+export {
+  cancelTrial,
+  failInterruptedTrials,
+  getTrial,
+  listTrials,
+  packageSourceOf,
+  startTrial,
+  TrialRunner,
+} from './trials.js';
+export type { TrialState, TrialView } from './trials.js';
