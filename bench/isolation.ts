@@ -253,8 +253,8 @@ Command: \`npm run bench -- isolation\` (bench/isolation.ts). A real \`ratchet s
 default limits and quotas (worker threads: the default); in the benchmark process, globex's admin calls
 \`GET /api/v1/me\` back to back (10 ms apart) while acme sends each attack; the figures are that probe's
 latencies. Target: p99 < 100 ms.
-${machineLine()} Load average at the end: ${load}. **The machine was shared with about five other engineers' test
-runs while this ran**: figures are upper bounds, and a quiet machine gives lower ones.
+${machineLine()} Load average at the end: ${load} (other work on the machine inflates p99 first: on
+a machine at load 20+ the idle server's own p99 was 66 ms).
 
 | during | probe calls | p50 | p99 | max | attack answers | attack took |
 | --- | ---: | ---: | ---: | ---: | --- | ---: |
