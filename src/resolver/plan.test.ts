@@ -120,16 +120,25 @@ describe('planChange: rolling dbt-core back from 1.11 to 1.10', () => {
 
   it('rejects a pin that is not an available version, and contradictory input', async () => {
     const provider = memoryProvider(dbtUniverse());
-    await expect(
-      planChange(provider, { pins: new Map([['dbt-core', '9.9.9']]), requests: [] }),
-    ).rejects.toBeInstanceOf(InputError);
-    await expect(
-      planChange(provider, {
-        pins: currentImage,
-        requests: [dependency('dbt-core', '==1.10.*')],
-        keep: ['dbt-core'],
-      }),
-    ).rejects.toBeInstanceOf(InputError);
+    // The class alone would pass with any sentence: the user must read what is wrong and what to do.
+    const unavailable = planChange(provider, { pins: new Map([['dbt-core', '9.9.9']]), requests: [] });
+    await expect(unavailable).rejects.toBeInstanceOf(InputError);
+    await expect(unavailable).rejects.toMatchObject({
+      message: 'dbt-core 9.9.9 is pinned but is not an available version of dbt-core',
+      remedy: expect.stringMatching(
+        /^Check the pin against the package index; available: 1\.10\.0, .*1\.11\.6\.$/,
+      ),
+    });
+    const contradictory = planChange(provider, {
+      pins: currentImage,
+      requests: [dependency('dbt-core', '==1.10.*')],
+      keep: ['dbt-core'],
+    });
+    await expect(contradictory).rejects.toBeInstanceOf(InputError);
+    await expect(contradictory).rejects.toMatchObject({
+      message: 'dbt-core is both requested to change and to be kept',
+      remedy: 'Drop dbt-core from keep, or drop the request on it.',
+    });
   });
 });
 

@@ -182,8 +182,24 @@ describe('solve: behaviour', () => {
       b: { '1': {}, '2': { c: '<2' }, '3': {} },
       c: { '1': {}, '2': {} },
     };
-    const answers = await Promise.all([1, 2, 3].map(() => run(universe, { a: '' })));
-    const texts = answers.map((answer) => JSON.stringify([...found(answer)]));
+    // The same universe written in every order of its packages and of their versions: an answer
+    // that leaned on insertion order would differ between them.
+    const orders = permutations(Object.keys(universe) as (keyof typeof universe)[]).flatMap((names) => [
+      Object.fromEntries(names.map((name) => [name, universe[name]])),
+      Object.fromEntries(
+        names.map((name) => [name, Object.fromEntries(Object.entries(universe[name]).reverse())]),
+      ),
+    ]);
+    const answers = await Promise.all(orders.map((ordered) => run(ordered, { a: '' })));
+    const texts = answers.map((answer) => JSON.stringify([...found(answer)].sort()));
+    expect(orders).toHaveLength(12);
     expect(new Set(texts).size).toBe(1);
   });
 });
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, index) =>
+    permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]),
+  );
+}

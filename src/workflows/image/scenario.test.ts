@@ -115,11 +115,14 @@ describe.each(engines)('image rollback request: the policy scenario (%s)', (engi
     });
     expect(request.state).toBe('requested');
     expect(request.report.recommendation).toMatch(/forward fix/);
-    // With run evidence the answer names the users who should fix forward; without, it says so.
-    if (request.report.impact === null) expect(request.report.recommendation).toMatch(/no run evidence/i);
-    for (const user of request.report.impact?.affectedUsers.filter((u) => u.shouldForwardFix) ?? []) {
-      expect(request.report.recommendation).toContain(user.user);
-    }
+    // The demo holds run evidence: the answer names the users who should fix forward (bea, whose
+    // pipeline the rollback would fix), not ana (whom it would break).
+    expect(request.report.impact).not.toBeNull();
+    const forwardFixers = request.report
+      .impact!.affectedUsers.filter((u) => u.shouldForwardFix)
+      .map((u) => u.user);
+    expect(forwardFixers).toEqual(['bea']);
+    expect(request.report.recommendation).toMatch(/should be fixed forward instead: bea\.$/);
     expect(request.report.availability[0]).toMatchObject({ package: 'dbt-core', available: true });
     // The review shows the conflict of moving dbt-core alone, and the minimal co-rollback.
     expect(request.report.review.conflictsIfAlone).toContainEqual(
