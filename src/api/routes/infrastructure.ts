@@ -124,11 +124,17 @@ export function infrastructureRoutes(app: TypedApp, { store }: RouteDeps): void 
       schema: {
         summary: 'Apply a change both parties signed off; it cannot be undone',
         description:
-          'Needs `acknowledgeIrreversible: true` (else 400) and a provider and a customer sign-off (else 409). ' +
+          'Needs `acknowledgeIrreversible: true` (else 400), a provider and a customer sign-off (else 409), and the ' +
+          'planned window (else 409, unless a provider-admin sends `override: { reason }`, audited). ' +
           'Records an infrastructure revision on every affected instance.',
         tags: ['infrastructure'],
         params: ChangeParams,
-        body: z.object({ acknowledgeIrreversible: z.boolean().optional() }).optional(),
+        body: z
+          .object({
+            acknowledgeIrreversible: z.boolean().optional(),
+            override: z.object({ reason: z.string() }).optional(),
+          })
+          .optional(),
         response: { 200: InfrastructureChangeBody, ...problems(403, 404, 409) },
       },
     },
@@ -138,6 +144,7 @@ export function infrastructureRoutes(app: TypedApp, { store }: RouteDeps): void 
         ...(request.body?.acknowledgeIrreversible !== undefined
           ? { acknowledgeIrreversible: request.body.acknowledgeIrreversible }
           : {}),
+        ...(request.body?.override !== undefined ? { override: request.body.override } : {}),
       }),
   );
 

@@ -186,12 +186,37 @@ describe('platform, defects and infrastructure over HTTP', () => {
       () => server.call('POST', `${base}/apply`, { token: bea, body: { acknowledgeIrreversible: true } }),
       /customer-admin may not call POST/,
     );
+    // The demo plans the change a week ahead: before its window, only a provider-admin's override
+    // with a reason applies it, and the override is audited with that reason.
+    const early = await refused(
+      409,
+      () => server.call('POST', `${base}/apply`, { token: admin, body: { acknowledgeIrreversible: true } }),
+      /which has not opened yet/,
+    );
+    expect(early).toMatchObject({ policy: 'infrastructure-window' });
+    expect(String(early.remedy)).toMatch(/--override/);
+    await refused(
+      403,
+      () =>
+        server.call('POST', `${base}/apply`, {
+          token: server.seed.users.providerEngineer.token,
+          body: { acknowledgeIrreversible: true, override: { reason: 'customer asked for today' } },
+        }),
+      /provider-admin/,
+    );
     const applied = await server.call('POST', `${base}/apply`, {
       token: admin,
-      body: { acknowledgeIrreversible: true },
+      body: { acknowledgeIrreversible: true, override: { reason: 'security fix, customer agreed by phone' } },
     });
     expect(applied.status, applied.text).toBe(200);
     expect(applied.json.state).toBe('applied');
+    const overrides = await server.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'infrastructure.change.apply.override')
+      .execute();
+    expect(overrides).toHaveLength(1);
+    expect(JSON.stringify(overrides[0])).toContain('security fix, customer agreed by phone');
     const undo = await refused(
       409,
       () => server.call('POST', `${base}/undo`, { token: bea }),

@@ -100,12 +100,17 @@ export function register(program: Command): void {
       .command('apply')
       .description('apply a signed-off change; it cannot be undone (provider-admin, provider-engineer)')
       .argument('<change>', 'change id')
-      .option('--acknowledge-irreversible', 'required: you accept that an applied change cannot be undone'),
+      .option('--acknowledge-irreversible', 'required: you accept that an applied change cannot be undone')
+      .option('--override <reason>', 'apply outside the planned window (provider-admin, audited)'),
   ).action(
     action(async (command, id: string) => {
-      const { acknowledgeIrreversible } = command.opts<{ acknowledgeIrreversible?: boolean }>();
+      const { acknowledgeIrreversible, override } = command.opts<{
+        acknowledgeIrreversible?: boolean;
+        override?: string;
+      }>();
       const change = await clientFor(command).post<InfrastructureChange>(at(id, 'apply'), {
         acknowledgeIrreversible: acknowledgeIrreversible === true,
+        ...(override !== undefined ? { override: { reason: override } } : {}),
       });
       printResult(change, { json: isJson(command), human: summary });
     }),

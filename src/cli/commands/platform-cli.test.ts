@@ -268,8 +268,8 @@ describe('ratchet platform, defect and infra against a demo server', () => {
     'infra plan, a provider and a customer sign-off, then apply --acknowledge-irreversible; refused before',
     async () => {
       const { acmeTest, acmeProd } = server.seed.instances;
-      const start = new Date(Date.now() + 30 * 24 * HOUR);
-      start.setUTCHours(6, 0, 0, 0);
+      // A window open now: a change is applied only within the window both parties planned for.
+      const start = new Date(Date.now() - HOUR);
       const window = [
         '--start',
         start.toISOString(),

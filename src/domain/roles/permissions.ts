@@ -78,6 +78,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'platform.release.publish': PROVIDER_CHANGE,
   'platform.release.rollout': PROVIDER_CHANGE,
   'platform.rollout.override': ['provider-admin'],
+  'infrastructure.change.apply.override': ['provider-admin'],
   // Defects. Same row: the customer "Report the issue through the support channel"; "The Datacoves
   // engineering team triages the issue and determines severity" (support staff take the first look).
   'defect.read': EVERYONE,

@@ -62,6 +62,7 @@ export type Action =
   | 'platform.release.publish'
   | 'platform.release.rollout'
   | 'platform.rollout.override'
+  | 'infrastructure.change.apply.override'
   | 'defect.read'
   | 'defect.report'
   | 'defect.triage'

@@ -289,6 +289,7 @@ export async function applyInfrastructureChange(
       },
     );
   }
+  if (parsed.override !== undefined) assertCan(actor, 'infrastructure.change.apply.override');
   const outbox = outboxOf(store);
   return store.transaction(async (tx) => {
     const change = await loadChange(tx.db, actor, parsed.change);
@@ -305,6 +306,9 @@ export async function applyInfrastructureChange(
         },
       );
     }
+    const now = tx.now();
+    const outsideWindow = !withinWindow(change, now);
+    if (outsideWindow && parsed.override === undefined) throw outsideItsWindow(change, now);
     const content: InfrastructureContent = { changes: change.changes, description: change.title };
     for (const instanceId of change.instanceIds) {
       const instance = await tx.instances.get(instanceId);
@@ -317,7 +321,6 @@ export async function applyInfrastructureChange(
       });
       await deployRevisionInTransaction(tx, actor, instance, recorded);
     }
-    const now = tx.now();
     const updated = await tx.db
       .updateTable('infrastructure_changes')
       .set({
@@ -339,9 +342,27 @@ export async function applyInfrastructureChange(
         action: 'infrastructure.change.apply',
         target: `infrastructure-change:${change.id}`,
         before: { state: change.state },
-        after: { state: after.state, appliedAt: after.appliedAt, acknowledgeIrreversible: true },
+        after: {
+          state: after.state,
+          appliedAt: after.appliedAt,
+          acknowledgeIrreversible: true,
+          ...(outsideWindow
+            ? { outsideWindow: { windowStart: change.windowStart, windowEnd: change.windowEnd } }
+            : {}),
+        },
       }),
     );
+    if (outsideWindow) {
+      await tx.audit.append(
+        auditedBy(actor, {
+          tenantId: change.tenantId,
+          action: 'infrastructure.change.apply.override',
+          target: `infrastructure-change:${change.id}`,
+          before: { windowStart: change.windowStart, windowEnd: change.windowEnd },
+          after: { appliedAt: after.appliedAt, reason: parsed.override!.reason },
+        }),
+      );
+    }
     await outbox.enqueue(tx.db, {
       topic: 'infrastructure.change.applied',
       eventId: `infrastructure-change:${change.id}:applied`,
@@ -352,6 +373,25 @@ export async function applyInfrastructureChange(
     });
     return after;
   });
+}
+
+function withinWindow(change: InfrastructureChange, now: string): boolean {
+  const at = Date.parse(now);
+  return at >= Date.parse(change.windowStart) && at <= Date.parse(change.windowEnd);
+}
+
+/** Both parties planned and tested for the window; applying at another time is not what they agreed. */
+function outsideItsWindow(change: InfrastructureChange, now: string): PolicyError {
+  const when = Date.parse(now) < Date.parse(change.windowStart) ? 'has not opened yet' : 'has closed';
+  return new PolicyError(
+    `Infrastructure change ${change.id} ("${change.title}") is planned for the window ${change.windowStart} – ${change.windowEnd}, which ${when} (it is ${now}). The change is applied in the window both parties planned and tested for.`,
+    {
+      policy: 'infrastructure-window',
+      remedy:
+        'Apply it within its window, or plan it again with a new window; a provider-admin may apply it now with a reason (ratchet infra apply --override "..."), audited.',
+      extra: { changeId: change.id, windowStart: change.windowStart, windowEnd: change.windowEnd, now },
+    },
+  );
 }
 
 /**

@@ -35,6 +35,8 @@ export const ApplyInfrastructureChangeInput = z.object({
   change: ChangeId,
   /** Must be true: "Once an infrastructure upgrade is applied, it cannot be undone." */
   acknowledgeIrreversible: z.boolean().optional(),
+  /** Apply outside the planned window: provider-admin only, with a reason (audited). */
+  override: z.object({ reason: z.string().trim().min(10).max(2000) }).optional(),
 });
 export type ApplyInfrastructureChangeInput = z.infer<typeof ApplyInfrastructureChangeInput>;
 

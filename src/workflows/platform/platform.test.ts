@@ -378,11 +378,33 @@ describe.each(engines)('platform releases, defects, infrastructure (%s)', (engin
       InputError,
       /acknowledgeIrreversible.*cannot be undone/,
     );
+    // Both parties planned and tested for the window: before it opens, the apply is refused, and
+    // only a provider-admin may override it (with a reason).
+    await refusedWithoutChange(
+      store,
+      () => applyInfrastructureChange(store, engineer, { change: id, acknowledgeIrreversible: true }),
+      PolicyError,
+      /is planned for the window .* which has not opened yet/,
+    );
+    await refusedWithoutChange(
+      store,
+      () =>
+        applyInfrastructureChange(store, engineer, {
+          change: id,
+          acknowledgeIrreversible: true,
+          override: { reason: 'the customer asked for it today' },
+        }),
+      NotAllowedError,
+      /provider-admin/,
+    );
+    const clockBefore = offset;
+    offset = Date.parse(change!.windowStart) + 60_000 - Date.now();
     const before = await store.repos.revisions.latestNumber(seed.instances.acmeProd.id, 'infrastructure');
     const applied = await applyInfrastructureChange(store, engineer, {
       change: id,
       acknowledgeIrreversible: true,
     });
+    offset = clockBefore;
     expect(applied.state).toBe('applied');
     for (const instance of [seed.instances.acmeTest, seed.instances.acmeProd]) {
       const current = await store.repos.revisions.current(instance.id, 'infrastructure');
