@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildDbtVenv, dbtPins } from '../support/emitters.js';
 import { pythonTools, readPins } from '../support/python-tools.js';
 
 const run = promisify(execFile);
@@ -46,38 +47,13 @@ describe.skipIf(tools === null)('scripts/python-tools', () => {
     'lets uv build a dbt environment from the wheel cache alone, offline',
     { timeout: 180_000 },
     async () => {
-      const uv = tools!.command('tools', 'uv');
-      const env = {
-        ...process.env,
-        UV_CACHE_DIR: join(scratch, 'uv-cache'),
-        UV_NO_CONFIG: '1',
-        UV_OFFLINE: '1',
-      };
-      const venv = join(scratch, 'dbt-1.10');
-      await run(uv, ['venv', '--quiet', '--python', 'python3', venv], { env });
-      const [, core, duckdb] = readPins()
-        .wheels['dbt-duckdb']!.downloads[0]!.join(' ')
-        .match(/(dbt-core==\S+).*(dbt-duckdb==\S+)/)!;
-      await run(
-        uv,
-        [
-          'pip',
-          'install',
-          '--quiet',
-          '--python',
-          join(venv, 'bin', 'python'),
-          '--no-index',
-          '--find-links',
-          tools!.wheels('dbt-duckdb').path,
-          core!,
-          duckdb!,
-        ],
-        { env },
-      );
-      const dbt = await run(join(venv, 'bin', 'dbt'), ['--version'], {
-        env: { ...env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
+      const [pins] = dbtPins();
+      // An empty uv cache and no index: everything comes from the wheel set.
+      const bin = await buildDbtVenv(tools!, pins!, join(scratch, 'dbt'), join(scratch, 'uv-cache'));
+      const dbt = await run(join(bin, 'dbt'), ['--version'], {
+        env: { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
       });
-      expect(dbt.stdout).toContain(`installed: ${core!.slice('dbt-core=='.length)}`);
+      expect(dbt.stdout).toContain(`installed: ${pins!.dbtCore}`);
       expect(dbt.stdout).toMatch(/duckdb: +1\.10\./);
     },
   );
