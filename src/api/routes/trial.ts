@@ -15,6 +15,7 @@ import {
   StartTrialBody,
   TrialRunner,
 } from '../../workflows/trial/index.js';
+import { setReviewTrialRunner } from '../../workflows/image/index.js';
 import { actorOf } from '../access.js';
 import { problems } from './problems.js';
 import type { RouteDeps, TypedApp } from './types.js';
@@ -44,6 +45,8 @@ export function trialRoutes(app: TypedApp, { store }: RouteDeps): void {
   const runner = new TrialRunner(store, trialConfigFromEnv(), (error) =>
     app.log.error({ err: error }, 'trial failed'),
   );
+  // The rollback and upgrade reviews run their trial step on this runner too (cancel, shutdown).
+  setReviewTrialRunner(store, runner);
 
   app.post(
     projects,
@@ -193,5 +196,8 @@ export function trialRoutes(app: TypedApp, { store }: RouteDeps): void {
     const interrupted = await failInterruptedTrials(store);
     if (interrupted > 0) app.log.warn({ interrupted }, 'trials interrupted by a restart were marked failed');
   });
-  app.addHook('onClose', async () => runner.close());
+  app.addHook('onClose', async () => {
+    setReviewTrialRunner(store, null);
+    await runner.close();
+  });
 }

@@ -96,8 +96,15 @@ export function register(program: Command): void {
     'approve',
     'approve after review (provider-engineer)',
     (c) =>
-      c.requiredOption('--reason <reason>', 'why').option('--urgent', 'skip the test instance (audited)'),
-    (o) => ({ reason: o.reason, ...(o.urgent ? { urgent: true } : {}) }),
+      c
+        .requiredOption('--reason <reason>', 'why')
+        .option('--urgent', 'skip the test instance (audited)')
+        .option('--acknowledge-breaks', 'approve although the trial predicts breaks (recorded in the history)'),
+    (o) => ({
+      reason: o.reason,
+      ...(o.urgent ? { urgent: true } : {}),
+      ...(o.acknowledgeBreaks ? { acknowledgeBreaks: true } : {}),
+    }),
   );
   step(
     rollback,

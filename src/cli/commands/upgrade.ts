@@ -47,13 +47,14 @@ export function register(program: Command): void {
       .command('approve')
       .description('approve (provider-engineer): deploys to the test instance first')
       .argument('<id>', 'upgrade request id')
-      .requiredOption('--reason <reason>', 'why'),
+      .requiredOption('--reason <reason>', 'why')
+      .option('--acknowledge-breaks', 'approve although the trial predicts breaks (recorded in the history)'),
   ).action(
     action(async (command, id: string) => {
-      const { reason } = command.opts<{ reason: string }>();
+      const { reason, acknowledgeBreaks } = command.opts<{ reason: string; acknowledgeBreaks?: boolean }>();
       const change = await clientFor(command).post<ImageChangeRecord>(
         `/api/v1/upgrade-requests/${encodeURIComponent(id)}/approve`,
-        { reason },
+        { reason, ...(acknowledgeBreaks === true ? { acknowledgeBreaks: true } : {}) },
       );
       printResult(change, { json: isJson(command), human: upgradeText });
     }),

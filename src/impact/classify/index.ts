@@ -19,3 +19,10 @@ export type {
 export { PIPELINE_ORDER, classifyChangeImpact } from './classify.js';
 export { attributeRuns, withRunAttribution } from './attribution.js';
 export { canonicalJson, reportHash } from './hash.js';
+export { mergeProjectEvidence } from './project-evidence.js';
+export type {
+  EvidenceSource,
+  PredictedProject,
+  ProjectEvidence,
+  ProjectEvidenceEntry,
+} from './project-evidence.js';

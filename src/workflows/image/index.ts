@@ -12,6 +12,8 @@ export { imageWorkflowRepository } from './repository.js';
 export type { ImageWorkflowRepository } from './repository.js';
 export { openPackageSource } from './source.js';
 export { NEXT_STEPS } from './steps.js';
+export { setReviewTrialRunner } from './trial-step.js';
+export { notifyTrialOwners, TARGETED_FIXES } from './trial-guidance.js';
 export {
   acceptRollback,
   approveRollback,
@@ -34,7 +36,7 @@ export {
   setImageSource,
   showImage,
 } from './queries.js';
-export type { ImageDiffEntry, ImageOverview } from './queries.js';
+export type { ImageChangeView, ImageDiffEntry, ImageOverview } from './queries.js';
 export { DEMO_UNIVERSE } from './demo-universe.js';
 export { seedDemoImage, writeDemoWheels } from './demo.js';
 export { renderImageExport } from './lock-export.js';

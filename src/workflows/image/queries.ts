@@ -3,7 +3,11 @@ import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { ImageContent, Revision } from '../../domain/revisions/index.js';
 import { normalizeName } from '../../python/index.js';
+import { mergeProjectEvidence } from '../../impact/index.js';
+import type { ProjectEvidence } from '../../impact/index.js';
+import type { TrialView } from '../trial/index.js';
 import { renderImageExport } from './lock-export.js';
+import { reviewTrialOf } from './trial-step.js';
 import type { ImageExportFormat } from './lock-export.js';
 import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
@@ -118,14 +122,28 @@ export async function listImageChanges(
   });
 }
 
+/** One change as its decision page reads it: the record, its review's trial, the merged evidence. */
+export type ImageChangeView = ImageChangeRecord & {
+  /** The review's trial (id, state, progress, then its result and logs); null when the step was skipped. */
+  trial: TrialView | null;
+  /** Per dbt project: the trial's prediction and the observed runs, each labelled with its source. */
+  evidence: ProjectEvidence[];
+};
+
 export async function getImageChange(
   store: Store,
   actor: Actor,
   id: string,
   kind: ImageChangeKind,
-): Promise<ImageChangeRecord> {
+): Promise<ImageChangeView> {
   assertCan(actor, 'image.read');
-  return loadChange(readRepo(store), actor, id, kind);
+  const change = await loadChange(readRepo(store), actor, id, kind);
+  const trial = await reviewTrialOf(store.db, change);
+  return {
+    ...change,
+    trial,
+    evidence: mergeProjectEvidence(change.report.impact, trial?.result?.projects ?? null),
+  };
 }
 
 export async function listRollbackPins(

@@ -5,7 +5,7 @@ import { normalizeName, parseRequirement } from '../../python/index.js';
 import type { Store } from '../../store/index.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
-import { buildReport, hashReport } from './report.js';
+import { buildReport } from './report.js';
 import type { BuiltReport } from './report.js';
 import { readRepo } from './repository.js';
 import {
@@ -26,6 +26,16 @@ import {
   waitingStage,
 } from './steps.js';
 import { openImageChange, runStep } from './transition.js';
+import { acknowledgementNote, assertTrialAcknowledged } from './trial-acknowledgement.js';
+import { startReviewTrial } from './trial-guidance.js';
+import {
+  keptReviewTrial,
+  planReviewTrial,
+  queueReviewTrial,
+  settleReviewTrial,
+  withTrialStep,
+} from './trial-step.js';
+import type { PlannedReviewTrial } from './trial-step.js';
 import type { DeploymentStage, ImageChangeRecord } from './types.js';
 
 export const DEFAULT_PIN_DAYS = 14;
@@ -72,14 +82,17 @@ export async function requestRollback(
   }
   // Check before planning so a second request is refused fast; checked again under the writer lock.
   await assertNoChangeInFlight(readRepo(store), instance);
-  const built = await buildReport(store, actor, {
+  const reviewed = await buildReport(store, actor, {
     kind: 'rollback',
     instance,
     requests: [requirement],
     keep: [],
   });
-  return store.transaction((tx) =>
-    openImageChange(store, tx, actor, {
+  // The trial of the rolled-back image is a step of the review (issue 16), queued with the request.
+  const planned = await planReviewTrial(store, instance, [requirement], reviewed);
+  const opened = await store.transaction(async (tx) => {
+    const { built, planned: settled } = await settleReviewTrial(tx, instance, reviewed, planned);
+    const change = await openImageChange(store, tx, actor, {
       kind: 'rollback',
       instance,
       requests: [requirement],
@@ -87,8 +100,12 @@ export async function requestRollback(
       built,
       subject: `Rollback requested on ${instance.name}: ${requirement}`,
       text: `${built.report.recommendation}\n\nReview: ${built.report.review.explanation}\nImpact: ${built.report.impactSummary}`,
-    }),
-  );
+    });
+    await queueReviewTrial(tx, actor, change, settled);
+    return { change, settled };
+  });
+  startReviewTrial(store, opened.change, opened.settled);
+  return opened.change;
 }
 
 /** Step 3: a provider engineer approves; impossible while the report shows a blocker. */
@@ -104,20 +121,26 @@ export async function approveRollback(
     kind: 'rollback',
     step: 'approve',
     from: ['requested'],
-    apply: (_tx, _repo, change) => {
+    apply: async (tx, _repo, change) => {
       assertApprovable(change, 'Reject it with a reason, or refresh the report after the index changes.');
-      return Promise.resolve({
+      const ack = await assertTrialAcknowledged(tx, change, parsed.acknowledgeBreaks);
+      return {
         update: {
           state: 'approved',
           approvedBy: actor.userId,
           approvedHash: change.reportHash,
           decisionReason: parsed.reason,
           urgent: parsed.urgent === true,
+          ...(ack === null ? {} : { notes: [...change.notes, acknowledgementNote(actor, tx.now(), ack)] }),
         },
-        audit: { urgent: parsed.urgent === true, reason: parsed.reason },
+        audit: {
+          urgent: parsed.urgent === true,
+          reason: parsed.reason,
+          ...(ack === null ? {} : { acknowledgedBreaks: ack }),
+        },
         subject: `Rollback ${change.id} approved${parsed.urgent === true ? ' (urgent: production first)' : ''}`,
-        text: `A provider engineer approved the rollback: ${parsed.reason}. A customer admin must now accept responsibility for downstream effects, bound to report ${change.reportHash}.`,
-      });
+        text: `A provider engineer approved the rollback: ${parsed.reason}. A customer admin must now accept responsibility for downstream effects, bound to report ${change.reportHash}.${ack !== null && ack.projects.length > 0 ? ` The approver acknowledged that the trial predicts it breaks ${ack.projects.join(', ')}.` : ''}`,
+      };
     },
   });
 }
@@ -216,16 +239,30 @@ export async function refreshRollback(
 ): Promise<ImageChangeRecord> {
   assertCan(actor, 'image.change.refresh');
   const parsed = parseInput(ImageChangeRefInput, input, 'report refresh');
-  const built = await rebuiltReport(store, actor, parsed.id);
-  return runStep(store, actor, {
+  const rebuilt = await rebuiltReport(store, actor, parsed.id);
+  const before = await loadChange(readRepo(store), actor, parsed.id, 'rollback');
+  const instance = await resolveInstance(store.repos, actor, before.instanceId);
+  // A trial that is running or succeeded stays the review's; none, a skipped or a failed one is
+  // tried again (planned here, outside the step's transaction: it reads the package source).
+  const kept = await keptReviewTrial(store.db, before);
+  const planned = kept === null ? await planReviewTrial(store, instance, before.requests, rebuilt) : null;
+  let trial: PlannedReviewTrial | null = null;
+  const refreshed = await runStep(store, actor, {
     id: parsed.id,
     kind: 'rollback',
     step: 'refresh',
     from: ['requested', 'approved'],
-    apply: (_tx, _repo, latest) => {
-      const hash = hashReport(built.report);
+    apply: async (tx, _repo, latest) => {
+      let built = kept === null ? rebuilt : withTrialStep(rebuilt, kept);
+      if (planned !== null) {
+        const settled = await settleReviewTrial(tx, instance, rebuilt, planned);
+        built = settled.built;
+        await queueReviewTrial(tx, actor, latest, settled.planned);
+        trial = settled.planned;
+      }
+      const hash = built.hash;
       const blocked = built.report.blockers.length > 0;
-      return Promise.resolve({
+      return {
         update: {
           report: built.report,
           reportHash: hash,
@@ -240,9 +277,11 @@ export async function refreshRollback(
           hash === latest.reportHash
             ? 'The report was regenerated; nothing changed.'
             : `The report changed (now ${hash}); acceptance must be given for the new report.`,
-      });
+      };
     },
   });
+  if (trial !== null) startReviewTrial(store, refreshed, trial);
+  return refreshed;
 }
 
 /**
@@ -309,15 +348,22 @@ export async function reopenRollback(
   const parsed = parseInput(ReopenInput, input, 'rollback reopening');
   // The review starts again from today's image, which now holds the rollback: the old report
   // described the state before it and must not be approved into a second, identical revision.
-  const built = await rebuiltReport(store, actor, parsed.id);
-  return runStep(store, actor, {
+  const rebuilt = await rebuiltReport(store, actor, parsed.id);
+  const change = await loadChange(readRepo(store), actor, parsed.id, 'rollback');
+  const instance = await resolveInstance(store.repos, actor, change.instanceId);
+  const planned = await planReviewTrial(store, instance, change.requests, rebuilt);
+  let trial: PlannedReviewTrial | null = null;
+  const reopened = await runStep(store, actor, {
     id: parsed.id,
     kind: 'rollback',
     step: 'reopen',
     from: ['deployed'],
-    apply: (tx, _repo, latest) => {
+    apply: async (tx, _repo, latest) => {
+      const { built, planned: settled } = await settleReviewTrial(tx, instance, rebuilt, planned);
+      await queueReviewTrial(tx, actor, latest, settled);
+      trial = settled;
       const note = stepNote(actor, tx.now(), 'reopen', parsed.information);
-      return Promise.resolve({
+      return {
         update: {
           state: 'requested',
           report: built.report,
@@ -331,7 +377,9 @@ export async function reopenRollback(
         audit: { information: parsed.information, reportHash: built.hash },
         subject: `Rollback ${latest.id} reopened: not resolved`,
         text: `The customer reports the rollback did not resolve the issue: ${parsed.information}. A provider engineer reviews it again.`,
-      });
+      };
     },
   });
+  if (trial !== null) startReviewTrial(store, reopened, trial);
+  return reopened;
 }

@@ -21,6 +21,11 @@ export const DecideInput = z.object({
   reason: Reason,
   /** Rollbacks only: skip the test instance (audited). */
   urgent: z.boolean().optional(),
+  /**
+   * Approve although the review's trial predicts the change breaks a project (or did not finish):
+   * an explicit acknowledgement, recorded in the change's history (issue 16).
+   */
+  acknowledgeBreaks: z.boolean().optional(),
 });
 export type DecideInput = z.infer<typeof DecideInput>;
 

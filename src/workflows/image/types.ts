@@ -82,6 +82,30 @@ export interface ImageChangeReport {
   blockers: readonly string[];
   /** The files and sha256 of every pin of the planned image; absent in older reports. */
   files?: readonly PinFiles[];
+  /** The review's trial step (issue 16); absent in reports older than it. */
+  trial?: ReviewTrialStep;
+}
+
+/**
+ * The trial of the change's candidate image on the instance's registered dbt projects, queued with
+ * the request. Only its id is in the report (the trial finishes later; a finished trial never
+ * changes, so the hash that binds approval binds its verdicts too).
+ */
+export interface ReviewTrialStep {
+  /** The trial queued for this review; null when none runs. */
+  id: string | null;
+  /** Why no trial runs (no registered projects, no candidate image, another trial running). */
+  skipped: string | null;
+  /** The projects registered when the review was opened. */
+  projects: string[];
+}
+
+/** An approval given although the trial predicts breaks (or gave no prediction), in the history. */
+export interface TrialAcknowledgement {
+  trialId: string | null;
+  trialState: string;
+  /** The projects the trial says the change breaks. */
+  projects: string[];
 }
 
 /** A pin's distribution files as the package source listed them when the report was built. */

@@ -22,6 +22,9 @@ import {
   waitingStage,
 } from './steps.js';
 import { openImageChange, runStep } from './transition.js';
+import { acknowledgementNote, assertTrialAcknowledged } from './trial-acknowledgement.js';
+import { startReviewTrial } from './trial-guidance.js';
+import { planReviewTrial, queueReviewTrial, settleReviewTrial } from './trial-step.js';
 import type { ImageChangeRecord, RollbackPin } from './types.js';
 
 function pinConflict(pins: readonly RollbackPin[], instanceName: string): ConflictError {
@@ -84,22 +87,24 @@ export async function requestUpgrade(
   const at = store.now().toISOString();
   const keep = await assertNotPinned(readRepo(store), instance.id, instance.name, at, requested);
   await assertNoChangeInFlight(readRepo(store), instance);
-  const built = await buildReport(store, actor, {
+  const reviewed = await buildReport(store, actor, {
     kind: 'upgrade',
     instance,
     requests: parsed.requirements,
     keep,
   });
-  return store.transaction(async (tx) => {
+  const planned = await planReviewTrial(store, instance, parsed.requirements, reviewed);
+  const opened = await store.transaction(async (tx) => {
     const repo = imageWorkflowRepository(tx.db, tx.now);
     await assertNotPinned(
       repo,
       instance.id,
       instance.name,
       tx.now(),
-      built.report.review.changes.map((c) => c.name),
+      reviewed.report.review.changes.map((c) => c.name),
     );
-    return openImageChange(store, tx, actor, {
+    const { built, planned: settled } = await settleReviewTrial(tx, instance, reviewed, planned);
+    const change = await openImageChange(store, tx, actor, {
       kind: 'upgrade',
       instance,
       requests: parsed.requirements,
@@ -108,7 +113,11 @@ export async function requestUpgrade(
       subject: `Upgrade requested on ${instance.name}: ${parsed.requirements.join(', ')}`,
       text: `${built.report.recommendation}\n\nPlan: ${built.report.review.explanation}`,
     });
+    await queueReviewTrial(tx, actor, change, settled);
+    return { change, settled };
   });
+  startReviewTrial(store, opened.change, opened.settled);
+  return opened.change;
 }
 
 /**
@@ -129,16 +138,20 @@ export async function approveUpgrade(
     from: ['requested'],
     apply: async (tx, _repo, change) => {
       assertApprovable(change, 'Reject it with a reason, or request another target.');
+      const ack = await assertTrialAcknowledged(tx, change, parsed.acknowledgeBreaks);
       const instance = (await tx.instances.get(change.instanceId))!;
       const base = {
         approvedBy: actor.userId,
         approvedHash: change.reportHash,
         decisionReason: parsed.reason,
+        ...(ack === null ? {} : { notes: [...change.notes, acknowledgementNote(actor, tx.now(), ack)] }),
       };
+      const acknowledged = ack === null ? {} : { acknowledgedBreaks: ack };
       const test = instance.testInstanceId === null ? null : await tx.instances.get(instance.testInstanceId);
       if (instance.kind === 'production' && test === null) {
         return {
           update: { ...base, state: 'approved' },
+          audit: acknowledged,
           subject: `Upgrade ${change.id} approved; ${instance.name} has no test instance`,
           text: 'Production without a test instance needs an explicit provider-admin override (promote --override-no-test-instance).',
         };
@@ -147,7 +160,7 @@ export async function approveUpgrade(
       const stages = await startStage(tx, change, [first], 0, actor);
       return {
         update: { ...base, state: 'deploying', stages },
-        audit: { stages },
+        audit: { stages, ...acknowledged },
         subject: `Upgrade ${change.id} approved; deploying to ${first.instanceName}`,
         text: `Revision ${String(stages[0]!.revision)} of ${first.instanceName} is with the deployer.`,
       };

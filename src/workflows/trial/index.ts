@@ -11,7 +11,9 @@ export {
   getTrial,
   listTrials,
   packageSourceOf,
+  prepareTrial,
   startTrial,
   TrialRunner,
+  toView as trialViewOf,
 } from './trials.js';
-export type { TrialState, TrialView } from './trials.js';
+export type { PreparedTrial, TrialState, TrialView } from './trials.js';

@@ -50,7 +50,7 @@ export interface TrialView {
 }
 
 /** A trial's work as the runner needs it, prepared while the request was checked. */
-interface PreparedTrial {
+export interface PreparedTrial {
   current: { python: string; pins: TrialPin[]; source: PackageSourceRef };
   candidate: { python: string; pins: TrialPin[]; source: PackageSourceRef };
   changes: { name: string; from: string | null; to: string | null }[];
@@ -66,7 +66,7 @@ interface PreparedTrial {
 
 const ACTIVE: readonly TrialState[] = ['queued', 'running'];
 
-function toView(row: ImageTrialsTable): TrialView {
+export function toView(row: ImageTrialsTable): TrialView {
   return {
     id: row.id,
     instanceId: row.instance_id,
@@ -119,7 +119,8 @@ function pinsWithHashes(content: ImageContent): TrialPin[] {
   });
 }
 
-async function prepareTrial(
+/** The candidate image and the projects to run (also a rollback or upgrade review's trial step). */
+export async function prepareTrial(
   store: Store,
   instance: { id: string; name: string },
   requests: readonly string[],
