@@ -99,7 +99,10 @@ export function register(program: Command): void {
       c
         .requiredOption('--reason <reason>', 'why')
         .option('--urgent', 'skip the test instance (audited)')
-        .option('--acknowledge-breaks', 'approve although the trial predicts breaks (recorded in the history)'),
+        .option(
+          '--acknowledge-breaks',
+          'approve although the trial predicts breaks (recorded in the history)',
+        ),
     (o) => ({
       reason: o.reason,
       ...(o.urgent ? { urgent: true } : {}),

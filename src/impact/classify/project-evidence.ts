@@ -16,7 +16,11 @@ export interface PredictedProject {
   readonly candidate: {
     readonly ok: boolean;
     readonly error: string | null;
-    readonly deprecations: readonly { readonly code: string; readonly name: string; readonly message: string }[];
+    readonly deprecations: readonly {
+      readonly code: string;
+      readonly name: string;
+      readonly message: string;
+    }[];
   };
   readonly verdict: Exclude<Verdict, 'unknown'>;
 }

@@ -100,6 +100,55 @@ export interface ChangeReport {
   impact: ImpactReport | null;
   impactSummary: string;
   blockers: string[];
+  /** The review's trial step (issue 16); absent in older reports. */
+  trial?: { id: string | null; skipped: string | null; projects: string[] };
+}
+
+/** A deprecation dbt reported (its D0xx event). */
+export interface DbtDeprecation {
+  name: string;
+  code: string;
+  message: string;
+}
+
+export type TrialVerdict = 'breaks' | 'fixes' | 'unaffected' | 'still-broken';
+
+/** One project of a trial (src/trial/types.ts ProjectTrialResult). */
+export interface ProjectTrialResult {
+  name: string;
+  owners: string[];
+  commit: string | null;
+  current: { ok: boolean; error: string | null };
+  candidate: { ok: boolean; error: string | null; deprecations: DbtDeprecation[] };
+  verdict: TrialVerdict;
+}
+
+/** A trial job (src/workflows/trial/trials.ts TrialView). */
+export interface Trial {
+  id: string;
+  state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  progress: { done: number; total: number; step: string };
+  result: {
+    changes: { name: string; from: string | null; to: string | null }[];
+    projects: ProjectTrialResult[];
+    logs: Record<string, { current: string[]; candidate: string[] }>;
+  } | null;
+  error: string | null;
+}
+
+/** The report's evidence for one dbt project: the trial's prediction and the observed runs. */
+export interface ProjectEvidence {
+  project: string;
+  entries: {
+    source: 'predicted' | 'observed';
+    verdict: Verdict;
+    owners: string[];
+    pipeline: string | null;
+    reason: string;
+    error: string | null;
+    deprecations: DbtDeprecation[];
+    commit: string | null;
+  }[];
 }
 
 export interface DeploymentStage {
@@ -141,6 +190,9 @@ export interface ImageChange {
   notes: ChangeNote[];
   createdAt: string;
   updatedAt: string;
+  /** On the one-request view only: the review's trial and the merged evidence. */
+  trial?: Trial | null;
+  evidence?: ProjectEvidence[];
 }
 
 export interface ImageView {

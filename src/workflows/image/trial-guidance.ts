@@ -49,7 +49,8 @@ function projectText(kind: ImageChangeKind, project: ProjectTrialResult): string
     asks(kind, project),
   ];
   if (project.current.error !== null) lines.push(`Today it fails with:\n${project.current.error}`);
-  if (project.candidate.error !== null) lines.push(`With the change it fails with:\n${project.candidate.error}`);
+  if (project.candidate.error !== null)
+    lines.push(`With the change it fails with:\n${project.candidate.error}`);
   if (project.candidate.deprecations.length > 0) {
     lines.push(
       `Deprecations dbt reports with the change:\n${project.candidate.deprecations

@@ -19,9 +19,12 @@ import {
   ChangeRecord,
   ChangeReview,
   Impact,
+  ProjectEvidenceTable,
   RequestLoadError,
   RequestTable,
   SubmitRequest,
+  TrialReview,
+  usePollWhileTrialRuns,
 } from '../components/image-change';
 import {
   instanceRequestsPath,
@@ -252,6 +255,7 @@ export function RollbackRequestPage({ me, id }: { me: Me; id: string }) {
 
 function RequestDetail({ me, id }: { me: Me; id: string }) {
   const data = useAsync(() => api<ImageChange>(requestPath('rollback', id)), [id]);
+  usePollWhileTrialRuns(data.state === 'ready' ? data.data : undefined, data.reload);
   if (data.state === 'loading') return <Loading what="the rollback request" />;
   if (data.state === 'error') return <RequestLoadError error={data.error} kind="rollback" />;
   const change = data.data;
@@ -275,6 +279,10 @@ function RequestDetail({ me, id }: { me: Me; id: string }) {
       />
 
       <ChangeReview change={change} reviewTitle="Dependency review" reviewId="dependencies" />
+      <TrialReview change={change} />
+      <Section title="Evidence per project" id="project-evidence">
+        <ProjectEvidenceTable evidence={change.evidence ?? []} />
+      </Section>
       <Section title="Impact" id="impact">
         <p>{report.impactSummary}</p>
         {report.impact ? (

@@ -17,9 +17,12 @@ import {
   ChangeHeader,
   ChangeRecord,
   ChangeReview,
+  ProjectEvidenceTable,
   RequestLoadError,
   RequestTable,
   SubmitRequest,
+  TrialReview,
+  usePollWhileTrialRuns,
 } from '../components/image-change';
 import { loadRequestsOfAllInstances, requestChange, requestPath } from '../image-requests';
 import type { ImageChange } from '../image-types';
@@ -187,6 +190,7 @@ function UpgradeDetail({ me, id }: { me: Me; id: string }) {
     );
     return { change, instance };
   }, [id]);
+  usePollWhileTrialRuns(data.state === 'ready' ? data.data.change : undefined, data.reload);
   if (data.state === 'loading') return <Loading what="the upgrade request" />;
   if (data.state === 'error') return <RequestLoadError error={data.error} kind="upgrade" />;
   const { change, instance } = data.data;
@@ -211,6 +215,10 @@ function UpgradeDetail({ me, id }: { me: Me; id: string }) {
         }
       />
       <ChangeReview change={change} reviewTitle="Plan" reviewId="plan" />
+      <TrialReview change={change} />
+      <Section title="Evidence per project" id="project-evidence">
+        <ProjectEvidenceTable evidence={change.evidence ?? []} />
+      </Section>
       <ChangeRecord change={change} />
     </>
   );

@@ -30,6 +30,7 @@ export function NextSteps({
   onDone: () => void;
 }) {
   const [texts, setTexts] = useState<Record<string, string>>({});
+  const [acknowledged, setAcknowledged] = useState<Record<string, boolean>>({});
   const action = useAction();
   const waiting = steps.filter((s) => s.from.includes(change.state));
   const mine = waiting.filter((s) => s.owners.includes(me.role));
@@ -46,11 +47,18 @@ export function NextSteps({
       );
       return;
     }
+    const statement = step.acknowledge?.(change) ?? null;
+    if (statement !== null && acknowledged[step.step] !== true) {
+      action.refuse(`“${stepLabel(step, change)}” needs your acknowledgement: tick the box above.`);
+      return;
+    }
     const body = { ...step.body?.(change) };
     if (step.input && value !== '') body[step.input.field] = value;
+    if (statement !== null) body['acknowledgeBreaks'] = true;
     await action.run(async () => {
       await api(step.route(change), { method: 'POST', body });
       setTexts({});
+      setAcknowledged({});
       onDone();
     });
   }
@@ -69,6 +77,19 @@ export function NextSteps({
           onChange={(text) => setTexts({ ...texts, [input.label]: text })}
         />
       ))}
+      {mine.map((s) => {
+        const statement = s.acknowledge?.(change) ?? null;
+        return statement === null ? null : (
+          <label key={`ack-${s.step}`} className="acknowledge">
+            <input
+              type="checkbox"
+              checked={acknowledged[s.step] === true}
+              onChange={(e) => setAcknowledged({ ...acknowledged, [s.step]: e.target.checked })}
+            />{' '}
+            {statement}
+          </label>
+        );
+      })}
       {mine.length > 0 ? (
         <div className="buttons">
           {mine.map((s) => (

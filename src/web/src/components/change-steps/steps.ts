@@ -3,6 +3,7 @@ import { seg } from '../../api';
 import { requestPath } from '../../image-requests';
 import type { ChangeState, ImageChange } from '../../image-types';
 import type { Role } from '../../types';
+import { breaksToAcknowledge } from '../image-change/trial';
 import { currentStage } from './current-stage';
 
 /** A text a step needs, and the body field it goes in. */
@@ -28,6 +29,11 @@ export interface ChangeStep<Name extends string = string> {
   body?: (change: ImageChange) => Record<string, unknown>;
   /** What the viewer must read before taking it. */
   intro?: (change: ImageChange) => ReactNode;
+  /**
+   * A statement the viewer must tick before taking it (sent as `acknowledgeBreaks: true`); null
+   * when the change needs none. Approval of a change its trial says breaks a project (issue 16).
+   */
+  acknowledge?: (change: ImageChange) => string | null;
 }
 
 export function stepLabel(step: ChangeStep, change: ImageChange): string {
@@ -55,6 +61,7 @@ export function reviewSteps(rejectFrom: ChangeState[]): [ChangeStep<'approve'>, 
       input: REVIEW_NOTE,
       tone: 'primary',
       route: requestStep('approve'),
+      acknowledge: breaksToAcknowledge,
     },
     {
       step: 'reject',

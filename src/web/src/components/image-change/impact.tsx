@@ -11,7 +11,7 @@ const VERDICT_TEXT: Record<Verdict, string> = {
   unknown: 'unknown',
 };
 
-function VerdictBadge({ verdict }: { verdict: Verdict }) {
+export function VerdictBadge({ verdict }: { verdict: Verdict }) {
   return <span className={`badge verdict-${verdict}`}>{VERDICT_TEXT[verdict]}</span>;
 }
 

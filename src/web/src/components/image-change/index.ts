@@ -5,3 +5,10 @@ export { Impact } from './impact';
 export { RequestLoadError } from './request-load-error';
 export { RequestTable } from './request-table';
 export { SubmitRequest } from './submit-request';
+export {
+  breaksToAcknowledge,
+  ProjectEvidenceTable,
+  TrialReview,
+  trialRunning,
+  usePollWhileTrialRuns,
+} from './trial';
