@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentOf, refusalOf, runCli } from '../../../test/support/cli.js';
 import { createDbtRepo, resolveImagePins } from '../../../test/support/dbt-projects.js';
 import { engines } from '../../../test/support/engines.js';
 import { pythonTools } from '../../../test/support/python-tools.js';
@@ -251,12 +252,25 @@ describe.skipIf(tools === null).each(engines)('the trial step of a rollback revi
       expect(unchanged.state).toBe('requested');
       expect(unchanged.notes).toEqual([]);
 
-      const approved = await server.call('POST', `/api/v1/rollback-requests/${change.id}/approve`, {
-        token: pete.token,
-        body: { reason: 'customer outage', acknowledgeBreaks: true },
-      });
-      expect(approved.status, approved.text).toBe(200);
-      const record = approved.json as ChangeView;
+      // From the CLI: refused the same way without --acknowledge-breaks, approved with it.
+      const cli = (...args: string[]) => runCli(server.url, pete.token, args);
+      const cliRefused = refusalOf(
+        await cli('rollback', 'approve', change.id, '--reason', 'outage', '--json'),
+        1,
+      );
+      expect(cliRefused.message).toMatch(/predicts the change breaks adapted/);
+      const record = documentOf<ChangeView>(
+        await cli(
+          'rollback',
+          'approve',
+          change.id,
+          '--reason',
+          'customer outage',
+          '--acknowledge-breaks',
+          '--json',
+        ),
+        0,
+      );
       expect(record.state).toBe('approved');
       // The history: who acknowledged which projects, and when.
       expect(record.notes).toEqual([
@@ -275,6 +289,16 @@ describe.skipIf(tools === null).each(engines)('the trial step of a rollback revi
       expect(JSON.parse(String(audit.after))).toMatchObject({
         acknowledgedBreaks: { trialId, trialState: 'succeeded', projects: ['adapted'] },
       });
+
+      // A refresh keeps the finished trial: the report and its hash stay, no second trial runs.
+      const refreshed = await server.call('POST', `/api/v1/rollback-requests/${change.id}/refresh`, {
+        token: pete.token,
+        body: {},
+      });
+      expect(refreshed.status, refreshed.text).toBe(200);
+      expect((refreshed.json as ChangeView).report.trial!.id).toBe(trialId);
+      const trials = await server.store.db.selectFrom('image_trials').select('id').execute();
+      expect(trials.map((t) => t.id)).toEqual([trialId]);
 
       // Targeted forward-fix guidance: the owners of the broken, the still-broken and the deprecated
       // project, each with their own project only; the clean project's owner gets nothing.

@@ -20,7 +20,7 @@ function run(runId: string, pipeline: string, project: string | null, day: numbe
     imageRevision: 2,
     codeRevision: 'c0ffee',
     owners: ['bea'],
-    ownerSource: 'airflow-dag-owner',
+    ownerSource: 'airflow',
     outcome: 'success',
   };
 }

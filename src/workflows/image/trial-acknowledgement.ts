@@ -30,7 +30,7 @@ export async function assertTrialAcknowledged(
   if (trial === null) return null;
   const label = `${LABEL[change.kind]} ${change.id}`;
   const trialUrl = `/api/v1/instances/${change.instanceId}/image/trials/${trial.id}`;
-  const remedy = `If the change must go ahead anyway, approve again with acknowledgeBreaks: true (ratchet image ${change.kind} approve ${change.id} --acknowledge-breaks); otherwise reject it and ask the owners to fix forward.`;
+  const remedy = `If the change must go ahead anyway, approve again with acknowledgeBreaks: true (ratchet ${change.kind} approve ${change.id} --acknowledge-breaks); otherwise reject it and ask the owners to fix forward.`;
   if (trial.state === 'queued' || trial.state === 'running') {
     throw new ConflictError(
       `${label} cannot be approved yet: its trial ${trial.id} is ${trial.state} (${trial.progress.step}, ${String(trial.progress.done)} of ${String(trial.progress.total)}), and its prediction is part of the review.`,
