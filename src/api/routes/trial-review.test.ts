@@ -337,6 +337,97 @@ describe.skipIf(tools === null).each(engines)('the trial step of a rollback revi
       for (const g of guidance) expect(g.text).toMatch(/What the policy asks of you: Apply targeted fixes\./);
     },
   );
+
+  it(
+    'tries an upgrade: projects it fixes need no acknowledgement and their owners hear nothing; a still-broken one is told',
+    { timeout: 900_000 },
+    async () => {
+      const { bea, providerEngineer: pete } = server.seed.users;
+      const uv = tools!.command('tools', 'uv');
+      const wheels = tools!.wheels('dbt-duckdb').path;
+      const up = '/api/v1/instances/acme%2Facme-up';
+      const created = await server.call('POST', '/api/v1/tenants/acme/instances', {
+        token: pete.token,
+        body: { name: 'acme-up', kind: 'test' },
+      });
+      expect(created.status, created.text).toBe(201);
+      const pins = resolveImagePins(
+        uv,
+        wheels,
+        ['dbt-core==1.10.23', 'dbt-duckdb==1.10.1'],
+        join(scratch, 'uv-cache'),
+      );
+      const recorded = await server.call('POST', `${up}/layers/image/revisions`, {
+        token: pete.token,
+        body: {
+          content: {
+            python: '3.11',
+            platform: '3.4.0',
+            index: pathToFileURL(wheels).href,
+            packages: pins.map((p) => ({ name: p.name, version: p.version })),
+          },
+          reason: 'dbt 1.10 image',
+          expectedRevision: 0,
+        },
+      });
+      expect(recorded.status, recorded.text).toBe(201);
+      expect(
+        (
+          await server.call('POST', `${up}/layers/image/revisions/1/deployed`, {
+            token: pete.token,
+            body: {},
+          })
+        ).status,
+      ).toBe(200);
+      const upRepos = join(repos, 'up');
+      mkdirSync(upRepos, { recursive: true });
+      for (const [name, repo, owner] of [
+        ['udf', createDbtRepo(upRepos, 'udf').url, 'uma@acme.example'],
+        ['spaces', createDbtRepo(upRepos, 'spaces').url, 'sam@acme.example'],
+      ] as const) {
+        const added = await server.call('POST', `${up}/projects`, {
+          token: bea.token,
+          body: { name, repo, owners: [owner] },
+        });
+        expect(added.status, added.text).toBe(201);
+      }
+      const requested = await server.call('POST', `${up}/image/upgrade-requests`, {
+        token: bea.token,
+        body: { requirements: ['dbt-core==1.11.*'], reason: 'user-defined functions' },
+      });
+      expect(requested.status, requested.text).toBe(201);
+      const change = requested.json as ChangeView;
+      expect(change.report.trial!.id).toMatch(/^trl_/);
+      let view = change;
+      for (;;) {
+        view = (await server.call('GET', `/api/v1/upgrade-requests/${change.id}`, { token: bea.token }))
+          .json as ChangeView;
+        if (['succeeded', 'failed', 'cancelled'].includes(view.trial!.state)) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      expect(view.trial!.error).toBeNull();
+      expect(Object.fromEntries(view.trial!.result!.projects.map((p) => [p.name, p.verdict]))).toEqual({
+        udf: 'fixes',
+        spaces: 'still-broken',
+      });
+      // Nothing breaks: approval needs no acknowledgement, and leaves no acknowledgement in the history.
+      const approved = await server.call('POST', `/api/v1/upgrade-requests/${change.id}/approve`, {
+        token: pete.token,
+        body: { reason: 'tried: nothing breaks' },
+      });
+      expect(approved.status, approved.text).toBe(200);
+      expect((approved.json as ChangeView).notes).toEqual([]);
+      let guidance: Guidance[] = [];
+      for (let i = 0; i < 100 && guidance.length === 0; i += 1) {
+        guidance = await guidanceOf(server.store, 'image.upgrade.trial-guidance');
+        if (guidance.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(guidance.map((g) => g.data.owner)).toEqual(['sam@acme.example']);
+      expect(guidance[0]!.text).toMatch(/Project spaces .*: still-broken\./);
+      const all = await server.store.db.selectFrom('outbox').select('payload').execute();
+      expect(all.some((row) => row.payload.includes('uma@acme.example'))).toBe(false);
+    },
+  );
 });
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

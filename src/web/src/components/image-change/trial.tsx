@@ -100,17 +100,17 @@ export function TrialReview({ change }: { change: ImageChange }) {
       {!step ? (
         <Empty>This report is older than the trial step.</Empty>
       ) : step.id === null || trial === null ? (
-        <p role="status">
+        <p className="muted">
           <strong>Not tried. </strong>
           {step.skipped ?? 'The trial of this change is gone.'}
         </p>
       ) : ACTIVE.includes(trial.state) ? (
-        <p role="status">
+        <p aria-live="polite">
           Trial <code>{trial.id}</code> is {trial.state}: {trial.progress.step} ({trial.progress.done} of{' '}
           {trial.progress.total}). Approval waits for it.
         </p>
       ) : trial.state !== 'succeeded' || trial.result === null ? (
-        <p className="problem" role="status">
+        <p className="problem">
           Trial <code>{trial.id}</code> {trial.state}
           {trial.error ? `: ${trial.error}` : '.'} Nothing predicts what the change does to the projects.
         </p>
