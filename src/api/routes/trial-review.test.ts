@@ -430,4 +430,116 @@ describe.skipIf(tools === null).each(engines)('the trial step of a rollback revi
   );
 });
 
+describe.each(engines)('the trial step when it cannot run or fails (%s)', (engine) => {
+  let server: TestServer;
+  let database: ScratchDatabase | undefined;
+  const saved = { ...process.env };
+  const PROD = '/api/v1/instances/acme%2Facme-prod';
+
+  beforeAll(async () => {
+    process.env['RATCHET_PROJECT_REPOS'] = `${pathToFileURL(allowed).href}/`;
+    // An installer that always fails: the review's trial fails at once, without building anything.
+    process.env['RATCHET_UV'] = '/bin/false';
+    process.env['RATCHET_TRIAL_DIR'] = join(scratch, `failing-${engine}`);
+    if (engine === 'postgres') database = await createScratchDatabase('ratchet_review_trial_fail');
+    server = await startTestServer(
+      database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {},
+    );
+  });
+  afterAll(async () => {
+    await server.close();
+    await database?.drop();
+    process.env = { ...saved };
+  });
+
+  it('skips the step while another trial runs, and needs an acknowledgement when the trial failed', async () => {
+    const { bea, providerEngineer: pete } = server.seed.users;
+    const added = await server.call('POST', `${PROD}/projects`, {
+      token: bea.token,
+      body: { name: 'marts', repo: `${pathToFileURL(allowed).href}/marts`, owners: ['ana@acme.example'] },
+    });
+    expect(added.status, added.text).toBe(201);
+    const instance = (
+      await server.store.repos.instances.findByName('acme-prod', server.seed.tenants.acme.id)
+    )[0]!;
+    const at = new Date().toISOString();
+    await server.store.db
+      .insertInto('image_trials')
+      .values({
+        id: 'trl_other',
+        tenant_id: instance.tenantId,
+        instance_id: instance.id,
+        state: 'running',
+        requests: '["dbt-core==1.10.*"]',
+        progress: '{"done":1,"total":3,"step":"running marts"}',
+        result: null,
+        error: null,
+        created_by: bea.user.id,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+      })
+      .execute();
+    const body = { package: 'dbt-core', target: '==1.10.*', reason: 'snapshots fail on 1.11' };
+    const first = await server.call('POST', `${PROD}/image/rollback-requests`, { token: bea.token, body });
+    expect(first.status, first.text).toBe(201);
+    const skipped = first.json as ChangeView;
+    expect(skipped.report.trial).toMatchObject({ id: null, projects: ['marts'] });
+    expect(skipped.report.trial!.skipped).toMatch(
+      /Another trial \(trl_other\) was running on acme-prod; refresh/,
+    );
+    const approved = await server.call('POST', `/api/v1/rollback-requests/${skipped.id}/approve`, {
+      token: pete.token,
+      body: { reason: 'not tried, reviewed by hand' },
+    });
+    expect(approved.status, approved.text).toBe(200);
+    expect(
+      (
+        await server.call('POST', `/api/v1/rollback-requests/${skipped.id}/reject`, {
+          token: pete.token,
+          body: { reason: 'next test' },
+        })
+      ).status,
+    ).toBe(200);
+
+    await server.store.db
+      .updateTable('image_trials')
+      .set({ state: 'cancelled' })
+      .where('id', '=', 'trl_other')
+      .execute();
+    const second = await server.call('POST', `${PROD}/image/rollback-requests`, { token: bea.token, body });
+    expect(second.status, second.text).toBe(201);
+    const change = second.json as ChangeView;
+    expect(change.report.trial!.id).toMatch(/^trl_/);
+    let view = change;
+    for (let i = 0; i < 200; i += 1) {
+      view = (await server.call('GET', `/api/v1/rollback-requests/${change.id}`, { token: bea.token }))
+        .json as ChangeView;
+      if (view.trial?.state === 'failed') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(view.trial).toMatchObject({ state: 'failed', result: null });
+    const refused = await server.call('POST', `/api/v1/rollback-requests/${change.id}/approve`, {
+      token: pete.token,
+      body: { reason: 'outage' },
+    });
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.json.detail).toMatch(/its trial trl_\w+ failed \(.*\), so nothing predicts/);
+    expect(refused.json.remedy).toMatch(/--acknowledge-breaks/);
+    const acknowledged = await server.call('POST', `/api/v1/rollback-requests/${change.id}/approve`, {
+      token: pete.token,
+      body: { reason: 'outage', acknowledgeBreaks: true },
+    });
+    expect(acknowledged.status, acknowledged.text).toBe(200);
+    expect((acknowledged.json as ChangeView).notes).toEqual([
+      expect.objectContaining({
+        step: 'acknowledge-breaks',
+        text: expect.stringMatching(/failed \(no prediction\)/),
+      }),
+    ]);
+    // A failed trial predicts nothing: nobody is sent guidance.
+    expect(await guidanceOf(server.store, 'image.rollback.trial-guidance')).toEqual([]);
+  });
+});
+
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -74,7 +74,8 @@ export async function notifyTrialOwners(
 ): Promise<number> {
   return store.transaction(async (tx) => {
     const change = await imageWorkflowRepository(tx.db, tx.now).getChange(changeId);
-    if (change === null || change.report.trial?.id !== trialId) return 0;
+    // A change rejected while its trial ran asks nothing of anyone any more.
+    if (change === null || change.report.trial?.id !== trialId || change.state === 'rejected') return 0;
     const trial = await reviewTrialOf(tx.db, change);
     if (trial === null || trial.state !== 'succeeded' || trial.result === null) return 0;
     const byOwner = new Map<string, ProjectTrialResult[]>();
