@@ -290,6 +290,12 @@ describe.skipIf(tools === null).each(engines)('the trial step of a rollback revi
         acknowledgedBreaks: { trialId, trialState: 'succeeded', projects: ['adapted'] },
       });
 
+      const shown = await cli('rollback', 'show', change.id);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toMatch(new RegExp(`^trial: ${trialId} succeeded$`, 'm'));
+      expect(shown.stdout).toMatch(/^ {2}adapted: breaks \(Runtime Error\)$/m);
+      expect(shown.stdout).toMatch(/^ {2}clean: unaffected$/m);
+
       // A refresh keeps the finished trial: the report and its hash stay, no second trial runs.
       const refreshed = await server.call('POST', `/api/v1/rollback-requests/${change.id}/refresh`, {
         token: pete.token,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ImageChangeRecord } from '../../workflows/index.js';
+import type { ImageChangeRecord, ImageChangeView } from '../../workflows/index.js';
 import { registerChangeList } from '../change-list.js';
 import { clientFor, withServerOptions } from '../client.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
@@ -27,10 +27,28 @@ function changeText(change: ImageChangeRecord): string {
   }
   for (const blocker of change.report.blockers) lines.push(`blocker: ${blocker}`);
   lines.push(`impact: ${change.report.impactSummary}`);
+  lines.push(...trialLines(change));
   for (const stage of change.stages) {
     lines.push(`deploy ${stage.instanceName}: revision ${String(stage.revision ?? '-')} ${stage.status}`);
   }
   return lines.join('\n');
+}
+
+/** The review's trial step (issue 16): why it did not run, its progress, or each project's verdict. */
+function trialLines(change: ImageChangeRecord | ImageChangeView): string[] {
+  const step = change.report.trial;
+  if (step === undefined) return [];
+  if (step.id === null) return [`trial: not tried: ${step.skipped ?? ''}`];
+  const trial = 'trial' in change ? change.trial : null;
+  if (trial === null) return [`trial: ${step.id}`];
+  const lines = [`trial: ${trial.id} ${trial.state}${trial.error === null ? '' : `: ${trial.error}`}`];
+  for (const project of trial.result?.projects ?? []) {
+    const error = project.candidate.error ?? project.current.error;
+    lines.push(
+      `  ${project.name}: ${project.verdict}${error === null ? '' : ` (${error.split('\n')[0] ?? ''})`}`,
+    );
+  }
+  return lines;
 }
 
 function step(
