@@ -7,7 +7,7 @@ import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, Section, When } from '../
 import { InstanceSelect, TextAreaField } from '../components/form';
 import { Link } from '../router';
 import type { Instance, Me, Role } from '../types';
-import { isProviderRole } from '../types';
+import { isProviderRole } from '../roles';
 
 const DEFECTS = '/api/v1/defects';
 const RELEASES = '/api/v1/platform/releases';

@@ -7,7 +7,8 @@ import { Link } from '../router';
 import type { Instance, Me, Revision, Tenant } from '../types';
 import type { Defect } from './Defects';
 import { FailedDeliveriesPanel } from './Deliveries';
-import { isProviderRole, LAYERS } from '../types';
+import { LAYERS } from '../layers';
+import { isProviderRole } from '../roles';
 
 interface InstanceRow {
   instance: Instance;

@@ -1,0 +1,15 @@
+/* The success responses of /api/v1 routes whose shapes the workflows define (see same-shape.ts). */
+export { InstanceDeployerBody } from './deployer.js';
+export {
+  DeployCallbackBody,
+  FollowUpsBody,
+  ImageChangeBody,
+  ImageChangeListBody,
+  ImageChangeState,
+  ImageDiffBody,
+  ImageOverviewBody,
+  ImageSourceBody,
+  RollbackPinsBody,
+} from './image.js';
+export { ImpactAnswerBody, ImpactReportBody } from './impact.js';
+export { TrialBody, TrialListBody } from './trial.js';
