@@ -14,6 +14,7 @@ import type {
   PackagePin as PackagePinSchema,
   PlatformContent as PlatformContentSchema,
 } from '../domain/revisions/index.js';
+import type { DefectBody, NextDefectStepBody } from './responses/defect.js';
 import type { InstanceDeployerBody } from './responses/deployer.js';
 import type {
   DependencyReviewBody,
@@ -67,6 +68,12 @@ export type Revision = z.infer<typeof RevisionBody>;
 export type ListedRevision = z.infer<typeof ListedRevisionBody>;
 export type LayerPolicy = z.infer<typeof LayerPolicyBody>;
 export type PolicyDocument = z.infer<typeof PolicyBody>;
+
+// ---- platform defects -------------------------------------------------------------------------
+
+export type Defect = z.infer<typeof DefectBody>;
+export type NextDefectStep = z.infer<typeof NextDefectStepBody>;
+export type SlaClock = Defect['sla'][number];
 
 // ---- the customer image -----------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { ImpactReport } from '../../impact/index.js';
 import type { ImpactAnswer } from '../../workflows/evidence/index.js';
 import type {
+  DefectView,
   ForwardFixFollowUp,
   ImageChangeRecord,
   ImageDiffEntry,
@@ -15,6 +16,7 @@ import type {
   RollbackPin,
 } from '../../workflows/index.js';
 import type { TrialView } from '../../workflows/trial/index.js';
+import type { DefectBody } from './defect.js';
 import type { InstanceDeployerBody } from './deployer.js';
 import type {
   ForwardFixFollowUpBody,
@@ -38,4 +40,5 @@ export type ResponsesAgreeWithWorkflows = [
   Agrees<SameShape<ImpactAnswerBody, ImpactAnswer>>,
   Agrees<SameShape<TrialBody, TrialView>>,
   Agrees<SameShape<InstanceDeployerBody, InstanceDeployerView>>,
+  Agrees<SameShape<DefectBody, DefectView>>,
 ];

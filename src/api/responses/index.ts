@@ -1,4 +1,5 @@
 /* The success responses of /api/v1 routes whose shapes the workflows define (see same-shape.ts). */
+export { DefectBody, SeverityNumber } from './defect.js';
 export { InstanceDeployerBody } from './deployer.js';
 export {
   DeployCallbackBody,

@@ -1,5 +1,8 @@
 // Wire shapes of /api/v1 as the dashboard reads them: inferred on the server (src/api/wire.ts).
 export type {
+  Defect,
+  NextDefectStep,
+  SlaClock,
   ImageContent,
   InfrastructureContent,
   Instance,
