@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
 /**
  * OpenAPI 3.1 generated from the very zod schemas that validate requests, so the document cannot
@@ -30,6 +30,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       if (config?.roles !== undefined) schema['x-roles'] = [...config.roles];
       return transformed;
     },
+    // Schemas with a `.meta({ id })` are referenced as #/components/schemas/{id}: this puts them there.
+    transformObject: jsonSchemaTransformObject,
   });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 }

@@ -136,6 +136,36 @@ export const ProblemBody = z
   .loose()
   .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json).' });
 
+/** GET /api/v1/policy: the rollback policy per layer and the responsibility matrix. */
+export const LayerPolicyBody = z.object({
+  layer: LayerParam,
+  title: z.string(),
+  policy: z.string(),
+  capability: z.enum(['never', 'by-request']),
+  capabilityText: z.string(),
+  responsibility: z.string(),
+  reason: z.string(),
+  remedy: z.string(),
+});
+
+export const PolicyBody = z
+  .object({
+    source: z.string(),
+    layers: z.array(LayerPolicyBody),
+    responsibilities: z.array(z.object({ scenario: z.string(), provider: z.string(), customer: z.string() })),
+  })
+  .meta({ id: 'RollbackPolicy' });
+export type PolicyBody = z.infer<typeof PolicyBody>;
+
+/** GET /api/v1/me: who the bearer token belongs to. */
+export const MeBody = z.object({
+  userId: z.string(),
+  name: z.string(),
+  role: RoleName,
+  tenantId: z.string().nullable(),
+});
+export type MeBody = z.infer<typeof MeBody>;
+
 // ---- requests ---------------------------------------------------------------------------------
 
 /** `ten_...` or the tenant's slug. */

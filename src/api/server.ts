@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -58,9 +58,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
   }
   const { store } = options;
-  const logger = options.logger === false ? false : (options.logger ?? createLogger());
+  // Typed as Fastify's own logger interface (pino's Logger is one), so the server is a plain FastifyInstance.
+  const logger: FastifyBaseLogger | false =
+    options.logger === false ? false : (options.logger ?? createLogger());
 
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     ...(logger === false ? { logger: false } : { loggerInstance: logger }),
     bodyLimit,
     // Request ids in logs let support correlate a user's problem `instance` with the log line.
@@ -69,9 +71,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // the error handler exists; without this Fastify answers plain JSON instead of problem+json.
     frameworkErrors: (error, request, reply) => {
       const { problem, headers } = toProblem(error, request.url);
-      return sendProblem(reply as unknown as FastifyReply, problem, headers);
+      return sendProblem(reply, problem, headers);
     },
-  }) as unknown as FastifyInstance;
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

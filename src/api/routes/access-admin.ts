@@ -9,7 +9,7 @@ import {
   AuditVerification,
   CreateUserRequest,
   IssueTokenRequest,
-  RoleName,
+  MeBody,
   TokenInfoBody,
   TokenParams,
   UserBody,
@@ -27,12 +27,7 @@ export function accessAdminRoutes(app: TypedApp, { store }: RouteDeps): void {
         summary: 'Who the bearer token belongs to',
         tags: ['users'],
         response: {
-          200: z.object({
-            userId: z.string(),
-            name: z.string(),
-            role: RoleName,
-            tenantId: z.string().nullable(),
-          }),
+          200: MeBody,
           ...problems(),
         },
       },

@@ -18,49 +18,9 @@ import {
   triageDefect,
 } from '../../workflows/index.js';
 import { actorOf } from '../access.js';
+import { DefectBody, SeverityNumber } from '../responses/index.js';
 import { problems } from './problems.js';
 import type { RouteDeps, TypedApp } from './types.js';
-
-const SeverityNumber = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
-
-export const DefectBody = z
-  .object({
-    id: z.string(),
-    tenantId: z.string(),
-    instanceId: z.string(),
-    reporterUserId: z.string(),
-    title: z.string(),
-    observed: z.string(),
-    since: z.string(),
-    suggestedSeverity: z.number(),
-    severity: z.number().nullable(),
-    severityName: z.string().nullable(),
-    assigneeUserId: z.string().nullable(),
-    regressedIn: z.string().nullable(),
-    state: z.string(),
-    closeOutcome: z.string().nullable(),
-    closeReason: z.string().nullable(),
-    duplicateOf: z.string().nullable(),
-    fixedByRelease: z.string().nullable(),
-    reopenCount: z.number(),
-    reportedAt: z.string(),
-    triagedAt: z.string().nullable(),
-    deployedAt: z.string().nullable(),
-    resolvedAt: z.string().nullable(),
-    closedAt: z.string().nullable(),
-    updatedAt: z.string(),
-    version: z.number(),
-    sla: z.array(
-      z.object({
-        clock: z.enum(['response', 'resolution']),
-        targetAt: z.string(),
-        metAt: z.string().nullable(),
-        breached: z.boolean(),
-      }),
-    ),
-    breached: z.boolean(),
-  })
-  .meta({ id: 'Defect' });
 
 const SeverityBody = z.object({
   severity: z.number(),

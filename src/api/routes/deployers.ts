@@ -4,16 +4,16 @@ import type { Actor } from '../../domain/roles/index.js';
 import {
   DeployerSettings,
   getInstanceDeployer,
+  installDeployerHandOff,
   receiveDeployCallback,
   setInstanceDeployer,
   settleHandOffs,
-  startHandOff,
 } from '../../workflows/index.js';
 import { actorOf } from '../access.js';
+import { DeployCallbackBody, InstanceDeployerBody } from '../responses/index.js';
 import { problems } from './problems.js';
 import type { RouteDeps, TypedApp } from './types.js';
 
-const Json = z.record(z.string(), z.unknown());
 const InstanceParams = z.object({ instanceId: z.string().min(1) });
 
 /**
@@ -31,15 +31,10 @@ export function deployerRoutes(app: TypedApp, { store }: RouteDeps): void {
         summary: "The instance's image deployer (record, webhook or command); customers see its kind only",
         tags: ['image'],
         params: InstanceParams,
-        response: { 200: Json, ...problems(403, 404) },
+        response: { 200: InstanceDeployerBody, ...problems(403, 404) },
       },
     },
-    async (request) =>
-      (await getInstanceDeployer(
-        store,
-        actorOf<Actor>(request),
-        request.params.instanceId,
-      )) as unknown as Record<string, unknown>,
+    async (request) => getInstanceDeployer(store, actorOf<Actor>(request), request.params.instanceId),
   );
 
   app.put(
@@ -52,14 +47,14 @@ export function deployerRoutes(app: TypedApp, { store }: RouteDeps): void {
         tags: ['image'],
         params: InstanceParams,
         body: DeployerSettings,
-        response: { 200: Json, ...problems(403, 404) },
+        response: { 200: InstanceDeployerBody, ...problems(403, 404) },
       },
     },
     async (request) =>
-      (await setInstanceDeployer(store, actorOf<Actor>(request), {
+      setInstanceDeployer(store, actorOf<Actor>(request), {
         instance: request.params.instanceId,
         deployer: request.body,
-      })) as unknown as Record<string, unknown>,
+      }),
   );
 
   // The callback's signature covers the exact bytes received, so this scope keeps JSON bodies as text.
@@ -77,7 +72,7 @@ export function deployerRoutes(app: TypedApp, { store }: RouteDeps): void {
             'A webhook deploy target reports a revision deployed or failed: { instanceId, revision, status, reason? }, ' +
             'signed as Ratchet-Signature with the instance deployer secret (no bearer token)',
           tags: ['image'],
-          response: { 200: Json, ...problems(404, 409) },
+          response: { 200: DeployCallbackBody, ...problems(404, 409) },
         },
       },
       async (request) => {
@@ -89,12 +84,13 @@ export function deployerRoutes(app: TypedApp, { store }: RouteDeps): void {
     done();
   });
 
-  app.addHook('onClose', async () => settleHandOffs(store));
-}
-
-/** Hands a pending revision a step just created to its instance's deployer, in the background. */
-export function handOffAfterStep(app: TypedApp, store: RouteDeps['store'], change: unknown): void {
-  const record = change as Parameters<typeof startHandOff>[1];
-  if (!Array.isArray(record?.stages)) return;
-  startHandOff(store, record, (error) => app.log.error({ err: error }, 'deployer hand-off failed'));
+  // The image workflow hands each pending revision it committed to the deployer; this server logs
+  // what goes wrong, and waits for the running hand-offs when it closes.
+  const uninstall = installDeployerHandOff(store, (error) =>
+    app.log.error({ err: error }, 'deployer hand-off failed'),
+  );
+  app.addHook('onClose', async () => {
+    uninstall();
+    await settleHandOffs(store);
+  });
 }

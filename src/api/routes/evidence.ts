@@ -18,6 +18,7 @@ import {
   setOwnership,
 } from '../../workflows/evidence/index.js';
 import { actorOf } from '../access.js';
+import { ImpactAnswerBody } from '../responses/index.js';
 import { InstanceParams, TenantParams } from '../schema.js';
 import { problems } from './problems.js';
 import type { RouteDeps, TypedApp } from './types.js';
@@ -258,24 +259,18 @@ export function evidenceRoutes(app: TypedApp, { store }: RouteDeps): void {
         params: InstanceParams,
         querystring: ImpactQuerystring,
         response: {
-          200: z.object({
-            instanceId: z.string(),
-            packages: z.array(z.object({ name: z.string(), from: z.string(), to: z.string() })),
-            report: JsonObject.nullable(),
-            reportHash: z.string().nullable(),
-          }),
+          200: ImpactAnswerBody,
           ...problems(403, 404, 429),
         },
       },
     },
     async (request) => {
       const { change, windowDays } = request.query;
-      const answer = await impactOfChanges(store, actorOf<Actor>(request), {
+      return impactOfChanges(store, actorOf<Actor>(request), {
         instance: request.params.instanceId,
         changes: Array.isArray(change) ? change : [change],
         ...(windowDays !== undefined ? { windowDays } : {}),
       });
-      return { ...answer, report: answer.report as unknown as Record<string, unknown> | null };
     },
   );
 }

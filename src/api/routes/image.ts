@@ -35,12 +35,21 @@ import {
   signOffUpgrade,
   SignOffInput,
 } from '../../workflows/index.js';
+import type { ImageExportFormat } from '../../workflows/index.js';
 import { actorOf } from '../access.js';
-import { handOffAfterStep } from './deployers.js';
+import {
+  FollowUpsBody,
+  ImageChangeBody,
+  ImageChangeViewBody,
+  ImageChangeListBody,
+  ImageDiffBody,
+  ImageOverviewBody,
+  ImageSourceBody,
+  RollbackPinsBody,
+} from '../responses/index.js';
 import { problems } from './problems.js';
 import type { RouteDeps, TypedApp } from './types.js';
 
-const Json = z.record(z.string(), z.unknown());
 const InstanceParams = z.object({ instanceId: z.string().min(1) });
 const IdParams = z.object({ id: z.string().min(1) });
 const RevisionQuery = z.object({ revision: z.coerce.number().int().min(1).optional() });
@@ -48,88 +57,125 @@ const DiffQuery = z.object({
   from: z.coerce.number().int().min(1).optional(),
   to: z.coerce.number().int().min(1).optional(),
 });
+// Every step's input is `{ id, ...fields }`: the id comes from the path, the rest from the body.
+const DecideBody = DecideInput.omit({ id: true });
+const AcceptBody = AcceptInput.omit({ id: true });
+const ResolveBody = ResolveInput.omit({ id: true });
+const ReopenBody = ReopenInput.omit({ id: true });
+const SignOffBody = SignOffInput.omit({ id: true });
+const PromoteBody = PromoteInput.omit({ id: true });
+const DeployReportBody = DeployReportInput.omit({ instance: true });
+const EmptyBody = z.object({});
+
+const image = ['image'];
+const read = { roles: PERMISSIONS['image.read'] };
+const stepProblems = problems(403, 404, 409);
 
 function union(...lists: (readonly Role[])[]): Role[] {
   return [...new Set(lists.flat())];
 }
 
-/** The customer-image lifecycle (issue 4): image views, rollback requests, upgrades, deployments. */
+/**
+ * The customer-image lifecycle (issue 4): image views, rollback requests, upgrades, deployments.
+ * Each route calls one workflow; a step that leaves a pending revision hands it to the deployer
+ * itself, after its commit (workflows/image/after-commit.ts).
+ */
 export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
-  const base = '/api/v1/instances/:instanceId/image';
-  const read = { roles: PERMISSIONS['image.read'] };
+  // ---- the image ------------------------------------------------------------------------------
 
   app.get(
-    base,
+    '/api/v1/instances/:instanceId/image',
     {
       config: read,
       schema: {
         summary: 'The current image, its package source, the change in flight, rollback pins and follow-ups',
-        tags: ['image'],
+        tags: image,
         params: InstanceParams,
-        response: { 200: Json, ...problems(403, 404) },
+        response: { 200: ImageOverviewBody, ...problems(403, 404) },
       },
     },
-    async (request) =>
-      (await showImage(store, actorOf<Actor>(request), request.params.instanceId)) as unknown as Record<
-        string,
-        unknown
-      >,
+    async (request) => showImage(store, actorOf<Actor>(request), request.params.instanceId),
   );
 
   app.get(
-    `${base}/diff`,
+    '/api/v1/instances/:instanceId/image/diff',
     {
       config: read,
       schema: {
         summary: 'Package moves between two image revisions (default: current vs previous)',
-        tags: ['image'],
+        tags: image,
         params: InstanceParams,
         querystring: DiffQuery,
-        response: { 200: Json, ...problems(403, 404) },
+        response: { 200: ImageDiffBody, ...problems(403, 404) },
       },
     },
     async (request) =>
       diffImage(store, actorOf<Actor>(request), { instance: request.params.instanceId, ...request.query }),
   );
 
-  for (const format of ['requirements.txt', 'pylock.toml'] as const) {
-    app.get(
-      `${base}/${format}`,
-      {
-        config: read,
-        schema: {
-          summary: `An image revision rendered as ${format} (default: current)`,
-          tags: ['image'],
-          params: InstanceParams,
-          querystring: RevisionQuery,
-          response: { 200: z.string(), ...problems(403, 404) },
-        },
-      },
-      async (request, reply) => {
-        const rendered = await exportImage(store, actorOf<Actor>(request), {
-          instance: request.params.instanceId,
-          format,
-          ...(request.query.revision ? { revision: request.query.revision } : {}),
-        });
-        return reply
-          .type(format === 'pylock.toml' ? 'application/toml' : 'text/plain')
-          .header('content-disposition', `attachment; filename="${format}"`)
-          .send(rendered.text);
-      },
-    );
+  /** Both export routes: one revision rendered as a file the deployer or the customer downloads. */
+  async function sendExport(
+    request: { params: { instanceId: string }; query: { revision?: number | undefined } },
+    actor: Actor,
+    format: ImageExportFormat,
+  ): Promise<string> {
+    const rendered = await exportImage(store, actor, {
+      instance: request.params.instanceId,
+      format,
+      ...(request.query.revision ? { revision: request.query.revision } : {}),
+    });
+    return rendered.text;
   }
 
+  app.get(
+    '/api/v1/instances/:instanceId/image/requirements.txt',
+    {
+      config: read,
+      schema: {
+        summary: 'An image revision rendered as requirements.txt (default: current)',
+        tags: image,
+        params: InstanceParams,
+        querystring: RevisionQuery,
+        response: { 200: z.string(), ...problems(403, 404) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type('text/plain')
+        .header('content-disposition', 'attachment; filename="requirements.txt"')
+        .send(await sendExport(request, actorOf<Actor>(request), 'requirements.txt')),
+  );
+
+  app.get(
+    '/api/v1/instances/:instanceId/image/pylock.toml',
+    {
+      config: read,
+      schema: {
+        summary: 'An image revision rendered as pylock.toml (default: current)',
+        tags: image,
+        params: InstanceParams,
+        querystring: RevisionQuery,
+        response: { 200: z.string(), ...problems(403, 404) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .type('application/toml')
+        .header('content-disposition', 'attachment; filename="pylock.toml"')
+        .send(await sendExport(request, actorOf<Actor>(request), 'pylock.toml')),
+  );
+
   app.post(
-    `${base}/source`,
+    '/api/v1/instances/:instanceId/image/source',
     {
       config: { roles: PERMISSIONS['image.source.set'] },
       schema: {
         summary:
           "Point the instance's image at a package source (simple index URL or file: find-links folder)",
-        tags: ['image'],
+        tags: image,
         params: InstanceParams,
         body: z.object({ source: z.string().min(1) }),
-        response: { 200: Json, ...problems(403, 404) },
+        response: { 200: ImageSourceBody, ...problems(403, 404) },
       },
     },
     async (request) =>
@@ -139,190 +185,369 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
       }),
   );
 
-  for (const what of ['pins', 'follow-ups'] as const) {
-    app.get(
-      `${base}/${what}`,
-      {
-        config: read,
-        schema: {
-          summary:
-            what === 'pins'
-              ? 'Rollback pins of the instance'
-              : 'Forward-fix follow-ups opened by confirmed rollbacks',
-          tags: ['image'],
-          params: InstanceParams,
-          response: { 200: Json, ...problems(403, 404) },
-        },
+  app.get(
+    '/api/v1/instances/:instanceId/image/pins',
+    {
+      config: read,
+      schema: {
+        summary: 'Rollback pins of the instance',
+        tags: image,
+        params: InstanceParams,
+        response: { 200: RollbackPinsBody, ...problems(403, 404) },
       },
-      async (request) => {
-        const actor = actorOf<Actor>(request);
-        return what === 'pins'
-          ? { pins: await listRollbackPins(store, actor, request.params.instanceId) }
-          : { followUps: await listForwardFixFollowUps(store, actor, request.params.instanceId) };
-      },
-    );
-  }
+    },
+    async (request) => ({
+      pins: await listRollbackPins(store, actorOf<Actor>(request), request.params.instanceId),
+    }),
+  );
 
-  for (const kind of ['rollback', 'upgrade'] as const) {
-    app.get(
-      `${base}/${kind}-requests`,
-      {
-        config: read,
-        schema: {
-          summary: `The instance's ${kind} requests, oldest first`,
-          tags: ['image'],
-          params: InstanceParams,
-          response: { 200: Json, ...problems(403, 404) },
-        },
+  app.get(
+    '/api/v1/instances/:instanceId/image/follow-ups',
+    {
+      config: read,
+      schema: {
+        summary: 'Forward-fix follow-ups opened by confirmed rollbacks',
+        tags: image,
+        params: InstanceParams,
+        response: { 200: FollowUpsBody, ...problems(403, 404) },
       },
-      async (request) => ({
-        requests: await listImageChanges(store, actorOf<Actor>(request), {
-          instance: request.params.instanceId,
-          kind,
-        }),
+    },
+    async (request) => ({
+      followUps: await listForwardFixFollowUps(store, actorOf<Actor>(request), request.params.instanceId),
+    }),
+  );
+
+  // ---- rollback requests ----------------------------------------------------------------------
+
+  app.get(
+    '/api/v1/instances/:instanceId/image/rollback-requests',
+    {
+      config: read,
+      schema: {
+        summary: "The instance's rollback requests, oldest first",
+        tags: image,
+        params: InstanceParams,
+        response: { 200: ImageChangeListBody, ...problems(403, 404) },
+      },
+    },
+    async (request) => ({
+      requests: await listImageChanges(store, actorOf<Actor>(request), {
+        instance: request.params.instanceId,
+        kind: 'rollback',
       }),
-    );
-    app.get(
-      `/api/v1/${kind}-requests/:id`,
-      {
-        config: read,
-        schema: {
-          summary: `One ${kind} request with its report and report hash`,
-          tags: ['image'],
-          params: IdParams,
-          response: { 200: Json, ...problems(403, 404) },
-        },
-      },
-      async (request) =>
-        (await getImageChange(store, actorOf<Actor>(request), request.params.id, kind)) as unknown as Record<
-          string,
-          unknown
-        >,
-    );
-  }
+    }),
+  );
 
   app.post(
-    `${base}/rollback-requests`,
+    '/api/v1/instances/:instanceId/image/rollback-requests',
     {
       config: { roles: PERMISSIONS['image.rollback.request'], quota: 'report' },
       schema: {
         summary:
           'Request a rollback (last resort): answered with the recommended approach and the validation report',
-        tags: ['image'],
+        tags: image,
         params: InstanceParams,
         body: RequestRollbackInput.omit({ instance: true }),
-        response: { 201: Json, ...problems(403, 404, 409, 429) },
+        response: { 201: ImageChangeBody, ...problems(403, 404, 409, 429) },
       },
     },
     async (request, reply) =>
       reply.code(201).send(
-        (await requestRollback(store, actorOf<Actor>(request), {
+        await requestRollback(store, actorOf<Actor>(request), {
           ...request.body,
           instance: request.params.instanceId,
-        })) as unknown as Record<string, unknown>,
+        }),
       ),
   );
 
+  app.get(
+    '/api/v1/rollback-requests/:id',
+    {
+      config: read,
+      schema: {
+        summary: 'One rollback request with its report and report hash',
+        tags: image,
+        params: IdParams,
+        response: { 200: ImageChangeViewBody, ...problems(403, 404) },
+      },
+    },
+    async (request) => getImageChange(store, actorOf<Actor>(request), request.params.id, 'rollback'),
+  );
+
   app.post(
-    `${base}/upgrade-requests`,
+    '/api/v1/rollback-requests/:id/approve',
+    {
+      config: { roles: PERMISSIONS['image.rollback.review'] },
+      schema: {
+        summary: 'rollback request: approve',
+        tags: image,
+        params: IdParams,
+        body: DecideBody,
+        response: { 200: ImageChangeBody, ...stepProblems },
+      },
+    },
+    async (request) =>
+      approveRollback(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
+  );
+
+  app.post(
+    '/api/v1/rollback-requests/:id/reject',
+    {
+      config: { roles: PERMISSIONS['image.rollback.review'] },
+      schema: {
+        summary: 'rollback request: reject',
+        tags: image,
+        params: IdParams,
+        body: DecideBody,
+        response: { 200: ImageChangeBody, ...stepProblems },
+      },
+    },
+    async (request) =>
+      rejectRollback(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
+  );
+
+  app.post(
+    '/api/v1/rollback-requests/:id/accept',
+    {
+      config: { roles: PERMISSIONS['image.rollback.accept'] },
+      schema: {
+        summary: 'rollback request: accept',
+        tags: image,
+        params: IdParams,
+        body: AcceptBody,
+        response: { 200: ImageChangeBody, ...stepProblems },
+      },
+    },
+    async (request) =>
+      acceptRollback(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
+  );
+
+  app.post(
+    '/api/v1/rollback-requests/:id/refresh',
+    {
+      // A refresh builds the report again (dependency review and impact): it counts as a report.
+      config: { roles: PERMISSIONS['image.change.refresh'], quota: 'report' },
+      schema: {
+        summary: 'rollback request: refresh',
+        tags: image,
+        params: IdParams,
+        body: EmptyBody.optional(),
+        response: { 200: ImageChangeBody, ...problems(403, 404, 409, 429) },
+      },
+    },
+    async (request) => refreshRollback(store, actorOf<Actor>(request), { id: request.params.id }),
+  );
+
+  app.post(
+    '/api/v1/rollback-requests/:id/confirm',
+    {
+      config: { roles: PERMISSIONS['image.rollback.resolve'] },
+      schema: {
+        summary: 'rollback request: confirm',
+        tags: image,
+        params: IdParams,
+        body: ResolveBody.optional(),
+        response: { 200: ImageChangeBody, ...stepProblems },
+      },
+    },
+    async (request) =>
+      confirmRollback(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
+  );
+
+  app.post(
+    '/api/v1/rollback-requests/:id/reopen',
+    {
+      config: { roles: PERMISSIONS['image.rollback.resolve'] },
+      schema: {
+        summary: 'rollback request: reopen',
+        tags: image,
+        params: IdParams,
+        body: ReopenBody,
+        response: { 200: ImageChangeBody, ...stepProblems },
+      },
+    },
+    async (request) =>
+      reopenRollback(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
+  );
+
+  // ---- upgrade requests -----------------------------------------------------------------------
+
+  app.get(
+    '/api/v1/instances/:instanceId/image/upgrade-requests',
+    {
+      config: read,
+      schema: {
+        summary: "The instance's upgrade requests, oldest first",
+        tags: image,
+        params: InstanceParams,
+        response: { 200: ImageChangeListBody, ...problems(403, 404) },
+      },
+    },
+    async (request) => ({
+      requests: await listImageChanges(store, actorOf<Actor>(request), {
+        instance: request.params.instanceId,
+        kind: 'upgrade',
+      }),
+    }),
+  );
+
+  app.post(
+    '/api/v1/instances/:instanceId/image/upgrade-requests',
     {
       config: { roles: PERMISSIONS['image.upgrade.request'], quota: 'report' },
       schema: {
         summary: 'Request an upgrade: planned with co-upgrades, refused while a rollback pin holds',
-        tags: ['image'],
+        tags: image,
         params: InstanceParams,
         body: RequestUpgradeInput.omit({ instance: true }),
-        response: { 201: Json, ...problems(403, 404, 409, 429) },
+        response: { 201: ImageChangeBody, ...problems(403, 404, 409, 429) },
       },
     },
     async (request, reply) =>
       reply.code(201).send(
-        (await requestUpgrade(store, actorOf<Actor>(request), {
+        await requestUpgrade(store, actorOf<Actor>(request), {
           ...request.body,
           instance: request.params.instanceId,
-        })) as unknown as Record<string, unknown>,
+        }),
       ),
   );
 
-  const steps = [
-    ['rollback', 'approve', PERMISSIONS['image.rollback.review'], DecideInput, approveRollback],
-    ['rollback', 'reject', PERMISSIONS['image.rollback.review'], DecideInput, rejectRollback],
-    ['rollback', 'accept', PERMISSIONS['image.rollback.accept'], AcceptInput, acceptRollback],
-    ['rollback', 'refresh', PERMISSIONS['image.change.refresh'], z.object({}), refreshRollback],
-    ['rollback', 'confirm', PERMISSIONS['image.rollback.resolve'], ResolveInput, confirmRollback],
-    ['rollback', 'reopen', PERMISSIONS['image.rollback.resolve'], ReopenInput, reopenRollback],
-    ['upgrade', 'approve', PERMISSIONS['image.upgrade.approve'], DecideInput, approveUpgrade],
-    ['upgrade', 'reject', PERMISSIONS['image.upgrade.approve'], DecideInput, rejectUpgrade],
-    ['upgrade', 'signoff', PERMISSIONS['image.upgrade.signoff'], SignOffInput, signOffUpgrade],
-    [
-      'upgrade',
-      'promote',
-      union(PERMISSIONS['image.upgrade.promote'], PERMISSIONS['image.upgrade.override']),
-      PromoteInput,
-      promoteUpgrade,
-    ],
-  ] as const;
-  for (const [kind, step, roles, schema, run] of steps) {
-    // Every step's input is `{ id, ...fields }`: the id comes from the path, the rest from the body.
-    const shape = schema as unknown as z.ZodObject<{ id: z.ZodString }>;
-    const body = 'id' in shape.shape ? shape.omit({ id: true }) : shape;
-    app.post(
-      `/api/v1/${kind}-requests/:id/${step}`,
-      {
-        // A refresh builds the report again (dependency review and impact): it counts as a report.
-        config: step === 'refresh' ? { roles, quota: 'report' as const } : { roles },
-        schema: {
-          summary: `${kind} request: ${step}`,
-          tags: ['image'],
-          params: IdParams,
-          body: body.optional(),
-          response: {
-            200: Json,
-            ...(step === 'refresh' ? problems(403, 404, 409, 429) : problems(403, 404, 409)),
-          },
-        },
+  app.get(
+    '/api/v1/upgrade-requests/:id',
+    {
+      config: read,
+      schema: {
+        summary: 'One upgrade request with its report and report hash',
+        tags: image,
+        params: IdParams,
+        response: { 200: ImageChangeViewBody, ...problems(403, 404) },
       },
-      async (request) => {
-        const input = { ...((request.body ?? {}) as object), id: request.params.id };
-        const change = await (run as unknown as (s: typeof store, a: Actor, i: unknown) => Promise<unknown>)(
-          store,
-          actorOf<Actor>(request),
-          input,
-        );
-        // After the step's transaction committed: a new pending revision goes to its deployer.
-        handOffAfterStep(app, store, change);
-        return change as Record<string, unknown>;
-      },
-    );
-  }
+    },
+    async (request) => getImageChange(store, actorOf<Actor>(request), request.params.id, 'upgrade'),
+  );
 
-  const deploySteps = [
-    ['confirm', confirmImageDeployment],
-    ['fail', failImageDeployment],
-    ['retry', retryImageDeployment],
-  ] as const;
-  for (const [step, run] of deploySteps) {
-    app.post(
-      `${base}/deployment/${step}`,
-      {
-        config: { roles: PERMISSIONS['image.deploy.report'] },
-        schema: {
-          summary: `The deployer reports: ${step}`,
-          tags: ['image'],
-          params: InstanceParams,
-          body: DeployReportInput.omit({ instance: true }).optional(),
-          response: { 200: Json, ...problems(403, 404, 409) },
-        },
+  app.post(
+    '/api/v1/upgrade-requests/:id/approve',
+    {
+      config: { roles: PERMISSIONS['image.upgrade.approve'] },
+      schema: {
+        summary: 'upgrade request: approve',
+        tags: image,
+        params: IdParams,
+        body: DecideBody,
+        response: { 200: ImageChangeBody, ...stepProblems },
       },
-      async (request) => {
-        const change = await run(store, actorOf<Actor>(request), {
-          ...(request.body ?? {}),
-          instance: request.params.instanceId,
-        });
-        // A confirmed test stage or a retry leaves a new pending revision for the deployer.
-        handOffAfterStep(app, store, change);
-        return change as unknown as Record<string, unknown>;
+    },
+    async (request) =>
+      approveUpgrade(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
+  );
+
+  app.post(
+    '/api/v1/upgrade-requests/:id/reject',
+    {
+      config: { roles: PERMISSIONS['image.upgrade.approve'] },
+      schema: {
+        summary: 'upgrade request: reject',
+        tags: image,
+        params: IdParams,
+        body: DecideBody,
+        response: { 200: ImageChangeBody, ...stepProblems },
       },
-    );
-  }
+    },
+    async (request) =>
+      rejectUpgrade(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
+  );
+
+  app.post(
+    '/api/v1/upgrade-requests/:id/signoff',
+    {
+      config: { roles: PERMISSIONS['image.upgrade.signoff'] },
+      schema: {
+        summary: 'upgrade request: signoff',
+        tags: image,
+        params: IdParams,
+        body: SignOffBody.optional(),
+        response: { 200: ImageChangeBody, ...stepProblems },
+      },
+    },
+    async (request) =>
+      signOffUpgrade(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
+  );
+
+  app.post(
+    '/api/v1/upgrade-requests/:id/promote',
+    {
+      config: {
+        roles: union(PERMISSIONS['image.upgrade.promote'], PERMISSIONS['image.upgrade.override']),
+      },
+      schema: {
+        summary: 'upgrade request: promote',
+        tags: image,
+        params: IdParams,
+        body: PromoteBody.optional(),
+        response: { 200: ImageChangeBody, ...stepProblems },
+      },
+    },
+    async (request) =>
+      promoteUpgrade(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
+  );
+
+  // ---- the deployer reports -------------------------------------------------------------------
+
+  app.post(
+    '/api/v1/instances/:instanceId/image/deployment/confirm',
+    {
+      config: { roles: PERMISSIONS['image.deploy.report'] },
+      schema: {
+        summary: 'The deployer reports: confirm',
+        tags: image,
+        params: InstanceParams,
+        body: DeployReportBody.optional(),
+        response: { 200: ImageChangeBody, ...stepProblems },
+      },
+    },
+    async (request) =>
+      confirmImageDeployment(store, actorOf<Actor>(request), {
+        ...request.body,
+        instance: request.params.instanceId,
+      }),
+  );
+
+  app.post(
+    '/api/v1/instances/:instanceId/image/deployment/fail',
+    {
+      config: { roles: PERMISSIONS['image.deploy.report'] },
+      schema: {
+        summary: 'The deployer reports: fail',
+        tags: image,
+        params: InstanceParams,
+        body: DeployReportBody.optional(),
+        response: { 200: ImageChangeBody, ...stepProblems },
+      },
+    },
+    async (request) =>
+      failImageDeployment(store, actorOf<Actor>(request), {
+        ...request.body,
+        instance: request.params.instanceId,
+      }),
+  );
+
+  app.post(
+    '/api/v1/instances/:instanceId/image/deployment/retry',
+    {
+      config: { roles: PERMISSIONS['image.deploy.report'] },
+      schema: {
+        summary: 'The deployer reports: retry',
+        tags: image,
+        params: InstanceParams,
+        body: DeployReportBody.optional(),
+        response: { 200: ImageChangeBody, ...stepProblems },
+      },
+    },
+    async (request) =>
+      retryImageDeployment(store, actorOf<Actor>(request), {
+        ...request.body,
+        instance: request.params.instanceId,
+      }),
+  );
 }

@@ -75,6 +75,11 @@ describe('platform, defects and infrastructure over HTTP', () => {
     expect(reported.status, reported.text).toBe(201);
     const id = String(reported.json.id);
     expect(reported.json).toMatchObject({ state: 'reported', breached: false });
+    // The next steps come with the defect, so a client offers them without knowing the process.
+    expect(reported.json.nextSteps).toEqual([
+      { step: 'triage', roles: ['provider-admin', 'provider-engineer', 'provider-support'] },
+      { step: 'close', roles: ['provider-admin', 'provider-engineer', 'provider-support'] },
+    ]);
 
     await refused(
       403,
@@ -121,7 +126,12 @@ describe('platform, defects and infrastructure over HTTP', () => {
       body: { instance: 'acme/acme-prod' },
     });
     expect(onProd.status, onProd.text).toBe(201);
-    expect((await server.call('GET', `/api/v1/defects/${id}`, { token: bea })).json.state).toBe('deployed');
+    const deployed = (await server.call('GET', `/api/v1/defects/${id}`, { token: bea })).json;
+    expect(deployed.state).toBe('deployed');
+    expect(deployed.nextSteps).toEqual([
+      { step: 'resolve', roles: ['customer-admin', 'customer-member'] },
+      { step: 'reopen', roles: ['customer-admin', 'customer-member'] },
+    ]);
 
     const notified = await server.store.db
       .selectFrom('outbox')

@@ -17,10 +17,10 @@ import {
 } from '../../workflows/trial/index.js';
 import { setReviewTrialRunner } from '../../workflows/image/index.js';
 import { actorOf } from '../access.js';
+import { TrialBody, TrialListBody } from '../responses/index.js';
 import { problems } from './problems.js';
 import type { RouteDeps, TypedApp } from './types.js';
 
-const Json = z.record(z.string(), z.unknown());
 const InstanceParams = z.object({ instanceId: z.string().min(1) });
 const ProjectParams = InstanceParams.extend({ name: z.string().min(1).max(100) });
 const TrialParams = InstanceParams.extend({ trialId: z.string().min(1).max(100) });
@@ -113,19 +113,19 @@ export function trialRoutes(app: TypedApp, { store }: RouteDeps): void {
         tags: ['trial'],
         params: InstanceParams,
         body: StartTrialBody,
-        response: { 202: Json, ...problems(400, 403, 404, 409) },
+        response: { 202: TrialBody, ...problems(400, 403, 404, 409) },
       },
     },
     async (request, reply) =>
       reply
         .code(202)
         .send(
-          (await startTrial(
+          await startTrial(
             store,
             actorOf<Actor>(request),
             { ...request.body, instance: request.params.instanceId },
             runner,
-          )) as unknown as Record<string, unknown>,
+          ),
         ),
   );
 
@@ -137,15 +137,11 @@ export function trialRoutes(app: TypedApp, { store }: RouteDeps): void {
         summary: "The instance's trials, newest first",
         tags: ['trial'],
         params: InstanceParams,
-        response: { 200: z.object({ trials: z.array(Json) }), ...problems(403, 404) },
+        response: { 200: TrialListBody, ...problems(403, 404) },
       },
     },
     async (request) => ({
-      trials: (await listTrials(
-        store,
-        actorOf<Actor>(request),
-        request.params.instanceId,
-      )) as unknown as Record<string, unknown>[],
+      trials: await listTrials(store, actorOf<Actor>(request), request.params.instanceId),
     }),
   );
 
@@ -158,16 +154,11 @@ export function trialRoutes(app: TypedApp, { store }: RouteDeps): void {
           "A trial's progress, then its result: projects [{ name, owners, commit, current, candidate, verdict }]",
         tags: ['trial'],
         params: TrialParams,
-        response: { 200: Json, ...problems(403, 404) },
+        response: { 200: TrialBody, ...problems(403, 404) },
       },
     },
     async (request) =>
-      (await getTrial(
-        store,
-        actorOf<Actor>(request),
-        request.params.instanceId,
-        request.params.trialId,
-      )) as unknown as Record<string, unknown>,
+      getTrial(store, actorOf<Actor>(request), request.params.instanceId, request.params.trialId),
   );
 
   app.post(
@@ -178,16 +169,16 @@ export function trialRoutes(app: TypedApp, { store }: RouteDeps): void {
         summary: 'Cancel a queued or running trial (its child processes are stopped)',
         tags: ['trial'],
         params: TrialParams,
-        response: { 200: Json, ...problems(403, 404, 409) },
+        response: { 200: TrialBody, ...problems(403, 404, 409) },
       },
     },
     async (request) =>
-      (await cancelTrial(
+      cancelTrial(
         store,
         actorOf<Actor>(request),
         { instance: request.params.instanceId, trialId: request.params.trialId },
         runner,
-      )) as unknown as Record<string, unknown>,
+      ),
   );
 
   // Trials run in the process that queued them: one that was running when this server stopped

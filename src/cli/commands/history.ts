@@ -6,18 +6,15 @@ import type { Revision } from '../../domain/revisions/index.js';
 import { clientFor, withServerOptions } from '../client.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
 
-/** One line that says what a revision holds, per layer. */
+/** One line that says what a revision holds, per layer (the content's own fields tell which). */
 function summary(revision: Revision): string {
-  const content = revision.content as unknown as Record<string, unknown>;
-  if (revision.layer === 'platform') return `platform ${String(content.version)}`;
-  if (revision.layer === 'image') {
-    const packages = Array.isArray(content.packages)
-      ? (content.packages as { name: string; version: string }[])
-      : [];
-    const shown = packages.slice(0, 3).map((pin) => `${pin.name}==${pin.version}`);
-    return [`python ${String(content.python)}`, ...shown, ...(packages.length > 3 ? ['...'] : [])].join(', ');
+  const { content } = revision;
+  if ('components' in content) return `platform ${content.version}`;
+  if ('packages' in content) {
+    const shown = content.packages.slice(0, 3).map((pin) => `${pin.name}==${pin.version}`);
+    return [`python ${content.python}`, ...shown, ...(content.packages.length > 3 ? ['...'] : [])].join(', ');
   }
-  return String(content.description ?? '');
+  return content.description;
 }
 
 function historyTable(revisions: readonly Revision[]): string {

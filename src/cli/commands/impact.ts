@@ -1,14 +1,8 @@
 import type { Command } from 'commander';
-import type { ImpactReport, PipelineImpact } from '../../impact/index.js';
+import type { ImpactAnswer } from '../../api/wire.js';
+import type { PipelineImpact } from '../../impact/index.js';
 import { clientFor, withServerOptions } from '../client.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
-
-interface ImpactAnswer {
-  instanceId: string;
-  packages: { name: string; from: string; to: string }[];
-  report: ImpactReport | null;
-  reportHash: string | null;
-}
 
 function impactText(answer: ImpactAnswer): string {
   const change = answer.packages.map((p) => `${p.name} ${p.from} -> ${p.to}`).join(', ');

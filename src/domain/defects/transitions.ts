@@ -1,4 +1,6 @@
 import { ConflictError } from '../errors/index.js';
+import { PERMISSIONS } from '../roles/index.js';
+import type { Action, Role } from '../roles/index.js';
 import type { DefectState } from './types.js';
 
 /** The steps of the defect process and which roles' step each is (enforced by PERMISSIONS). */
@@ -17,6 +19,36 @@ export const DEFECT_STEPS: Readonly<Record<DefectStep, readonly DefectState[]>> 
   resolve: ['deployed'],
   reopen: ['deployed', 'resolved', 'closed'],
 };
+
+/** The permission each step's workflow checks (src/domain/roles/permissions.ts): who owns the step. */
+export const DEFECT_STEP_PERMISSIONS: Readonly<Record<DefectStep, Action>> = {
+  triage: 'defect.triage',
+  'start-fix': 'defect.fix',
+  link: 'defect.fix',
+  close: 'defect.close',
+  resolve: 'defect.confirm',
+  reopen: 'defect.confirm',
+};
+
+/** A step a defect waits for, and the roles that own it. */
+export interface NextDefectStep {
+  step: DefectStep;
+  roles: readonly Role[];
+}
+
+// The order the steps are offered in: the process's own order.
+const STEP_ORDER: readonly DefectStep[] = ['triage', 'start-fix', 'link', 'close', 'resolve', 'reopen'];
+
+/**
+ * The steps a defect in `state` may take next and who owns each: the API sends them with every
+ * defect, so the dashboard offers exactly these instead of keeping its own copy of the process.
+ */
+export function nextDefectSteps(state: DefectState): NextDefectStep[] {
+  return STEP_ORDER.filter((step) => DEFECT_STEPS[step].includes(state)).map((step) => ({
+    step,
+    roles: PERMISSIONS[DEFECT_STEP_PERMISSIONS[step]],
+  }));
+}
 
 const NEXT_STEP_HINT: Readonly<Record<DefectState, string>> = {
   reported: 'The provider triages it next (ratchet defect triage).',

@@ -7,7 +7,7 @@ import { ErrorBox } from './components';
 import { Link, match, navigate, usePath } from './router';
 import { clearToken, readToken, saveToken } from './session';
 import type { Me } from './types';
-import { isProviderRole } from './types';
+import { isProviderRole } from './roles';
 import { FleetPage } from './pages/Fleet';
 import { InstancePage } from './pages/Instance';
 import { PolicyPage } from './pages/Policy';

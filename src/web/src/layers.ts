@@ -1,14 +1,17 @@
 import type { ImageContent, InfrastructureContent, Layer, PlatformContent, Revision } from './types';
 
+/** The layers in the order the dashboard shows them, outermost first. */
+export const LAYERS: readonly Layer[] = ['infrastructure', 'platform', 'image'];
+
 /** The packages a reviewer looks for first in an image. */
 export const IMAGE_HIGHLIGHTS = ['dbt-core', 'dbt-snowflake'];
 
-export function currentRevision(revisions: Revision[]): Revision | undefined {
+export function currentRevision<R extends Revision>(revisions: readonly R[]): R | undefined {
   // The instance runs the newest revision the deployer confirmed.
   return [...revisions].reverse().find((revision) => revision.status === 'deployed');
 }
 
-export function latestRevision(revisions: Revision[]): Revision | undefined {
+export function latestRevision<R extends Revision>(revisions: readonly R[]): R | undefined {
   return revisions[revisions.length - 1];
 }
 

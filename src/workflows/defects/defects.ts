@@ -1,6 +1,12 @@
 import { InputError, NotAllowedError, NotFoundError } from '../../domain/errors/index.js';
-import { assertDefectStep, SEVERITIES, slaClocks } from '../../domain/defects/index.js';
-import type { Defect, Severity, SeverityDefinition, SlaClock } from '../../domain/defects/index.js';
+import { assertDefectStep, nextDefectSteps, SEVERITIES, slaClocks } from '../../domain/defects/index.js';
+import type {
+  Defect,
+  NextDefectStep,
+  Severity,
+  SeverityDefinition,
+  SlaClock,
+} from '../../domain/defects/index.js';
 import { assertCan, isProviderRole } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import { compareSemver } from '../../domain/semver/index.js';
@@ -32,6 +38,8 @@ export interface DefectView extends Defect {
   sla: SlaClock[];
   /** True when any SLA clock is breached. */
   breached: boolean;
+  /** The steps it may take next and who owns each (the dashboard offers these). */
+  nextSteps: NextDefectStep[];
 }
 
 function view(defect: Defect, definitions: Record<Severity, SeverityDefinition>, now: Date): DefectView {
@@ -41,6 +49,7 @@ function view(defect: Defect, definitions: Record<Severity, SeverityDefinition>,
     severityName: defect.severity === null ? null : definitions[defect.severity].name,
     sla,
     breached: sla.some((c) => c.breached),
+    nextSteps: nextDefectSteps(defect.state),
   };
 }
 

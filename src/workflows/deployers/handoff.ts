@@ -9,6 +9,7 @@ import {
   failImageDeployment,
   FINISHED_STATES,
   imageWorkflowRepository,
+  onCommittedImageStep,
 } from '../image/index.js';
 import type { DeploymentStage, ImageChangeRecord } from '../image/index.js';
 import { claimHandOff, readDeployer, readHandOff, updateHandOff } from './repository.js';
@@ -178,6 +179,19 @@ export function startHandOff(
     .catch(onError)
     .finally(() => set.delete(task));
   set.add(task);
+}
+
+/**
+ * Plugs the deployers into the image workflow: once an image step committed a pending revision, it
+ * goes to its instance's deployer in the background. The deployer's own reports are left out:
+ * recordDeployResult's callers hand the next stage off themselves and wait for it. Returns the
+ * function that unplugs it (server close).
+ */
+export function installDeployerHandOff(store: Store, onError: (error: unknown) => void): () => void {
+  return onCommittedImageStep(store, (change, actor) => {
+    if (actor.userId === DEPLOYER_ACTOR.userId) return;
+    startHandOff(store, change, onError);
+  });
 }
 
 /** Waits until every background hand-off of `store` finished (server shutdown, tests). */

@@ -9,6 +9,7 @@ export type { InstanceDeployerView } from './config.js';
 export {
   DEPLOYER_ACTOR,
   handOffDeployment,
+  installDeployerHandOff,
   recordDeployResult,
   resumePendingDeployments,
   settleHandOffs,

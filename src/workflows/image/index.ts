@@ -7,6 +7,8 @@ export * from './schema.js';
 export { FINISHED_STATES } from './types.js';
 export { DEFAULT_IMAGE_NOTIFICATIONS, notifyStep } from './notify.js';
 export type { ImageNotificationConfig } from './notify.js';
+export { onCommittedImageStep } from './after-commit.js';
+export type { CommittedStepListener } from './after-commit.js';
 export { hashReport } from './report.js';
 export { imageWorkflowRepository } from './repository.js';
 export type { ImageWorkflowRepository } from './repository.js';

@@ -2,6 +2,7 @@ import { ConflictError } from '../../domain/errors/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { Repositories, Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
+import { announceCommittedStep } from './after-commit.js';
 import { notifyStep } from './notify.js';
 import { imageWorkflowRepository } from './repository.js';
 import type { ImageChangeUpdate, ImageWorkflowRepository } from './repository.js';
@@ -32,9 +33,11 @@ export interface StepSpec {
 /**
  * One step of an image change, in one transaction: load (tenant-scoped), check the state, apply,
  * write with optimistic concurrency, audit, and enqueue the notification. A refusal writes nothing.
+ * Once committed, the step is announced (after-commit.ts): that is how a pending revision reaches
+ * its deployer.
  */
-export function runStep(store: Store, actor: Actor, spec: StepSpec): Promise<ImageChangeRecord> {
-  return store.transaction(async (tx) => {
+export async function runStep(store: Store, actor: Actor, spec: StepSpec): Promise<ImageChangeRecord> {
+  const committed = await store.transaction(async (tx) => {
     const repo = imageWorkflowRepository(tx.db, tx.now);
     const change = await loadChange(repo, actor, spec.id, spec.kind);
     if (!spec.from.includes(change.state)) throw outOfOrder(change, spec.step);
@@ -62,6 +65,9 @@ export function runStep(store: Store, actor: Actor, spec: StepSpec): Promise<Ima
     });
     return updated;
   });
+  // After the commit: a new pending revision goes to its deployer (see after-commit.ts).
+  announceCommittedStep(store, actor, committed);
+  return committed;
 }
 
 export interface OpenChangeSpec {

@@ -6,58 +6,38 @@ import { offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, Section, When } from '../components';
 import { InstanceSelect, TextAreaField } from '../components/form';
 import { Link } from '../router';
-import type { Instance, Me, Role } from '../types';
-import { isProviderRole } from '../types';
+import type { Defect, Instance, Me, NextDefectStep, Role } from '../types';
+import { isProviderRole } from '../roles';
 
 const DEFECTS = '/api/v1/defects';
 const RELEASES = '/api/v1/platform/releases';
-// src/domain/defects/types.ts: the forward-only defect process, in order.
-const COLUMNS = ['reported', 'triaged', 'fix-in-progress', 'fix-in-test', 'deployed', 'resolved', 'closed'];
+// src/domain/defects/types.ts: the forward-only defect process, in order (the board's columns).
+const COLUMNS: Defect['state'][] = [
+  'reported',
+  'triaged',
+  'fix-in-progress',
+  'fix-in-test',
+  'deployed',
+  'resolved',
+  'closed',
+];
 
-// Who owns which step (src/domain/roles/permissions.ts: defect.*) and from which states
-// (src/domain/defects/transitions.ts: DEFECT_STEPS).
-const PROVIDER: Role[] = ['provider-admin', 'provider-engineer', 'provider-support'];
+// The steps the board has a form for. Which of them a defect may take now, and whose each is, the
+// server sends with the defect (nextSteps): the process is not written down here again.
+const STEP_LABELS = {
+  triage: 'Triage',
+  close: 'Close',
+  resolve: 'Confirm resolved',
+  reopen: 'Reopen',
+} as const satisfies Partial<Record<NextDefectStep['step'], string>>;
+type StepName = keyof typeof STEP_LABELS;
+
+function hasForm(next: NextDefectStep): next is NextDefectStep & { step: StepName } {
+  return next.step in STEP_LABELS;
+}
+
+// Who may report one (src/domain/roles/permissions.ts: defect.report).
 const CUSTOMER: Role[] = ['customer-admin', 'customer-member'];
-const STEPS = {
-  triage: { label: 'Triage', owners: PROVIDER, from: ['reported', 'triaged'] },
-  close: {
-    label: 'Close',
-    owners: PROVIDER,
-    from: ['reported', 'triaged', 'fix-in-progress', 'fix-in-test'],
-  },
-  resolve: { label: 'Confirm resolved', owners: CUSTOMER, from: ['deployed'] },
-  reopen: { label: 'Reopen', owners: CUSTOMER, from: ['deployed', 'resolved', 'closed'] },
-} as const satisfies Record<string, { label: string; owners: Role[]; from: string[] }>;
-type StepName = keyof typeof STEPS;
-
-export interface SlaClock {
-  clock: 'response' | 'resolution';
-  targetAt: string;
-  metAt: string | null;
-  breached: boolean;
-}
-
-export interface Defect {
-  id: string;
-  tenantId: string;
-  instanceId: string;
-  reporterUserId: string;
-  title: string;
-  observed: string;
-  since: string;
-  suggestedSeverity: number;
-  severity: number | null;
-  severityName: string | null;
-  assigneeUserId: string | null;
-  regressedIn: string | null;
-  state: string;
-  closeOutcome: string | null;
-  closeReason: string | null;
-  fixedByRelease: string | null;
-  reopenCount: number;
-  reportedAt: string;
-  sla: SlaClock[];
-}
 
 interface Severity {
   severity: number;
@@ -312,9 +292,7 @@ function DefectSteps({
   onDone: () => void;
 }) {
   const action = useAction();
-  const open = (Object.keys(STEPS) as StepName[]).filter((step) =>
-    (STEPS[step].from as readonly string[]).includes(defect.state),
-  );
+  const open = defect.nextSteps.filter(hasForm);
   if (open.length === 0) return null;
 
   function run(step: StepName, body: Record<string, unknown>): Promise<void> {
@@ -356,14 +334,14 @@ function DefectSteps({
   };
   return (
     <div className="defect-steps">
-      {open.map((step) =>
-        (STEPS[step].owners as readonly Role[]).includes(me.role) ? (
+      {open.map(({ step, roles }) =>
+        roles.includes(me.role) ? (
           <details key={step} className="step-details">
-            <summary>{STEPS[step].label}…</summary>
+            <summary>{STEP_LABELS[step]}…</summary>
             {forms[step]}
           </details>
         ) : (
-          <OwnedBy key={step} step={STEPS[step].label} roles={[...STEPS[step].owners]} />
+          <OwnedBy key={step} step={STEP_LABELS[step]} roles={[...roles]} />
         ),
       )}
       {action.error ? <ErrorBox error={action.error} title="The step was not taken" /> : null}

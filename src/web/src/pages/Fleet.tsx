@@ -4,10 +4,10 @@ import { firstOffered, offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, Loading, StatusBadge, Table, When } from '../components';
 import { currentRevision, latestRevision, summarise } from '../layers';
 import { Link } from '../router';
-import type { Instance, Me, Revision, Tenant } from '../types';
-import type { Defect } from './Defects';
+import type { Defect, Instance, Me, Revision, Tenant } from '../types';
 import { FailedDeliveriesPanel } from './Deliveries';
-import { isProviderRole, LAYERS } from '../types';
+import { LAYERS } from '../layers';
+import { isProviderRole } from '../roles';
 
 interface InstanceRow {
   instance: Instance;

@@ -3,7 +3,7 @@ import { api, seg } from '../api';
 import { useAction, useAsync } from '../async';
 import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, StatusBadge, When } from '../components';
 import type { Me, Tenant } from '../types';
-import { isProviderRole } from '../types';
+import { isProviderRole } from '../roles';
 
 const CHANGES = '/api/v1/infrastructure/changes';
 

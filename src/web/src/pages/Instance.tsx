@@ -12,10 +12,10 @@ import type {
   Layer,
   Me,
   PlatformContent,
-  Revision,
+  ListedRevision as Revision,
   Tenant,
 } from '../types';
-import { LAYERS } from '../types';
+import { LAYERS } from '../layers';
 import { InstanceEvidence } from './Outcomes';
 import { InstanceRollbackRequests } from './RollbackRequest';
 

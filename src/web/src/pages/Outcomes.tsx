@@ -112,7 +112,7 @@ const LABEL = 230;
 const WIDTH = 1000;
 const TOP = 28;
 
-export function OutcomesChart({ pipelines }: { pipelines: PipelineImpact[] }) {
+export function OutcomesChart({ pipelines }: { pipelines: readonly PipelineImpact[] }) {
   const lanes = pipelines.filter((p) => p.evidence.length > 0);
   if (lanes.length === 0) return <Empty>No pipeline runs in the evidence window.</Empty>;
   const runs = lanes.flatMap((p) => p.evidence);

@@ -33,7 +33,7 @@ import {
   requestPath,
 } from '../image-requests';
 import type { ListedChange } from '../image-requests';
-import type { ChangeState, ImageChange } from '../image-types';
+import type { ChangeState, ImageChange, ImageChangeView } from '../image-types';
 import { OutcomesChart } from './Outcomes';
 import type { ImageContent, Instance, Me, Revision } from '../types';
 
@@ -254,7 +254,7 @@ export function RollbackRequestPage({ me, id }: { me: Me; id: string }) {
 }
 
 function RequestDetail({ me, id }: { me: Me; id: string }) {
-  const data = useAsync(() => api<ImageChange>(requestPath('rollback', id)), [id]);
+  const data = useAsync(() => api<ImageChangeView>(requestPath('rollback', id)), [id]);
   usePollWhileTrialRuns(data.state === 'ready' ? data.data : undefined, data.reload);
   if (data.state === 'loading') return <Loading what="the rollback request" />;
   if (data.state === 'error') return <RequestLoadError error={data.error} kind="rollback" />;

@@ -25,7 +25,7 @@ import {
   usePollWhileTrialRuns,
 } from '../components/image-change';
 import { loadRequestsOfAllInstances, requestChange, requestPath } from '../image-requests';
-import type { ImageChange } from '../image-types';
+import type { ImageChange, ImageChangeView } from '../image-types';
 import type { Instance, Me, Role } from '../types';
 
 // Routes of the image upgrade workflow (src/api/routes/image.ts).
@@ -184,7 +184,7 @@ export function UpgradePage({ me, id }: { me: Me; id: string }) {
 
 function UpgradeDetail({ me, id }: { me: Me; id: string }) {
   const data = useAsync(async () => {
-    const change = await api<ImageChange>(requestPath('upgrade', id));
+    const change = await api<ImageChangeView>(requestPath('upgrade', id));
     const instance = await api<Instance>(`/api/v1/instances/${seg(change.instanceId)}`).catch(
       () => undefined,
     );

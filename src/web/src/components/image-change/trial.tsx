@@ -1,5 +1,11 @@
 import { useEffect } from 'react';
-import type { ImageChange, ProjectEvidence, ProjectTrialResult, Trial } from '../../image-types';
+import type {
+  ImageChange,
+  ImageChangeView,
+  ProjectEvidence,
+  ProjectTrialResult,
+  Trial,
+} from '../../image-types';
 import { Empty } from '../feedback';
 import { Section } from '../section';
 import { Table } from '../table';
@@ -7,13 +13,16 @@ import { VerdictBadge } from './impact';
 
 const ACTIVE: Trial['state'][] = ['queued', 'running'];
 
+/** A change from a listing (no trial loaded) or from its own page (GET .../{id}: with trial and evidence). */
+type ChangeWithTrial = ImageChange & Partial<Pick<ImageChangeView, 'trial' | 'evidence'>>;
+
 /** Whether the change's trial is still running (the page polls until it finished). */
-export function trialRunning(change: ImageChange): boolean {
+export function trialRunning(change: ChangeWithTrial): boolean {
   return change.trial !== undefined && change.trial !== null && ACTIVE.includes(change.trial.state);
 }
 
 /** Reloads the change every two seconds while its trial runs, so progress and verdicts appear. */
-export function usePollWhileTrialRuns(change: ImageChange | undefined, reload: () => void): void {
+export function usePollWhileTrialRuns(change: ChangeWithTrial | undefined, reload: () => void): void {
   const running = change !== undefined && trialRunning(change);
   const marker = change?.trial
     ? `${change.trial.state}-${change.trial.progress.done}-${change.updatedAt}`
@@ -29,7 +38,7 @@ export function usePollWhileTrialRuns(change: ImageChange | undefined, reload: (
  * What approving needs the approver to acknowledge: the projects the trial says the change breaks,
  * or that the trial gave no prediction. Null when nothing needs acknowledging (src/workflows/image/trial-acknowledgement.ts).
  */
-export function breaksToAcknowledge(change: ImageChange): string | null {
+export function breaksToAcknowledge(change: ChangeWithTrial): string | null {
   const trial = change.trial;
   if (!trial || ACTIVE.includes(trial.state)) return null;
   if (trial.state !== 'succeeded' || trial.result === null) {
@@ -92,7 +101,7 @@ function ProjectRow({ project, trial }: { project: ProjectTrialResult; trial: Tr
 }
 
 /** The review's trial: each registered project run on today's image and on the candidate. */
-export function TrialReview({ change }: { change: ImageChange }) {
+export function TrialReview({ change }: { change: ChangeWithTrial }) {
   const step = change.report.trial;
   const trial = change.trial ?? null;
   return (
@@ -138,7 +147,7 @@ export function TrialReview({ change }: { change: ImageChange }) {
 const SOURCE_TEXT = { predicted: 'predicted (trial)', observed: 'observed (runs)' } as const;
 
 /** The report's evidence per dbt project, each entry labelled with where it comes from. */
-export function ProjectEvidenceTable({ evidence }: { evidence: ProjectEvidence[] }) {
+export function ProjectEvidenceTable({ evidence }: { evidence: readonly ProjectEvidence[] }) {
   if (evidence.length === 0)
     return <Empty>Neither a trial nor a run says anything about a project yet.</Empty>;
   return (

@@ -1,0 +1,221 @@
+/**
+ * The customer-image workflow (src/workflows/image) on the wire: every image route answers with one
+ * of these, and /openapi.json describes a rollback request field by field.
+ */
+import { z } from 'zod';
+import { PinnedFile } from '../../domain/revisions/index.js';
+import { RevisionBody, RoleName } from '../schema.js';
+import { ImpactReportBody, Verdict } from './impact.js';
+import { listOf } from './same-shape.js';
+import { TrialBody } from './trial.js';
+
+export const ImageChangeKindName = z.enum(['upgrade', 'rollback']);
+
+export const ImageChangeState = z.enum([
+  'requested',
+  'approved',
+  'rejected',
+  'deploying',
+  'deploy-failed',
+  'deployed',
+  'resolved',
+  'on-test',
+  'signed-off',
+  'completed',
+]);
+export type ImageChangeState = z.infer<typeof ImageChangeState>;
+
+export const DeploymentStageBody = z.object({
+  instanceId: z.string(),
+  instanceName: z.string(),
+  purpose: z.enum(['test', 'production', 'target']),
+  revision: z.number().int().nullable(),
+  status: z.enum(['waiting', 'pending', 'deployed', 'failed']),
+  attempts: z.number().int(),
+});
+
+export const ImageChangeNoteBody = z.object({
+  at: z.string(),
+  byUserId: z.string(),
+  byRole: RoleName,
+  step: z.string(),
+  text: z.string(),
+});
+
+export const ViolationBody = z.object({
+  package: z.string(),
+  version: z.string(),
+  requires: z.string(),
+  found: z.string().nullable(),
+});
+
+export const IgnoredRequirementBody = z.object({
+  role: z.enum(['request', 'pin', 'keep']),
+  requirement: z.string(),
+  marker: z.string(),
+  reason: z.string(),
+});
+
+export const TargetAvailabilityBody = z.object({
+  package: z.string(),
+  requested: z.string(),
+  usable: listOf(z.string()),
+  unusable: listOf(z.object({ version: z.string(), reason: z.string() })),
+  available: z.boolean(),
+});
+
+export const DependencyReviewBody = z.object({
+  feasible: z.boolean(),
+  changes: listOf(z.object({ name: z.string(), from: z.string(), to: z.string(), requested: z.boolean() })),
+  added: listOf(z.object({ name: z.string(), version: z.string() })),
+  conflictsIfAlone: listOf(ViolationBody),
+  explanation: z.string(),
+  ignored: listOf(IgnoredRequirementBody).optional(),
+});
+
+/** The review's trial step (issue 16): the trial queued with the request, or why none runs. */
+export const ReviewTrialStepBody = z.object({
+  id: z.string().nullable(),
+  skipped: z.string().nullable(),
+  projects: listOf(z.string()),
+});
+
+export const ImageChangeReportBody = z
+  .object({
+    kind: ImageChangeKindName,
+    instance: z.object({ id: z.string(), name: z.string() }),
+    python: z.string(),
+    source: z.string(),
+    currentRevision: z.number().int().nullable(),
+    requests: listOf(z.string()),
+    recommendation: z.string(),
+    availability: listOf(TargetAvailabilityBody),
+    review: DependencyReviewBody,
+    impact: ImpactReportBody.nullable(),
+    impactSummary: z.string(),
+    blockers: listOf(z.string()),
+    files: listOf(z.object({ name: z.string(), version: z.string(), files: listOf(PinnedFile) })).optional(),
+    trial: ReviewTrialStepBody.optional(),
+  })
+  .meta({ id: 'ImageChangeReport' });
+
+/** A rollback or upgrade request: its state, report (and hash), decisions and deployment stages. */
+export const ImageChangeBody = z
+  .object({
+    id: z.string(),
+    kind: ImageChangeKindName,
+    tenantId: z.string(),
+    instanceId: z.string(),
+    state: ImageChangeState,
+    requestedBy: z.string(),
+    requestedRole: RoleName,
+    reason: z.string(),
+    requests: listOf(z.string()),
+    report: ImageChangeReportBody,
+    reportHash: z.string(),
+    approvedBy: z.string().nullable(),
+    approvedHash: z.string().nullable(),
+    decisionReason: z.string().nullable(),
+    urgent: z.boolean(),
+    acceptedBy: z.string().nullable(),
+    acceptedHash: z.string().nullable(),
+    stages: listOf(DeploymentStageBody),
+    notes: listOf(ImageChangeNoteBody),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'ImageChange' });
+export type ImageChangeBody = z.infer<typeof ImageChangeBody>;
+
+const DeprecationBody = z.object({ code: z.string(), name: z.string(), message: z.string() });
+
+/** One dbt project's evidence: the trial's prediction and the observed pipelines, each labelled. */
+export const ProjectEvidenceBody = z
+  .object({
+    project: z.string(),
+    entries: listOf(
+      z.object({
+        source: z.enum(['predicted', 'observed']),
+        verdict: Verdict,
+        owners: listOf(z.string()),
+        pipeline: z.string().nullable(),
+        reason: z.string(),
+        error: z.string().nullable(),
+        deprecations: listOf(DeprecationBody),
+        commit: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'ProjectEvidence' });
+
+/** One change as its decision page reads it: the record, its review's trial, the merged evidence. */
+export const ImageChangeViewBody = ImageChangeBody.extend({
+  trial: TrialBody.nullable(),
+  evidence: listOf(ProjectEvidenceBody),
+}).meta({ id: 'ImageChangeView' });
+export type ImageChangeViewBody = z.infer<typeof ImageChangeViewBody>;
+
+export const RollbackPinBody = z
+  .object({
+    id: z.string(),
+    instanceId: z.string(),
+    package: z.string(),
+    pinnedVersion: z.string(),
+    changeId: z.string(),
+    expiresAt: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'RollbackPin' });
+
+export const ForwardFixFollowUpBody = z
+  .object({
+    id: z.string(),
+    instanceId: z.string(),
+    package: z.string(),
+    pinnedVersion: z.string(),
+    changeId: z.string(),
+    status: z.enum(['open', 'closed']),
+    createdAt: z.string(),
+    closedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ForwardFixFollowUp' });
+
+/** GET /api/v1/instances/{instanceId}/image */
+export const ImageOverviewBody = z
+  .object({
+    instance: z.object({ id: z.string(), name: z.string(), kind: z.string() }),
+    source: z.string(),
+    current: RevisionBody.nullable(),
+    inFlight: ImageChangeBody.nullable(),
+    activePins: listOf(RollbackPinBody),
+    openFollowUps: listOf(ForwardFixFollowUpBody),
+  })
+  .meta({ id: 'ImageOverview' });
+export type ImageOverviewBody = z.infer<typeof ImageOverviewBody>;
+
+export const ImageDiffEntryBody = z.object({
+  name: z.string(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+});
+
+/** GET /api/v1/instances/{instanceId}/image/diff */
+export const ImageDiffBody = z
+  .object({ from: z.number().int(), to: z.number().int(), changes: listOf(ImageDiffEntryBody) })
+  .meta({ id: 'ImageDiff' });
+
+/** POST /api/v1/instances/{instanceId}/image/source */
+export const ImageSourceBody = z
+  .object({ instanceId: z.string(), source: z.string() })
+  .meta({ id: 'ImageSource' });
+
+export type RollbackPinBody = z.infer<typeof RollbackPinBody>;
+export type ForwardFixFollowUpBody = z.infer<typeof ForwardFixFollowUpBody>;
+
+export const RollbackPinsBody = z.object({ pins: listOf(RollbackPinBody) });
+export const FollowUpsBody = z.object({ followUps: listOf(ForwardFixFollowUpBody) });
+export const ImageChangeListBody = z.object({ requests: listOf(ImageChangeBody) });
+
+/** The webhook deploy callback's answer: the change moved by the report. */
+export const DeployCallbackBody = ImageChangeBody.pick({ id: true, state: true, stages: true });

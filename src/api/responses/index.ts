@@ -1,0 +1,19 @@
+/* The success responses of /api/v1 routes whose shapes the workflows define (see same-shape.ts). */
+export { DefectBody, SeverityNumber } from './defect.js';
+export { InstanceDeployerBody } from './deployer.js';
+export {
+  DeployCallbackBody,
+  FollowUpsBody,
+  ImageChangeBody,
+  ImageChangeViewBody,
+  ProjectEvidenceBody,
+  ReviewTrialStepBody,
+  ImageChangeListBody,
+  ImageChangeState,
+  ImageDiffBody,
+  ImageOverviewBody,
+  ImageSourceBody,
+  RollbackPinsBody,
+} from './image.js';
+export { ImpactAnswerBody, ImpactReportBody } from './impact.js';
+export { TrialBody, TrialListBody } from './trial.js';
