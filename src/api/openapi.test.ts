@@ -116,10 +116,19 @@ describe('/openapi.json', () => {
     expect(Object.keys(report.properties ?? {})).toEqual(
       expect.arrayContaining(['recommendation', 'availability', 'review', 'impact', 'blockers']),
     );
-    const approve = document.paths['/api/v1/rollback-requests/{id}/approve']!.post!.responses!['200']!;
-    expect(approve.content!['application/json']!.schema).toEqual(
-      document.paths['/api/v1/rollback-requests/{id}']!.get!.responses!['200']!.content!['application/json']!
-        .schema,
+    // The request's own page adds the review's trial and the merged evidence to what every step answers.
+    expect(Object.keys(change.properties ?? {})).toEqual(expect.arrayContaining(['trial', 'evidence']));
+    const approve = resolve(
+      document.paths['/api/v1/rollback-requests/{id}/approve']!.post!.responses!['200']!.content![
+        'application/json'
+      ]!.schema!,
+      document,
+    );
+    expect(Object.keys(change.properties ?? {})).toEqual(
+      expect.arrayContaining(Object.keys(approve.properties ?? {})),
+    );
+    expect(Object.keys(approve.properties ?? {})).toEqual(
+      expect.arrayContaining(['state', 'report', 'version']),
     );
   });
 
