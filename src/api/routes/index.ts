@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accessAdminRoutes } from './access-admin.js';
+import { activityRoutes } from './activity.js';
 import { deliveryRoutes } from './deliveries.js';
 import { deployerRoutes } from './deployers.js';
 import { evidenceRoutes } from './evidence.js';
@@ -33,4 +34,5 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   defectRoutes(typedApp, deps);
   infrastructureRoutes(typedApp, deps);
   trialRoutes(typedApp, deps);
+  activityRoutes(typedApp, deps);
 }

@@ -151,6 +151,8 @@ async function step(
   id: string,
   action: string,
   change: (tx: Repositories, defect: Defect) => Promise<Defect>,
+  /** What the step was told (a reason, a note): the activity history shows it (issue 17). */
+  told: Record<string, unknown> = {},
 ): Promise<DefectView> {
   const updated = await store.transaction(async (tx) => {
     const defect = await findVisibleDefect(tx.db, actor, id);
@@ -161,7 +163,14 @@ async function step(
         action,
         target: target(defect),
         before: { state: defect.state, severity: defect.severity, version: defect.version },
-        after: { state: after.state, severity: after.severity, version: after.version },
+        after: {
+          state: after.state,
+          severity: after.severity,
+          version: after.version,
+          assigneeUserId: after.assigneeUserId,
+          regressedIn: after.regressedIn,
+          ...told,
+        },
       }),
     );
     return after;
@@ -255,29 +264,36 @@ export async function linkDefect(store: Store, actor: Actor, input: LinkDefectIn
 export async function closeDefect(store: Store, actor: Actor, input: CloseDefectInput): Promise<DefectView> {
   assertCan(actor, 'defect.close');
   const parsed = parseInput(CloseDefectInput, input, 'defect closing');
-  return step(store, actor, parsed.defect, `defect.close.${parsed.as}`, async (tx, defect) => {
-    assertDefectStep('close', defect.state, defect.id);
-    if (parsed.duplicateOf !== undefined) {
-      const original = await findVisibleDefect(tx.db, actor, parsed.duplicateOf);
-      if (original.id === defect.id) {
-        throw new InputError('A defect cannot duplicate itself.', {
-          remedy: 'Name the other defect in duplicateOf.',
-        });
+  return step(
+    store,
+    actor,
+    parsed.defect,
+    `defect.close.${parsed.as}`,
+    async (tx, defect) => {
+      assertDefectStep('close', defect.state, defect.id);
+      if (parsed.duplicateOf !== undefined) {
+        const original = await findVisibleDefect(tx.db, actor, parsed.duplicateOf);
+        if (original.id === defect.id) {
+          throw new InputError('A defect cannot duplicate itself.', {
+            remedy: 'Name the other defect in duplicateOf.',
+          });
+        }
       }
-    }
-    return updateDefect(
-      tx.db,
-      defect,
-      {
-        state: 'closed',
-        close_outcome: parsed.as,
-        close_reason: parsed.reason,
-        duplicate_of: parsed.duplicateOf ?? null,
-        closed_at: tx.now(),
-      },
-      tx.now(),
-    );
-  });
+      return updateDefect(
+        tx.db,
+        defect,
+        {
+          state: 'closed',
+          close_outcome: parsed.as,
+          close_reason: parsed.reason,
+          duplicate_of: parsed.duplicateOf ?? null,
+          closed_at: tx.now(),
+        },
+        tx.now(),
+      );
+    },
+    { reason: parsed.reason, duplicateOf: parsed.duplicateOf ?? null },
+  );
 }
 
 function assertMayConfirm(actor: Actor, defect: Defect): void {
@@ -299,11 +315,18 @@ export async function resolveDefect(
 ): Promise<DefectView> {
   assertCan(actor, 'defect.confirm');
   const parsed = parseInput(ConfirmDefectInput, input, 'resolution');
-  return step(store, actor, parsed.defect, 'defect.resolve', async (tx, defect) => {
-    assertMayConfirm(actor, defect);
-    assertDefectStep('resolve', defect.state, defect.id);
-    return updateDefect(tx.db, defect, { state: 'resolved', resolved_at: tx.now() }, tx.now());
-  });
+  return step(
+    store,
+    actor,
+    parsed.defect,
+    'defect.resolve',
+    async (tx, defect) => {
+      assertMayConfirm(actor, defect);
+      assertDefectStep('resolve', defect.state, defect.id);
+      return updateDefect(tx.db, defect, { state: 'resolved', resolved_at: tx.now() }, tx.now());
+    },
+    { note: parsed.note ?? null },
+  );
 }
 
 /** The fix did not hold (or the closing reason does not): back to the provider, severity kept. */
@@ -314,26 +337,33 @@ export async function reopenDefect(
 ): Promise<DefectView> {
   assertCan(actor, 'defect.confirm');
   const parsed = parseInput(ReopenDefectInput, input, 'reopening');
-  return step(store, actor, parsed.defect, 'defect.reopen', async (tx, defect) => {
-    assertMayConfirm(actor, defect);
-    assertDefectStep('reopen', defect.state, defect.id);
-    return updateDefect(
-      tx.db,
-      defect,
-      {
-        state: defect.severity === null ? 'reported' : 'triaged',
-        fixed_by_release: null,
-        deployed_at: null,
-        resolved_at: null,
-        closed_at: null,
-        close_outcome: null,
-        close_reason: null,
-        duplicate_of: null,
-        reopen_count: defect.reopenCount + 1,
-      },
-      tx.now(),
-    );
-  });
+  return step(
+    store,
+    actor,
+    parsed.defect,
+    'defect.reopen',
+    async (tx, defect) => {
+      assertMayConfirm(actor, defect);
+      assertDefectStep('reopen', defect.state, defect.id);
+      return updateDefect(
+        tx.db,
+        defect,
+        {
+          state: defect.severity === null ? 'reported' : 'triaged',
+          fixed_by_release: null,
+          deployed_at: null,
+          resolved_at: null,
+          closed_at: null,
+          close_outcome: null,
+          close_reason: null,
+          duplicate_of: null,
+          reopen_count: defect.reopenCount + 1,
+        },
+        tx.now(),
+      );
+    },
+    { reason: parsed.reason },
+  );
 }
 
 export async function listSeverities(store: Store, actor: Actor): Promise<SeverityDefinition[]> {
