@@ -59,6 +59,11 @@ export const DefectBody = z
       }),
     ),
     breached: z.boolean(),
+    // Issue 17: names for people, beside the ids.
+    tenantSlug: z.string().nullable().optional(),
+    instanceName: z.string().nullable().optional(),
+    reporterName: z.string().nullable().optional(),
+    assigneeName: z.string().nullable().optional(),
   })
   .meta({ id: 'Defect' });
 

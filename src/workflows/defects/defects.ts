@@ -1,3 +1,5 @@
+import { withNames } from './names.js';
+import type { DefectNames } from './names.js';
 import { InputError, NotAllowedError, NotFoundError } from '../../domain/errors/index.js';
 import { assertDefectStep, SEVERITIES, slaClocks } from '../../domain/defects/index.js';
 import type { Defect, Severity, SeverityDefinition, SlaClock } from '../../domain/defects/index.js';
@@ -27,7 +29,7 @@ import {
 } from './schema.js';
 
 /** A defect as the API shows it: with its SLA clocks as of the store clock, computed at read time. */
-export interface DefectView extends Defect {
+export interface DefectView extends Defect, Partial<DefectNames> {
   severityName: string | null;
   sla: SlaClock[];
   /** True when any SLA clock is breached. */
@@ -42,6 +44,10 @@ function view(defect: Defect, definitions: Record<Severity, SeverityDefinition>,
     sla,
     breached: sla.some((c) => c.breached),
   };
+}
+
+async function named(store: Store, defect: DefectView): Promise<DefectView> {
+  return (await withNames(store.db, [defect]))[0]!;
 }
 
 function target(defect: Defect): string {
@@ -115,13 +121,13 @@ export async function reportDefect(
     );
     return created;
   });
-  return view(defect, await severityDefinitions(store.db), store.now());
+  return named(store, view(defect, await severityDefinitions(store.db), store.now()));
 }
 
 export async function getDefect(store: Store, actor: Actor, id: string): Promise<DefectView> {
   assertCan(actor, 'defect.read');
   const defect = await findVisibleDefect(store.db, actor, id);
-  return view(defect, await severityDefinitions(store.db), store.now());
+  return named(store, view(defect, await severityDefinitions(store.db), store.now()));
 }
 
 /** Defects the caller may see (customers: their tenant), newest first. */
@@ -141,7 +147,10 @@ export async function listDefects(
   if (parsed.state !== undefined) query = query.where('state', '=', parsed.state);
   const definitions = await severityDefinitions(store.db);
   const now = store.now();
-  return (await query.execute()).map((row) => view(toDefect(row), definitions, now));
+  return withNames(
+    store.db,
+    (await query.execute()).map((row) => view(toDefect(row), definitions, now)),
+  );
 }
 
 /** One step of the process in one transaction: load, check the order, change, audit. */
@@ -175,7 +184,7 @@ async function step(
     );
     return after;
   });
-  return view(updated, await severityDefinitions(store.db), store.now());
+  return named(store, view(updated, await severityDefinitions(store.db), store.now()));
 }
 
 /**
@@ -257,7 +266,7 @@ export async function linkDefect(store: Store, actor: Actor, input: LinkDefectIn
     }
     return progressDefect(tx, outbox, actor, defect, release.version);
   });
-  return view(updated, await severityDefinitions(store.db), store.now());
+  return named(store, view(updated, await severityDefinitions(store.db), store.now()));
 }
 
 /** Closed as not a defect or a duplicate, with a reason the customer sees. */
