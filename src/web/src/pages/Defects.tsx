@@ -173,13 +173,7 @@ function DefectBoard({ me }: { me: Me }) {
 }
 
 /** The support channel in the dashboard (policy: "Report the issue through the support channel"). */
-function ReportForm({
-  instances,
-  onDone,
-}: {
-  instances: Instance[];
-  onDone: (message: string) => void;
-}) {
+function ReportForm({ instances, onDone }: { instances: Instance[]; onDone: (message: string) => void }) {
   const [instance, setInstance] = useState(instances[0]?.id ?? '');
   const [title, setTitle] = useState('');
   const [observed, setObserved] = useState('');

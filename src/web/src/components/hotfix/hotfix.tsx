@@ -50,6 +50,8 @@ export function ShipHotfix({
   defects: FixableDefect[];
   onDone: (message: string) => void;
 }) {
+  // A new release is a new rollout option: the rollout list reads the status again.
+  const [published, setPublished] = useState(0);
   if (!SHIPPERS.includes(me.role)) return null;
   return (
     <Section title="Ship a hotfix" id="ship-hotfix">
@@ -57,19 +59,19 @@ export function ShipHotfix({
         A platform defect is fixed forward: publish a new release that fixes it, roll it out to the test
         instance, then to production. The defects follow the rollouts; the reporter is told when it is live.
       </p>
-      <PublishHotfix defects={defects.filter((d) => FIXABLE.includes(d.state))} onDone={onDone} />
-      <RollOut onDone={onDone} version={defects.length} />
+      <PublishHotfix
+        defects={defects.filter((d) => FIXABLE.includes(d.state))}
+        onDone={(message) => {
+          setPublished((n) => n + 1);
+          onDone(message);
+        }}
+      />
+      <RollOut onDone={onDone} version={published} />
     </Section>
   );
 }
 
-function PublishHotfix({
-  defects,
-  onDone,
-}: {
-  defects: FixableDefect[];
-  onDone: (message: string) => void;
-}) {
+function PublishHotfix({ defects, onDone }: { defects: FixableDefect[]; onDone: (message: string) => void }) {
   const [version, setVersion] = useState('');
   const [components, setComponents] = useState('');
   const [notes, setNotes] = useState('');
