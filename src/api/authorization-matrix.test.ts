@@ -569,6 +569,11 @@ const TABLE: Record<string, Row> = {
     expect: ALL_OWN_TENANT,
     request: async () => ({ path: ACME_PROD }),
   },
+  'GET /api/v1/instances/{instanceId}/status': {
+    expect: ALL_OWN_TENANT,
+    request: async () => ({ path: `${ACME_PROD}/status` }),
+  },
+  'GET /api/v1/fleet/status': { expect: ALL, request: async () => ({ path: '/api/v1/fleet/status' }) },
   'GET /api/v1/instances/{instanceId}/layers/{layer}/revisions': {
     expect: ALL_OWN_TENANT,
     request: async () => ({ path: `${ACME_PROD}/layers/image/revisions` }),

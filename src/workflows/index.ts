@@ -36,3 +36,4 @@ export * from './platform/index.js';
 export * from './defects/index.js';
 export * from './infrastructure/index.js';
 export * from './activity/index.js';
+export * from './status/index.js';

@@ -12,6 +12,7 @@ import { defectRoutes } from './defects.js';
 import { infrastructureRoutes } from './infrastructure.js';
 import { platformRoutes } from './platform.js';
 import { policyRoutes } from './policy.js';
+import { statusRoutes } from './status.js';
 import { tenantRoutes } from './tenants.js';
 import { trialRoutes } from './trial.js';
 import type { RouteDeps } from './types.js';
@@ -35,4 +36,5 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   infrastructureRoutes(typedApp, deps);
   trialRoutes(typedApp, deps);
   activityRoutes(typedApp, deps);
+  statusRoutes(typedApp, deps);
 }
