@@ -128,3 +128,67 @@ describe.skipIf(BROWSER_MISSING !== null)('issue 17 in the dashboard', () => {
     }
   });
 });
+
+describe.skipIf(BROWSER_MISSING !== null)('what is in flight (issue 17, item 4)', () => {
+  it('the fleet and the instance page name the infrastructure change, the defect clock and the rollback pin', async () => {
+    // Finish the rollback the first test approved (or one of its own when run alone): it leaves a
+    // rollback pin and a forward-fix follow-up.
+    const listed = await server.call('GET', '/api/v1/instances/acme%2Facme-prod/image/rollback-requests', {
+      token: bea.token,
+    });
+    let rollback = (listed.json.requests as { id: string; reportHash: string; state: string }[]).find(
+      (r) => r.state === 'approved',
+    );
+    if (rollback === undefined) {
+      const made = await server.call('POST', '/api/v1/instances/acme%2Facme-prod/image/rollback-requests', {
+        token: bea.token,
+        body: { package: 'dbt-core', target: '==1.10.*', reason: 'Snapshots broke on 1.11' },
+      });
+      rollback = made.json as unknown as { id: string; reportHash: string; state: string };
+      const approved = await server.call('POST', `/api/v1/rollback-requests/${rollback.id}/approve`, {
+        token: pete.token,
+        body: { reason: 'ok' },
+      });
+      expect(approved.status, approved.text).toBe(200);
+    }
+    for (const [token, path, body] of [
+      [bea.token, `/api/v1/rollback-requests/${rollback.id}/accept`, { reportHash: rollback.reportHash }],
+      // Approved without urgency: test instance first, then production.
+      [pete.token, '/api/v1/instances/acme%2Facme-test/image/deployment/confirm', {}],
+      [pete.token, '/api/v1/instances/acme%2Facme-prod/image/deployment/confirm', {}],
+      [bea.token, `/api/v1/rollback-requests/${rollback.id}/confirm`, { note: 'Green again' }],
+    ] as const) {
+      const step = await server.call('POST', path, { token, body });
+      expect(step.status, step.text).toBe(200);
+    }
+
+    const fleet = await openAs(bea.token, '/');
+    const row = fleet.getByRole('row', { name: /acme-prod/ });
+    await expect.poll(() => row.textContent()).toMatch(/\d+ in flight/);
+    expect(await fleet.getByRole('columnheader', { name: 'Open requests' }).count()).toBe(0);
+    const items = await row.getByTestId('in-flight').allTextContents();
+    expect(items.join('\n')).toMatch(/Infrastructure:.*Kubernetes 1\.30 -> 1\.31.*planned/);
+    expect(items.join('\n')).toMatch(/Platform:.*S2 Sensors time out since platform 3\.4\.0/);
+    expect(items.join('\n')).toMatch(/Image:.*dbt-core held at 1\.10\.\d+.*holding.*until/);
+    await screenshot(fleet, 'fleet-in-flight', true);
+
+    await row.getByRole('link', { name: 'acme-prod' }).click();
+    const strip = fleet.getByTestId('status-strip');
+    await strip.waitFor();
+    await expect
+      .poll(() => strip.getByTestId('strip-infrastructure').textContent())
+      .toMatch(/customer signed off by|customer sign-off waiting/);
+    expect(await strip.getByTestId('strip-infrastructure').textContent()).toMatch(
+      /window \d{1,2} [A-Z][a-z]{2} \d{4}/,
+    );
+    expect(await strip.getByTestId('strip-platform').textContent()).toMatch(
+      /3\.4\.0 \(Airflow 3\.0\.6\).*resolution due/s,
+    );
+    const image = (await strip.getByTestId('strip-image').textContent()) ?? '';
+    expect(image).toMatch(/dbt-core held at 1\.10\.\d+/);
+    expect(image).toMatch(/refused until .*forward-fix follow-up open/);
+    await strip.getByRole('link', { name: /dbt-core held at/ }).click();
+    await fleet.getByTestId('activity').waitFor();
+    expect(fleet.url()).toContain(`/rollback-requests/${rollback.id}`);
+  });
+});
