@@ -138,4 +138,21 @@ describe('ratchet history', () => {
       ),
     );
   });
+
+  it('ratchet status says per layer what runs and what is in flight', async () => {
+    const run = await ana('status', 'acme/acme-prod');
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^acme\/acme-prod \(production\): \d+ in flight$/);
+    expect(run.stdout).toMatch(/^ {2}platform: 3\.4\.0 \(Airflow 3\.0\.6\) \(revision \d+, since /m);
+    expect(run.stdout).toMatch(
+      /^ {4}- Kubernetes 1\.30 -> 1\.31 \[planned\]: provider signed off by .*; customer sign-off waiting; window /m,
+    );
+    expect(run.stdout).toMatch(
+      /^ {4}- S2 Sensors time out since platform 3\.4\.0 \[triaged\]: resolution due /m,
+    );
+    expect(run.stdout).toMatch(
+      /^ {4}- Rollback: dbt-core==1\.10\.\* \[approved\]: next: accept responsibility \(customer-admin\)$/m,
+    );
+  });
 });
