@@ -453,6 +453,12 @@ const TABLE: Record<string, Row> = {
     expect: ALL_OWN_TENANT,
     request: async (ctx) => ({ path: `/api/v1/rollback-requests/${(await imageRequestIds(ctx)).rollback}` }),
   },
+  'GET /api/v1/changes/{kind}/{id}/activity': {
+    expect: ALL_OWN_TENANT,
+    request: async (ctx) => ({
+      path: `/api/v1/changes/rollback/${(await imageRequestIds(ctx)).rollback}/activity`,
+    }),
+  },
   'GET /api/v1/upgrade-requests/{id}': {
     expect: ALL_OWN_TENANT,
     request: async (ctx) => ({ path: `/api/v1/upgrade-requests/${(await imageRequestIds(ctx)).upgrade}` }),
@@ -563,6 +569,11 @@ const TABLE: Record<string, Row> = {
     expect: ALL_OWN_TENANT,
     request: async () => ({ path: ACME_PROD }),
   },
+  'GET /api/v1/instances/{instanceId}/status': {
+    expect: ALL_OWN_TENANT,
+    request: async () => ({ path: `${ACME_PROD}/status` }),
+  },
+  'GET /api/v1/fleet/status': { expect: ALL, request: async () => ({ path: '/api/v1/fleet/status' }) },
   'GET /api/v1/instances/{instanceId}/layers/{layer}/revisions': {
     expect: ALL_OWN_TENANT,
     request: async () => ({ path: `${ACME_PROD}/layers/image/revisions` }),

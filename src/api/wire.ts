@@ -108,3 +108,20 @@ export type AffectedUser = z.infer<typeof AffectedUserBody>;
 export type ImpactReport = z.infer<typeof ImpactReportBody>;
 /** GET /api/v1/instances/{instanceId}/impact */
 export type ImpactAnswer = z.infer<typeof ImpactAnswerBody>;
+
+// ---- activity history and the status strip (issue 17) ---------------------------------------------
+// Plain types without imports (the routes' zod schemas are checked against them at compile time).
+
+export type {
+  ActivityActor,
+  ActivityEntry,
+  ChangeActivity,
+  ChangeKind,
+} from '../workflows/activity/types.js';
+export type {
+  InFlightItem,
+  InFlightKind,
+  InstanceStrip,
+  LayerStrip,
+  StripLayer,
+} from '../workflows/status/types.js';

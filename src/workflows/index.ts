@@ -35,3 +35,5 @@ export * from './deployers/index.js';
 export * from './platform/index.js';
 export * from './defects/index.js';
 export * from './infrastructure/index.js';
+export * from './activity/index.js';
+export * from './status/index.js';

@@ -77,7 +77,7 @@ describe.skipIf(BROWSER_MISSING !== null)('dashboard', () => {
     expect(row).toContain('deployed');
     await screenshot(page, 'fleet');
 
-    // "Open requests" counts upgrades as well as rollbacks.
+    // "In flight" counts upgrades as well as rollbacks.
     const upgrade = await server.call('POST', '/api/v1/instances/acme%2Facme-test/image/upgrade-requests', {
       token: server.seed.users.bea.token,
       body: { requirements: ['dbt-core>=1.11.1'], reason: 'Counted on the fleet page' },
@@ -89,7 +89,10 @@ describe.skipIf(BROWSER_MISSING !== null)('dashboard', () => {
         .getByRole('row', { name: /acme-test/ })
         .getByRole('cell')
         .last();
-      await expect.poll(() => openOnTest.textContent()).toBe('1');
+      // Issue 17: the column says what is in flight, not only how many requests are open.
+      await expect
+        .poll(() => openOnTest.textContent())
+        .toMatch(/^\d+ in flight.*Upgrade: dbt-core>=1\.11\.1/);
     } finally {
       // Later tests deploy through acme-test: free it again.
       const rejected = await server.call(

@@ -58,6 +58,11 @@ export const DefectBody = z
     breached: z.boolean(),
     /** The steps it may take next and the roles that own each: what a client offers. */
     nextSteps: listOf(NextDefectStepBody),
+    // Issue 17: names for people and places, beside the ids.
+    tenantSlug: z.string().nullable().optional(),
+    instanceName: z.string().nullable().optional(),
+    reporterName: z.string().nullable().optional(),
+    assigneeName: z.string().nullable().optional(),
   })
   .meta({ id: 'Defect' });
 export type DefectBody = z.infer<typeof DefectBody>;

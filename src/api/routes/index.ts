@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accessAdminRoutes } from './access-admin.js';
+import { activityRoutes } from './activity.js';
 import { deliveryRoutes } from './deliveries.js';
 import { deployerRoutes } from './deployers.js';
 import { evidenceRoutes } from './evidence.js';
@@ -11,6 +12,7 @@ import { defectRoutes } from './defects.js';
 import { infrastructureRoutes } from './infrastructure.js';
 import { platformRoutes } from './platform.js';
 import { policyRoutes } from './policy.js';
+import { statusRoutes } from './status.js';
 import { tenantRoutes } from './tenants.js';
 import { trialRoutes } from './trial.js';
 import type { RouteDeps } from './types.js';
@@ -33,4 +35,6 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   defectRoutes(typedApp, deps);
   infrastructureRoutes(typedApp, deps);
   trialRoutes(typedApp, deps);
+  activityRoutes(typedApp, deps);
+  statusRoutes(typedApp, deps);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../domain/errors/index.js';
 import type { DefectView } from '../../workflows/index.js';
 import { clientFor, withServerOptions } from '../client.js';
+import { fleetNames } from '../fleet-names.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
 
 function severityOf(text: string): number {
@@ -21,7 +22,9 @@ function summary(d: DefectView): string {
         .map((c) => c.clock)
         .join(', ')}`
     : '';
-  return `defect ${d.id}: ${d.title}\n${d.state}, ${severity}${d.fixedByRelease ? `, fixed by ${d.fixedByRelease}` : ''}${closed}${breach}`;
+  const where = d.instanceName ? ` on ${d.tenantSlug ?? ''}/${d.instanceName}` : '';
+  const assignee = d.assigneeName ? `, assigned to ${d.assigneeName}` : '';
+  return `defect ${d.id}: ${d.title}${where}\n${d.state}, ${severity}${assignee}${d.fixedByRelease ? `, fixed by ${d.fixedByRelease}` : ''}${closed}${breach}`;
 }
 
 export function register(program: Command): void {
@@ -64,18 +67,23 @@ export function register(program: Command): void {
   ).action(
     action(async (command) => {
       const { tenant, state } = command.opts<{ tenant?: string; state?: string }>();
-      const { defects } = await clientFor(command).get<{ defects: DefectView[] }>('/api/v1/defects', {
-        tenant,
-        state,
-      });
+      const client = clientFor(command);
+      const { defects } = await client.get<{ defects: DefectView[] }>('/api/v1/defects', { tenant, state });
+      const names = await fleetNames(client);
       printResult(defects, {
         json: isJson(command),
         human: (rows) =>
           renderTable(rows, [
             { header: 'id', value: (d) => d.id },
+            { header: 'tenant', value: (d) => d.tenantSlug ?? names.tenant(d.tenantId) },
+            { header: 'instance', value: (d) => d.instanceName ?? names.instance(d.instanceId) },
             { header: 'state', value: (d) => d.state },
             { header: 'sev', value: (d) => String(d.severity ?? '-') },
             { header: 'sla', value: (d) => (d.breached ? 'BREACHED' : 'ok') },
+            {
+              header: 'assignee',
+              value: (d) => d.assigneeName ?? (d.assigneeUserId === null ? '-' : 'a deleted user'),
+            },
             { header: 'title', value: (d) => d.title },
           ]),
       });

@@ -410,7 +410,10 @@ describe('ratchet image, upgrade, rollback and deploy against a demo server', ()
       // The pin holds: the rollback does not silently come back with the next upgrade.
       const pinned = refusalOf(reupgrade, 1);
       expect(pinned).toMatchObject({ kind: 'conflict', policy: 'rollback-pin' });
-      expect(pinned.message).toContain(`dbt-core (held at 1.10.15 by rollback ${rollback.id} until `);
+      expect(pinned.message).toContain(`dbt-core (held at 1.10.15 by rollback ${rollback.id}, requested by `);
+      // Issue 17: names and readable times, not usr_ ids and ISO stamps.
+      expect(pinned.message).toMatch(/, until \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC\)/);
+      expect(pinned.message).not.toMatch(/usr_|\d{4}-\d{2}-\d{2}T/);
       expect(pinned.remedy).toMatch(/Fix forward/);
     },
     STEP_TIMEOUT,

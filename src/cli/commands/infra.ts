@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import type { InfrastructureChange } from '../../workflows/index.js';
+import { readableTime } from '../../domain/time/index.js';
 import { clientFor, withServerOptions } from '../client.js';
+import { fleetNames } from '../fleet-names.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
 import { parseComponents } from './platform.js';
 
 function summary(c: InfrastructureChange): string {
   const tested = `provider ${c.testedBy.provider ? 'signed off' : 'pending'}, customer ${c.testedBy.customer ? 'signed off' : 'pending'}`;
-  return `infrastructure change ${c.id}: ${c.title}\n${c.state}; window ${c.windowStart} – ${c.windowEnd}; risk ${c.risk}; ${tested}`;
+  return `infrastructure change ${c.id}: ${c.title}\n${c.state}; window ${readableTime(c.windowStart)} – ${readableTime(c.windowEnd)}; risk ${c.risk}; ${tested}`;
 }
 
 export function register(program: Command): void {
@@ -59,17 +61,24 @@ export function register(program: Command): void {
   ).action(
     action(async (command) => {
       const { tenant, state } = command.opts<{ tenant?: string; state?: string }>();
-      const { changes } = await clientFor(command).get<{ changes: InfrastructureChange[] }>(
+      const client = clientFor(command);
+      const { changes } = await client.get<{ changes: InfrastructureChange[] }>(
         '/api/v1/infrastructure/changes',
         { tenant, state },
       );
+      const names = await fleetNames(client);
       printResult(changes, {
         json: isJson(command),
         human: (rows) =>
           renderTable(rows, [
             { header: 'id', value: (c) => c.id },
+            { header: 'tenant', value: (c) => names.tenant(c.tenantId) },
+            { header: 'instances', value: (c) => c.instanceIds.map(names.instance).join(', ') },
             { header: 'state', value: (c) => c.state },
-            { header: 'window start', value: (c) => c.windowStart },
+            {
+              header: 'window',
+              value: (c) => `${readableTime(c.windowStart)} – ${readableTime(c.windowEnd)}`,
+            },
             { header: 'provider', value: (c) => (c.testedBy.provider ? 'signed' : '-') },
             { header: 'customer', value: (c) => (c.testedBy.customer ? 'signed' : '-') },
             { header: 'title', value: (c) => c.title },

@@ -6,13 +6,18 @@ import type { Instance } from '../../domain/tenancy/index.js';
 import { clientFor, withServerOptions } from '../client.js';
 import { action, isJson, printResult, renderTable } from '../output.js';
 
-function instanceTable(instances: readonly Instance[]): string {
+/** Issue 17: people read names; the id column stays for scripts and for commands that take ids. */
+function instanceTable(instances: readonly Instance[], tenants: ReadonlyMap<string, string>): string {
+  const names = new Map(instances.map((i) => [i.id, i.name]));
   return renderTable(instances, [
     { header: 'name', value: (i) => i.name },
     { header: 'kind', value: (i) => i.kind },
-    { header: 'tenant', value: (i) => i.tenantId },
+    { header: 'tenant', value: (i) => tenants.get(i.tenantId) ?? i.tenantId },
+    {
+      header: 'test instance',
+      value: (i) => (i.testInstanceId === null ? '-' : (names.get(i.testInstanceId) ?? i.testInstanceId)),
+    },
     { header: 'id', value: (i) => i.id },
-    { header: 'test instance', value: (i) => i.testInstanceId ?? '-' },
   ]);
 }
 
@@ -27,13 +32,13 @@ export function register(program: Command): void {
   ).action(
     action(async (command) => {
       const { tenant } = command.opts<{ tenant?: string }>();
-      const { instances: list } = await clientFor(command).get<{ instances: Instance[] }>(
-        '/api/v1/instances',
-        {
-          tenant,
-        },
-      );
-      printResult(list, { json: isJson(command), human: instanceTable });
+      const client = clientFor(command);
+      const { instances: list } = await client.get<{ instances: Instance[] }>('/api/v1/instances', {
+        tenant,
+      });
+      const { tenants } = await client.get<{ tenants: { id: string; slug: string }[] }>('/api/v1/tenants');
+      const slugs = new Map(tenants.map((t) => [t.id, t.slug]));
+      printResult(list, { json: isJson(command), human: (rows) => instanceTable(rows, slugs) });
     }),
   );
 

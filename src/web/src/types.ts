@@ -1,6 +1,10 @@
 // Wire shapes of /api/v1 as the dashboard reads them: inferred on the server (src/api/wire.ts).
 export type {
+  ChangeActivity,
+  ChangeKind,
   Defect,
+  InFlightItem,
+  InstanceStrip,
   NextDefectStep,
   SlaClock,
   ImageContent,

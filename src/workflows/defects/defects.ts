@@ -1,3 +1,5 @@
+import { withNames } from './names.js';
+import type { DefectNames } from './names.js';
 import { InputError, NotAllowedError, NotFoundError } from '../../domain/errors/index.js';
 import { assertDefectStep, nextDefectSteps, SEVERITIES, slaClocks } from '../../domain/defects/index.js';
 import type {
@@ -33,7 +35,7 @@ import {
 } from './schema.js';
 
 /** A defect as the API shows it: with its SLA clocks as of the store clock, computed at read time. */
-export interface DefectView extends Defect {
+export interface DefectView extends Defect, Partial<DefectNames> {
   severityName: string | null;
   sla: SlaClock[];
   /** True when any SLA clock is breached. */
@@ -51,6 +53,10 @@ function view(defect: Defect, definitions: Record<Severity, SeverityDefinition>,
     breached: sla.some((c) => c.breached),
     nextSteps: nextDefectSteps(defect.state),
   };
+}
+
+async function named(store: Store, defect: DefectView): Promise<DefectView> {
+  return (await withNames(store.db, [defect]))[0]!;
 }
 
 function target(defect: Defect): string {
@@ -124,13 +130,13 @@ export async function reportDefect(
     );
     return created;
   });
-  return view(defect, await severityDefinitions(store.db), store.now());
+  return named(store, view(defect, await severityDefinitions(store.db), store.now()));
 }
 
 export async function getDefect(store: Store, actor: Actor, id: string): Promise<DefectView> {
   assertCan(actor, 'defect.read');
   const defect = await findVisibleDefect(store.db, actor, id);
-  return view(defect, await severityDefinitions(store.db), store.now());
+  return named(store, view(defect, await severityDefinitions(store.db), store.now()));
 }
 
 /** Defects the caller may see (customers: their tenant), newest first. */
@@ -150,7 +156,10 @@ export async function listDefects(
   if (parsed.state !== undefined) query = query.where('state', '=', parsed.state);
   const definitions = await severityDefinitions(store.db);
   const now = store.now();
-  return (await query.execute()).map((row) => view(toDefect(row), definitions, now));
+  return withNames(
+    store.db,
+    (await query.execute()).map((row) => view(toDefect(row), definitions, now)),
+  );
 }
 
 /** One step of the process in one transaction: load, check the order, change, audit. */
@@ -160,6 +169,8 @@ async function step(
   id: string,
   action: string,
   change: (tx: Repositories, defect: Defect) => Promise<Defect>,
+  /** What the step was told (a reason, a note): the activity history shows it (issue 17). */
+  told: Record<string, unknown> = {},
 ): Promise<DefectView> {
   const updated = await store.transaction(async (tx) => {
     const defect = await findVisibleDefect(tx.db, actor, id);
@@ -170,12 +181,19 @@ async function step(
         action,
         target: target(defect),
         before: { state: defect.state, severity: defect.severity, version: defect.version },
-        after: { state: after.state, severity: after.severity, version: after.version },
+        after: {
+          state: after.state,
+          severity: after.severity,
+          version: after.version,
+          assigneeUserId: after.assigneeUserId,
+          regressedIn: after.regressedIn,
+          ...told,
+        },
       }),
     );
     return after;
   });
-  return view(updated, await severityDefinitions(store.db), store.now());
+  return named(store, view(updated, await severityDefinitions(store.db), store.now()));
 }
 
 /**
@@ -257,36 +275,43 @@ export async function linkDefect(store: Store, actor: Actor, input: LinkDefectIn
     }
     return progressDefect(tx, outbox, actor, defect, release.version);
   });
-  return view(updated, await severityDefinitions(store.db), store.now());
+  return named(store, view(updated, await severityDefinitions(store.db), store.now()));
 }
 
 /** Closed as not a defect or a duplicate, with a reason the customer sees. */
 export async function closeDefect(store: Store, actor: Actor, input: CloseDefectInput): Promise<DefectView> {
   assertCan(actor, 'defect.close');
   const parsed = parseInput(CloseDefectInput, input, 'defect closing');
-  return step(store, actor, parsed.defect, `defect.close.${parsed.as}`, async (tx, defect) => {
-    assertDefectStep('close', defect.state, defect.id);
-    if (parsed.duplicateOf !== undefined) {
-      const original = await findVisibleDefect(tx.db, actor, parsed.duplicateOf);
-      if (original.id === defect.id) {
-        throw new InputError('A defect cannot duplicate itself.', {
-          remedy: 'Name the other defect in duplicateOf.',
-        });
+  return step(
+    store,
+    actor,
+    parsed.defect,
+    `defect.close.${parsed.as}`,
+    async (tx, defect) => {
+      assertDefectStep('close', defect.state, defect.id);
+      if (parsed.duplicateOf !== undefined) {
+        const original = await findVisibleDefect(tx.db, actor, parsed.duplicateOf);
+        if (original.id === defect.id) {
+          throw new InputError('A defect cannot duplicate itself.', {
+            remedy: 'Name the other defect in duplicateOf.',
+          });
+        }
       }
-    }
-    return updateDefect(
-      tx.db,
-      defect,
-      {
-        state: 'closed',
-        close_outcome: parsed.as,
-        close_reason: parsed.reason,
-        duplicate_of: parsed.duplicateOf ?? null,
-        closed_at: tx.now(),
-      },
-      tx.now(),
-    );
-  });
+      return updateDefect(
+        tx.db,
+        defect,
+        {
+          state: 'closed',
+          close_outcome: parsed.as,
+          close_reason: parsed.reason,
+          duplicate_of: parsed.duplicateOf ?? null,
+          closed_at: tx.now(),
+        },
+        tx.now(),
+      );
+    },
+    { reason: parsed.reason, duplicateOf: parsed.duplicateOf ?? null },
+  );
 }
 
 function assertMayConfirm(actor: Actor, defect: Defect): void {
@@ -308,11 +333,18 @@ export async function resolveDefect(
 ): Promise<DefectView> {
   assertCan(actor, 'defect.confirm');
   const parsed = parseInput(ConfirmDefectInput, input, 'resolution');
-  return step(store, actor, parsed.defect, 'defect.resolve', async (tx, defect) => {
-    assertMayConfirm(actor, defect);
-    assertDefectStep('resolve', defect.state, defect.id);
-    return updateDefect(tx.db, defect, { state: 'resolved', resolved_at: tx.now() }, tx.now());
-  });
+  return step(
+    store,
+    actor,
+    parsed.defect,
+    'defect.resolve',
+    async (tx, defect) => {
+      assertMayConfirm(actor, defect);
+      assertDefectStep('resolve', defect.state, defect.id);
+      return updateDefect(tx.db, defect, { state: 'resolved', resolved_at: tx.now() }, tx.now());
+    },
+    { note: parsed.note ?? null },
+  );
 }
 
 /** The fix did not hold (or the closing reason does not): back to the provider, severity kept. */
@@ -323,26 +355,33 @@ export async function reopenDefect(
 ): Promise<DefectView> {
   assertCan(actor, 'defect.confirm');
   const parsed = parseInput(ReopenDefectInput, input, 'reopening');
-  return step(store, actor, parsed.defect, 'defect.reopen', async (tx, defect) => {
-    assertMayConfirm(actor, defect);
-    assertDefectStep('reopen', defect.state, defect.id);
-    return updateDefect(
-      tx.db,
-      defect,
-      {
-        state: defect.severity === null ? 'reported' : 'triaged',
-        fixed_by_release: null,
-        deployed_at: null,
-        resolved_at: null,
-        closed_at: null,
-        close_outcome: null,
-        close_reason: null,
-        duplicate_of: null,
-        reopen_count: defect.reopenCount + 1,
-      },
-      tx.now(),
-    );
-  });
+  return step(
+    store,
+    actor,
+    parsed.defect,
+    'defect.reopen',
+    async (tx, defect) => {
+      assertMayConfirm(actor, defect);
+      assertDefectStep('reopen', defect.state, defect.id);
+      return updateDefect(
+        tx.db,
+        defect,
+        {
+          state: defect.severity === null ? 'reported' : 'triaged',
+          fixed_by_release: null,
+          deployed_at: null,
+          resolved_at: null,
+          closed_at: null,
+          close_outcome: null,
+          close_reason: null,
+          duplicate_of: null,
+          reopen_count: defect.reopenCount + 1,
+        },
+        tx.now(),
+      );
+    },
+    { reason: parsed.reason },
+  );
 }
 
 export async function listSeverities(store: Store, actor: Actor): Promise<SeverityDefinition[]> {

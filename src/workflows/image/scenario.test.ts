@@ -5,6 +5,7 @@
  * customer accepts (bound to the report hash); the deployer runs; the customer confirms; the
  * rollback pin blocks a re-upgrade until it expires. Every refusal leaves no trace.
  */
+import { readableTime } from '../../domain/time/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -300,7 +301,10 @@ describe.each(engines)('image rollback request: the policy scenario (%s)', (engi
           reason: 'try again',
         }),
       'conflict',
-      new RegExp(`dbt-core.*${new Date(clock + 14 * DAY).toISOString()}`),
+      // Issue 17: who asked for the rollback by name, and the expiry as people read it.
+      new RegExp(
+        `dbt-core.*requested by ${bea.name.replace(/[()]/g, '\\$&')}.*until ${readableTime(new Date(clock + 14 * DAY).toISOString())}`,
+      ),
     );
     // ... until it expires.
     clock += 15 * DAY;

@@ -4,7 +4,8 @@ import type { Actor } from '../../domain/roles/index.js';
 import type { ImageContent } from '../../domain/revisions/index.js';
 import { normalizeName, parseRequirement } from '../../python/index.js';
 import { appliesAtRoot, targetEnvironment } from '../../resolver/image/index.js';
-import type { Store } from '../../store/index.js';
+import type { Store, UserRepository } from '../../store/index.js';
+import { readableTime } from '../../domain/time/index.js';
 import { impactForChange } from '../evidence/index.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
@@ -27,9 +28,46 @@ import { startReviewTrial } from './trial-guidance.js';
 import { planReviewTrial, queueReviewTrial, settleReviewTrial } from './trial-step.js';
 import type { ImageChangeRecord, RollbackPin } from './types.js';
 
-function pinConflict(pins: readonly RollbackPin[], instanceName: string): ConflictError {
+/** Who asked for and who accepted the rollback that holds a pin, by name (issue 17: not ids). */
+interface PinOrigin {
+  requestedBy: string;
+  acceptedBy: string | null;
+}
+
+async function pinOrigins(
+  repo: ImageWorkflowRepository,
+  users: Pick<UserRepository, 'get'>,
+  pins: readonly RollbackPin[],
+): Promise<Map<string, PinOrigin>> {
+  const nameOf = async (id: string | null): Promise<string | null> =>
+    id === null ? null : ((await users.get(id))?.name ?? 'a deleted user');
+  const origins = new Map<string, PinOrigin>();
+  for (const pin of pins) {
+    if (origins.has(pin.changeId)) continue;
+    const change = await repo.getChange(pin.changeId);
+    if (change === null) continue;
+    origins.set(pin.changeId, {
+      requestedBy: (await nameOf(change.requestedBy)) ?? 'a deleted user',
+      acceptedBy: await nameOf(change.acceptedBy),
+    });
+  }
+  return origins;
+}
+
+function pinConflict(
+  pins: readonly RollbackPin[],
+  origins: ReadonlyMap<string, PinOrigin>,
+  instanceName: string,
+): ConflictError {
   const list = pins
-    .map((p) => `${p.package} (held at ${p.pinnedVersion} by rollback ${p.changeId} until ${p.expiresAt})`)
+    .map((p) => {
+      const origin = origins.get(p.changeId);
+      const who =
+        origin === undefined
+          ? ''
+          : `, requested by ${origin.requestedBy}${origin.acceptedBy === null ? '' : `, accepted by ${origin.acceptedBy}`}`;
+      return `${p.package} (held at ${p.pinnedVersion} by rollback ${p.changeId}${who}, confirmed ${readableTime(p.createdAt)}, until ${readableTime(p.expiresAt)})`;
+    })
     .join(', ');
   return new ConflictError(
     `Upgrading ${list} on ${instanceName} is refused while the rollback pin holds, so the rollback does not silently come back.`,
@@ -43,6 +81,7 @@ function pinConflict(pins: readonly RollbackPin[], instanceName: string): Confli
           version: p.pinnedVersion,
           expiresAt: p.expiresAt,
           changeId: p.changeId,
+          ...origins.get(p.changeId),
         })),
       },
     },
@@ -51,6 +90,7 @@ function pinConflict(pins: readonly RollbackPin[], instanceName: string): Confli
 
 async function assertNotPinned(
   repo: ImageWorkflowRepository,
+  users: Pick<UserRepository, 'get'>,
   instanceId: string,
   instanceName: string,
   at: string,
@@ -59,7 +99,7 @@ async function assertNotPinned(
   const active = await repo.activePins(instanceId, at);
   const names = new Set(packages.map(normalizeName));
   const hit = active.filter((p) => names.has(normalizeName(p.package)));
-  if (hit.length > 0) throw pinConflict(hit, instanceName);
+  if (hit.length > 0) throw pinConflict(hit, await pinOrigins(repo, users, hit), instanceName);
   return active.map((p) => p.package);
 }
 
@@ -85,7 +125,14 @@ export async function requestUpgrade(
     .filter((requirement) => env === null || appliesAtRoot(requirement.marker, env))
     .map((requirement) => requirement.normalizedName);
   const at = store.now().toISOString();
-  const keep = await assertNotPinned(readRepo(store), instance.id, instance.name, at, requested);
+  const keep = await assertNotPinned(
+    readRepo(store),
+    store.repos.users,
+    instance.id,
+    instance.name,
+    at,
+    requested,
+  );
   await assertNoChangeInFlight(readRepo(store), instance);
   const reviewed = await buildReport(store, actor, {
     kind: 'upgrade',
@@ -98,6 +145,7 @@ export async function requestUpgrade(
     const repo = imageWorkflowRepository(tx.db, tx.now);
     await assertNotPinned(
       repo,
+      tx.users,
       instance.id,
       instance.name,
       tx.now(),

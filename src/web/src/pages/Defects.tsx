@@ -4,7 +4,10 @@ import { api, seg } from '../api';
 import { useAction, useAsync } from '../async';
 import { offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, Section, When } from '../components';
+import { Activity } from '../components/activity';
+import { Confirmation } from '../components/confirmation';
 import { InstanceSelect, TextAreaField } from '../components/form';
+import { ShipHotfix } from '../components/hotfix';
 import { Link } from '../router';
 import type { Defect, Instance, Me, NextDefectStep, Role } from '../types';
 import { isProviderRole } from '../roles';
@@ -69,6 +72,8 @@ export function DefectsPage({ me }: { me: Me }) {
 
 function DefectBoard({ me }: { me: Me }) {
   const canReport = offers(useCapabilities(), DEFECTS, 'post');
+  // At the board, not the card: a step moves its card to another column (a new component).
+  const [done, setDone] = useState<string | null>(null);
   const data = useAsync(async (): Promise<BoardData> => {
     const [{ defects }, { instances }, severities, releases] = await Promise.all([
       api<{ defects: Defect[] }>(DEFECTS),
@@ -93,10 +98,15 @@ function DefectBoard({ me }: { me: Me }) {
   const states = [...new Set([...COLUMNS, ...defects.map((d) => d.state)])].filter((s) =>
     defects.some((d) => d.state === s),
   );
+  const stepDone = (message: string): void => {
+    setDone(message);
+    data.reload();
+  };
   return (
     <>
+      <Confirmation message={done} />
       {customer && canReport ? (
-        <ReportForm instances={board.instances} onDone={data.reload} />
+        <ReportForm instances={board.instances} onDone={stepDone} />
       ) : customer ? null : (
         <OwnedBy step="Report a defect" roles={CUSTOMER} />
       )}
@@ -123,8 +133,8 @@ function DefectBoard({ me }: { me: Me }) {
                       me={me}
                       defect={defect}
                       board={board}
-                      instanceName={names.get(defect.instanceId)}
-                      onDone={data.reload}
+                      instanceName={defect.instanceName ?? names.get(defect.instanceId)}
+                      onDone={stepDone}
                     />
                   ))}
               </ul>
@@ -132,12 +142,13 @@ function DefectBoard({ me }: { me: Me }) {
           ))}
         </div>
       )}
+      <ShipHotfix me={me} defects={defects} onDone={stepDone} />
     </>
   );
 }
 
 /** The support channel in the dashboard (policy: "Report the issue through the support channel"). */
-function ReportForm({ instances, onDone }: { instances: Instance[]; onDone: () => void }) {
+function ReportForm({ instances, onDone }: { instances: Instance[]; onDone: (message: string) => void }) {
   const [instance, setInstance] = useState(instances[0]?.id ?? '');
   const [title, setTitle] = useState('');
   const [observed, setObserved] = useState('');
@@ -150,7 +161,7 @@ function ReportForm({ instances, onDone }: { instances: Instance[]; onDone: () =
       await api(DEFECTS, { method: 'POST', body: { instance, title, observed, since } });
       setTitle('');
       setObserved('');
-      onDone();
+      onDone(`Reported “${title.trim()}”: the provider triages it and sets the severity.`);
     });
   }
 
@@ -222,7 +233,7 @@ function DefectCard({
   defect: Defect;
   board: BoardData;
   instanceName: string | undefined;
-  onDone: () => void;
+  onDone: (message: string) => void;
 }) {
   const severity = defect.severity ?? defect.suggestedSeverity;
   return (
@@ -236,7 +247,7 @@ function DefectCard({
           {defect.severityName ? ` ${defect.severityName}` : ''}
           {defect.severity === null ? ' (suggested)' : ''}
         </span>{' '}
-        on{' '}
+        on {isProviderRole(me.role) && defect.tenantSlug ? `${defect.tenantSlug} / ` : ''}
         {instanceName ? (
           <Link to={`/instances/${seg(defect.instanceId)}`}>{instanceName}</Link>
         ) : (
@@ -247,7 +258,7 @@ function DefectCard({
       <p className="small muted">
         Since {defect.since.slice(0, 10)}
         {defect.assigneeUserId
-          ? ` · assignee ${defect.assigneeUserId === me.userId ? 'you' : defect.assigneeUserId}`
+          ? ` · assignee ${defect.assigneeUserId === me.userId ? 'you' : (defect.assigneeName ?? 'a provider engineer')}`
           : ''}
         {defect.regressedIn ? ` · regressed in ${defect.regressedIn}` : ''}
         {defect.reopenCount > 0 ? ` · reopened ${String(defect.reopenCount)}×` : ''}
@@ -276,6 +287,10 @@ function DefectCard({
       </ul>
       {defect.fixedByRelease ? <p className="small">Fixed by release {defect.fixedByRelease}</p> : null}
       <DefectSteps me={me} defect={defect} board={board} onDone={onDone} />
+      <details className="step-details">
+        <summary>Activity</summary>
+        <Activity kind="defect" id={defect.id} version={defect.updatedAt} />
+      </details>
     </li>
   );
 }
@@ -289,7 +304,7 @@ function DefectSteps({
   me: Me;
   defect: Defect;
   board: BoardData;
-  onDone: () => void;
+  onDone: (message: string) => void;
 }) {
   const action = useAction();
   const open = defect.nextSteps.filter(hasForm);
@@ -297,8 +312,8 @@ function DefectSteps({
 
   function run(step: StepName, body: Record<string, unknown>): Promise<void> {
     return action.run(async () => {
-      await api(`${DEFECTS}/${seg(defect.id)}/${step}`, { method: 'POST', body });
-      onDone();
+      const after = await api<Defect>(`${DEFECTS}/${seg(defect.id)}/${step}`, { method: 'POST', body });
+      onDone(stepMessage(step, after));
     });
   }
 
@@ -399,7 +414,7 @@ function TriageForm({
           <option value="">(unassigned)</option>
           <option value={me.userId}>{me.name} (you)</option>
           {defect.assigneeUserId && defect.assigneeUserId !== me.userId ? (
-            <option value={defect.assigneeUserId}>{defect.assigneeUserId}</option>
+            <option value={defect.assigneeUserId}>{defect.assigneeName ?? defect.assigneeUserId}</option>
           ) : null}
         </select>
       </div>
@@ -509,4 +524,19 @@ function TextStep({
       </button>
     </form>
   );
+}
+
+/** What a step did, in words, for the confirmation above the board. */
+function stepMessage(step: StepName, defect: Defect): string {
+  const title = `“${defect.title}”`;
+  switch (step) {
+    case 'triage':
+      return `Triaged ${title}: severity ${String(defect.severity ?? '')}${defect.assigneeName ? `, assigned to ${defect.assigneeName}` : ''}.`;
+    case 'close':
+      return `Closed ${title} as ${defect.closeOutcome ?? 'closed'}; the customer sees the reason.`;
+    case 'resolve':
+      return `Confirmed ${title} resolved.`;
+    case 'reopen':
+      return `Reopened ${title}: it is back with the provider (${defect.state}).`;
+  }
 }

@@ -3,8 +3,9 @@ import { useAsync } from '../async';
 import { firstOffered, offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, Loading, StatusBadge, Table, When } from '../components';
 import { currentRevision, latestRevision, summarise } from '../layers';
+import { InFlightSummary } from '../components/status-strip';
 import { Link } from '../router';
-import type { Defect, Instance, Me, Revision, Tenant } from '../types';
+import type { Defect, Instance, InstanceStrip, Me, Revision, Tenant } from '../types';
 import { FailedDeliveriesPanel } from './Deliveries';
 import { LAYERS } from '../layers';
 import { isProviderRole } from '../roles';
@@ -18,6 +19,8 @@ interface FleetData {
   tenants: Tenant[];
   rows: InstanceRow[];
   openRequests: Map<string, number> | null;
+  /** What is in flight per instance (issue 17); null on a server without the status route. */
+  strips: Map<string, InstanceStrip> | null;
   slaBreaches: Map<string, number> | null;
 }
 
@@ -26,6 +29,7 @@ const REQUEST_LISTS = {
   upgrade: '/api/v1/instances/{instanceId}/image/upgrade-requests',
 } as const;
 const DEFECT_LIST = ['/api/v1/defects'];
+const FLEET_STATUS = '/api/v1/fleet/status';
 // src/workflows/image/types.ts FINISHED_STATES: after these the instance is free again.
 const FINISHED = new Set(['rejected', 'resolved', 'completed']);
 
@@ -65,6 +69,7 @@ export function FleetPage({ me }: { me: Me }) {
     offers(capabilities, REQUEST_LISTS[kind]),
   );
   const defectList = firstOffered(capabilities, DEFECT_LIST);
+  const withStrips = offers(capabilities, FLEET_STATUS);
   const fleet = useAsync<FleetData>(async () => {
     const [{ tenants }, { instances }] = await Promise.all([
       api<{ tenants: Tenant[] }>('/api/v1/tenants'),
@@ -84,12 +89,21 @@ export function FleetPage({ me }: { me: Me }) {
         return { instance, revisions };
       }),
     );
-    const [openRequests, slaBreaches] = await Promise.all([
-      requestKinds.length > 0 ? countOpenRequests(instances, requestKinds).catch(() => null) : null,
+    const [openRequests, strips, slaBreaches] = await Promise.all([
+      // The strips say more than a count of open requests; the count is for servers without them.
+      requestKinds.length > 0 && !withStrips
+        ? countOpenRequests(instances, requestKinds).catch(() => null)
+        : null,
+      withStrips
+        ? api<{ instances: InstanceStrip[] }>(FLEET_STATUS).then(
+            (r) => new Map(r.instances.map((strip) => [strip.instance.id, strip])),
+            () => null,
+          )
+        : null,
       defectList ? countBreaches(defectList).catch(() => null) : null,
     ]);
-    return { tenants, rows, openRequests, slaBreaches };
-  }, [requestKinds.join(','), defectList]);
+    return { tenants, rows, openRequests, strips, slaBreaches };
+  }, [requestKinds.join(','), defectList, withStrips]);
 
   const provider = isProviderRole(me.role);
   return (
@@ -135,7 +149,14 @@ function TenantCard({ tenant, data }: { tenant: Tenant; data: FleetData }) {
         <div className="table-wrap">
           <Table
             caption={`Instances of ${tenant.name}`}
-            columns={['Instance', 'Infrastructure', 'Platform', 'Image', 'Last deployment', 'Open requests']}
+            columns={[
+              'Instance',
+              'Infrastructure',
+              'Platform',
+              'Image',
+              'Last deployment',
+              data.strips ? 'In flight' : 'Open requests',
+            ]}
           >
             {rows.map(({ instance, revisions }) => {
               const all = LAYERS.flatMap((layer) => revisions[layer] ?? []);
@@ -173,8 +194,10 @@ function TenantCard({ tenant, data }: { tenant: Tenant; data: FleetData }) {
                       <span className="muted">never deployed</span>
                     )}
                   </td>
-                  <td>
-                    {data.openRequests ? (
+                  <td className="in-flight-cell">
+                    {data.strips?.get(instance.id) ? (
+                      <InFlightSummary strip={data.strips.get(instance.id)!} />
+                    ) : data.openRequests ? (
                       String(data.openRequests.get(instance.id) ?? 0)
                     ) : (
                       <span className="muted small">not available</span>

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import { api, seg } from '../api';
 import { useAction, useAsync } from '../async';
 import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, StatusBadge, When } from '../components';
-import type { Me, Tenant } from '../types';
+import { Activity } from '../components/activity';
+import { Confirmation } from '../components/confirmation';
+import type { Instance, Me, Tenant } from '../types';
 import { isProviderRole } from '../roles';
 
 const CHANGES = '/api/v1/infrastructure/changes';
@@ -24,6 +26,7 @@ interface InfrastructureChange {
   risk: 'low' | 'medium' | 'high';
   windowStart: string;
   windowEnd: string;
+  instanceIds: string[];
   state: 'planned' | 'applied';
   appliedAt: string | null;
   signoffs: Signoff[];
@@ -50,11 +53,16 @@ export function InfrastructureChangesPage({ me }: { me: Me }) {
 
 function ChangeList({ me }: { me: Me }) {
   const data = useAsync(async () => {
-    const [{ changes }, { tenants }] = await Promise.all([
+    const [{ changes }, { tenants }, { instances }] = await Promise.all([
       api<{ changes: InfrastructureChange[] }>(CHANGES),
       api<{ tenants: Tenant[] }>('/api/v1/tenants'),
+      api<{ instances: Instance[] }>('/api/v1/instances'),
     ]);
-    return { changes, tenants: new Map(tenants.map((t) => [t.id, t.name])) };
+    return {
+      changes,
+      tenants: new Map(tenants.map((t) => [t.id, t.name])),
+      instances: new Map(instances.map((i) => [i.id, i.name])),
+    };
   }, []);
   if (data.state === 'loading') return <Loading what="infrastructure changes" />;
   if (data.state === 'error') return <ErrorBox error={data.error} />;
@@ -67,6 +75,7 @@ function ChangeList({ me }: { me: Me }) {
           me={me}
           change={change}
           tenant={data.data.tenants.get(change.tenantId)}
+          instances={change.instanceIds.map((id) => data.data.instances.get(id) ?? id)}
           onDone={data.reload}
         />
       ))}
@@ -78,22 +87,27 @@ function ChangeCard({
   me,
   change,
   tenant,
+  instances,
   onDone,
 }: {
   me: Me;
   change: InfrastructureChange;
   tenant: string | undefined;
+  instances: string[];
   onDone: () => void;
 }) {
+  const [done, setDone] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [acknowledged, setAcknowledged] = useState(false);
   const { busy, error, run } = useAction();
   const party = isProviderRole(me.role) ? 'provider' : 'customer';
   const signedByMySide = change.testedBy[party];
 
-  function post(path: string, body: unknown): Promise<void> {
+  function post(path: string, body: unknown, message: string): Promise<void> {
+    setDone(null);
     return run(async () => {
       await api(path, { method: 'POST', body });
+      setDone(message);
       onDone();
     });
   }
@@ -107,11 +121,11 @@ function ChangeCard({
         <StatusBadge status={change.state} />
       </div>
       <p className="muted small">
-        {tenant ?? change.tenantId} · risk {change.risk} · window <When at={change.windowStart} /> –{' '}
-        <When at={change.windowEnd} />
+        {tenant ?? change.tenantId} · {instances.join(', ')} · risk {change.risk} · window{' '}
+        <When at={change.windowStart} /> – <When at={change.windowEnd} />
       </p>
       <p className="wrap">{change.why}</p>
-      <p className="mono small wrap">{JSON.stringify(change.changes)}</p>
+      <ChangeContents changes={change.changes} />
       <ul className="plain-list small">
         {(['provider', 'customer'] as const).map((side) => {
           const signoff = change.signoffs.find((s) => s.party === side);
@@ -148,7 +162,13 @@ function ChangeCard({
                   type="button"
                   className="primary"
                   disabled={busy}
-                  onClick={() => void post(`${CHANGES}/${seg(change.id)}/signoffs`, note ? { note } : {})}
+                  onClick={() =>
+                    void post(
+                      `${CHANGES}/${seg(change.id)}/signoffs`,
+                      note ? { note } : {},
+                      `Signed off ${party} testing of “${change.title}”.`,
+                    )
+                  }
                 >
                   Sign off {party} testing
                 </button>
@@ -173,7 +193,11 @@ function ChangeCard({
                   className="danger"
                   disabled={busy || !acknowledged}
                   onClick={() =>
-                    void post(`${CHANGES}/${seg(change.id)}/apply`, { acknowledgeIrreversible: true })
+                    void post(
+                      `${CHANGES}/${seg(change.id)}/apply`,
+                      { acknowledgeIrreversible: true },
+                      `Applied “${change.title}”: it is final.`,
+                    )
                   }
                 >
                   Apply (irreversible)
@@ -188,7 +212,40 @@ function ChangeCard({
           )}
         </div>
       )}
+      <Confirmation message={done} />
       {error ? <ErrorBox error={error} title="The step was refused" /> : null}
+      <details className="step-details">
+        <summary>Activity</summary>
+        <Activity
+          kind="infrastructure"
+          id={change.id}
+          version={`${change.state}/${String(change.signoffs.length)}`}
+        />
+      </details>
     </section>
+  );
+}
+
+/** What the change sets, as fields ("kubernetes: 1.31"), not raw JSON (issue 17). */
+function ChangeContents({ changes }: { changes: Record<string, unknown> }) {
+  const entries = Object.entries(changes);
+  if (entries.length === 0) return null;
+  return (
+    <dl className="fields small" aria-label="What the change sets">
+      {entries.map(([key, value]) => (
+        <div key={key} className="field">
+          <dt>{key}</dt>
+          <dd className="wrap">
+            {Array.isArray(value) ? (
+              value.map((item) => (typeof item === 'object' ? JSON.stringify(item) : String(item))).join(', ')
+            ) : typeof value === 'object' && value !== null ? (
+              <ChangeContents changes={value as Record<string, unknown>} />
+            ) : (
+              String(value)
+            )}
+          </dd>
+        </div>
+      ))}
+    </dl>
   );
 }

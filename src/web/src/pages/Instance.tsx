@@ -3,6 +3,7 @@ import { api, ApiError, download, seg } from '../api';
 import { useAsync } from '../async';
 import { fill, firstOffered, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, Loading, Section, StatusBadge, Table, When } from '../components';
+import { InstanceStatusStrip } from '../components/status-strip';
 import { currentRevision, LAYER_TITLE, summarise } from '../layers';
 import { Link } from '../router';
 import type {
@@ -109,6 +110,8 @@ export function InstancePage({ me, id }: { me: Me; id: string }) {
           );
         })}
       </div>
+
+      <InstanceStatusStrip instanceId={instance.id} />
 
       <Section title="Timeline" id="timeline">
         <Timeline revisions={revisions} />

@@ -4,6 +4,7 @@ import { api } from '../api';
 import { useAction, useAsync } from '../async';
 import { offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, Section } from '../components';
+import { Activity } from '../components/activity';
 import { TextAreaField } from '../components/form';
 import type { ChangeStep } from '../components/change-steps';
 import {
@@ -293,6 +294,7 @@ function RequestDetail({ me, id }: { me: Me; id: string }) {
         ) : null}
       </Section>
       <ChangeRecord change={change} />
+      <Activity kind="rollback" id={change.id} version={change.updatedAt} />
       <p className="muted small">
         Report hash <code className="wrap">{change.reportHash}</code>
       </p>

@@ -4,6 +4,7 @@ import { api, seg } from '../api';
 import { useAction, useAsync } from '../async';
 import { offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, Section } from '../components';
+import { Activity } from '../components/activity';
 import { InstanceSelect, TextAreaField } from '../components/form';
 import {
   DEPLOYER_REPORTS,
@@ -220,6 +221,7 @@ function UpgradeDetail({ me, id }: { me: Me; id: string }) {
         <ProjectEvidenceTable evidence={change.evidence ?? []} />
       </Section>
       <ChangeRecord change={change} />
+      <Activity kind="upgrade" id={change.id} version={change.updatedAt} />
     </>
   );
 }

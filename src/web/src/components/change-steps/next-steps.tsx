@@ -4,6 +4,7 @@ import { api } from '../../api';
 import { useAction } from '../../async';
 import type { ImageChange } from '../../image-types';
 import type { Me } from '../../types';
+import { Confirmation } from '../confirmation';
 import { ErrorBox } from '../feedback';
 import { OwnedBy } from '../owned-by';
 import { TextAreaField } from '../form';
@@ -32,6 +33,8 @@ export function NextSteps({
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [acknowledged, setAcknowledged] = useState<Record<string, boolean>>({});
   const action = useAction();
+  // Issue 17: a step says what it did; kept across the reload that follows it.
+  const [done, setDone] = useState<string | null>(null);
   const waiting = steps.filter((s) => s.from.includes(change.state));
   const mine = waiting.filter((s) => s.owners.includes(me.role));
   const others = waiting.filter((s) => !s.owners.includes(me.role));
@@ -55,18 +58,29 @@ export function NextSteps({
     const body = { ...step.body?.(change) };
     if (step.input && value !== '') body[step.input.field] = value;
     if (statement !== null) body['acknowledgeBreaks'] = true;
+    setDone(null);
     await action.run(async () => {
-      await api(step.route(change), { method: 'POST', body });
+      const after = await api<Partial<ImageChange> | undefined>(step.route(change), { method: 'POST', body });
       setTexts({});
       setAcknowledged({});
+      setDone(
+        `${stepLabel(step, change)}: done.${after?.state ? ` The ${change.kind} is now ${after.state}.` : ''}`,
+      );
       onDone();
     });
   }
 
-  if (waiting.length === 0) return <>{idle}</>;
+  if (waiting.length === 0)
+    return (
+      <>
+        <Confirmation message={done} />
+        {idle}
+      </>
+    );
   return (
     <section className="card next-steps" aria-labelledby="next-steps-heading">
       <h2 id="next-steps-heading">Next step</h2>
+      <Confirmation message={done} />
       {mine.map((s) => (s.intro ? <Fragment key={s.step}>{s.intro(change)}</Fragment> : null))}
       {inputs.map((input) => (
         <TextAreaField

@@ -1,9 +1,11 @@
 import type { ImageChange } from '../../image-types';
 import { Section } from '../section';
 import { StatusBadge } from '../status-badge';
-import { When } from '../when';
 
-/** What has happened to the change so far: where it is deployed, and each step taken with its note. */
+/**
+ * Where the change is deployed. Each step taken, by whom and with its note, is in the page's Activity
+ * section (issue 17), which names people where this record only knew their role.
+ */
 export function ChangeRecord({ change }: { change: ImageChange }) {
   return (
     <>
@@ -16,18 +18,6 @@ export function ChangeRecord({ change }: { change: ImageChange }) {
                 <strong>{stage.instanceName}</strong> ({stage.purpose}){' '}
                 {stage.revision !== null ? `image revision ${String(stage.revision)} ` : ''}
                 <StatusBadge status={stage.status} />
-              </li>
-            ))}
-          </ol>
-        </Section>
-      ) : null}
-      {change.notes.length > 0 ? (
-        <Section title="History" id="history">
-          <ol className="plain-list">
-            {change.notes.map((note) => (
-              <li key={`${note.at}-${note.step}`}>
-                <strong>{note.step}</strong> by {note.byRole} <When at={note.at} />
-                <p className="wrap">{note.text}</p>
               </li>
             ))}
           </ol>

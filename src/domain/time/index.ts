@@ -1,0 +1,1 @@
+export { readableTime } from './readable.js';

@@ -1,0 +1,1 @@
+export { InFlightSummary, InstanceStatusStrip, StatusStrip } from './status-strip';

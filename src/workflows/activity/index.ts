@@ -1,0 +1,4 @@
+export { getChangeActivity } from './activity.js';
+export * from './schema.js';
+export type * from './types.js';
+export { CHANGE_KINDS } from './types.js';

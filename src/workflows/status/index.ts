@@ -1,0 +1,2 @@
+export { fleetStatus, instanceStatus } from './strip.js';
+export type * from './types.js';
