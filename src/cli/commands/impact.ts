@@ -5,13 +5,18 @@ import { action, isJson, printResult, renderTable } from '../output.js';
 
 interface ImpactAnswer {
   instanceId: string;
-  packages: { name: string; from: string; to: string }[];
+  packages: { name: string; from: string; to: string; moves: boolean }[];
   report: ImpactReport | null;
   reportHash: string | null;
 }
 
 function impactText(answer: ImpactAnswer): string {
   const change = answer.packages.map((p) => `${p.name} ${p.from} -> ${p.to}`).join(', ');
+  if (answer.packages.every((p) => p.moves === false)) {
+    // Not a "(change)" with verdicts: a target the current pins already satisfy moves nothing.
+    const held = answer.packages.map((p) => `${p.name} ${p.from} already satisfies ${p.to}`).join(', ');
+    return `${held}: nothing moves, so no pipeline is fixed or broken.`;
+  }
   if (answer.report === null) {
     return `${change}: no run evidence for this instance yet; the impact is unknown, never safe.`;
   }

@@ -19,3 +19,4 @@ export type {
 export { PIPELINE_ORDER, classifyChangeImpact } from './classify.js';
 export { attributeRuns, withRunAttribution } from './attribution.js';
 export { canonicalJson, reportHash } from './hash.js';
+export { matchesTarget } from './revisions.js';
