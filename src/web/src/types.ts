@@ -84,3 +84,19 @@ export interface PolicyDocument {
 export function isProviderRole(role: Role): boolean {
   return role.startsWith('provider-');
 }
+
+/** GET /api/v1/instances/{id}/outcomes (src/workflows/evidence/outcomes.ts). */
+export interface OutcomeBucket {
+  day: string;
+  revision: number | null;
+  successes: number;
+  failures: number;
+}
+
+export interface OutcomesHistory {
+  instanceId: string;
+  since: string;
+  until: string;
+  pipelines: { pipeline: string; owners: string[]; days: OutcomeBucket[] }[];
+  deployments: { revision: number; deployedAt: string; moved: string[]; reason: string }[];
+}
