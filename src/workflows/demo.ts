@@ -5,7 +5,7 @@ import type { User } from '../domain/users/index.js';
 import type { Store } from '../store/index.js';
 import { DEMO_UPGRADE_DAY, demoEvidenceStart, seedDemoEvidence } from './evidence/index.js';
 import { createInstance } from './instances.js';
-import { seedDemoImage } from './image/index.js';
+import { seedDemoImage, writeDemoWheels } from './image/index.js';
 import { publishDemoRelease, seedDemoPlatform } from './platform/index.js';
 import { markRevisionDeployed, recordRevision } from './revisions.js';
 import { createTenant } from './tenants.js';
@@ -13,6 +13,7 @@ import { issueToken, issueTokenInTransaction } from './tokens.js';
 import type { DemoSeed, DemoUser } from './types.js';
 import { createUser, userSummary } from './users.js';
 
+// A placeholder: seedDemo records each revision with the demo's find-links folder instead.
 const INDEX = 'https://pypi.org/simple';
 
 // Versions are real releases whose pins satisfy each other (test/fixtures: dbt-stack-requirements.json):
@@ -127,6 +128,9 @@ export async function seedDemo(store: Store, options: { clock?: DemoClock } = {}
     });
   }
   const timeline = demoTimeline(store.now());
+  // The demo's images come from its offline find-links folder: each revision records that source,
+  // the one `image show`, the dashboard and `pylock.toml` then all name (issue 17 item 10).
+  const wheels = writeDemoWheels();
   const at = (moment: Date | null): void => options.clock?.at(moment);
   at(timeline.founded);
   const providerAdmin = await store.transaction(async (tx) => {
@@ -234,7 +238,7 @@ export async function seedDemo(store: Store, options: { clock?: DemoClock } = {}
       new Date(initial.getTime() + 20 * 60_000),
       instance,
       'image',
-      IMAGE_DBT_110,
+      { ...IMAGE_DBT_110, index: wheels },
       'Initial image: dbt 1.10',
     );
   }
@@ -267,7 +271,7 @@ export async function seedDemo(store: Store, options: { clock?: DemoClock } = {}
       timeline.imageUpgrade[side],
       instance,
       'image',
-      IMAGE_DBT_111,
+      { ...IMAGE_DBT_111, index: wheels },
       'Customer asked for dbt 1.11; dbt-snowflake moves with it',
     );
   }

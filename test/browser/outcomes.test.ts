@@ -40,7 +40,20 @@ async function post(token: string, path: string, body: unknown): Promise<Record<
   return answer.json;
 }
 
-describe.skipIf(BROWSER_MISSING !== null)('the outcomes chart', () => {
+describe.skipIf(BROWSER_MISSING !== null)('the instance page', () => {
+  it('names the package source as image show does (issue 17 item 10)', async () => {
+    const overview = await server.call('GET', '/api/v1/instances/acme%2Facme-prod/image', {
+      token: server.seed.users.bea.token,
+    });
+    const display = (overview.json.packageSource as { display: string }).display;
+    expect(display).toMatch(/^find-links folder \//);
+    const page = await openAs(server.seed.users.bea.token, '/instances/acme%2Facme-prod');
+    await expect
+      .poll(() => page.locator('main').textContent(), { timeout: 15_000 })
+      .toContain(`package source ${display}`);
+    expect(await page.locator('main').textContent()).not.toMatch(/pypi\.org|file:\/\//);
+  });
+
   it(
     'keeps every run and marker through a rollback, and adds the rollback as a marker',
     { timeout: 120_000 },
