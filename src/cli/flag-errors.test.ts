@@ -117,6 +117,24 @@ describe('CLI errors name CLI flags', () => {
     expect(refusalOf(rollback, 2).message).toBe('--reason must not be empty.');
   });
 
+  it('a role refusal names the operation as called and the role it needs, not a route template', async () => {
+    const run = await as.petra(
+      'rollback',
+      'request',
+      'acme/acme-prod',
+      'dbt-core',
+      '==1.10.*',
+      '--reason',
+      'try',
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'error: Only a customer-admin may do this ("Request a rollback", POST /api/v1/instances/acme%2Facme-prod/image/rollback-requests); you are signed in as provider-admin.\n',
+    );
+    expect(run.stderr).toContain('what to do: Ask a customer-admin to do it, or use a token of that role.');
+    expect(run.stderr).not.toContain(':instanceId');
+  });
+
   it('upgrade request: an empty value of a variadic argument is named by its position', async () => {
     const run = await as.bea(
       'upgrade',
