@@ -197,13 +197,24 @@ export function installAccessControl<A extends { role: string }>(
     // Known before the role check: a refusal for the wrong role is audited under the caller's name.
     actors.set(request, actor);
     if (!roles.includes(actor.role)) {
+      // A sentence about the operation and the role it needs, with the path as called: a route
+      // template ("/instances/:instanceId/...") means nothing to a CLI or dashboard user.
+      const operation = operationName(request.routeOptions.schema?.summary);
+      const path = request.url.split('?')[0] ?? request.url;
+      const needed = roles.join(' or ');
       throw new NotAllowedError(
-        `The role ${actor.role} may not call ${request.method} ${request.routeOptions.url}.`,
+        `Only a ${needed} may do this (${operation !== undefined ? `"${operation}", ` : ''}${request.method} ${path}); you are signed in as ${actor.role}.`,
         {
-          remedy: `Ask someone with one of these roles: ${roles.join(', ')}.`,
+          remedy: `Ask a ${needed} to do it, or use a token of that role.`,
           extra: { allowedRoles: roles },
         },
       );
     }
   });
+}
+
+/** "Request a rollback" from the operation's OpenAPI summary, without an aside after "(" or ";". */
+function operationName(summary: unknown): string | undefined {
+  if (typeof summary !== 'string' || summary === '') return undefined;
+  return summary.split(/ \(|;/)[0]!.trim();
 }

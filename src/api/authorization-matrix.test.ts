@@ -413,6 +413,10 @@ const TABLE: Record<string, Row> = {
     expect: ALL_OWN_TENANT,
     request: async () => ({ path: `${ACME_PROD}/evidence` }),
   },
+  'GET /api/v1/instances/{instanceId}/outcomes': {
+    expect: ALL_OWN_TENANT,
+    request: async () => ({ path: `${ACME_PROD}/outcomes` }),
+  },
   'GET /api/v1/instances/{instanceId}/impact': {
     expect: ALL_OWN_TENANT,
     request: async () => ({ path: `${ACME_PROD}/impact?change=dbt-core%3D%3D1.10.*` }),

@@ -60,7 +60,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.secretKey ? { secretKey: options.secretKey } : {}),
   });
-  const seed = await seedDemo(store);
+  // The demo's history at its story's times (deployments weeks ago), then the real clock again.
+  const seed = await seedDemo(store, {
+    clock: {
+      at(moment) {
+        offset = moment === null ? 0 : moment.getTime() - Date.now();
+      },
+    },
+  });
   const { app, url } = await startServer({
     store,
     logger: options.logger ?? false,

@@ -41,6 +41,7 @@ import type {
   PipelineImpactBody,
   Verdict as VerdictSchema,
 } from './responses/impact.js';
+import type { OutcomeBucketBody, OutcomesHistoryBody } from './responses/outcomes.js';
 import type { TrialBody } from './responses/trial.js';
 import type {
   InstanceBody,
@@ -108,6 +109,11 @@ export type AffectedUser = z.infer<typeof AffectedUserBody>;
 export type ImpactReport = z.infer<typeof ImpactReportBody>;
 /** GET /api/v1/instances/{instanceId}/impact */
 export type ImpactAnswer = z.infer<typeof ImpactAnswerBody>;
+
+// ---- the outcomes chart ---------------------------------------------------------------------------
+
+export type OutcomesHistory = z.infer<typeof OutcomesHistoryBody>;
+export type OutcomeBucket = z.infer<typeof OutcomeBucketBody>;
 
 // ---- activity history and the status strip (issue 17) ---------------------------------------------
 // Plain types without imports (the routes' zod schemas are checked against them at compile time).

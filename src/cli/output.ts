@@ -7,6 +7,7 @@ import { CommanderError } from 'commander';
 import type { Command } from 'commander';
 import { isRatchetError } from '../domain/errors/index.js';
 import { EXIT_OK, EXIT_REFUSED, exitCodeFor } from './exit.js';
+import { inFlagTerms } from './flag-errors.js';
 
 export interface PrintOptions<T> {
   json: boolean;
@@ -92,7 +93,8 @@ export function action<Args extends unknown[]>(
     try {
       await run(command, ...positionals);
     } catch (error) {
-      fail(error, { json: isJson(command) });
+      // A refused request body is reported with the flags the user typed, not the API's field names.
+      fail(inFlagTerms(error, command), { json: isJson(command) });
     }
   };
 }

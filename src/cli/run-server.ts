@@ -16,6 +16,8 @@ export interface RunServerOptions {
   host: string;
   dataDir?: string;
   databaseUrl?: string;
+  /** The store's clock (the demo sets it to past moments while it seeds its history). */
+  now?: () => Date;
 }
 
 export interface RunningServer {
@@ -102,6 +104,7 @@ export async function runServer<T>(
   let store: Store;
   try {
     store = await openStore({
+      ...(options.now ? { now: options.now } : {}),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     });

@@ -3,6 +3,7 @@ export * from './audit/index.js';
 export * from './errors/index.js';
 export * from './input/index.js';
 export * from './layers/index.js';
+export * from './package-source/index.js';
 export * from './policy/index.js';
 export * from './revisions/index.js';
 export * from './roles/index.js';

@@ -3,16 +3,17 @@ import type { Actor } from '../domain/roles/index.js';
 import type { ImageContent, InfrastructureContent, PlatformContent } from '../domain/revisions/index.js';
 import type { User } from '../domain/users/index.js';
 import type { Store } from '../store/index.js';
-import { seedDemoEvidence } from './evidence/index.js';
+import { DEMO_UPGRADE_DAY, demoEvidenceStart, seedDemoEvidence } from './evidence/index.js';
 import { createInstance } from './instances.js';
-import { seedDemoImage } from './image/index.js';
-import { seedDemoPlatform } from './platform/index.js';
+import { seedDemoImage, writeDemoWheels } from './image/index.js';
+import { publishDemoRelease, seedDemoPlatform } from './platform/index.js';
 import { markRevisionDeployed, recordRevision } from './revisions.js';
 import { createTenant } from './tenants.js';
 import { issueToken, issueTokenInTransaction } from './tokens.js';
 import type { DemoSeed, DemoUser } from './types.js';
 import { createUser, userSummary } from './users.js';
 
+// A placeholder: seedDemo records each revision with the demo's find-links folder instead.
 const INDEX = 'https://pypi.org/simple';
 
 // Versions are real releases whose pins satisfy each other (test/fixtures: dbt-stack-requirements.json):
@@ -62,6 +63,54 @@ const K8S_130: InfrastructureContent = {
   description: 'Kubernetes 1.29 -> 1.30, planned and tested with Acme on acme-test first',
 };
 
+/**
+ * The store's clock, as the seed may set it: `at(moment)` makes every write until the next call
+ * happen at `moment`; `at(null)` returns to the real time. The demo's history (instances created,
+ * revisions deployed, releases published) is recorded when it happened in the story, so deployment
+ * times agree with the run evidence (issue 17 item 6). Without one, everything happens now.
+ */
+export interface DemoClock {
+  at(moment: Date | null): void;
+}
+
+/** A clock for `openStore({ now })` that `seedDemo` may set to past moments. */
+export function createDemoClock(): DemoClock & { now(): Date } {
+  let moment: Date | null = null;
+  return {
+    now: () => (moment === null ? new Date() : new Date(moment)),
+    at(next) {
+      moment = next;
+    },
+  };
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * When each step of the demo's story happened, relative to midnight UTC of the seed day. The image
+ * upgrade to dbt 1.11 reaches acme-prod at the moment the run evidence switches to revision 2
+ * (evidence/demo.ts: day 10 of the 19 evidence days, 08:00), acme-test a day earlier.
+ */
+export function demoTimeline(now: Date) {
+  const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+  const at = (daysAgo: number, hour: number): Date => new Date(today - daysAgo * DAY_MS + hour * HOUR_MS);
+  const upgradeOnProd = new Date(
+    demoEvidenceStart(now).getTime() + (DEMO_UPGRADE_DAY - 1) * DAY_MS + 8 * HOUR_MS,
+  );
+  return {
+    founded: at(40, 9),
+    release330: at(38, 9),
+    initial: { test: at(31, 8), prod: at(30, 8) },
+    kubernetes130: { test: at(26, 8), prod: at(25, 8) },
+    release340: at(18, 9),
+    platform340: { test: at(17, 8), prod: at(16, 8) },
+    imageUpgrade: { test: new Date(upgradeOnProd.getTime() - DAY_MS), prod: upgradeOnProd },
+  };
+}
+
+export type DemoTimeline = ReturnType<typeof demoTimeline>;
+
 function actorOf(user: User): Actor {
   return { userId: user.id, name: user.name, role: user.role, tenantId: user.tenantId };
 }
@@ -72,12 +121,18 @@ function actorOf(user: User): Actor {
  * users), Globex's admin; deployed revisions on all three layers. Returns each user's token once.
  * Refuses (ConflictError) when the demo tenant already exists.
  */
-export async function seedDemo(store: Store): Promise<DemoSeed> {
+export async function seedDemo(store: Store, options: { clock?: DemoClock } = {}): Promise<DemoSeed> {
   if ((await store.repos.tenants.getBySlug('acme')) !== null) {
     throw new ConflictError('The demo data is already present (tenant "acme" exists).', {
       remedy: 'Use a fresh data directory or database for the demo.',
     });
   }
+  const timeline = demoTimeline(store.now());
+  // The demo's images come from its offline find-links folder: each revision records that source,
+  // the one `image show`, the dashboard and `pylock.toml` then all name (issue 17 item 10).
+  const wheels = writeDemoWheels();
+  const at = (moment: Date | null): void => options.clock?.at(moment);
+  at(timeline.founded);
   const providerAdmin = await store.transaction(async (tx) => {
     const user = await tx.users.insert({
       name: 'Petra (Provider Admin)',
@@ -151,30 +206,78 @@ export async function seedDemo(store: Store): Promise<DemoSeed> {
     kind: 'production',
   });
 
+  // Each revision is recorded five minutes before its deployer confirms it, at its moment in the story.
   async function deploy(
+    moment: Date,
     instance: string,
     layer: 'infrastructure' | 'platform' | 'image',
     content: unknown,
     reason: string,
   ): Promise<void> {
+    at(new Date(moment.getTime() - 5 * 60_000));
     const revision = await recordRevision(store, engineer, { instance, layer, content, reason });
+    at(moment);
     await markRevisionDeployed(store, engineer, { instance, layer, number: revision.number });
   }
+  // The platform releases the instances run were published before they were deployed.
+  at(timeline.release330);
+  await publishDemoRelease(store, engineer, '3.3.0');
   // Test first, then production: the order the policy recommends.
-  for (const instance of [acmeTest.id, acmeProd.id]) {
-    await deploy(instance, 'infrastructure', K8S_129, 'Initial cluster');
-    await deploy(instance, 'platform', PLATFORM_330, 'Initial platform release');
-    await deploy(instance, 'image', IMAGE_DBT_110, 'Initial image: dbt 1.10');
-    await deploy(instance, 'infrastructure', K8S_130, 'Kubernetes 1.29 is leaving standard support');
-    await deploy(instance, 'platform', PLATFORM_340, 'Platform 3.4.0: Airflow 3');
+  for (const side of ['test', 'prod'] as const) {
+    const instance = side === 'test' ? acmeTest.id : acmeProd.id;
+    const initial = timeline.initial[side];
+    await deploy(initial, instance, 'infrastructure', K8S_129, 'Initial cluster');
     await deploy(
+      new Date(initial.getTime() + 10 * 60_000),
+      instance,
+      'platform',
+      PLATFORM_330,
+      'Initial platform release',
+    );
+    await deploy(
+      new Date(initial.getTime() + 20 * 60_000),
       instance,
       'image',
-      IMAGE_DBT_111,
+      { ...IMAGE_DBT_110, index: wheels },
+      'Initial image: dbt 1.10',
+    );
+  }
+  for (const side of ['test', 'prod'] as const) {
+    const instance = side === 'test' ? acmeTest.id : acmeProd.id;
+    await deploy(
+      timeline.kubernetes130[side],
+      instance,
+      'infrastructure',
+      K8S_130,
+      'Kubernetes 1.29 is leaving standard support',
+    );
+  }
+  at(timeline.release340);
+  await publishDemoRelease(store, engineer, '3.4.0');
+  for (const side of ['test', 'prod'] as const) {
+    const instance = side === 'test' ? acmeTest.id : acmeProd.id;
+    await deploy(timeline.platform340[side], instance, 'platform', PLATFORM_340, 'Platform 3.4.0: Airflow 3');
+  }
+  await deploy(
+    new Date(timeline.platform340.prod.getTime() + HOUR_MS),
+    globexProd.id,
+    'platform',
+    PLATFORM_340,
+    'Initial platform release',
+  );
+  for (const side of ['test', 'prod'] as const) {
+    const instance = side === 'test' ? acmeTest.id : acmeProd.id;
+    await deploy(
+      timeline.imageUpgrade[side],
+      instance,
+      'image',
+      { ...IMAGE_DBT_111, index: wheels },
       'Customer asked for dbt 1.11; dbt-snowflake moves with it',
     );
   }
-  await deploy(globexProd.id, 'platform', PLATFORM_340, 'Initial platform release');
+  // The rest (package source, the defect Bea reports today, the change awaiting sign-off, the
+  // evidence, which is ingested now and carries its own times) happens today.
+  at(null);
   // The image workflow plans against an offline find-links folder, so the demo needs no network.
   await seedDemoImage(store, engineer, [acmeTest, acmeProd]);
 

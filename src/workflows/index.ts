@@ -6,7 +6,8 @@
 export type * from './types.js';
 export * from './schema.js';
 export { auditedBy, listAudit, verifyAudit } from './audit.js';
-export { seedDemo } from './demo.js';
+export { createDemoClock, demoTimeline, seedDemo } from './demo.js';
+export type { DemoClock, DemoTimeline } from './demo.js';
 export { createInstance, getInstance, listInstances } from './instances.js';
 export { resolveInstance, resolveTenant } from './references.js';
 export {

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ImpactReport } from '../../impact/index.js';
-import type { ImpactAnswer } from '../../workflows/evidence/index.js';
+import type { ImpactAnswer, OutcomesHistory } from '../../workflows/evidence/index.js';
 import type {
   DefectView,
   ForwardFixFollowUp,
@@ -28,6 +28,7 @@ import type {
   RollbackPinBody,
 } from './image.js';
 import type { ImpactAnswerBody, ImpactReportBody } from './impact.js';
+import type { OutcomesHistoryBody } from './outcomes.js';
 import type { Agrees, SameShape } from './same-shape.js';
 import type { TrialBody } from './trial.js';
 
@@ -41,6 +42,7 @@ export type ResponsesAgreeWithWorkflows = [
   Agrees<SameShape<Omit<ImageOverviewBody, 'current'>, Omit<ImageOverview, 'current'>>>,
   Agrees<SameShape<ImpactReportBody, ImpactReport>>,
   Agrees<SameShape<ImpactAnswerBody, ImpactAnswer>>,
+  Agrees<SameShape<OutcomesHistoryBody, OutcomesHistory>>,
   Agrees<SameShape<TrialBody, TrialView>>,
   Agrees<SameShape<InstanceDeployerBody, InstanceDeployerView>>,
   Agrees<SameShape<DefectBody, DefectView>>,

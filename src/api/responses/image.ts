@@ -186,6 +186,12 @@ export const ImageOverviewBody = z
   .object({
     instance: z.object({ id: z.string(), name: z.string(), kind: z.string() }),
     source: z.string(),
+    /** The source as people read it (`display`), the same in the CLI and the dashboard. */
+    packageSource: z.object({
+      kind: z.enum(['index', 'find-links']),
+      location: z.string(),
+      display: z.string(),
+    }),
     current: RevisionBody.nullable(),
     inFlight: ImageChangeBody.nullable(),
     activePins: listOf(RollbackPinBody),

@@ -25,6 +25,9 @@ export const ChangeDirection = z.enum(['rollback', 'upgrade', 'change']);
 
 export const PackageChangeBody = z.object({ name: z.string(), from: z.string(), to: z.string() });
 
+/** A package an impact question moves: `moves` is false when the current pin already satisfies the target. */
+export const ImpactPackageBody = PackageChangeBody.extend({ moves: z.boolean() });
+
 export const EvidenceRunBody = z.object({
   runId: z.string(),
   at: z.string(),
@@ -118,7 +121,7 @@ export type ImpactReportBody = z.infer<typeof ImpactReportBody>;
 export const ImpactAnswerBody = z
   .object({
     instanceId: z.string(),
-    packages: listOf(PackageChangeBody),
+    packages: listOf(ImpactPackageBody),
     report: ImpactReportBody.nullable(),
     reportHash: z.string().nullable(),
   })

@@ -17,3 +17,4 @@ export {
 } from './image.js';
 export { ImpactAnswerBody, ImpactReportBody } from './impact.js';
 export { TrialBody, TrialListBody } from './trial.js';
+export { OutcomeBucketBody, OutcomesHistoryBody } from './outcomes.js';

@@ -253,7 +253,8 @@ export function evidenceRoutes(app: TypedApp, { store }: RouteDeps): void {
         summary: 'The blast radius of an image change, from run evidence: who it fixes, breaks, leaves alone',
         description:
           '`change` (repeatable) is a package and its PEP 440 target, e.g. `dbt-core==1.10.*`; `from` is the pin of the ' +
-          'current image revision. `report` is null when the instance has no evidence at all (unknown, never safe). ' +
+          'current image revision; `moves` is false when that pin already satisfies the target. `report` is null when the ' +
+          'instance has no evidence at all (unknown, never safe), or when no package moves (nothing to judge). ' +
           '`reportHash` binds an acceptance to exactly this report.',
         tags: ['evidence'],
         params: InstanceParams,

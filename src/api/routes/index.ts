@@ -8,6 +8,7 @@ import { evidenceRoutes } from './evidence.js';
 import { imageRoutes } from './image.js';
 import { instanceRoutes } from './instances.js';
 import { lineageRoutes } from './lineage.js';
+import { outcomesRoutes } from './outcomes.js';
 import { defectRoutes } from './defects.js';
 import { infrastructureRoutes } from './infrastructure.js';
 import { platformRoutes } from './platform.js';
@@ -31,6 +32,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   deployerRoutes(typedApp, deps);
   lineageRoutes(typedApp, deps);
   evidenceRoutes(typedApp, deps);
+  outcomesRoutes(typedApp, deps);
   platformRoutes(typedApp, deps);
   defectRoutes(typedApp, deps);
   infrastructureRoutes(typedApp, deps);

@@ -90,7 +90,9 @@ describe('POST /api/v1/lineage and the impact report', () => {
       },
     );
     expect(response.status, response.text).toBe(200);
-    expect(response.json.packages).toEqual([{ name: 'dbt-core', from: '1.11.0', to: '==1.10.*' }]);
+    expect(response.json.packages).toEqual([
+      { name: 'dbt-core', from: '1.11.0', to: '==1.10.*', moves: true },
+    ]);
     expect(response.json.reportHash).toMatch(/^[0-9a-f]{64}$/);
     const pipelines = byPipeline(response.json.report as Record<string, unknown>);
     expect(pipelines.get('finance_daily')).toMatchObject({

@@ -83,9 +83,12 @@ export function register(program: Command): void {
         await ensurePortFree(options.host, port);
         freshDataDir(dataDir);
         // Imported here, not at the top: every `ratchet` command loads this file, few start a server.
-        const { seedDemo } = await import('../../workflows/index.js');
-        const { url, prepared } = await runServer({ port, host: options.host, dataDir }, (store) =>
-          seedDemo(store),
+        const { createDemoClock, seedDemo } = await import('../../workflows/index.js');
+        // The seed records the demo's history at the times it happened (deployments weeks ago).
+        const clock = createDemoClock();
+        const { url, prepared } = await runServer(
+          { port, host: options.host, dataDir, now: clock.now },
+          (store) => seedDemo(store, { clock }),
         );
         const users = demoUsers(prepared).map(({ user, token }) => ({
           name: user.name,

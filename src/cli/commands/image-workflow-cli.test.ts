@@ -287,9 +287,12 @@ describe('ratchet image, upgrade, rollback and deploy against a demo server', ()
         bea('rollback', 'request', 'acme/acme-prod', 'dbt-snowflake', '1.10.3', '--reason', 'too', '--json'),
       ]);
       expect(selfApproval.code).toBe(1);
-      expect(selfApproval.stderr).toMatch(/customer-admin may not call POST \/api\/v1\/rollback-requests/);
+      // The operation as called (no route template) and the role it needs, in one sentence.
+      expect(selfApproval.stderr).toContain(
+        `error: Only a provider-engineer may do this ("rollback request: approve", POST /api/v1/rollback-requests/${rollback.id}/approve); you are signed in as customer-admin.`,
+      );
       expect(selfApproval.stderr).toMatch(
-        /what to do: Ask someone with one of these roles: provider-engineer/,
+        /what to do: Ask a provider-engineer to do it, or use a token of that role\./,
       );
       expect(refusalOf(earlyAcceptance, 1).message).toMatch(
         /waits for "approve or reject" by provider-engineer/,

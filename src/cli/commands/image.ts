@@ -170,7 +170,7 @@ function overviewText(overview: ImageOverview): string {
     { python?: string; packages?: { name: string; version: string }[] } | undefined;
   const lines = [
     `${overview.instance.name} (${overview.instance.kind}): image revision ${String(overview.current?.number ?? '-')}, Python ${content?.python ?? '-'}`,
-    `source: ${overview.source}`,
+    `package source: ${overview.packageSource.display}`,
     renderTable(content?.packages ?? [], [
       { header: 'package', value: (p) => p.name },
       { header: 'version', value: (p) => p.version },

@@ -6,6 +6,11 @@ import { action, isJson, printResult, renderTable } from '../output.js';
 
 function impactText(answer: ImpactAnswer): string {
   const change = answer.packages.map((p) => `${p.name} ${p.from} -> ${p.to}`).join(', ');
+  if (answer.packages.every((p) => p.moves === false)) {
+    // Not a "(change)" with verdicts: a target the current pins already satisfy moves nothing.
+    const held = answer.packages.map((p) => `${p.name} ${p.from} already satisfies ${p.to}`).join(', ');
+    return `${held}: nothing moves, so no pipeline is fixed or broken.`;
+  }
   if (answer.report === null) {
     return `${change}: no run evidence for this instance yet; the impact is unknown, never safe.`;
   }

@@ -228,7 +228,10 @@ describe('ratchet platform, defect and infra against a demo server', () => {
         bea('defect', 'reopen', defect.id, '--reason', 'slots leak again after two days', '--json'),
       ]);
       expect(refusalOf(providerReopen, 1)).toMatchObject({ kind: 'not-allowed' });
-      expect(refusalOf(providerReopen, 1).remedy).toMatch(/customer-admin, customer-member/);
+      expect(refusalOf(providerReopen, 1).message).toMatch(
+        /^Only a customer-admin or customer-member may do this \(/,
+      );
+      expect(refusalOf(providerReopen, 1).remedy).toMatch(/Ask a customer-admin or customer-member/);
       expect(documentOf<DefectView>(reopened, 0)).toMatchObject({
         state: 'triaged',
         severity: 2,

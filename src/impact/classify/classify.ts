@@ -3,9 +3,11 @@ import { withRunAttribution } from './attribution.js';
 import type { PipelineRun } from './pipeline.js';
 import { groupPipelineRuns, jobRuns, judgePipeline } from './pipeline.js';
 import { sortRevisions, targetVersions } from './revisions.js';
+import type { Sides } from './revisions.js';
 import type {
   AffectedUser,
   ChangeDirection,
+  ClassifiedEvidence,
   ClassifyInput,
   GroupImpact,
   ImpactReport,
@@ -209,6 +211,55 @@ function breakDetail(pipelines: readonly PipelineImpact[]): string {
   return details.length === 0 ? '' : ` (${details.join('; ')})`;
 }
 
+/**
+ * Pipelines that ran in the window, but only on revisions on neither side of the change (after a
+ * rollback to 1.10.15, a pipeline that ran only on 1.11.0 when asked about 1.9.*): unknown, and
+ * listed, never left out of the report as if they did not exist.
+ */
+function ranOnNeitherSide(
+  runs: readonly ClassifiedEvidence[],
+  judged: ReadonlyMap<string, unknown>,
+  sides: Sides,
+  windowDays: number,
+): PipelineImpact[] {
+  const left = new Map<string, ClassifiedEvidence[]>();
+  for (const run of runs) {
+    if (judged.has(run.pipeline) || run.imageRevision === null) continue;
+    const list = left.get(run.pipeline);
+    if (list === undefined) left.set(run.pipeline, [run]);
+    else list.push(run);
+  }
+  return [...left].map(([pipeline, events]) => {
+    const revisions = [...new Set(events.map((event) => event.imageRevision!))].sort((a, b) => a - b);
+    const reason = `Ran only on ${listWords(revisions.map((r) => sides.describe(r)))} in the last ${plural(windowDays, 'day')}: neither the current versions nor ${sides.targetText}.`;
+    const jobNames = [...new Set(events.map((event) => event.jobName))].sort();
+    const ownersOf = (job: string): string[] => [
+      ...(events.findLast((event) => event.jobName === job && event.owners.length > 0)?.owners ?? []),
+    ];
+    const jobs: JobImpact[] = jobNames.map((job) => ({
+      job,
+      owners: ownersOf(job),
+      verdict: 'unknown',
+      basis: 'no-current-runs',
+      reason,
+    }));
+    return {
+      pipeline,
+      owners: sortedUnion(jobs.map((job) => job.owners)),
+      jobs,
+      project: events.findLast((event) => event.project !== null)?.project ?? null,
+      verdict: 'unknown',
+      basis: 'no-current-runs',
+      reason,
+      currentCode: null,
+      adaptedAt: null,
+      evidence: [],
+      runCounts: { current: 0, target: 0, targetWithCurrentCode: 0 },
+      excludedBy: null,
+    };
+  });
+}
+
 function summarize(
   direction: ChangeDirection,
   pipelines: readonly PipelineImpact[],
@@ -221,14 +272,25 @@ function summarize(
   const counts = emptyCounts();
   for (const pipeline of pipelines) counts[pipeline.verdict] += 1;
   const named = new Map(pipelines.map((p) => [p.pipeline, p]));
-  const clauses = [
+  const verbs = [
     verdictClause('fixes', 'fixes', byUser, named),
     verdictClause('breaks', 'breaks', byUser, named),
-    counts['still-broken'] > 0 ? `${counts['still-broken']} still broken` : null,
-    counts.unaffected > 0 ? `${counts.unaffected} unaffected` : null,
-    counts.unknown > 0 ? `${counts.unknown} unknown` : null,
-  ].filter((clause): clause is string => clause !== null);
-  return `${subject} ${clauses.join('; ')}.`;
+  ];
+  const tallies = (['still-broken', 'unaffected', 'unknown'] as const)
+    .filter((verdict) => counts[verdict] > 0)
+    .map((verdict) => ({
+      count: counts[verdict],
+      words: verdict === 'still-broken' ? 'still broken' : verdict,
+    }));
+  const clauses = verbs.filter((clause): clause is string => clause !== null);
+  // A tally with no verb before it gets its noun and a colon: "Rollback: 2 pipelines unaffected;
+  // 1 unknown.", never "The change 4 unknown."
+  const counted = tallies.map(({ count, words }, i) =>
+    clauses.length === 0 && i === 0 ? `${plural(count, 'pipeline')} ${words}` : `${count} ${words}`,
+  );
+  return clauses.length > 0
+    ? `${subject} ${[...clauses, ...counted].join('; ')}.`
+    : `${subject}: ${counted.join('; ')}.`;
 }
 
 function toDate(now: Date | string): Date {
@@ -283,9 +345,10 @@ export function classifyChangeImpact(input: ClassifyInput): ImpactReport {
     minRuns,
     windowDays,
   };
-  const pipelines = [...byPipeline]
-    .map(([pipeline, runs]) => judgeJobs(pipeline, runs, options))
-    .sort((a, b) => a.pipeline.localeCompare(b.pipeline));
+  const pipelines = [
+    ...[...byPipeline].map(([pipeline, runs]) => judgeJobs(pipeline, runs, options)),
+    ...ranOnNeitherSide(inWindow, byPipeline, sides, windowDays),
+  ].sort((a, b) => a.pipeline.localeCompare(b.pipeline));
   const counts: VerdictCounts = pipelines.reduce((acc, p) => {
     acc[p.verdict] += 1;
     return acc;

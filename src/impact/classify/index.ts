@@ -26,3 +26,4 @@ export type {
   ProjectEvidence,
   ProjectEvidenceEntry,
 } from './project-evidence.js';
+export { matchesTarget } from './revisions.js';

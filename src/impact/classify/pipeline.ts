@@ -3,7 +3,7 @@ import { excludingConstraints } from '../dbt/index.js';
 import type { RunOutcome } from '../evidence/index.js';
 import type { Sides } from './revisions.js';
 import type { ClassifiedEvidence, EvidenceRun, PipelineImpact, Verdict, VerdictBasis } from './types.js';
-import { formatDay, plural, shortCode } from './wording.js';
+import { formatDay, listWords, plural, shortCode } from './wording.js';
 
 /** A pipeline run: the terminal events that share a root run, on a known side of the change. */
 export interface PipelineRun extends EvidenceRun {
@@ -173,10 +173,13 @@ export function judgePipeline(
 
   const target0 = sides.targetText;
   if (latest === undefined) {
+    // Name the revisions it ran on with their pins ("revision 2 (dbt-core 1.11.0)"), not the target
+    // as asked: a range reads as if it were the version that ran.
+    const ran = [...new Set(target.map((run) => run.imageRevision))].map((r) => sides.describe(r));
     return verdict(
       'unknown',
       'no-current-runs',
-      `No run on the current versions in the last ${plural(options.windowDays, 'day')}; it only ran with ${target0}.`,
+      `No run on the current versions in the last ${plural(options.windowDays, 'day')}; it only ran on ${listWords(ran)}.`,
       [target[target.length - 1]],
     );
   }

@@ -9,7 +9,7 @@ function pinsOf(revision: RevisionPins): Map<string, string> {
 }
 
 /** True when `pin` is the target: equal to an exact version, or inside a specifier set. */
-function matchesTarget(pin: string | undefined, target: string): boolean {
+export function matchesTarget(pin: string | undefined, target: string): boolean {
   if (pin === undefined) return false;
   if (tryParseVersion(target) !== null && tryParseVersion(pin) !== null)
     return compareVersions(pin, target) === 0;
@@ -50,10 +50,12 @@ export function sortRevisions(
     pins.get(current) ?? new Map(change.packages.map((pkg) => [normalizeName(pkg.name), pkg.from]));
   const side = new Map<number, RunSide>();
   for (const [revision, revisionPins] of pins) {
-    if (change.packages.every((pkg, i) => matchesTarget(revisionPins.get(names[i]!), pkg.to))) {
-      side.set(revision, 'target');
-    } else if (names.every((name) => samePin(revisionPins.get(name), currentPins.get(name)))) {
+    // The current versions first: after a rollback, revision 1 pins what revision 3 pins, and its
+    // runs are evidence for today's image, even when a target range (==1.10.*) also contains them.
+    if (names.every((name) => samePin(revisionPins.get(name), currentPins.get(name)))) {
       side.set(revision, 'current');
+    } else if (change.packages.every((pkg, i) => matchesTarget(revisionPins.get(names[i]!), pkg.to))) {
+      side.set(revision, 'target');
     }
   }
   if (!side.has(current)) side.set(current, 'current');

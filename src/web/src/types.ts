@@ -6,6 +6,8 @@ export type {
   InFlightItem,
   InstanceStrip,
   NextDefectStep,
+  OutcomeBucket,
+  OutcomesHistory,
   SlaClock,
   ImageContent,
   InfrastructureContent,

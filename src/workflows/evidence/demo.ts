@@ -4,9 +4,18 @@ import type { DemoSeed } from '../types.js';
 import { pinsOf } from './context.js';
 import { ingestRunEvents } from './ingest.js';
 import { setOwnership } from './mappings.js';
-import { scenarioNdjson } from './scenario.js';
+import { UPGRADE_DAY, scenarioNdjson } from './scenario.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Day of the evidence (1-based) whose 08:00 UTC the upgrade to revision 2 reached acme-prod. */
+export const DEMO_UPGRADE_DAY = UPGRADE_DAY;
+
+/** Day 1 of the demo's evidence: midnight UTC, 20 days before `now`. */
+export function demoEvidenceStart(now: Date): Date {
+  const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+  return new Date(today - 20 * DAY_MS);
+}
 
 /** What the demo's evidence is made of, for tests and the walkthrough. */
 export interface DemoEvidence {
@@ -20,8 +29,8 @@ export interface DemoEvidence {
  * The policy's "Cascading Impact Risk" scenario as stored evidence on acme-prod: ana's
  * finance_daily failed after the dbt 1.11 upgrade, she adapted and it passes; bea's
  * marketing_attribution keeps failing; others pass on both. Days are the 19 days before the seed,
- * and the events carry the image revision explicitly (the `ratchet` run facet), because the demo's
- * revisions were all deployed at seed time. Ownership rules name ana and bea for DAGs without owner.
+ * and the events carry the image revision explicitly (the `ratchet` run facet, as an emitter inside the
+ * image would); seeded with a clock, seedDemo deploys the revisions at the times these runs imply. Ownership rules name ana and bea for DAGs without owner.
  */
 export async function seedDemoEvidence(store: Store, seed: DemoSeed): Promise<DemoEvidence> {
   const engineer = seed.users.providerEngineer.user;
@@ -43,8 +52,7 @@ export async function seedDemoEvidence(store: Store, seed: DemoSeed): Promise<De
   const images = await store.repos.revisions.list(prod.id, 'image');
   const before = images.find((r) => pinsOf(r.content)['dbt-core']?.startsWith('1.10.')) ?? images[0]!;
   const after = images[images.length - 1]!;
-  const today = Math.floor(store.now().getTime() / DAY_MS) * DAY_MS;
-  const start = new Date(today - 20 * DAY_MS);
+  const start = demoEvidenceStart(store.now());
   const [airflowNamespace, dbtNamespace] = [
     prod.namespaces[0] ?? 'acme-prod-airflow',
     prod.namespaces[1] ?? prod.namespaces[0] ?? 'acme-prod-dbt',

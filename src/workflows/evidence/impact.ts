@@ -1,7 +1,7 @@
 import { InputError } from '../../domain/errors/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
-import { reportHash } from '../../impact/index.js';
+import { matchesTarget, reportHash } from '../../impact/index.js';
 import type { ImpactReport, PackageChange } from '../../impact/index.js';
 import { offload } from '../../offload/index.js';
 import type { Store } from '../../store/index.js';
@@ -99,10 +99,19 @@ function normalizeName(name: string): string {
 
 const CHANGE_PATTERN = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*((?:===|==|!=|<=|>=|~=|<|>).*)$/;
 
+/** A package of the change, and whether its target moves it at all. */
+export interface ImpactPackage extends PackageChange {
+  /** False when the current pin already satisfies the target (1.10.15 and ==1.10.*). */
+  readonly moves: boolean;
+}
+
 export interface ImpactAnswer {
   readonly instanceId: string;
-  readonly packages: PackageChange[];
-  /** null when the instance has no evidence: unknown, never safe. */
+  readonly packages: ImpactPackage[];
+  /**
+   * null when the instance has no evidence (unknown, never safe), or when no package moves: a
+   * change that changes nothing fixes and breaks nothing, and gets no verdicts.
+   */
   readonly report: ImpactReport | null;
   readonly reportHash: string | null;
 }
@@ -119,7 +128,7 @@ export async function impactOfChanges(store: Store, actor: Actor, input: ImpactI
   const pins = new Map(
     Object.entries(pinsOf(current?.content)).map(([name, v]) => [normalizeName(name), { name, v }]),
   );
-  const packages = parsed.changes.map((spec): PackageChange => {
+  const packages = parsed.changes.map((spec): ImpactPackage => {
     const match = CHANGE_PATTERN.exec(spec);
     if (match === null) {
       throw new InputError(`change '${spec}' is not a package with a PEP 440 target.`, {
@@ -137,13 +146,16 @@ export async function impactOfChanges(store: Store, actor: Actor, input: ImpactI
         },
       );
     }
-    return { name: pin.name, from: pin.v, to: match[2]!.replace(/\s+/g, '') };
+    const to = match[2]!.replace(/\s+/g, '');
+    return { name: pin.name, from: pin.v, to, moves: !targetHolds(pin.v, to) };
   });
-  const report = await impactForChange(store, actor, {
-    instanceId: instance.id,
-    packages,
-    ...(parsed.windowDays !== undefined ? { windowDays: parsed.windowDays } : {}),
-  });
+  const report = packages.some((pkg) => pkg.moves)
+    ? await impactForChange(store, actor, {
+        instanceId: instance.id,
+        packages: packages.map(({ name, from, to }) => ({ name, from, to })),
+        ...(parsed.windowDays !== undefined ? { windowDays: parsed.windowDays } : {}),
+      })
+    : null;
   return {
     instanceId: instance.id,
     packages,
@@ -182,4 +194,13 @@ export async function listEvidence(
     jobs: rows.slice(0, limit),
     nextOffset: rows.length > limit ? offset + limit : null,
   };
+}
+
+/** Whether the pin already satisfies the target; a target that is not PEP 440 is left to the report. */
+function targetHolds(pin: string, target: string): boolean {
+  try {
+    return matchesTarget(pin, target);
+  } catch {
+    return false;
+  }
 }

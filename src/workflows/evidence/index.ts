@@ -16,4 +16,6 @@ export type { JobEvidenceRow } from './repository.js';
 export { countRunEvents } from './repository.js';
 export * from './schema.js';
 export type { DemoEvidence } from './demo.js';
-export { seedDemoEvidence } from './demo.js';
+export { DEMO_UPGRADE_DAY, demoEvidenceStart, seedDemoEvidence } from './demo.js';
+export { outcomesHistory } from './outcomes.js';
+export type { DeploymentMarker, OutcomeBucket, OutcomesHistory, PipelineOutcomes } from './outcomes.js';

@@ -80,8 +80,11 @@ export interface PipelineSpec {
   readonly plan: (day: number) => { code: string; ok: boolean };
 }
 
+/** The day (1-based) whose 08:00 UTC deployment moves the instance to the later revision. */
+export const UPGRADE_DAY = 10;
+
 function onRevision7(day: number): boolean {
-  return day >= 10; // runs start at 09:00 UTC, after the 08:00 deployment
+  return day >= UPGRADE_DAY; // runs start at 09:00 UTC, after the 08:00 deployment
 }
 
 export const PIPELINES: readonly PipelineSpec[] = [

@@ -25,6 +25,9 @@ export const EvidenceListInput = z.object({
 });
 export type EvidenceListInput = z.infer<typeof EvidenceListInput>;
 
+export const OutcomesInput = z.object({ instance: Reference, windowDays: WindowDays.optional() });
+export type OutcomesInput = z.infer<typeof OutcomesInput>;
+
 // Namespaces as Airflow and dbt-ol send them: free text, but bounded and non-empty.
 const Namespace = z.string().trim().min(1).max(500);
 

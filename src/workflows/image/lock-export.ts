@@ -1,3 +1,4 @@
+import { describePackageSource } from '../../domain/package-source/index.js';
 import type { ImageContent } from '../../domain/revisions/index.js';
 import { normalizeName, renderPylockToml, renderRequirementsTxt } from '../../python/index.js';
 import type { PinnedPackage } from '../../python/index.js';
@@ -33,7 +34,11 @@ export function renderImageExport(
   }));
   if (format === 'pylock.toml') {
     return {
-      text: renderPylockToml(pins, { requiresPython: `==${content.python}.*`, index: content.index }),
+      // PEP 751 `index` names a simple repository; a find-links folder is none (its files carry their path).
+      text: renderPylockToml(pins, {
+        requiresPython: `==${content.python}.*`,
+        ...(describePackageSource(content.index).kind === 'index' ? { index: content.index } : {}),
+      }),
       unhashed,
     };
   }

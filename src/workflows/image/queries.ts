@@ -1,3 +1,5 @@
+import { describePackageSource } from '../../domain/package-source/index.js';
+import type { PackageSourceView } from '../../domain/package-source/index.js';
 import { InputError, NotFoundError } from '../../domain/errors/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
@@ -22,6 +24,8 @@ import type { ForwardFixFollowUp, ImageChangeKind, ImageChangeRecord, RollbackPi
 export interface ImageOverview {
   instance: { id: string; name: string; kind: string };
   source: string;
+  /** The source as people read it (`display`), the same in the CLI and the dashboard. */
+  packageSource: PackageSourceView;
   current: Revision | null;
   inFlight: ImageChangeRecord | null;
   activePins: RollbackPin[];
@@ -34,13 +38,15 @@ export async function showImage(store: Store, actor: Actor, instanceRef: string)
   const instance = await resolveInstance(store.repos, actor, instanceRef);
   const current = await store.repos.revisions.current(instance.id, 'image');
   const repo = readRepo(store);
+  const source = await sourceRefOf(
+    store.db,
+    instance.id,
+    (current?.content as ImageContent | undefined)?.index ?? '',
+  );
   return {
     instance: { id: instance.id, name: instance.name, kind: instance.kind },
-    source: await sourceRefOf(
-      store.db,
-      instance.id,
-      (current?.content as ImageContent | undefined)?.index ?? '',
-    ),
+    source,
+    packageSource: describePackageSource(source),
     current,
     inFlight: await repo.inFlight(instance.id),
     activePins: await repo.activePins(instance.id, store.now().toISOString()),

@@ -18,30 +18,43 @@ export interface DemoPlatform {
 }
 
 /**
- * Demo data of issue 6 on top of `seedDemo`: the releases 3.3.0 and 3.4.0 the instances already run,
- * a defect Bea reported on acme-prod after 3.4.0 (triaged severity 2), and a Kubernetes 1.31 change
+ * Demo data of issue 6 on top of `seedDemo` (which publishes the releases 3.3.0 and 3.4.0 the
+ * instances run, before it deploys them): a defect Bea reported on acme-prod after 3.4.0 (triaged severity 2), and a Kubernetes 1.31 change
  * planned with Acme that the provider has tested and that awaits the customer's sign-off.
  */
+const DEMO_RELEASES = {
+  '3.3.0': {
+    components: { airflow: '2.10.5', python: '3.12', 'openlineage-airflow': '2.3.0' },
+    notes: 'Airflow 2.10',
+  },
+  '3.4.0': {
+    components: { airflow: '3.0.6', python: '3.12', 'openlineage-airflow': '2.7.0' },
+    notes: 'Airflow 3',
+  },
+} as const;
+
+/** Publishes one of the releases the demo instances run (seedDemo calls it before deploying it). */
+export async function publishDemoRelease(store: Store, actor: Actor, version: keyof typeof DEMO_RELEASES) {
+  const release = DEMO_RELEASES[version];
+  return publishRelease(store, actor, {
+    version,
+    components: { ...release.components },
+    notes: release.notes,
+  });
+}
+
 export async function seedDemoPlatform(store: Store, seed: DemoSeed): Promise<DemoPlatform> {
   const engineer = actorOf(seed.users.providerEngineer.user);
   const admin = actorOf(seed.users.providerAdmin.user);
   const bea = actorOf(seed.users.bea.user);
-  await publishRelease(store, engineer, {
-    version: '3.3.0',
-    components: { airflow: '2.10.5', python: '3.12', 'openlineage-airflow': '2.3.0' },
-    notes: 'Airflow 2.10',
-  });
-  const release340 = await publishRelease(store, engineer, {
-    version: '3.4.0',
-    components: { airflow: '3.0.6', python: '3.12', 'openlineage-airflow': '2.7.0' },
-    notes: 'Airflow 3',
-  });
+  // Since 3.4.0 reached acme-prod: its platform revision's deployment.
+  const platform = await store.repos.revisions.current(seed.instances.acmeProd.id, 'platform');
   const reported = await reportDefect(store, bea, {
     instance: seed.instances.acmeProd.id,
     title: 'Sensors time out since platform 3.4.0',
     observed:
       'Since platform 3.4.0 reached acme-prod, ExternalTaskSensor tasks in the nightly DAGs time out after 60 s instead of waiting for their upstream DAG.',
-    since: release340.publishedAt,
+    since: platform?.statusChangedAt ?? store.now().toISOString(),
     suggestedSeverity: 2,
   });
   const defect = await triageDefect(store, engineer, {

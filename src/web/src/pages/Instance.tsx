@@ -179,6 +179,16 @@ function Timeline({ revisions }: { revisions: Record<Layer, Revision[]> }) {
   );
 }
 
+/** The image's package source as the server words it (`packageSource.display`), as `image show` prints it. */
+function PackageSource({ instance }: { instance: Instance }) {
+  const overview = useAsync(
+    () => api<{ packageSource?: { display: string } }>(`/api/v1/instances/${seg(instance.id)}/image`),
+    [instance.id],
+  );
+  if (overview.state !== 'ready') return <span className="muted">…</span>;
+  return <span className="wrap">{overview.data.packageSource?.display ?? 'unknown'}</span>;
+}
+
 function ImagePackages({ revision, instance }: { revision: Revision; instance: Instance }) {
   const capabilities = useCapabilities();
   const [error, setError] = useState<ApiError | null>(null);
@@ -186,8 +196,8 @@ function ImagePackages({ revision, instance }: { revision: Revision; instance: I
   return (
     <>
       <p className="muted small">
-        revision {revision.number} · Python {content.python} · built on platform {content.platform} · index{' '}
-        <span className="wrap">{content.index}</span>
+        revision {revision.number} · Python {content.python} · built on platform {content.platform} · package
+        source <PackageSource instance={instance} />
       </p>
       {content.packages.length === 0 ? (
         <Empty>The image pins no packages.</Empty>

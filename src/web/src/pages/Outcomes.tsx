@@ -1,17 +1,19 @@
 /**
- * Pipeline outcomes per image revision over time: one lane per pipeline, one mark per run (a filled
- * circle for success, a cross for failure, so colour is not the only cue), and a dashed line where
- * each image revision starts. A reviewer sees the failures begin at the upgrade and who recovered.
+ * Pipeline outcomes per image revision over time. The instance page shows the run history
+ * (`/outcomes`: runs per pipeline, day and image revision, each deployment a dashed line at its
+ * time), which a later change never rewrites. A rollback request shows the runs its stored impact
+ * report cites (OutcomesChart). Marks: a filled circle for success, a cross when a run failed, so
+ * colour is not the only cue.
  */
 import { api, seg } from '../api';
 import { useAsync } from '../async';
 import { offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, Loading, NotAvailable, Table } from '../components';
 import type { PipelineImpact } from '../image-types';
-import type { ImageContent, Instance, Revision } from '../types';
+import type { Instance, OutcomesHistory, Revision } from '../types';
 
 const EVIDENCE = '/api/v1/instances/{instanceId}/evidence';
-const IMPACT = '/api/v1/instances/{instanceId}/impact';
+const OUTCOMES = '/api/v1/instances/{instanceId}/outcomes';
 
 interface EvidenceJob {
   pipeline: string;
@@ -23,7 +25,7 @@ interface EvidenceJob {
   lastEventAt: string;
 }
 
-/** The instance page's evidence: the chart (runs on both sides of the last image change) and per-job counts. */
+/** The instance page's evidence: the run history chart and per-job counts. */
 export function InstanceEvidence({
   instance,
   imageRevisions,
@@ -35,40 +37,119 @@ export function InstanceEvidence({
   if (!offers(capabilities, EVIDENCE)) {
     return <NotAvailable what="Run evidence" route={`GET ${EVIDENCE}`} />;
   }
-  const change = lastChange(imageRevisions);
+  // Reloaded when a deployment lands (a new image revision): the history gains a marker.
+  const key = imageRevisions.map((r) => `${String(r.number)}${r.status}`).join(',');
   return (
     <>
-      {change && offers(capabilities, IMPACT) ? <ImpactChart instance={instance} change={change} /> : null}
+      {offers(capabilities, OUTCOMES) ? <HistoryChart instance={instance} reloadKey={key} /> : null}
       <EvidenceJobs instance={instance} />
     </>
   );
 }
 
-/** `name==version` of a package the latest image revision moved, so /impact returns runs of both sides. */
-function lastChange(revisions: Revision[]): string | null {
-  const deployed = revisions.filter((r) => r.status === 'deployed');
-  const current = deployed.at(-1)?.content as ImageContent | undefined;
-  const previous = deployed.at(-2)?.content as ImageContent | undefined;
-  if (!current || !previous) return null;
-  const before = new Map(previous.packages.map((p) => [p.name, p.version]));
-  const moved =
-    current.packages.find((p) => p.name === 'dbt-core' && before.get(p.name) !== p.version) ??
-    current.packages.find((p) => before.has(p.name) && before.get(p.name) !== p.version);
-  return moved ? `${moved.name}==${before.get(moved.name)!}` : null;
+function HistoryChart({ instance, reloadKey }: { instance: Instance; reloadKey: string }) {
+  const history = useAsync(
+    () => api<OutcomesHistory>(`/api/v1/instances/${seg(instance.id)}/outcomes`),
+    [instance.id, reloadKey],
+  );
+  if (history.state === 'loading') return <Loading what="pipeline runs" />;
+  if (history.state === 'error') return <ErrorBox error={history.error} />;
+  return <OutcomesHistoryChart history={history.data} />;
 }
 
-function ImpactChart({ instance, change }: { instance: Instance; change: string }) {
-  const impact = useAsync(
-    () =>
-      api<{ report: { pipelines: PipelineImpact[] } | null }>(
-        `/api/v1/instances/${seg(instance.id)}/impact?change=${encodeURIComponent(change)}`,
-      ),
-    [instance.id, change],
+/** Runs per pipeline and day on a time axis from `since` to `until`, deployments as dashed lines. */
+export function OutcomesHistoryChart({ history }: { history: OutcomesHistory }) {
+  const lanes = history.pipelines.filter((p) => p.days.length > 0);
+  if (lanes.length === 0) return <Empty>No pipeline runs in the evidence window.</Empty>;
+  const start = Date.parse(history.since);
+  const end = Date.parse(history.until);
+  const span = Math.max(end - start, 1);
+  const x = (time: number): number =>
+    LABEL + (Math.min(Math.max(time - start, 0), span) / span) * (WIDTH - LABEL - 20) + 10;
+  const height = TOP + lanes.length * LANE + 24;
+  const buckets = lanes.flatMap((p) => p.days);
+  const runs = buckets.reduce((sum, b) => sum + b.successes + b.failures, 0);
+  const failed = buckets.reduce((sum, b) => sum + b.failures, 0);
+  const inWindow = history.deployments.filter((d) => Date.parse(d.deployedAt) >= start);
+  const before = history.deployments.filter((d) => Date.parse(d.deployedAt) < start).at(-1);
+  const fmt = (t: number): string =>
+    new Date(t).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const markerText = (d: OutcomesHistory['deployments'][number]): string =>
+    `image r${String(d.revision)} deployed ${fmt(Date.parse(d.deployedAt))}${d.moved.length > 0 ? `: ${d.moved.join(', ')}` : ''}`;
+  return (
+    <figure className="chart-figure">
+      <svg
+        className="chart"
+        viewBox={`0 0 ${String(WIDTH)} ${String(height)}`}
+        role="img"
+        aria-labelledby="history-title history-desc"
+      >
+        <title id="history-title">Pipeline runs per day and image revision</title>
+        <desc id="history-desc">
+          {`${String(runs)} runs of ${String(lanes.length)} pipelines from ${fmt(start)} to ${fmt(end)}, ${String(failed)} failed. ` +
+            (before ? `In force at the start: image r${String(before.revision)}. ` : '') +
+            inWindow.map(markerText).join('; ')}
+        </desc>
+        {inWindow.map((d) => {
+          const at = x(Date.parse(d.deployedAt));
+          return (
+            <g key={d.revision} data-deployment={d.revision} data-deployed-at={d.deployedAt}>
+              <title>{markerText(d)}</title>
+              <line x1={at} x2={at} y1={TOP - 12} y2={height - 20} stroke="#475569" strokeDasharray="4 3" />
+              <text x={at + 4} y={TOP - 14} fontSize="12" fill="#1e293b">
+                {`image r${String(d.revision)} · ${fmt(Date.parse(d.deployedAt))}`}
+              </text>
+            </g>
+          );
+        })}
+        {lanes.map((pipeline, i) => {
+          const y = TOP + i * LANE + LANE / 2;
+          return (
+            <g key={pipeline.pipeline}>
+              <line x1={LABEL} x2={WIDTH - 10} y1={y} y2={y} stroke="#e2e8f0" />
+              <text x={8} y={y + 4} fontSize="12" fill="#1b1f24">
+                {truncate(pipeline.pipeline, 22)}
+                {pipeline.owners.length > 0 ? ` · ${truncate(pipeline.owners.join(', '), 8)}` : ''}
+              </text>
+              {pipeline.days.map((bucket) => {
+                // Noon of the day, so a day's mark sits between the midnights around it.
+                const cx = x(Date.parse(`${bucket.day}T12:00:00.000Z`));
+                const label = `${pipeline.pipeline}, ${bucket.day}, image ${bucket.revision === null ? 'unknown' : `r${String(bucket.revision)}`}: ${String(bucket.successes)} succeeded, ${String(bucket.failures)} failed`;
+                const key = `${bucket.day}-${String(bucket.revision)}`;
+                return bucket.failures === 0 ? (
+                  <circle key={key} data-bucket={label} cx={cx} cy={y} r={5} fill="#15803d">
+                    <title>{label}</title>
+                  </circle>
+                ) : (
+                  <g key={key} data-bucket={label} stroke="#b91c1c" strokeWidth={2.5}>
+                    <title>{label}</title>
+                    <line x1={cx - 5} x2={cx + 5} y1={y - 5} y2={y + 5} />
+                    <line x1={cx - 5} x2={cx + 5} y1={y + 5} y2={y - 5} />
+                  </g>
+                );
+              })}
+            </g>
+          );
+        })}
+        <text x={LABEL} y={height - 4} fontSize="11" fill="#4d5661">
+          {fmt(start)}
+        </text>
+        <text x={WIDTH - 10} y={height - 4} fontSize="11" fill="#4d5661" textAnchor="end">
+          {fmt(end)}
+        </text>
+      </svg>
+      <figcaption className="legend">
+        <span>
+          <span className="swatch swatch-ok" aria-hidden="true" /> all runs of the day succeeded
+        </span>
+        <span>
+          <span className="swatch swatch-bad" aria-hidden="true" /> a run failed (cross)
+        </span>
+        <span>dashed line: an image revision deployed</span>
+        {before ? <span>{`in force at the start: image r${String(before.revision)}`}</span> : null}
+      </figcaption>
+    </figure>
   );
-  if (impact.state === 'loading') return <Loading what="pipeline runs" />;
-  if (impact.state === 'error') return <ErrorBox error={impact.error} />;
-  if (!impact.data.report) return <Empty>No run evidence for this instance yet.</Empty>;
-  return <OutcomesChart pipelines={impact.data.report.pipelines} />;
 }
 
 function EvidenceJobs({ instance }: { instance: Instance }) {
