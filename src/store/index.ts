@@ -29,6 +29,8 @@ export type {
   NewTenant,
   NewUser,
   OpenStoreOptions,
+  PlatformRelease,
+  PlatformRepository,
   Repositories,
   RevisionRepository,
   RevisionsTable,

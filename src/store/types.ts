@@ -1,10 +1,10 @@
 import type { SecretBox } from './secret-box.js';
-import type { OutboxTables } from '../delivery/outbox/types.js';
+import type { OutboxTables } from './tables/outbox.js';
 import type { AuthFailureTables } from './tables/auth-failures.js';
 import type { DeployerTables } from './tables/deployers.js';
 import type { EvidenceTables } from './tables/evidence.js';
 import type { ImageWorkflowTables } from './tables/image-workflow.js';
-import type { PlatformTables } from './tables/platform.js';
+import type { PlatformRolloutsTable, PlatformTables } from './tables/platform.js';
 import type { TrialTables } from './tables/trial.js';
 import type { Kysely } from 'kysely';
 import type { AuditChainResult, AuditEntry, AuditEntryInput } from '../domain/audit/index.js';
@@ -300,6 +300,30 @@ export interface IdempotencyRepository {
 }
 
 /** Every repository, bound to one Kysely handle (the pool, or a transaction's connection). */
+/** A published platform release: the provider's forward-only unit of change for platform services. */
+export interface PlatformRelease {
+  id: string;
+  version: string;
+  components: Record<string, string>;
+  notes: string;
+  /** Defect ids this release fixes: a hotfix when non-empty. */
+  fixes: string[];
+  /** Instance ids a hotfix is limited to (their test instances may take it too); null = everyone. */
+  targets: string[] | null;
+  publishedBy: string;
+  publishedAt: string;
+}
+
+/** Platform releases and the rollouts that record them on instances (issue 13). */
+export interface PlatformRepository {
+  /** Every release, lowest version first (SemVer precedence, not text order). */
+  listReleases(): Promise<PlatformRelease[]>;
+  /** The release published as `version` (surrounding spaces ignored), or null. */
+  findRelease(version: string): Promise<PlatformRelease | null>;
+  insertRelease(release: PlatformRelease): Promise<void>;
+  insertRollout(row: PlatformRolloutsTable): Promise<void>;
+}
+
 export interface Repositories {
   readonly db: Db;
   readonly tenants: TenantRepository;
@@ -309,6 +333,7 @@ export interface Repositories {
   readonly tokens: ApiTokenRepository;
   readonly audit: AuditRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly platform: PlatformRepository;
   /** The store's clock, as an ISO string. */
   now(): string;
 }

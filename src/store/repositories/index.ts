@@ -3,6 +3,7 @@ import { auditRepository } from './audit.js';
 import type { RepositoryContext } from './context.js';
 import { idempotencyRepository } from './idempotency.js';
 import { instanceRepository } from './instances.js';
+import { platformRepository } from './platform.js';
 import { revisionRepository } from './revisions.js';
 import { tenantRepository } from './tenants.js';
 import { apiTokenRepository } from './tokens.js';
@@ -13,6 +14,7 @@ export { newId, staleRow } from './context.js';
 export { auditRepository } from './audit.js';
 export { idempotencyRepository } from './idempotency.js';
 export { instanceRepository } from './instances.js';
+export { platformRepository } from './platform.js';
 export { revisionRepository } from './revisions.js';
 export { tenantRepository } from './tenants.js';
 export { apiTokenRepository } from './tokens.js';
@@ -32,6 +34,7 @@ export function createRepositories(ctx: RepositoryContext): Repositories {
     tokens: apiTokenRepository(ctx),
     audit: auditRepository(ctx),
     idempotency: idempotencyRepository(ctx),
+    platform: platformRepository(ctx),
     now: ctx.now,
   };
 }

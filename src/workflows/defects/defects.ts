@@ -8,8 +8,7 @@ import type { Repositories, Store } from '../../store/index.js';
 import { newId } from '../../store/index.js';
 import type { DefectsTable } from '../../store/tables/platform.js';
 import { auditedBy } from '../audit.js';
-import { outboxOf } from '../platform/deploy.js';
-import { findRelease, listReleaseRows } from '../platform/records.js';
+import { outboxOf } from '../outbox.js';
 import { resolveInstance, resolveTenant } from '../references.js';
 import { parseInput } from '../schema.js';
 import { progressDefect } from './progress.js';
@@ -183,8 +182,8 @@ export async function triageDefect(
   return step(store, actor, parsed.defect, 'defect.triage', async (tx, defect) => {
     assertDefectStep('triage', defect.state, defect.id);
     if (parsed.assignee !== undefined) await assertProviderUser(tx, parsed.assignee);
-    if (parsed.regressedIn !== undefined && (await findRelease(tx.db, parsed.regressedIn)) === null) {
-      const known = (await listReleaseRows(tx.db)).map((r) => r.version);
+    if (parsed.regressedIn !== undefined && (await tx.platform.findRelease(parsed.regressedIn)) === null) {
+      const known = (await tx.platform.listReleases()).map((r) => r.version);
       throw new InputError(`Platform release ${parsed.regressedIn} (regressedIn) was never published.`, {
         remedy: `Name a published release: ${known.join(', ') || '(none yet)'}.`,
       });
@@ -234,7 +233,7 @@ export async function linkDefect(store: Store, actor: Actor, input: LinkDefectIn
   const updated = await store.transaction(async (tx) => {
     const defect = await findVisibleDefect(tx.db, actor, parsed.defect);
     assertDefectStep('link', defect.state, defect.id);
-    const release = await findRelease(tx.db, parsed.release);
+    const release = await tx.platform.findRelease(parsed.release);
     if (release === null) {
       throw new NotFoundError(`Platform release ${parsed.release} was not found.`, {
         remedy: 'Publish the hotfix first (ratchet platform release), then link the defect to it.',

@@ -3,7 +3,7 @@ import type { SlaClockName } from '../../domain/defects/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { Store } from '../../store/index.js';
-import { outboxOf } from '../platform/deploy.js';
+import { outboxOf } from '../outbox.js';
 import { PROVIDER_ON_CALL } from './notifications.js';
 import { severityDefinitions, toDefect } from './records.js';
 
