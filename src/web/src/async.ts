@@ -25,6 +25,9 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
     return () => {
       live = false;
     };
+    // The caller's `deps` stand for `load` (the lint checks them at each useAsync call, as it does
+    // for useEffect): a new closure every render must not reload.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { ...result, reload };

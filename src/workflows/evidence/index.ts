@@ -14,6 +14,15 @@ export {
 } from './mappings.js';
 export type { JobEvidenceRow } from './repository.js';
 export { countRunEvents } from './repository.js';
-export * from './schema.js';
+export {
+  ChangeSpec,
+  DeclareConstraintsInput,
+  EvidenceListInput,
+  ImpactInput,
+  IssueIngestionTokenInput,
+  SetNamespacesInput,
+  SetOwnershipInput,
+  WindowDays,
+} from './schema.js';
 export type { DemoEvidence } from './demo.js';
 export { seedDemoEvidence } from './demo.js';

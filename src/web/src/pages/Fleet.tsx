@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { api, seg } from '../api';
 import { useAsync } from '../async';
 import { firstOffered, offers, useCapabilities } from '../capabilities';
@@ -61,8 +62,10 @@ async function countBreaches(path: string): Promise<Map<string, number>> {
 
 export function FleetPage({ me }: { me: Me }) {
   const capabilities = useCapabilities();
-  const requestKinds = (['rollback', 'upgrade'] as const).filter((kind) =>
-    offers(capabilities, REQUEST_LISTS[kind]),
+  // Memoised on the capabilities (state held by App) so the fleet loads again only when they change.
+  const requestKinds = useMemo(
+    () => (['rollback', 'upgrade'] as const).filter((kind) => offers(capabilities, REQUEST_LISTS[kind])),
+    [capabilities],
   );
   const defectList = firstOffered(capabilities, DEFECT_LIST);
   const fleet = useAsync<FleetData>(async () => {
@@ -89,7 +92,7 @@ export function FleetPage({ me }: { me: Me }) {
       defectList ? countBreaches(defectList).catch(() => null) : null,
     ]);
     return { tenants, rows, openRequests, slaBreaches };
-  }, [requestKinds.join(','), defectList]);
+  }, [requestKinds, defectList]);
 
   const provider = isProviderRole(me.role);
   return (
