@@ -15,6 +15,8 @@ export type {
   AuditLogTable,
   AuditRepository,
   Database,
+  DefectChanges,
+  DefectRepository,
   Db,
   Engine,
   IdempotencyClaim,

@@ -4,7 +4,13 @@ import type { AuthFailureTables } from './tables/auth-failures.js';
 import type { DeployerTables } from './tables/deployers.js';
 import type { EvidenceTables } from './tables/evidence.js';
 import type { ImageWorkflowTables } from './tables/image-workflow.js';
-import type { PlatformRolloutsTable, PlatformTables } from './tables/platform.js';
+import type {
+  DefectSlaBreachesTable,
+  DefectsTable,
+  PlatformRolloutsTable,
+  PlatformTables,
+} from './tables/platform.js';
+import type { Defect, Severity, SeverityDefinition } from '../domain/defects/index.js';
 import type { TrialTables } from './tables/trial.js';
 import type { Kysely } from 'kysely';
 import type { AuditChainResult, AuditEntry, AuditEntryInput } from '../domain/audit/index.js';
@@ -324,6 +330,28 @@ export interface PlatformRepository {
   insertRollout(row: PlatformRolloutsTable): Promise<void>;
 }
 
+/** The columns a defect step may change (id, tenant, version and updated_at are the repository's). */
+export type DefectChanges = Partial<Omit<DefectsTable, 'id' | 'tenant_id' | 'version' | 'updated_at'>>;
+
+export interface DefectRepository {
+  get(id: string): Promise<Defect | null>;
+  insert(row: DefectsTable): Promise<Defect>;
+  /** Optimistic update: ConflictError when someone else changed the defect since it was read. */
+  update(defect: Defect, changes: DefectChanges, now: string): Promise<Defect>;
+  /** Newest first; every tenant's unless `tenantId` is given. */
+  list(filter?: { tenantId?: string; state?: string }): Promise<Defect[]>;
+  /** A tenant's defects linked to a release and not yet deployed (fix-in-progress, fix-in-test). */
+  listAwaitingRollout(tenantId: string): Promise<Defect[]>;
+  idsOfTenant(tenantId: string): Promise<string[]>;
+  /** Stored severity definitions over the built-in defaults. */
+  severityDefinitions(): Promise<Record<Severity, SeverityDefinition>>;
+  /** Inserts or replaces one severity's definition (its row's version goes up). */
+  saveSeverityDefinition(definition: SeverityDefinition, now: string): Promise<void>;
+  /** The (defect, clock) pairs whose breach was already announced. */
+  slaBreachesAnnounced(): Promise<{ defectId: string; clock: string }[]>;
+  insertSlaBreach(row: DefectSlaBreachesTable): Promise<void>;
+}
+
 export interface Repositories {
   readonly db: Db;
   readonly tenants: TenantRepository;
@@ -334,6 +362,7 @@ export interface Repositories {
   readonly audit: AuditRepository;
   readonly idempotency: IdempotencyRepository;
   readonly platform: PlatformRepository;
+  readonly defects: DefectRepository;
   /** The store's clock, as an ISO string. */
   now(): string;
 }

@@ -1,6 +1,7 @@
 import type { Repositories } from '../types.js';
 import { auditRepository } from './audit.js';
 import type { RepositoryContext } from './context.js';
+import { defectRepository } from './defects.js';
 import { idempotencyRepository } from './idempotency.js';
 import { instanceRepository } from './instances.js';
 import { platformRepository } from './platform.js';
@@ -12,6 +13,7 @@ import { userRepository } from './users.js';
 export type { RepositoryContext } from './context.js';
 export { newId, staleRow } from './context.js';
 export { auditRepository } from './audit.js';
+export { defectRepository } from './defects.js';
 export { idempotencyRepository } from './idempotency.js';
 export { instanceRepository } from './instances.js';
 export { platformRepository } from './platform.js';
@@ -35,6 +37,7 @@ export function createRepositories(ctx: RepositoryContext): Repositories {
     audit: auditRepository(ctx),
     idempotency: idempotencyRepository(ctx),
     platform: platformRepository(ctx),
+    defects: defectRepository(ctx),
     now: ctx.now,
   };
 }

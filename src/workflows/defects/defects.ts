@@ -12,7 +12,7 @@ import { outboxOf } from '../outbox.js';
 import { resolveInstance, resolveTenant } from '../references.js';
 import { parseInput } from '../schema.js';
 import { progressDefect } from './progress.js';
-import { findVisibleDefect, severityDefinitions, toDefect, updateDefect } from './records.js';
+import { findVisibleDefect } from './records.js';
 import {
   CloseDefectInput,
   ConfigureSeverityInput,
@@ -101,8 +101,7 @@ export async function reportDefect(
       updated_at: now,
       version: 1,
     };
-    await tx.db.insertInto('defects').values(row).execute();
-    const created = toDefect(row);
+    const created = await tx.defects.insert(row);
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: instance.tenantId,
@@ -114,13 +113,13 @@ export async function reportDefect(
     );
     return created;
   });
-  return view(defect, await severityDefinitions(store.db), store.now());
+  return view(defect, await store.repos.defects.severityDefinitions(), store.now());
 }
 
 export async function getDefect(store: Store, actor: Actor, id: string): Promise<DefectView> {
   assertCan(actor, 'defect.read');
-  const defect = await findVisibleDefect(store.db, actor, id);
-  return view(defect, await severityDefinitions(store.db), store.now());
+  const defect = await findVisibleDefect(store.repos, actor, id);
+  return view(defect, await store.repos.defects.severityDefinitions(), store.now());
 }
 
 /** Defects the caller may see (customers: their tenant), newest first. */
@@ -131,16 +130,19 @@ export async function listDefects(
 ): Promise<DefectView[]> {
   assertCan(actor, 'defect.read');
   const parsed = parseInput(ListDefectsInput, input, 'defect query');
-  let query = store.db.selectFrom('defects').selectAll().orderBy('reported_at', 'desc').orderBy('id');
+  let tenantId: string | undefined;
   if (parsed.tenant !== undefined) {
-    query = query.where('tenant_id', '=', (await resolveTenant(store.repos, actor, parsed.tenant)).id);
+    tenantId = (await resolveTenant(store.repos, actor, parsed.tenant)).id;
   } else if (!isProviderRole(actor.role)) {
-    query = query.where('tenant_id', '=', actor.tenantId ?? '');
+    tenantId = actor.tenantId ?? '';
   }
-  if (parsed.state !== undefined) query = query.where('state', '=', parsed.state);
-  const definitions = await severityDefinitions(store.db);
+  const defects = await store.repos.defects.list({
+    ...(tenantId === undefined ? {} : { tenantId }),
+    ...(parsed.state === undefined ? {} : { state: parsed.state }),
+  });
+  const definitions = await store.repos.defects.severityDefinitions();
   const now = store.now();
-  return (await query.execute()).map((row) => view(toDefect(row), definitions, now));
+  return defects.map((defect) => view(defect, definitions, now));
 }
 
 /** One step of the process in one transaction: load, check the order, change, audit. */
@@ -152,7 +154,7 @@ async function step(
   change: (tx: Repositories, defect: Defect) => Promise<Defect>,
 ): Promise<DefectView> {
   const updated = await store.transaction(async (tx) => {
-    const defect = await findVisibleDefect(tx.db, actor, id);
+    const defect = await findVisibleDefect(tx, actor, id);
     const after = await change(tx, defect);
     await tx.audit.append(
       auditedBy(actor, {
@@ -165,7 +167,7 @@ async function step(
     );
     return after;
   });
-  return view(updated, await severityDefinitions(store.db), store.now());
+  return view(updated, await store.repos.defects.severityDefinitions(), store.now());
 }
 
 /**
@@ -188,8 +190,7 @@ export async function triageDefect(
         remedy: `Name a published release: ${known.join(', ') || '(none yet)'}.`,
       });
     }
-    return updateDefect(
-      tx.db,
+    return tx.defects.update(
       defect,
       {
         state: 'triaged',
@@ -210,8 +211,7 @@ export async function startDefectFix(store: Store, actor: Actor, input: StartFix
   return step(store, actor, parsed.defect, 'defect.fix-in-progress', async (tx, defect) => {
     assertDefectStep('start-fix', defect.state, defect.id);
     if (parsed.assignee !== undefined) await assertProviderUser(tx, parsed.assignee);
-    return updateDefect(
-      tx.db,
+    return tx.defects.update(
       defect,
       {
         state: 'fix-in-progress',
@@ -231,7 +231,7 @@ export async function linkDefect(store: Store, actor: Actor, input: LinkDefectIn
   const parsed = parseInput(LinkDefectInput, input, 'defect link');
   const outbox = outboxOf(store);
   const updated = await store.transaction(async (tx) => {
-    const defect = await findVisibleDefect(tx.db, actor, parsed.defect);
+    const defect = await findVisibleDefect(tx, actor, parsed.defect);
     assertDefectStep('link', defect.state, defect.id);
     const release = await tx.platform.findRelease(parsed.release);
     if (release === null) {
@@ -247,7 +247,7 @@ export async function linkDefect(store: Store, actor: Actor, input: LinkDefectIn
     }
     return progressDefect(tx, outbox, actor, defect, release.version);
   });
-  return view(updated, await severityDefinitions(store.db), store.now());
+  return view(updated, await store.repos.defects.severityDefinitions(), store.now());
 }
 
 /** Closed as not a defect or a duplicate, with a reason the customer sees. */
@@ -257,15 +257,14 @@ export async function closeDefect(store: Store, actor: Actor, input: CloseDefect
   return step(store, actor, parsed.defect, `defect.close.${parsed.as}`, async (tx, defect) => {
     assertDefectStep('close', defect.state, defect.id);
     if (parsed.duplicateOf !== undefined) {
-      const original = await findVisibleDefect(tx.db, actor, parsed.duplicateOf);
+      const original = await findVisibleDefect(tx, actor, parsed.duplicateOf);
       if (original.id === defect.id) {
         throw new InputError('A defect cannot duplicate itself.', {
           remedy: 'Name the other defect in duplicateOf.',
         });
       }
     }
-    return updateDefect(
-      tx.db,
+    return tx.defects.update(
       defect,
       {
         state: 'closed',
@@ -301,7 +300,7 @@ export async function resolveDefect(
   return step(store, actor, parsed.defect, 'defect.resolve', async (tx, defect) => {
     assertMayConfirm(actor, defect);
     assertDefectStep('resolve', defect.state, defect.id);
-    return updateDefect(tx.db, defect, { state: 'resolved', resolved_at: tx.now() }, tx.now());
+    return tx.defects.update(defect, { state: 'resolved', resolved_at: tx.now() }, tx.now());
   });
 }
 
@@ -316,8 +315,7 @@ export async function reopenDefect(
   return step(store, actor, parsed.defect, 'defect.reopen', async (tx, defect) => {
     assertMayConfirm(actor, defect);
     assertDefectStep('reopen', defect.state, defect.id);
-    return updateDefect(
-      tx.db,
+    return tx.defects.update(
       defect,
       {
         state: defect.severity === null ? 'reported' : 'triaged',
@@ -337,7 +335,7 @@ export async function reopenDefect(
 
 export async function listSeverities(store: Store, actor: Actor): Promise<SeverityDefinition[]> {
   assertCan(actor, 'defect.read');
-  const definitions = await severityDefinitions(store.db);
+  const definitions = await store.repos.defects.severityDefinitions();
   return SEVERITIES.map((s) => definitions[s]);
 }
 
@@ -355,31 +353,7 @@ export async function configureSeverity(
     });
   }
   return store.transaction(async (tx) => {
-    const before = (await severityDefinitions(tx.db))[parsed.severity];
-    const existing = await tx.db
-      .selectFrom('severity_definitions')
-      .select('version')
-      .where('severity', '=', parsed.severity)
-      .executeTakeFirst();
-    const values = {
-      name: parsed.name,
-      definition: parsed.definition,
-      response_minutes: parsed.responseMinutes,
-      resolution_minutes: parsed.resolutionMinutes,
-      updated_at: tx.now(),
-    };
-    if (existing === undefined) {
-      await tx.db
-        .insertInto('severity_definitions')
-        .values({ severity: parsed.severity, version: 1, ...values })
-        .execute();
-    } else {
-      await tx.db
-        .updateTable('severity_definitions')
-        .set({ ...values, version: Number(existing.version) + 1 })
-        .where('severity', '=', parsed.severity)
-        .execute();
-    }
+    const before = (await tx.defects.severityDefinitions())[parsed.severity];
     const after: SeverityDefinition = {
       severity: parsed.severity,
       name: parsed.name,
@@ -387,6 +361,7 @@ export async function configureSeverity(
       responseMinutes: parsed.responseMinutes,
       resolutionMinutes: parsed.resolutionMinutes,
     };
+    await tx.defects.saveSeverityDefinition(after, tx.now());
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: null,

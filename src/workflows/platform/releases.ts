@@ -71,7 +71,7 @@ export async function publishRelease(
     assertPlatformVersionIncreases(released.at(-1)?.version ?? null, parsed.version);
     const defects: Defect[] = [];
     for (const id of [...new Set(parsed.fixes)]) {
-      const defect = await findVisibleDefect(tx.db, actor, id);
+      const defect = await findVisibleDefect(tx, actor, id);
       assertDefectStep('link', defect.state, defect.id);
       defects.push(defect);
     }
@@ -250,10 +250,10 @@ export async function listReleases(store: Store, actor: Actor): Promise<Platform
   if (actor.tenantId === null) return releases;
   const tenantId = actor.tenantId;
   const [defects, instances] = await Promise.all([
-    store.db.selectFrom('defects').select('id').where('tenant_id', '=', tenantId).execute(),
+    store.repos.defects.idsOfTenant(tenantId),
     store.repos.instances.list(tenantId),
   ]);
-  const ownDefects = new Set(defects.map((row) => row.id));
+  const ownDefects = new Set(defects);
   const ownInstances = new Set(instances.map((instance) => instance.id));
   return releases.map((release) => ({
     ...release,
