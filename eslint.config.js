@@ -49,7 +49,6 @@ const SQL_NOT_YET_IN_STORE = [
   'src/delivery/outbox/**',
   'src/delivery/testkit/**',
   'src/api/server.ts',
-  'src/workflows/infrastructure/changes.ts',
   'src/workflows/deployers/handoff.ts',
   'src/workflows/deployers/repository.ts',
   'src/workflows/image/source.ts',

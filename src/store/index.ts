@@ -23,6 +23,7 @@ export type {
   IdempotencyKeysTable,
   IdempotencyRecord,
   IdempotencyRepository,
+  InfrastructureChangeRepository,
   InstanceRepository,
   InstancesTable,
   NewApiToken,

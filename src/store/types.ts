@@ -7,6 +7,8 @@ import type { ImageWorkflowTables } from './tables/image-workflow.js';
 import type {
   DefectSlaBreachesTable,
   DefectsTable,
+  InfrastructureChangesTable,
+  InfrastructureSignoffsTable,
   PlatformRolloutsTable,
   PlatformTables,
 } from './tables/platform.js';
@@ -352,6 +354,18 @@ export interface DefectRepository {
   insertSlaBreach(row: DefectSlaBreachesTable): Promise<void>;
 }
 
+export interface InfrastructureChangeRepository {
+  get(id: string): Promise<InfrastructureChangesTable | null>;
+  /** By window start, then id; every tenant's unless `tenantId` is given. */
+  list(filter?: { tenantId?: string; state?: string }): Promise<InfrastructureChangesTable[]>;
+  /** The sign-offs of these changes, oldest first. */
+  signoffsOf(changeIds: readonly string[]): Promise<InfrastructureSignoffsTable[]>;
+  insert(row: InfrastructureChangesTable): Promise<void>;
+  insertSignoff(row: InfrastructureSignoffsTable): Promise<void>;
+  /** Planned -> applied; ConflictError when the change is no longer at `expectedVersion`. */
+  markApplied(id: string, expectedVersion: number, appliedBy: string, at: string): Promise<void>;
+}
+
 export interface Repositories {
   readonly db: Db;
   readonly tenants: TenantRepository;
@@ -363,6 +377,7 @@ export interface Repositories {
   readonly idempotency: IdempotencyRepository;
   readonly platform: PlatformRepository;
   readonly defects: DefectRepository;
+  readonly infrastructureChanges: InfrastructureChangeRepository;
   /** The store's clock, as an ISO string. */
   now(): string;
 }

@@ -3,6 +3,7 @@ import { auditRepository } from './audit.js';
 import type { RepositoryContext } from './context.js';
 import { defectRepository } from './defects.js';
 import { idempotencyRepository } from './idempotency.js';
+import { infrastructureChangeRepository } from './infrastructure.js';
 import { instanceRepository } from './instances.js';
 import { platformRepository } from './platform.js';
 import { revisionRepository } from './revisions.js';
@@ -15,6 +16,7 @@ export { newId, staleRow } from './context.js';
 export { auditRepository } from './audit.js';
 export { defectRepository } from './defects.js';
 export { idempotencyRepository } from './idempotency.js';
+export { infrastructureChangeRepository } from './infrastructure.js';
 export { instanceRepository } from './instances.js';
 export { platformRepository } from './platform.js';
 export { revisionRepository } from './revisions.js';
@@ -38,6 +40,7 @@ export function createRepositories(ctx: RepositoryContext): Repositories {
     idempotency: idempotencyRepository(ctx),
     platform: platformRepository(ctx),
     defects: defectRepository(ctx),
+    infrastructureChanges: infrastructureChangeRepository(ctx),
     now: ctx.now,
   };
 }
