@@ -40,6 +40,7 @@ export type {
   Store,
   TenantRepository,
   TenantsTable,
+  TrialProjectRepository,
   UserRepository,
   UsersTable,
 } from './types.js';

@@ -13,7 +13,7 @@ import type {
   PlatformTables,
 } from './tables/platform.js';
 import type { Defect, Severity, SeverityDefinition } from '../domain/defects/index.js';
-import type { TrialTables } from './tables/trial.js';
+import type { TrialProjectsTable, TrialTables } from './tables/trial.js';
 import type { Kysely } from 'kysely';
 import type { AuditChainResult, AuditEntry, AuditEntryInput } from '../domain/audit/index.js';
 import type { Layer } from '../domain/layers/index.js';
@@ -366,6 +366,14 @@ export interface InfrastructureChangeRepository {
   markApplied(id: string, expectedVersion: number, appliedBy: string, at: string): Promise<void>;
 }
 
+export interface TrialProjectRepository {
+  /** An instance's projects by name. */
+  listOfInstance(instanceId: string): Promise<TrialProjectsTable[]>;
+  findByName(instanceId: string, name: string): Promise<TrialProjectsTable | null>;
+  insert(row: TrialProjectsTable): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
 export interface Repositories {
   readonly db: Db;
   readonly tenants: TenantRepository;
@@ -378,6 +386,7 @@ export interface Repositories {
   readonly platform: PlatformRepository;
   readonly defects: DefectRepository;
   readonly infrastructureChanges: InfrastructureChangeRepository;
+  readonly trialProjects: TrialProjectRepository;
   /** The store's clock, as an ISO string. */
   now(): string;
 }

@@ -9,6 +9,7 @@ import { platformRepository } from './platform.js';
 import { revisionRepository } from './revisions.js';
 import { tenantRepository } from './tenants.js';
 import { apiTokenRepository } from './tokens.js';
+import { trialProjectRepository } from './trial-projects.js';
 import { userRepository } from './users.js';
 
 export type { RepositoryContext } from './context.js';
@@ -22,6 +23,7 @@ export { platformRepository } from './platform.js';
 export { revisionRepository } from './revisions.js';
 export { tenantRepository } from './tenants.js';
 export { apiTokenRepository } from './tokens.js';
+export { trialProjectRepository } from './trial-projects.js';
 export { userRepository } from './users.js';
 
 /**
@@ -41,6 +43,7 @@ export function createRepositories(ctx: RepositoryContext): Repositories {
     platform: platformRepository(ctx),
     defects: defectRepository(ctx),
     infrastructureChanges: infrastructureChangeRepository(ctx),
+    trialProjects: trialProjectRepository(ctx),
     now: ctx.now,
   };
 }

@@ -163,7 +163,7 @@ async function prepareTrial(
     // An unchanged pin keeps its recorded hashes; a moved one has none recorded yet.
     return kept !== undefined && kept.version === version ? kept : { name, version };
   });
-  const projects = await readProjectsForTrial(store.db, store.secrets, instance.id);
+  const projects = await readProjectsForTrial(store.repos, store.secrets, instance.id);
   if (projects.length === 0) {
     throw new InputError(`${instance.name} has no registered dbt projects to try the change on.`, {
       remedy: 'Register the projects first: ratchet projects add <instance> --name N --repo URL.',
