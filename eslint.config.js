@@ -55,7 +55,6 @@ const SQL_NOT_YET_IN_STORE = [
   'src/workflows/image/repository.ts',
   'src/workflows/evidence/context.ts',
   'src/workflows/evidence/repository.ts',
-  'src/workflows/trial/trials.ts',
 ];
 
 export default tseslint.config(

@@ -24,6 +24,7 @@ export type {
   IdempotencyRecord,
   IdempotencyRepository,
   InfrastructureChangeRepository,
+  ImageTrialRepository,
   InstanceRepository,
   InstancesTable,
   NewApiToken,

@@ -13,7 +13,7 @@ import type {
   PlatformTables,
 } from './tables/platform.js';
 import type { Defect, Severity, SeverityDefinition } from '../domain/defects/index.js';
-import type { TrialProjectsTable, TrialTables } from './tables/trial.js';
+import type { ImageTrialsTable, TrialProjectsTable, TrialTables } from './tables/trial.js';
 import type { Kysely } from 'kysely';
 import type { AuditChainResult, AuditEntry, AuditEntryInput } from '../domain/audit/index.js';
 import type { Layer } from '../domain/layers/index.js';
@@ -374,6 +374,22 @@ export interface TrialProjectRepository {
   delete(id: string): Promise<void>;
 }
 
+export interface ImageTrialRepository {
+  get(id: string): Promise<ImageTrialsTable | null>;
+  getOnInstance(id: string, instanceId: string): Promise<ImageTrialsTable | null>;
+  /** Newest first, at most `limit`. */
+  listOfInstance(instanceId: string, limit: number): Promise<ImageTrialsTable[]>;
+  /** Trials in one of `states`, on one instance when `instanceId` is given. */
+  listInStates(
+    states: readonly ImageTrialsTable['state'][],
+    instanceId?: string,
+  ): Promise<ImageTrialsTable[]>;
+  insert(row: ImageTrialsTable): Promise<void>;
+  update(id: string, values: Partial<ImageTrialsTable>): Promise<void>;
+  /** The commit a project last ran (its newest run event with a code revision), or null. */
+  lastRanCommit(instanceId: string, project: string): Promise<string | null>;
+}
+
 export interface Repositories {
   readonly db: Db;
   readonly tenants: TenantRepository;
@@ -387,6 +403,7 @@ export interface Repositories {
   readonly defects: DefectRepository;
   readonly infrastructureChanges: InfrastructureChangeRepository;
   readonly trialProjects: TrialProjectRepository;
+  readonly imageTrials: ImageTrialRepository;
   /** The store's clock, as an ISO string. */
   now(): string;
 }

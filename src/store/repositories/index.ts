@@ -3,6 +3,7 @@ import { auditRepository } from './audit.js';
 import type { RepositoryContext } from './context.js';
 import { defectRepository } from './defects.js';
 import { idempotencyRepository } from './idempotency.js';
+import { imageTrialRepository } from './image-trials.js';
 import { infrastructureChangeRepository } from './infrastructure.js';
 import { instanceRepository } from './instances.js';
 import { platformRepository } from './platform.js';
@@ -17,6 +18,7 @@ export { newId, staleRow } from './context.js';
 export { auditRepository } from './audit.js';
 export { defectRepository } from './defects.js';
 export { idempotencyRepository } from './idempotency.js';
+export { imageTrialRepository } from './image-trials.js';
 export { infrastructureChangeRepository } from './infrastructure.js';
 export { instanceRepository } from './instances.js';
 export { platformRepository } from './platform.js';
@@ -44,6 +46,7 @@ export function createRepositories(ctx: RepositoryContext): Repositories {
     defects: defectRepository(ctx),
     infrastructureChanges: infrastructureChangeRepository(ctx),
     trialProjects: trialProjectRepository(ctx),
+    imageTrials: imageTrialRepository(ctx),
     now: ctx.now,
   };
 }
