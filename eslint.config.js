@@ -53,8 +53,6 @@ const SQL_NOT_YET_IN_STORE = [
   'src/workflows/deployers/repository.ts',
   'src/workflows/image/source.ts',
   'src/workflows/image/repository.ts',
-  'src/workflows/evidence/context.ts',
-  'src/workflows/evidence/repository.ts',
 ];
 
 export default tseslint.config(

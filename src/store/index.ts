@@ -19,6 +19,7 @@ export type {
   DefectRepository,
   Db,
   Engine,
+  EvidenceRepository,
   IdempotencyClaim,
   IdempotencyKeysTable,
   IdempotencyRecord,
@@ -27,6 +28,7 @@ export type {
   ImageTrialRepository,
   InstanceRepository,
   InstancesTable,
+  JobEvidenceRow,
   NewApiToken,
   NewInstance,
   NewRevision,
@@ -39,6 +41,7 @@ export type {
   RevisionRepository,
   RevisionsTable,
   Store,
+  StoredEvent,
   TenantRepository,
   TenantsTable,
   TrialProjectRepository,
@@ -55,4 +58,4 @@ export { verifyAuditChain } from './audit-chain.js';
 export { isRetryableTransactionFailure, isUniqueViolation } from './driver-errors.js';
 export { MIGRATIONS, migrateToLatest } from './migrations/index.js';
 export type { RepositoryContext } from './repositories/index.js';
-export { createRepositories, newId, staleRow } from './repositories/index.js';
+export { countRunEvents, createRepositories, newId, runEventRow, staleRow } from './repositories/index.js';

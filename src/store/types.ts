@@ -13,6 +13,7 @@ import type {
   PlatformTables,
 } from './tables/platform.js';
 import type { Defect, Severity, SeverityDefinition } from '../domain/defects/index.js';
+import type { ClassifiedEvidence, DeclaredConstraint, OwnershipRule, RunEvidence } from '../impact/index.js';
 import type { ImageTrialsTable, TrialProjectsTable, TrialTables } from './tables/trial.js';
 import type { Kysely } from 'kysely';
 import type { AuditChainResult, AuditEntry, AuditEntryInput } from '../domain/audit/index.js';
@@ -390,6 +391,69 @@ export interface ImageTrialRepository {
   lastRanCommit(instanceId: string, project: string): Promise<string | null>;
 }
 
+export interface StoredEvent {
+  readonly tenantId: string;
+  readonly evidence: RunEvidence;
+  /** The event as received, serialized once. */
+  readonly eventJson: string;
+}
+
+/** Runs of one instance per pipeline and job, for `ratchet evidence`. */
+export interface JobEvidenceRow {
+  pipeline: string;
+  jobName: string;
+  owner: string | null;
+  project: string | null;
+  events: number;
+  successes: number;
+  failures: number;
+  firstEventAt: string;
+  lastEventAt: string;
+}
+
+/** Run evidence (OpenLineage), ownership rules and declared constraints (issue 5, 14). */
+export interface EvidenceRepository {
+  /**
+   * Inserts events, skipping those already stored (same tenant and idempotency key, also within the
+   * batch). Returns how many rows were new. Call inside a transaction for all-or-nothing.
+   */
+  insertRunEvents(events: readonly StoredEvent[], receivedAt: string): Promise<number>;
+  countRunEvents(filter?: { instanceId?: string }): Promise<number>;
+  hasRunEvents(instanceId: string): Promise<boolean>;
+  /**
+   * Every event of one instance since `since`, with only the columns the classifier reads. Not only
+   * terminal events: START events carry the owners and facts the report gathers by run (issue 14).
+   */
+  runEvidenceSince(instanceId: string, since: string): Promise<ClassifiedEvidence[]>;
+  jobEvidence(
+    instanceId: string,
+    page: { since: string; limit: number; offset: number },
+  ): Promise<JobEvidenceRow[]>;
+  ownershipRules(tenantId: string): Promise<OwnershipRule[]>;
+  replaceOwnershipRules(tenantId: string, rules: readonly OwnershipRule[], at: string): Promise<void>;
+  declaredConstraints(tenantId: string): Promise<DeclaredConstraint[]>;
+  /** A project's constraints are replaced whole: an upload says everything the project declares. */
+  replaceProjectConstraints(
+    tenantId: string,
+    project: string,
+    constraints: readonly DeclaredConstraint[],
+    at: string,
+  ): Promise<void>;
+  /** Replaces an instance's namespaces (optimistic: a stale `expectedVersion` changes nothing). */
+  setInstanceNamespaces(
+    instanceId: string,
+    expectedVersion: number,
+    namespaces: readonly string[],
+    at: string,
+  ): Promise<boolean>;
+  /** A tenant's instances with their namespaces (JSON text). */
+  instanceNamespaces(tenantId: string): Promise<Pick<InstancesTable, 'id' | 'namespaces'>[]>;
+  /** A tenant's deployed image revisions, with when the deployer confirmed them. */
+  deployedImageRevisions(
+    tenantId: string,
+  ): Promise<Pick<RevisionsTable, 'instance_id' | 'number' | 'content' | 'status_changed_at'>[]>;
+}
+
 export interface Repositories {
   readonly db: Db;
   readonly tenants: TenantRepository;
@@ -404,6 +468,7 @@ export interface Repositories {
   readonly infrastructureChanges: InfrastructureChangeRepository;
   readonly trialProjects: TrialProjectRepository;
   readonly imageTrials: ImageTrialRepository;
+  readonly evidence: EvidenceRepository;
   /** The store's clock, as an ISO string. */
   now(): string;
 }

@@ -2,6 +2,7 @@ import type { Repositories } from '../types.js';
 import { auditRepository } from './audit.js';
 import type { RepositoryContext } from './context.js';
 import { defectRepository } from './defects.js';
+import { evidenceRepository } from './evidence.js';
 import { idempotencyRepository } from './idempotency.js';
 import { imageTrialRepository } from './image-trials.js';
 import { infrastructureChangeRepository } from './infrastructure.js';
@@ -17,6 +18,7 @@ export type { RepositoryContext } from './context.js';
 export { newId, staleRow } from './context.js';
 export { auditRepository } from './audit.js';
 export { defectRepository } from './defects.js';
+export { countRunEvents, evidenceRepository, runEventRow } from './evidence.js';
 export { idempotencyRepository } from './idempotency.js';
 export { imageTrialRepository } from './image-trials.js';
 export { infrastructureChangeRepository } from './infrastructure.js';
@@ -47,6 +49,7 @@ export function createRepositories(ctx: RepositoryContext): Repositories {
     infrastructureChanges: infrastructureChangeRepository(ctx),
     trialProjects: trialProjectRepository(ctx),
     imageTrials: imageTrialRepository(ctx),
+    evidence: evidenceRepository(ctx),
     now: ctx.now,
   };
 }

@@ -12,8 +12,8 @@ export {
   setNamespaces,
   setOwnership,
 } from './mappings.js';
-export type { JobEvidenceRow } from './repository.js';
-export { countRunEvents } from './repository.js';
+export type { JobEvidenceRow } from '../../store/index.js';
+export { countRunEvents } from '../../store/index.js';
 export {
   ChangeSpec,
   DeclareConstraintsInput,
