@@ -1,7 +1,7 @@
 import type { SecretBox } from './secret-box.js';
 import type { OutboxTables } from './tables/outbox.js';
 import type { AuthFailureTables } from './tables/auth-failures.js';
-import type { DeployerTables } from './tables/deployers.js';
+import type { DeployerTables, DeploymentHandOffsTable, InstanceDeployersTable } from './tables/deployers.js';
 import type { EvidenceTables } from './tables/evidence.js';
 import type { ImageWorkflowTables } from './tables/image-workflow.js';
 import type {
@@ -454,6 +454,53 @@ export interface EvidenceRepository {
   ): Promise<Pick<RevisionsTable, 'instance_id' | 'number' | 'content' | 'status_changed_at'>[]>;
 }
 
+export type HandOffState = DeploymentHandOffsTable['state'];
+
+export interface HandOff {
+  instanceId: string;
+  revision: number;
+  kind: 'webhook' | 'command';
+  state: HandOffState;
+  outcome: string | null;
+  startedAt: string;
+  updatedAt: string;
+}
+
+export interface DeployerRepository {
+  /** The instance's deployer row (config JSON with its secret sealed), or null for the default. */
+  getConfigRow(instanceId: string): Promise<InstanceDeployersTable | null>;
+  /** Inserts or replaces the instance's deployer (the caller seals and audits, in its transaction). */
+  saveConfig(input: {
+    instanceId: string;
+    tenantId: string;
+    kind: InstanceDeployersTable['kind'];
+    config: string;
+    at: string;
+  }): Promise<void>;
+  getHandOff(instanceId: string, revision: number): Promise<HandOff | null>;
+  /**
+   * Claims the hand-off of one revision: true for exactly one caller, however many race (the primary
+   * key decides). `staleBefore` also lets a caller take over a `running` hand-off last touched before
+   * that time: its process died mid-deploy.
+   */
+  claimHandOff(input: {
+    instanceId: string;
+    revision: number;
+    kind: 'webhook' | 'command';
+    at: string;
+    staleBefore?: string;
+  }): Promise<boolean>;
+  /** Moves a hand-off on; `from` guards against overwriting a later state (a callback that came first). */
+  updateHandOff(input: {
+    instanceId: string;
+    revision: number;
+    from: readonly HandOffState[];
+    state: HandOffState;
+    outcome: string;
+    at: string;
+  }): Promise<void>;
+}
+
 export interface Repositories {
   readonly db: Db;
   readonly tenants: TenantRepository;
@@ -469,6 +516,7 @@ export interface Repositories {
   readonly trialProjects: TrialProjectRepository;
   readonly imageTrials: ImageTrialRepository;
   readonly evidence: EvidenceRepository;
+  readonly deployers: DeployerRepository;
   /** The store's clock, as an ISO string. */
   now(): string;
 }

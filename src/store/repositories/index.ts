@@ -2,6 +2,7 @@ import type { Repositories } from '../types.js';
 import { auditRepository } from './audit.js';
 import type { RepositoryContext } from './context.js';
 import { defectRepository } from './defects.js';
+import { deployerRepository } from './deployers.js';
 import { evidenceRepository } from './evidence.js';
 import { idempotencyRepository } from './idempotency.js';
 import { imageTrialRepository } from './image-trials.js';
@@ -18,6 +19,7 @@ export type { RepositoryContext } from './context.js';
 export { newId, staleRow } from './context.js';
 export { auditRepository } from './audit.js';
 export { defectRepository } from './defects.js';
+export { deployerRepository } from './deployers.js';
 export { countRunEvents, evidenceRepository, runEventRow } from './evidence.js';
 export { idempotencyRepository } from './idempotency.js';
 export { imageTrialRepository } from './image-trials.js';
@@ -50,6 +52,7 @@ export function createRepositories(ctx: RepositoryContext): Repositories {
     trialProjects: trialProjectRepository(ctx),
     imageTrials: imageTrialRepository(ctx),
     evidence: evidenceRepository(ctx),
+    deployers: deployerRepository(ctx),
     now: ctx.now,
   };
 }
