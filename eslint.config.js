@@ -50,7 +50,6 @@ const SQL_NOT_YET_IN_STORE = [
   'src/delivery/testkit/**',
   'src/api/server.ts',
   'src/workflows/deployers/handoff.ts', // the pending image changes it resumes (image workflow's table)
-  'src/workflows/image/source.ts',
   'src/workflows/image/repository.ts',
 ];
 

@@ -28,6 +28,7 @@ export type {
   IdempotencyRecord,
   IdempotencyRepository,
   InfrastructureChangeRepository,
+  ImageSourceRepository,
   ImageTrialRepository,
   InstanceRepository,
   InstancesTable,

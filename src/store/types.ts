@@ -3,7 +3,7 @@ import type { OutboxTables } from './tables/outbox.js';
 import type { AuthFailureTables } from './tables/auth-failures.js';
 import type { DeployerTables, DeploymentHandOffsTable, InstanceDeployersTable } from './tables/deployers.js';
 import type { EvidenceTables } from './tables/evidence.js';
-import type { ImageWorkflowTables } from './tables/image-workflow.js';
+import type { ImageSourcesTable, ImageWorkflowTables } from './tables/image-workflow.js';
 import type {
   DefectSlaBreachesTable,
   DefectsTable,
@@ -501,6 +501,17 @@ export interface DeployerRepository {
   }): Promise<void>;
 }
 
+export interface ImageSourceRepository {
+  get(instanceId: string): Promise<ImageSourcesTable | null>;
+  /** Sets an instance's package source (caller audits, inside its transaction); returns the one before. */
+  set(input: {
+    instanceId: string;
+    tenantId: string;
+    source: string;
+    at: string;
+  }): Promise<{ before: string | null }>;
+}
+
 export interface Repositories {
   readonly db: Db;
   readonly tenants: TenantRepository;
@@ -517,6 +528,7 @@ export interface Repositories {
   readonly imageTrials: ImageTrialRepository;
   readonly evidence: EvidenceRepository;
   readonly deployers: DeployerRepository;
+  readonly imageSources: ImageSourceRepository;
   /** The store's clock, as an ISO string. */
   now(): string;
 }

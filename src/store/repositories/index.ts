@@ -5,6 +5,7 @@ import { defectRepository } from './defects.js';
 import { deployerRepository } from './deployers.js';
 import { evidenceRepository } from './evidence.js';
 import { idempotencyRepository } from './idempotency.js';
+import { imageSourceRepository } from './image-sources.js';
 import { imageTrialRepository } from './image-trials.js';
 import { infrastructureChangeRepository } from './infrastructure.js';
 import { instanceRepository } from './instances.js';
@@ -22,6 +23,7 @@ export { defectRepository } from './defects.js';
 export { deployerRepository } from './deployers.js';
 export { countRunEvents, evidenceRepository, runEventRow } from './evidence.js';
 export { idempotencyRepository } from './idempotency.js';
+export { imageSourceRepository } from './image-sources.js';
 export { imageTrialRepository } from './image-trials.js';
 export { infrastructureChangeRepository } from './infrastructure.js';
 export { instanceRepository } from './instances.js';
@@ -53,6 +55,7 @@ export function createRepositories(ctx: RepositoryContext): Repositories {
     imageTrials: imageTrialRepository(ctx),
     evidence: evidenceRepository(ctx),
     deployers: deployerRepository(ctx),
+    imageSources: imageSourceRepository(ctx),
     now: ctx.now,
   };
 }

@@ -33,7 +33,7 @@ export async function showImage(store: Store, actor: Actor, instanceRef: string)
   return {
     instance: { id: instance.id, name: instance.name, kind: instance.kind },
     source: await sourceRefOf(
-      store.db,
+      store.repos,
       instance.id,
       (current?.content as ImageContent | undefined)?.index ?? '',
     ),
@@ -159,7 +159,7 @@ export async function setImageSource(
   openPackageSource(parsed.source);
   return store.transaction(async (tx) => {
     const instance = await resolveInstance(tx, actor, parsed.instance);
-    const { before } = await writeImageSource(tx.db, {
+    const { before } = await writeImageSource(tx, {
       instanceId: instance.id,
       tenantId: instance.tenantId,
       source: parsed.source,

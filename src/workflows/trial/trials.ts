@@ -120,7 +120,7 @@ async function prepareTrial(
     );
   }
   const content = current.content as ImageContent;
-  const sourceRef = await sourceRefOf(store.db, instance.id, content.index);
+  const sourceRef = await sourceRefOf(store.repos, instance.id, content.index);
   const source = packageSourceOf(sourceRef);
   const limits = workLimits();
   // The same planner as `image plan` and the reviews, in a worker thread with a time budget.
