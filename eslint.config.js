@@ -48,7 +48,6 @@ const KYSELY_ELSEWHERE = {
 const SQL_NOT_YET_IN_STORE = [
   'src/delivery/outbox/**',
   'src/delivery/testkit/**',
-  'src/api/server.ts',
   'src/workflows/deployers/handoff.ts', // the pending image changes it resumes (image workflow's table)
   'src/workflows/image/repository.ts',
 ];

@@ -549,5 +549,7 @@ export interface Store {
    */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   verifyAuditChain(): Promise<AuditChainResult>;
+  /** Rejects when the database does not answer (readiness checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
