@@ -35,6 +35,18 @@ const IO_PACKAGES = [
   '@fastify/swagger',
 ];
 
+const NO_EXPORT_ALL = {
+  selector: 'ExportAllDeclaration',
+  message: 'Re-export by name (`export { a, b } from ...`) so every public name can be traced.',
+};
+
+const NO_QUERY_BUILDING = {
+  selector:
+    'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]',
+  message:
+    'SQL lives under src/store/: add a method to a repository there and call it (tx.x / store.repos.x).',
+};
+
 const KYSELY_ELSEWHERE = {
   name: 'kysely',
   message: 'SQL lives under src/store/: add a method to a repository there and take the repository instead.',
@@ -64,19 +76,17 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-constant-condition': ['error', { checkLoops: false }],
       // STYLE.md: every public name is traceable to the file that declares it.
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: 'ExportAllDeclaration',
-          message: 'Re-export by name (`export { a, b } from ...`) so every public name can be traced.',
-        },
-      ],
+      'no-restricted-syntax': ['error', NO_EXPORT_ALL],
     },
   },
   {
     files: ['src/**/*.ts'],
     ignores: ['src/store/**', ...SQL_NOT_YET_IN_STORE, ...TESTS],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [KYSELY_ELSEWHERE] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [KYSELY_ELSEWHERE] }],
+      // A Kysely handle passed along (tx.db) still builds no query outside the store.
+      'no-restricted-syntax': ['error', NO_EXPORT_ALL, NO_QUERY_BUILDING],
+    },
   },
   {
     // The pure core: parsing, policy, resolution and impact are functions of their input.
