@@ -22,8 +22,8 @@ import type { Engine, Store } from '../src/store/index.js';
 import { bootstrapAdmin, createInstance, createTenant } from '../src/workflows/index.js';
 import { issueIngestionToken } from '../src/workflows/evidence/index.js';
 import { loadEvidenceContext } from '../src/workflows/evidence/context.js';
-import { countRunEvents, insertRunEvents, runEventRow } from '../src/workflows/evidence/repository.js';
-import type { StoredEvent } from '../src/workflows/evidence/repository.js';
+import { countRunEvents, runEventRow } from '../src/store/index.js';
+import type { StoredEvent } from '../src/store/index.js';
 import { formatMs, machineLine, writeBenchmarkSection } from './report.js';
 
 const EVENTS = Number(process.env['RATCHET_BENCH_EVENTS'] ?? 1_000_000);
@@ -264,7 +264,7 @@ async function measure(engine: Engine): Promise<Figures | null> {
  */
 async function measureCeiling(target: Target, now: number): Promise<number> {
   const prepared = await prepare(target.store);
-  const context = await loadEvidenceContext(target.store.db, prepared.tenantId);
+  const context = await loadEvidenceContext(target.store.repos, prepared.tenantId);
   const copy =
     target.databaseUrl === undefined ? null : new pg.Client({ connectionString: target.databaseUrl });
   await copy?.connect();
@@ -283,7 +283,7 @@ async function measureCeiling(target: Target, now: number): Promise<number> {
       const receivedAt = new Date().toISOString();
       const t0 = performance.now();
       if (copy === null) {
-        await target.store.transaction(async (tx) => insertRunEvents(tx.db, rows, receivedAt));
+        await target.store.transaction(async (tx) => tx.evidence.insertRunEvents(rows, receivedAt));
       } else {
         await copyRunEvents(copy, rows, receivedAt);
       }

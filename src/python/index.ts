@@ -1,8 +1,47 @@
 // The public face of Ratchet's Python packaging semantics (ARCHITECTURE.md "Layout": src/python).
-export * from './names/index.js';
-export * from './version/index.js';
-export * from './specifier/index.js';
-export * from './marker/index.js';
-export * from './requirement/index.js';
-export * from './lock/index.js';
+export { isValidProjectName, normalizeName } from './names/index.js';
+export {
+  compareParsed,
+  compareVersions,
+  isPrerelease,
+  isValidVersion,
+  normalizeVersion,
+  parseVersion,
+  tryParseVersion,
+} from './version/index.js';
+export type { LocalSegment, PreRelease, PreReleasePhase, Version } from './version/index.js';
+export { parseSpecifier, parseSpecifierSet } from './specifier/index.js';
+export type {
+  PrereleaseOptions,
+  Specifier,
+  SpecifierOperator,
+  SpecifierSet,
+  SpecifierSetOptions,
+} from './specifier/index.js';
+export {
+  evaluateMarker,
+  markerEnvironment,
+  markerFromTree,
+  parseMarker,
+  parseMarkerFrom,
+} from './marker/index.js';
+export type {
+  Marker,
+  MarkerEnvironment,
+  MarkerNode,
+  MarkerOperator,
+  MarkerPlatform,
+  MarkerValue,
+  MarkerVariable,
+} from './marker/index.js';
+export { parseRequirement } from './requirement/index.js';
+export type { Requirement } from './requirement/index.js';
+export { parseRequirementsTxt, renderPylockToml, renderRequirementsTxt } from './lock/index.js';
+export type {
+  LockFile,
+  ParsedRequirementsTxt,
+  PinnedPackage,
+  PylockOptions,
+  RequirementsTxtOptions,
+} from './lock/index.js';
 // export * from './metadata/index.js';

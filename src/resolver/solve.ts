@@ -19,19 +19,10 @@ import {
   type PackageInfo,
   type Universe,
 } from './universe.js';
-import {
-  allowsAbsence,
-  complement,
-  countCandidates,
-  hasBit,
-  intersect,
-  isDisjoint,
-  isSubset,
-  setKey,
-  setOf,
-  union,
-  type VersionSet,
-} from './version-set.js';
+import { resolveConflict } from './conflict-resolution.js';
+import { PartialSolution } from './partial-solution.js';
+import { PendingDecisions } from './pending-decisions.js';
+import { complement, hasBit, isSubset, setKey, setOf, type VersionSet } from './version-set.js';
 
 /**
  * PubGrub version solving (Natalie Weizenbaum's algorithm, as described in dart-lang/pub
@@ -61,45 +52,23 @@ export async function solveIn(
   return state.run();
 }
 
-interface Assignment {
-  readonly pkg: string;
-  /** The assignment's own term. */
-  readonly set: VersionSet;
-  /** Intersection of this and every earlier assignment of the same package. */
-  readonly accumulated: VersionSet;
-  readonly level: number;
-  readonly decision: boolean;
-  /** For derivations: the incompatibility that forced it. */
-  readonly cause: Incompatibility | null;
-  /** Index of the previous assignment of the same package, or -1. */
-  readonly previous: number;
-}
+/** What the search ends with: every decision, or the incompatibility that proves none exists. */
+type SearchResult =
+  | { readonly ok: true; readonly solution: ReadonlyMap<string, number> }
+  | { readonly ok: false; readonly incompatibility: Incompatibility };
 
-/** Thrown inside the solver when conflict resolution derives a terminal incompatibility. */
-class Unsolvable {
-  constructor(readonly incompatibility: Incompatibility) {}
-}
-
-type Relation =
-  | { readonly kind: 'satisfied' }
-  | { readonly kind: 'contradicted' }
-  | { readonly kind: 'inconclusive' }
-  | { readonly kind: 'almost'; readonly pkg: string };
-
-// A class keeps the mutable search state in one place; the public face stays a function (`solve`).
+// The search's loop, split where pubgrub-rs splits it: the partial solution, the pending decisions
+// and conflict resolution each live in their own module; this class holds what ties them together
+// (the incompatibilities learned, the packages loaded) and keeps `solve` a function.
 class SolverState {
-  private readonly assignments: Assignment[] = [];
-  private readonly lastAssignment = new Map<string, number>();
-  private readonly decisions = new Map<string, number>();
+  private readonly partial = new PartialSolution((pkg) => this.info(pkg).universal);
+  private readonly pending: PendingDecisions;
   private readonly incompatibilities = new Map<string, Incompatibility[]>();
   /** Edge lists already linked in (each candidate's dependencies are added once per solve). */
   private readonly expanded = new Set<readonly DependencyEdge[]>();
   private readonly expandedEdges: (readonly DependencyEdge[])[] = [];
   private readonly infos = new Map<string, PackageInfo>();
   private readonly orders = new Map<string, readonly number[]>();
-  private readonly pending = new PendingQueue();
-  private readonly fewestFirst: boolean;
-  private level = 0;
 
   constructor(
     private readonly universe: Universe,
@@ -107,29 +76,31 @@ class SolverState {
     private readonly options: SolveOptions,
   ) {
     const order: DecisionOrder = options.decisionOrder ?? 'fewest-candidates';
-    this.fewestFirst = order === 'fewest-candidates';
+    this.pending = new PendingDecisions(order === 'fewest-candidates');
   }
 
   async run(): Promise<Solution> {
-    await this.load(ROOT);
-    this.addIncompatibility(
-      makeIncompatibility([{ pkg: ROOT, set: complement(setOf(1, [0])) }], { kind: 'root' }),
-    );
-    try {
-      let next: string | null = ROOT;
-      while (next !== null) {
-        this.propagate(next);
-        next = await this.decide();
-      }
-    } catch (error) {
-      if (!(error instanceof Unsolvable)) throw error;
-      return this.failure(error.incompatibility);
-    }
-    const packages = [...this.decisions]
+    const result = await this.search();
+    if (!result.ok) return this.failure(result.incompatibility);
+    const packages = [...result.solution]
       .filter(([pkg]) => pkg !== ROOT)
       .map(([pkg, index]): [string, string] => [pkg, this.info(pkg).versions[index]!])
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return { ok: true, packages: new Map(packages) };
+  }
+
+  private async search(): Promise<SearchResult> {
+    await this.load(ROOT);
+    this.addIncompatibility(
+      makeIncompatibility([{ pkg: ROOT, set: complement(setOf(1, [0])) }], { kind: 'root' }),
+    );
+    let next: string | null = ROOT;
+    while (next !== null) {
+      const conflict = this.propagate(next);
+      if (conflict !== null) return { ok: false, incompatibility: conflict };
+      next = await this.decide();
+    }
+    return { ok: true, solution: new Map(this.partial.decisions()) };
   }
 
   private failure(incompatibility: Incompatibility): Solution {
@@ -195,10 +166,8 @@ class SolverState {
     return this.infos.get(pkg)!;
   }
 
-  /** The partial solution's current term for a package: what every assignment still allows. */
   private current(pkg: string): VersionSet {
-    const index = this.lastAssignment.get(pkg);
-    return index === undefined ? this.info(pkg).universal : this.assignments[index]!.accumulated;
+    return this.partial.current(pkg);
   }
 
   private addIncompatibility(incompat: Incompatibility): void {
@@ -212,28 +181,14 @@ class SolverState {
     }
   }
 
-  private relation(incompat: Incompatibility): Relation {
-    let unsatisfied: string | null = null;
-    for (const [pkg, set] of incompat.terms) {
-      const current = this.current(pkg);
-      if (isSubset(current, set)) continue;
-      if (isDisjoint(current, set)) return { kind: 'contradicted' };
-      if (unsatisfied !== null) return { kind: 'inconclusive' };
-      unsatisfied = pkg;
-    }
-    return unsatisfied === null ? { kind: 'satisfied' } : { kind: 'almost', pkg: unsatisfied };
-  }
-
-  private assign(pkg: string, set: VersionSet, decision: boolean, cause: Incompatibility | null): void {
-    const previous = this.lastAssignment.get(pkg) ?? -1;
-    const accumulated = previous === -1 ? set : intersect(this.assignments[previous]!.accumulated, set);
-    this.assignments.push({ pkg, set, accumulated, level: this.level, decision, cause, previous });
-    this.lastAssignment.set(pkg, this.assignments.length - 1);
-    if (!decision) this.enqueue(pkg, accumulated);
+  /** Records a derivation and queues its package if it now awaits a decision. */
+  private derive(pkg: string, set: VersionSet, cause: Incompatibility): void {
+    this.pending.enqueue(this.partial, pkg, this.partial.derive(pkg, set, cause));
   }
 
   // pub solver.md "Unit Propagation".
-  private propagate(start: string): void {
+  /** Propagates from `start`; returns the incompatibility proving the root unsatisfiable, if one is found. */
+  private propagate(start: string): Incompatibility | null {
     const changed = [start];
     while (changed.length > 0) {
       const pkg = changed.pop()!;
@@ -241,104 +196,35 @@ class SolverState {
       // Newest first: learned incompatibilities tend to be the most useful (pub does the same).
       for (let i = list.length - 1; i >= 0; i--) {
         const incompat = list[i]!;
-        const relation = this.relation(incompat);
+        const relation = this.partial.relation(incompat);
         if (relation.kind === 'satisfied') {
-          const rootCause = this.resolveConflict(incompat);
-          const after = this.relation(rootCause);
+          const resolution = resolveConflict(this.partial, incompat);
+          if (resolution.kind === 'root-conflict') return resolution.incompatibility;
+          const rootCause = resolution.incompatibility;
+          if (resolution.learned) this.addIncompatibility(rootCause);
+          this.partial.backtrack(resolution.backtrackLevel, (pkg, term) =>
+            this.pending.enqueue(this.partial, pkg, term),
+          );
+          const after = this.partial.relation(rootCause);
           if (after.kind !== 'almost')
             throw new Error('PubGrub invariant: a learned incompatibility must be unit');
-          this.assign(after.pkg, complement(rootCause.terms.get(after.pkg)!), false, rootCause);
+          this.derive(after.pkg, complement(rootCause.terms.get(after.pkg)!), rootCause);
           changed.length = 0;
           changed.push(after.pkg);
           break;
         }
         if (relation.kind === 'almost') {
-          this.assign(relation.pkg, complement(incompat.terms.get(relation.pkg)!), false, incompat);
+          this.derive(relation.pkg, complement(incompat.terms.get(relation.pkg)!), incompat);
           if (!changed.includes(relation.pkg)) changed.push(relation.pkg);
         }
       }
     }
-  }
-
-  /** Earliest assignment index at which the partial solution satisfies `set` for `pkg`. */
-  private satisfierIndex(pkg: string, set: VersionSet): number {
-    let found = -1;
-    let index = this.lastAssignment.get(pkg) ?? -1;
-    while (index !== -1 && isSubset(this.assignments[index]!.accumulated, set)) {
-      found = index;
-      index = this.assignments[index]!.previous;
-    }
-    return found;
-  }
-
-  // pub solver.md "Conflict Resolution".
-  private resolveConflict(conflict: Incompatibility): Incompatibility {
-    let incompat = conflict;
-    let learned = false;
-    while (true) {
-      if (isTerminal(incompat)) throw new Unsolvable(incompat);
-      let satisfierIndex = -1;
-      let satisfierPkg = '';
-      for (const [pkg, set] of incompat.terms) {
-        const index = this.satisfierIndex(pkg, set);
-        if (index > satisfierIndex) {
-          satisfierIndex = index;
-          satisfierPkg = pkg;
-        }
-      }
-      const satisfier = this.assignments[satisfierIndex]!;
-      const term = incompat.terms.get(satisfierPkg)!;
-
-      let previousIndex = -1;
-      for (const [pkg, set] of incompat.terms) {
-        if (pkg !== satisfierPkg) previousIndex = Math.max(previousIndex, this.satisfierIndex(pkg, set));
-      }
-      let index = satisfier.previous;
-      let ownPrevious = -1;
-      while (index !== -1 && isSubset(intersect(this.assignments[index]!.accumulated, satisfier.set), term)) {
-        ownPrevious = index;
-        index = this.assignments[index]!.previous;
-      }
-      previousIndex = Math.max(previousIndex, ownPrevious);
-      // Stopping at level 1 (just after the root decision) keeps references to the root near the
-      // final conclusion, which reads better (solver.md).
-      const previousLevel = Math.max(1, previousIndex === -1 ? 1 : this.assignments[previousIndex]!.level);
-
-      if (satisfier.decision || previousLevel !== satisfier.level) {
-        if (learned) this.addIncompatibility(incompat);
-        this.backtrack(previousLevel);
-        return incompat;
-      }
-
-      const cause = satisfier.cause!;
-      const terms: Term[] = [];
-      for (const [pkg, set] of incompat.terms) if (pkg !== satisfierPkg) terms.push({ pkg, set });
-      for (const [pkg, set] of cause.terms) if (pkg !== satisfierPkg) terms.push({ pkg, set });
-      // not (satisfier \ term) = not satisfier ∪ term, when the satisfier alone does not satisfy term.
-      if (!isSubset(satisfier.set, term))
-        terms.push({ pkg: satisfierPkg, set: union(complement(satisfier.set), term) });
-      incompat = makeIncompatibility(terms, { kind: 'derived', left: incompat, right: cause });
-      learned = true;
-    }
-  }
-
-  private backtrack(level: number): void {
-    while (this.assignments.length > 0 && this.assignments[this.assignments.length - 1]!.level > level) {
-      const removed = this.assignments.pop()!;
-      if (removed.decision) this.decisions.delete(removed.pkg);
-      if (removed.previous === -1) {
-        this.lastAssignment.delete(removed.pkg);
-      } else {
-        this.lastAssignment.set(removed.pkg, removed.previous);
-        this.enqueue(removed.pkg, this.assignments[removed.previous]!.accumulated);
-      }
-    }
-    this.level = level;
+    return null;
   }
 
   // pub solver.md "Decision Making".
   private async decide(): Promise<string | null> {
-    const pkg = this.nextPackage();
+    const pkg = this.pending.next(this.partial);
     if (pkg === null) return null;
     const info = this.info(pkg);
     const current = this.current(pkg);
@@ -365,11 +251,7 @@ class SolverState {
         if (!conflicts) conflicts = this.satisfiedWith(incompat, pkg, single);
       }
     }
-    if (!conflicts) {
-      this.level += 1;
-      this.assign(pkg, single, true, null);
-      this.decisions.set(pkg, index);
-    }
+    if (!conflicts) this.partial.decide(pkg, single, index);
     return pkg;
   }
 
@@ -398,35 +280,6 @@ class SolverState {
     return edges;
   }
 
-  /** The undecided package with the fewest candidates left (ties by name), or null when done. */
-  private nextPackage(): string | null {
-    const queue = this.pending;
-    while (queue.size > 0) {
-      const { count, pkg } = queue.peek();
-      const index = this.lastAssignment.get(pkg);
-      const current = index === undefined ? null : this.assignments[index]!.accumulated;
-      if (
-        current !== null &&
-        !this.decisions.has(pkg) &&
-        !allowsAbsence(current) &&
-        count === this.decisionCount(current)
-      )
-        return pkg;
-      queue.pop();
-    }
-    return null;
-  }
-
-  private decisionCount(set: VersionSet): number {
-    return this.fewestFirst ? countCandidates(set) : 0;
-  }
-
-  /** Queues a package whose current term changed, if it now awaits a decision. */
-  private enqueue(pkg: string, current: VersionSet): void {
-    if (allowsAbsence(current) || this.decisions.has(pkg)) return;
-    this.pending.push(this.decisionCount(current), pkg);
-  }
-
   private candidateOrder(pkg: string): readonly number[] {
     const cached = this.orders.get(pkg);
     if (cached !== undefined) return cached;
@@ -445,75 +298,4 @@ function baseOrder(order: CandidateOrder, pkg: string, versions: readonly string
   if (typeof order === 'function') return order(pkg, versions);
   const ascending = versions.map((_, i) => i);
   return order === 'oldest-first' ? ascending : ascending.reverse();
-}
-
-/** No terms, or only "root is selected": no solution exists (solver.md "Conflict Resolution"). */
-function isTerminal(incompat: Incompatibility): boolean {
-  if (incompat.terms.size === 0) return true;
-  if (incompat.terms.size !== 1) return false;
-  const root = incompat.terms.get(ROOT);
-  return root !== undefined && !allowsAbsence(root);
-}
-
-/**
- * Packages awaiting a decision, least (candidate count, name) first: a binary heap with lazy
- * deletion. An entry goes stale when its package's term changes; a fresh entry is pushed then, and
- * the solver drops stale entries as they surface, so choosing the next package is O(log n).
- */
-class PendingQueue {
-  private readonly counts: number[] = [];
-  private readonly names: string[] = [];
-
-  get size(): number {
-    return this.counts.length;
-  }
-
-  peek(): { count: number; pkg: string } {
-    return { count: this.counts[0]!, pkg: this.names[0]! };
-  }
-
-  push(count: number, pkg: string): void {
-    let i = this.counts.length;
-    this.counts.push(count);
-    this.names.push(pkg);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      this.swap(i, parent);
-      i = parent;
-    }
-  }
-
-  pop(): void {
-    const last = this.counts.length - 1;
-    this.swap(0, last);
-    this.counts.pop();
-    this.names.pop();
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let least = i;
-      if (left < this.counts.length && this.less(left, least)) least = left;
-      if (right < this.counts.length && this.less(right, least)) least = right;
-      if (least === i) return;
-      this.swap(i, least);
-      i = least;
-    }
-  }
-
-  private less(a: number, b: number): boolean {
-    const countA = this.counts[a]!;
-    const countB = this.counts[b]!;
-    return countA < countB || (countA === countB && this.names[a]! < this.names[b]!);
-  }
-
-  private swap(a: number, b: number): void {
-    const count = this.counts[a]!;
-    this.counts[a] = this.counts[b]!;
-    this.counts[b] = count;
-    const name = this.names[a]!;
-    this.names[a] = this.names[b]!;
-    this.names[b] = name;
-  }
 }

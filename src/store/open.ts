@@ -143,6 +143,9 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     verifyAuditChain(): Promise<AuditChainResult> {
       return verifyAuditChain(repos);
     },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
     async close() {
       await db.destroy();
     },

@@ -1,11 +1,20 @@
 import type { SecretBox } from './secret-box.js';
-import type { OutboxTables } from '../delivery/outbox/types.js';
+import type { OutboxTables } from './tables/outbox.js';
 import type { AuthFailureTables } from './tables/auth-failures.js';
-import type { DeployerTables } from './tables/deployers.js';
+import type { DeployerTables, DeploymentHandOffsTable, InstanceDeployersTable } from './tables/deployers.js';
 import type { EvidenceTables } from './tables/evidence.js';
-import type { ImageWorkflowTables } from './tables/image-workflow.js';
-import type { PlatformTables } from './tables/platform.js';
-import type { TrialTables } from './tables/trial.js';
+import type { ImageSourcesTable, ImageWorkflowTables } from './tables/image-workflow.js';
+import type {
+  DefectSlaBreachesTable,
+  DefectsTable,
+  InfrastructureChangesTable,
+  InfrastructureSignoffsTable,
+  PlatformRolloutsTable,
+  PlatformTables,
+} from './tables/platform.js';
+import type { Defect, Severity, SeverityDefinition } from '../domain/defects/index.js';
+import type { ClassifiedEvidence, DeclaredConstraint, OwnershipRule, RunEvidence } from '../impact/index.js';
+import type { ImageTrialsTable, TrialProjectsTable, TrialTables } from './tables/trial.js';
 import type { Kysely } from 'kysely';
 import type { AuditChainResult, AuditEntry, AuditEntryInput } from '../domain/audit/index.js';
 import type { Layer } from '../domain/layers/index.js';
@@ -260,6 +269,11 @@ export interface AuditRepository {
   /** Entries in seq order, from `afterSeq` (exclusive), at most `limit`. */
   list(options?: { afterSeq?: number; limit?: number; tenantId?: string }): Promise<AuditEntry[]>;
   count(): Promise<number>;
+  /**
+   * The entries of one change in seq order: exact targets, and targets under a prefix
+   * (`platform-release:3.4.1/`; a prefix holding a LIKE wildcard is ignored).
+   */
+  entriesFor(scope: { targets: readonly string[]; prefixes?: readonly string[] }): Promise<AuditEntry[]>;
 }
 
 export interface IdempotencyRecord {
@@ -300,6 +314,217 @@ export interface IdempotencyRepository {
 }
 
 /** Every repository, bound to one Kysely handle (the pool, or a transaction's connection). */
+/** A published platform release: the provider's forward-only unit of change for platform services. */
+export interface PlatformRelease {
+  id: string;
+  version: string;
+  components: Record<string, string>;
+  notes: string;
+  /** Defect ids this release fixes: a hotfix when non-empty. */
+  fixes: string[];
+  /** Instance ids a hotfix is limited to (their test instances may take it too); null = everyone. */
+  targets: string[] | null;
+  publishedBy: string;
+  publishedAt: string;
+}
+
+/** Platform releases and the rollouts that record them on instances (issue 13). */
+export interface PlatformRepository {
+  /** Every release, lowest version first (SemVer precedence, not text order). */
+  listReleases(): Promise<PlatformRelease[]>;
+  /** The release published as `version` (surrounding spaces ignored), or null. */
+  findRelease(version: string): Promise<PlatformRelease | null>;
+  insertRelease(release: PlatformRelease): Promise<void>;
+  insertRollout(row: PlatformRolloutsTable): Promise<void>;
+  /** The instances a release was rolled out to, with their tenants. */
+  rolloutTargets(releaseId: string): Promise<{ instanceId: string; tenantId: string }[]>;
+}
+
+/** The columns a defect step may change (id, tenant, version and updated_at are the repository's). */
+export type DefectChanges = Partial<Omit<DefectsTable, 'id' | 'tenant_id' | 'version' | 'updated_at'>>;
+
+export interface DefectRepository {
+  get(id: string): Promise<Defect | null>;
+  insert(row: DefectsTable): Promise<Defect>;
+  /** Optimistic update: ConflictError when someone else changed the defect since it was read. */
+  update(defect: Defect, changes: DefectChanges, now: string): Promise<Defect>;
+  /** Newest first; every tenant's unless `tenantId` is given. */
+  list(filter?: { tenantId?: string; state?: string }): Promise<Defect[]>;
+  /** A tenant's defects linked to a release and not yet deployed (fix-in-progress, fix-in-test). */
+  listAwaitingRollout(tenantId: string): Promise<Defect[]>;
+  idsOfTenant(tenantId: string): Promise<string[]>;
+  /** Stored severity definitions over the built-in defaults. */
+  severityDefinitions(): Promise<Record<Severity, SeverityDefinition>>;
+  /** Inserts or replaces one severity's definition (its row's version goes up). */
+  saveSeverityDefinition(definition: SeverityDefinition, now: string): Promise<void>;
+  /** The (defect, clock) pairs whose breach was already announced. */
+  slaBreachesAnnounced(): Promise<{ defectId: string; clock: string }[]>;
+  insertSlaBreach(row: DefectSlaBreachesTable): Promise<void>;
+  /** Display names by id, for what people read instead of ids (issue 17); unknown ids are absent. */
+  displayNames(ids: {
+    tenantIds: readonly string[];
+    instanceIds: readonly string[];
+    userIds: readonly string[];
+  }): Promise<{ tenants: Map<string, string>; instances: Map<string, string>; users: Map<string, string> }>;
+}
+
+export interface InfrastructureChangeRepository {
+  get(id: string): Promise<InfrastructureChangesTable | null>;
+  /** By window start, then id; every tenant's unless `tenantId` is given. */
+  list(filter?: { tenantId?: string; state?: string }): Promise<InfrastructureChangesTable[]>;
+  /** The sign-offs of these changes, oldest first. */
+  signoffsOf(changeIds: readonly string[]): Promise<InfrastructureSignoffsTable[]>;
+  insert(row: InfrastructureChangesTable): Promise<void>;
+  insertSignoff(row: InfrastructureSignoffsTable): Promise<void>;
+  /** Planned -> applied; ConflictError when the change is no longer at `expectedVersion`. */
+  markApplied(id: string, expectedVersion: number, appliedBy: string, at: string): Promise<void>;
+}
+
+export interface TrialProjectRepository {
+  /** An instance's projects by name. */
+  listOfInstance(instanceId: string): Promise<TrialProjectsTable[]>;
+  findByName(instanceId: string, name: string): Promise<TrialProjectsTable | null>;
+  insert(row: TrialProjectsTable): Promise<void>;
+  delete(id: string): Promise<void>;
+}
+
+export interface ImageTrialRepository {
+  get(id: string): Promise<ImageTrialsTable | null>;
+  getOnInstance(id: string, instanceId: string): Promise<ImageTrialsTable | null>;
+  /** Newest first, at most `limit`. */
+  listOfInstance(instanceId: string, limit: number): Promise<ImageTrialsTable[]>;
+  /** Trials in one of `states`, on one instance when `instanceId` is given. */
+  listInStates(
+    states: readonly ImageTrialsTable['state'][],
+    instanceId?: string,
+  ): Promise<ImageTrialsTable[]>;
+  insert(row: ImageTrialsTable): Promise<void>;
+  update(id: string, values: Partial<ImageTrialsTable>): Promise<void>;
+  /** The commit a project last ran (its newest run event with a code revision), or null. */
+  lastRanCommit(instanceId: string, project: string): Promise<string | null>;
+}
+
+export interface StoredEvent {
+  readonly tenantId: string;
+  readonly evidence: RunEvidence;
+  /** The event as received, serialized once. */
+  readonly eventJson: string;
+}
+
+/** Runs of one instance per pipeline and job, for `ratchet evidence`. */
+export interface JobEvidenceRow {
+  pipeline: string;
+  jobName: string;
+  owner: string | null;
+  project: string | null;
+  events: number;
+  successes: number;
+  failures: number;
+  firstEventAt: string;
+  lastEventAt: string;
+}
+
+/** Run evidence (OpenLineage), ownership rules and declared constraints (issue 5, 14). */
+export interface EvidenceRepository {
+  /**
+   * Inserts events, skipping those already stored (same tenant and idempotency key, also within the
+   * batch). Returns how many rows were new. Call inside a transaction for all-or-nothing.
+   */
+  insertRunEvents(events: readonly StoredEvent[], receivedAt: string): Promise<number>;
+  countRunEvents(filter?: { instanceId?: string }): Promise<number>;
+  hasRunEvents(instanceId: string): Promise<boolean>;
+  /**
+   * Every event of one instance since `since`, with only the columns the classifier reads. Not only
+   * terminal events: START events carry the owners and facts the report gathers by run (issue 14).
+   */
+  runEvidenceSince(instanceId: string, since: string): Promise<ClassifiedEvidence[]>;
+  jobEvidence(
+    instanceId: string,
+    page: { since: string; limit: number; offset: number },
+  ): Promise<JobEvidenceRow[]>;
+  ownershipRules(tenantId: string): Promise<OwnershipRule[]>;
+  replaceOwnershipRules(tenantId: string, rules: readonly OwnershipRule[], at: string): Promise<void>;
+  declaredConstraints(tenantId: string): Promise<DeclaredConstraint[]>;
+  /** A project's constraints are replaced whole: an upload says everything the project declares. */
+  replaceProjectConstraints(
+    tenantId: string,
+    project: string,
+    constraints: readonly DeclaredConstraint[],
+    at: string,
+  ): Promise<void>;
+  /** Replaces an instance's namespaces (optimistic: a stale `expectedVersion` changes nothing). */
+  setInstanceNamespaces(
+    instanceId: string,
+    expectedVersion: number,
+    namespaces: readonly string[],
+    at: string,
+  ): Promise<boolean>;
+  /** A tenant's instances with their namespaces (JSON text). */
+  instanceNamespaces(tenantId: string): Promise<Pick<InstancesTable, 'id' | 'namespaces'>[]>;
+  /** A tenant's deployed image revisions, with when the deployer confirmed them. */
+  deployedImageRevisions(
+    tenantId: string,
+  ): Promise<Pick<RevisionsTable, 'instance_id' | 'number' | 'content' | 'status_changed_at'>[]>;
+}
+
+export type HandOffState = DeploymentHandOffsTable['state'];
+
+export interface HandOff {
+  instanceId: string;
+  revision: number;
+  kind: 'webhook' | 'command';
+  state: HandOffState;
+  outcome: string | null;
+  startedAt: string;
+  updatedAt: string;
+}
+
+export interface DeployerRepository {
+  /** The instance's deployer row (config JSON with its secret sealed), or null for the default. */
+  getConfigRow(instanceId: string): Promise<InstanceDeployersTable | null>;
+  /** Inserts or replaces the instance's deployer (the caller seals and audits, in its transaction). */
+  saveConfig(input: {
+    instanceId: string;
+    tenantId: string;
+    kind: InstanceDeployersTable['kind'];
+    config: string;
+    at: string;
+  }): Promise<void>;
+  getHandOff(instanceId: string, revision: number): Promise<HandOff | null>;
+  /**
+   * Claims the hand-off of one revision: true for exactly one caller, however many race (the primary
+   * key decides). `staleBefore` also lets a caller take over a `running` hand-off last touched before
+   * that time: its process died mid-deploy.
+   */
+  claimHandOff(input: {
+    instanceId: string;
+    revision: number;
+    kind: 'webhook' | 'command';
+    at: string;
+    staleBefore?: string;
+  }): Promise<boolean>;
+  /** Moves a hand-off on; `from` guards against overwriting a later state (a callback that came first). */
+  updateHandOff(input: {
+    instanceId: string;
+    revision: number;
+    from: readonly HandOffState[];
+    state: HandOffState;
+    outcome: string;
+    at: string;
+  }): Promise<void>;
+}
+
+export interface ImageSourceRepository {
+  get(instanceId: string): Promise<ImageSourcesTable | null>;
+  /** Sets an instance's package source (caller audits, inside its transaction); returns the one before. */
+  set(input: {
+    instanceId: string;
+    tenantId: string;
+    source: string;
+    at: string;
+  }): Promise<{ before: string | null }>;
+}
+
 export interface Repositories {
   readonly db: Db;
   readonly tenants: TenantRepository;
@@ -309,6 +534,14 @@ export interface Repositories {
   readonly tokens: ApiTokenRepository;
   readonly audit: AuditRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly platform: PlatformRepository;
+  readonly defects: DefectRepository;
+  readonly infrastructureChanges: InfrastructureChangeRepository;
+  readonly trialProjects: TrialProjectRepository;
+  readonly imageTrials: ImageTrialRepository;
+  readonly evidence: EvidenceRepository;
+  readonly deployers: DeployerRepository;
+  readonly imageSources: ImageSourceRepository;
   /** The store's clock, as an ISO string. */
   now(): string;
 }
@@ -329,5 +562,7 @@ export interface Store {
    */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   verifyAuditChain(): Promise<AuditChainResult>;
+  /** Rejects when the database does not answer (readiness checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

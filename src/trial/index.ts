@@ -2,7 +2,17 @@
  * The trial (issue 16): adapters that build Python environments (uv, pip as the fallback) and run
  * customer dbt projects (git, dbt) against today's image and a candidate one.
  */
-export type * from './types.js';
+export type {
+  BuiltEnvironment,
+  DbtDeprecation,
+  EnvironmentSpec,
+  PackageSourceRef,
+  ProjectRun,
+  ProjectTrialResult,
+  TrialPin,
+  TrialProject,
+  TrialVerdict,
+} from './types.js';
 export { trialConfigFromEnv } from './config.js';
 export type { TrialConfig } from './config.js';
 export { describeFailure, runProcess, TrialProcessError } from './process.js';

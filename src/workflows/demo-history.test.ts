@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, openTestStore } from '../../test/support/engines.js';
 import type { TestStore } from '../../test/support/engines.js';
 import type { Revision } from '../domain/revisions/index.js';
-import { runEvidenceSince } from './evidence/repository.js';
 import { listReleases } from './platform/index.js';
 import type { DemoSeed } from './index.js';
 import { createDemoClock, seedDemo } from './index.js';
@@ -61,7 +60,10 @@ describe.each(engines)('the demo history (%s)', (engine) => {
 
   it('attributes every stored run to the image revision in force when it ran', async () => {
     const images = await t.store.repos.revisions.list(seed.instances.acmeProd.id, 'image');
-    const runs = await runEvidenceSince(t.store.db, seed.instances.acmeProd.id, new Date(0).toISOString());
+    const runs = await t.store.repos.evidence.runEvidenceSince(
+      seed.instances.acmeProd.id,
+      new Date(0).toISOString(),
+    );
     const attributed = runs.filter((run) => run.imageRevision !== null);
     expect(attributed.length).toBeGreaterThan(100);
     const wrong = attributed

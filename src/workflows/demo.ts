@@ -6,7 +6,7 @@ import type { Store } from '../store/index.js';
 import { DEMO_UPGRADE_DAY, demoEvidenceStart, seedDemoEvidence } from './evidence/index.js';
 import { createInstance } from './instances.js';
 import { seedDemoImage, writeDemoWheels } from './image/index.js';
-import { publishDemoRelease, seedDemoPlatform } from './platform/index.js';
+import { publishDemoRelease, seedDemoPlatform } from './demo-platform.js';
 import { markRevisionDeployed, recordRevision } from './revisions.js';
 import { createTenant } from './tenants.js';
 import { issueToken, issueTokenInTransaction } from './tokens.js';

@@ -3,8 +3,28 @@
  * scopes to the tenant (NotFoundError), validates input (InputError), writes and audits in one
  * transaction, and returns plain objects. The API and CLI call these and nothing below them.
  */
-export type * from './types.js';
-export * from './schema.js';
+export type { BootstrapResult, DemoSeed, DemoUser, RecordRevisionOptions } from './types.js';
+export {
+  AttemptRollbackInput,
+  BootstrapAdminInput,
+  CreateInstanceInput,
+  CreateTenantInput,
+  CreateUserInput,
+  CurrentRevisionInput,
+  InstanceRef,
+  IssueTokenInput,
+  ListAuditInput,
+  ListInstancesInput,
+  ListRevisionsInput,
+  ListUsersInput,
+  MarkRevisionInput,
+  parseInput,
+  RecordRevisionInput,
+  RevisionRefInput,
+  RevokeTokenInput,
+  TenantRef,
+  UpdateTenantInput,
+} from './schema.js';
 export { auditedBy, listAudit, verifyAudit } from './audit.js';
 export { createDemoClock, demoTimeline, seedDemo } from './demo.js';
 export type { DemoClock, DemoTimeline } from './demo.js';
@@ -31,10 +51,154 @@ export {
   revokeToken,
 } from './tokens.js';
 export { createUser, createUserInTransaction, listUsers } from './users.js';
-export * from './image/index.js';
-export * from './deployers/index.js';
-export * from './platform/index.js';
-export * from './defects/index.js';
-export * from './infrastructure/index.js';
-export * from './activity/index.js';
-export * from './status/index.js';
+export {
+  AcceptInput,
+  acceptRollback,
+  approveRollback,
+  approveUpgrade,
+  confirmImageDeployment,
+  confirmRollback,
+  DecideInput,
+  DEFAULT_IMAGE_NOTIFICATIONS,
+  DEFAULT_PIN_DAYS,
+  DEMO_UNIVERSE,
+  DeployReportInput,
+  diffImage,
+  exportImage,
+  failImageDeployment,
+  FINISHED_STATES,
+  getImageChange,
+  hashReport,
+  ImageChangeRefInput,
+  ImageSourceInput,
+  imageWorkflowRepository,
+  listForwardFixFollowUps,
+  listImageChanges,
+  listRollbackPins,
+  NEXT_STEPS,
+  notifyStep,
+  notifyTrialOwners,
+  onCommittedImageStep,
+  setReviewTrialRunner,
+  TARGETED_FIXES,
+  openPackageSource,
+  PromoteInput,
+  promoteUpgrade,
+  refreshRollback,
+  rejectRollback,
+  rejectUpgrade,
+  renderImageExport,
+  ReopenInput,
+  reopenRollback,
+  requestRollback,
+  RequestRollbackInput,
+  requestUpgrade,
+  RequestUpgradeInput,
+  ResolveInput,
+  retryImageDeployment,
+  seedDemoImage,
+  setImageSource,
+  showImage,
+  SignOffInput,
+  signOffUpgrade,
+  writeDemoWheels,
+} from './image/index.js';
+export type {
+  DependencyReview,
+  DeploymentStage,
+  ForwardFixFollowUp,
+  ImageChangeKind,
+  ImageChangeNote,
+  ImageChangeRecord,
+  ImageChangeReport,
+  ImageChangeState,
+  ImageChangeView,
+  CommittedStepListener,
+  ImageDiffEntry,
+  ImageExportFormat,
+  ImageNotificationConfig,
+  ImageOverview,
+  ImageWorkflowRepository,
+  PinFiles,
+  RenderedImage,
+  RollbackPin,
+  StageStatus,
+} from './image/index.js';
+export {
+  DEPLOYER_ACTOR,
+  DeployerSettings,
+  getInstanceDeployer,
+  handOffDeployment,
+  installDeployerHandOff,
+  InstanceDeployerInput,
+  receiveDeployCallback,
+  recordDeployResult,
+  resumePendingDeployments,
+  setInstanceDeployer,
+  settleHandOffs,
+  startHandOff,
+} from './deployers/index.js';
+export type { HandOffOutcome, InstanceDeployerView, ResumeReport } from './deployers/index.js';
+export {
+  listReleases,
+  platformStatus,
+  PlatformStatusInput,
+  publishRelease,
+  PublishReleaseInput,
+  REPORT_DEFECT_PATH,
+  RolloutInput,
+  rolloutRelease,
+} from './platform/index.js';
+export type { InstancePlatformStatus, PlatformRelease, PlatformRollout } from './platform/index.js';
+export {
+  checkSlaBreaches,
+  checkSlaBreachesAs,
+  closeDefect,
+  CloseDefectInput,
+  configureSeverity,
+  ConfigureSeverityInput,
+  ConfirmDefectInput,
+  CUSTOMER_EMAIL_CHANNEL,
+  CUSTOMER_FALLBACK_CHANNEL,
+  getDefect,
+  linkDefect,
+  LinkDefectInput,
+  listDefects,
+  ListDefectsInput,
+  listSeverities,
+  PROVIDER_ON_CALL,
+  reopenDefect,
+  ReopenDefectInput,
+  reportDefect,
+  ReportDefectInput,
+  resolveDefect,
+  startDefectFix,
+  StartFixInput,
+  triageDefect,
+  TriageDefectInput,
+} from './defects/index.js';
+export type { DefectView, SlaBreachNotice } from './defects/index.js';
+export {
+  applyInfrastructureChange,
+  ApplyInfrastructureChangeInput,
+  attemptInfrastructureUndo,
+  getInfrastructureChange,
+  InfrastructureChangeRefInput,
+  InfrastructureSignoffInput,
+  listInfrastructureChanges,
+  ListInfrastructureChangesInput,
+  planInfrastructureChange,
+  PlanInfrastructureChangeInput,
+  signoffInfrastructureChange,
+} from './infrastructure/index.js';
+export type {
+  InfrastructureChange,
+  InfrastructureChangeState,
+  InfrastructureRisk,
+  InfrastructureSignoff,
+  SignoffParty,
+} from './infrastructure/index.js';
+export { ChangeActivityInput, ChangeKindName, CHANGE_KINDS, getChangeActivity } from './activity/index.js';
+export type { ActivityActor, ActivityEntry, ChangeActivity, ChangeKind } from './activity/index.js';
+export { fleetStatus, instanceStatus } from './status/index.js';
+export type { InFlightItem, InFlightKind, InstanceStrip, LayerStrip, StripLayer } from './status/index.js';

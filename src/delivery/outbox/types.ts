@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 
+import type { OutboxStatus } from '../../store/tables/outbox.js';
 import type { Engine } from '../../store/types.js';
 
 /**
@@ -34,7 +35,8 @@ export interface OutboxMessage {
   data: Record<string, unknown>;
 }
 
-export type OutboxStatus = 'pending' | 'delivered' | 'failed';
+// The row shapes live with the store's other tables (the store never imports delivery/).
+export type { OutboxStatus, OutboxTable, OutboxTables } from '../../store/tables/outbox.js';
 
 /** One row of the outbox: one message for one receiver. */
 export interface OutboxEntry {
@@ -98,30 +100,6 @@ export interface OutboxRepository {
   /** Puts a parked row back in the queue (an operator fixed the receiver), attempts reset. */
   requeue(id: string): Promise<void>;
   get(idempotencyKey: string): Promise<OutboxEntry | null>;
-}
-
-export interface OutboxTable {
-  id: string;
-  idempotency_key: string;
-  event_id: string;
-  topic: string;
-  receiver_id: string;
-  channel: string;
-  /** JSON text: `{ subject, text, data, address }`. */
-  payload: string;
-  attempts: number;
-  next_attempt_at: string;
-  lease_until: string | null;
-  lease_owner: string | null;
-  status: OutboxStatus;
-  last_error: string | null;
-  created_at: string;
-  delivered_at: string | null;
-}
-
-/** The outbox's slice of the schema; the store may intersect it into its `Database`. */
-export interface OutboxTables {
-  outbox: OutboxTable;
 }
 
 export interface OutboxRepositoryOptions {

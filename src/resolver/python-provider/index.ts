@@ -1,4 +1,4 @@
-export * from './types.js';
+export type { PrereleaseMode, PythonProviderOptions, ReleaseNotice } from './types.js';
 export { PYTHON, extraIdentity, isDistribution, parseIdentity } from './identity.js';
 export type { PackageIdentity } from './identity.js';
 export { createPythonProvider, sameVersion } from './provider.js';

@@ -1,21 +1,37 @@
 import type { Repositories } from '../types.js';
 import { auditRepository } from './audit.js';
 import type { RepositoryContext } from './context.js';
+import { defectRepository } from './defects.js';
+import { deployerRepository } from './deployers.js';
+import { evidenceRepository } from './evidence.js';
 import { idempotencyRepository } from './idempotency.js';
+import { imageSourceRepository } from './image-sources.js';
+import { imageTrialRepository } from './image-trials.js';
+import { infrastructureChangeRepository } from './infrastructure.js';
 import { instanceRepository } from './instances.js';
+import { platformRepository } from './platform.js';
 import { revisionRepository } from './revisions.js';
 import { tenantRepository } from './tenants.js';
 import { apiTokenRepository } from './tokens.js';
+import { trialProjectRepository } from './trial-projects.js';
 import { userRepository } from './users.js';
 
 export type { RepositoryContext } from './context.js';
 export { newId, staleRow } from './context.js';
 export { auditRepository } from './audit.js';
+export { defectRepository } from './defects.js';
+export { deployerRepository } from './deployers.js';
+export { countRunEvents, evidenceRepository, runEventRow } from './evidence.js';
 export { idempotencyRepository } from './idempotency.js';
+export { imageSourceRepository } from './image-sources.js';
+export { imageTrialRepository } from './image-trials.js';
+export { infrastructureChangeRepository } from './infrastructure.js';
 export { instanceRepository } from './instances.js';
+export { platformRepository } from './platform.js';
 export { revisionRepository } from './revisions.js';
 export { tenantRepository } from './tenants.js';
 export { apiTokenRepository } from './tokens.js';
+export { trialProjectRepository } from './trial-projects.js';
 export { userRepository } from './users.js';
 
 /**
@@ -32,6 +48,14 @@ export function createRepositories(ctx: RepositoryContext): Repositories {
     tokens: apiTokenRepository(ctx),
     audit: auditRepository(ctx),
     idempotency: idempotencyRepository(ctx),
+    platform: platformRepository(ctx),
+    defects: defectRepository(ctx),
+    infrastructureChanges: infrastructureChangeRepository(ctx),
+    trialProjects: trialProjectRepository(ctx),
+    imageTrials: imageTrialRepository(ctx),
+    evidence: evidenceRepository(ctx),
+    deployers: deployerRepository(ctx),
+    imageSources: imageSourceRepository(ctx),
     now: ctx.now,
   };
 }

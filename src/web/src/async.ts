@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from './api';
 
 export type AsyncState<T> =
@@ -25,6 +25,9 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
     return () => {
       live = false;
     };
+    // The caller's `deps` stand for `load` (the lint checks them at each useAsync call, as it does
+    // for useEffect): a new closure every render must not reload.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { ...result, reload };
@@ -58,3 +61,16 @@ export function useAction(): Action {
 }
 
 export { toApiError };
+
+/**
+ * Runs `reload` when `key` changes after the first render: a step taken elsewhere on the page (its
+ * version, a reload counter) changed the data this hook's caller shows.
+ */
+export function useReloadOn(key: unknown, reload: () => void): void {
+  const seen = useRef(key);
+  useEffect(() => {
+    if (Object.is(seen.current, key)) return;
+    seen.current = key;
+    reload();
+  }, [key, reload]);
+}

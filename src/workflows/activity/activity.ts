@@ -8,13 +8,17 @@ import { getImageChange } from '../image/index.js';
 import type { ImageChangeNote } from '../image/index.js';
 import { getInfrastructureChange } from '../infrastructure/index.js';
 import type { InfrastructureSignoff } from '../infrastructure/index.js';
-import { findRelease } from '../platform/records.js';
 import { parseInput } from '../schema.js';
 import { describeStep, noteOf } from './describe.js';
-import { auditEntriesFor } from './repository.js';
-import type { AuditScope } from './repository.js';
 import { ChangeActivityInput } from './schema.js';
 import type { ActivityEntry, ChangeActivity, ChangeKind } from './types.js';
+
+/** Which audit entries belong to one change: exact targets, and targets under a prefix. */
+interface AuditScope {
+  targets: readonly string[];
+  /** e.g. `platform-release:3.4.1/` for a release's rollouts; must hold no LIKE wildcard. */
+  prefixes?: readonly string[];
+}
 
 /** What the activity of one change is built from: its audit scope and what its record adds. */
 interface ChangeSubject {
@@ -68,17 +72,13 @@ async function subjectOf(store: Store, actor: Actor, kind: ChangeKind, id: strin
     }
     case 'platform-release': {
       assertCan(actor, 'platform.read');
-      const release = await findRelease(store.db, id);
+      const release = await store.repos.platform.findRelease(id);
       if (release === null) {
         throw new NotFoundError(`Platform release ${id} was not found.`, {
           remedy: 'Name a published release by its version (ratchet platform releases lists them).',
         });
       }
-      const rollouts = await store.db
-        .selectFrom('platform_rollouts')
-        .select(['instance_id', 'tenant_id'])
-        .where('release_id', '=', release.id)
-        .execute();
+      const rollouts = await store.repos.platform.rolloutTargets(release.id);
       return {
         id: release.version,
         title: `Platform release ${release.version}`,
@@ -86,7 +86,7 @@ async function subjectOf(store: Store, actor: Actor, kind: ChangeKind, id: strin
           targets: [`platform-release:${release.version}`],
           prefixes: [`platform-release:${release.version}/`],
         },
-        instanceIds: rollouts.filter((r) => canSeeTenant(actor, r.tenant_id)).map((r) => r.instance_id),
+        instanceIds: rollouts.filter((r) => canSeeTenant(actor, r.tenantId)).map((r) => r.instanceId),
         visible: (entry) => entry.tenantId === null || canSeeTenant(actor, entry.tenantId),
       };
     }
@@ -143,7 +143,7 @@ export async function getChangeActivity(
 ): Promise<ChangeActivity> {
   const { kind, id } = parseInput(ChangeActivityInput, input, 'activity query');
   const subject = await subjectOf(store, actor, kind, id);
-  const audit = (await auditEntriesFor(store.db, subject.scope)).filter(subject.visible);
+  const audit = (await store.repos.audit.entriesFor(subject.scope)).filter(subject.visible);
   const afters = audit.map((entry) => parsed(entry.after));
   const assignees = afters
     .map((after) => after.assigneeUserId)

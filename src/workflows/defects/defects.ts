@@ -16,12 +16,11 @@ import type { Repositories, Store } from '../../store/index.js';
 import { newId } from '../../store/index.js';
 import type { DefectsTable } from '../../store/tables/platform.js';
 import { auditedBy } from '../audit.js';
-import { outboxOf } from '../platform/deploy.js';
-import { findRelease, listReleaseRows } from '../platform/records.js';
+import { outboxOf } from '../outbox.js';
 import { resolveInstance, resolveTenant } from '../references.js';
 import { parseInput } from '../schema.js';
 import { progressDefect } from './progress.js';
-import { findVisibleDefect, severityDefinitions, toDefect, updateDefect } from './records.js';
+import { findVisibleDefect } from './records.js';
 import {
   CloseDefectInput,
   ConfigureSeverityInput,
@@ -56,7 +55,7 @@ function view(defect: Defect, definitions: Record<Severity, SeverityDefinition>,
 }
 
 async function named(store: Store, defect: DefectView): Promise<DefectView> {
-  return (await withNames(store.db, [defect]))[0]!;
+  return (await withNames(store.repos.defects, [defect]))[0]!;
 }
 
 function target(defect: Defect): string {
@@ -117,8 +116,7 @@ export async function reportDefect(
       updated_at: now,
       version: 1,
     };
-    await tx.db.insertInto('defects').values(row).execute();
-    const created = toDefect(row);
+    const created = await tx.defects.insert(row);
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: instance.tenantId,
@@ -130,13 +128,13 @@ export async function reportDefect(
     );
     return created;
   });
-  return named(store, view(defect, await severityDefinitions(store.db), store.now()));
+  return named(store, view(defect, await store.repos.defects.severityDefinitions(), store.now()));
 }
 
 export async function getDefect(store: Store, actor: Actor, id: string): Promise<DefectView> {
   assertCan(actor, 'defect.read');
-  const defect = await findVisibleDefect(store.db, actor, id);
-  return named(store, view(defect, await severityDefinitions(store.db), store.now()));
+  const defect = await findVisibleDefect(store.repos, actor, id);
+  return named(store, view(defect, await store.repos.defects.severityDefinitions(), store.now()));
 }
 
 /** Defects the caller may see (customers: their tenant), newest first. */
@@ -147,18 +145,21 @@ export async function listDefects(
 ): Promise<DefectView[]> {
   assertCan(actor, 'defect.read');
   const parsed = parseInput(ListDefectsInput, input, 'defect query');
-  let query = store.db.selectFrom('defects').selectAll().orderBy('reported_at', 'desc').orderBy('id');
+  let tenantId: string | undefined;
   if (parsed.tenant !== undefined) {
-    query = query.where('tenant_id', '=', (await resolveTenant(store.repos, actor, parsed.tenant)).id);
+    tenantId = (await resolveTenant(store.repos, actor, parsed.tenant)).id;
   } else if (!isProviderRole(actor.role)) {
-    query = query.where('tenant_id', '=', actor.tenantId ?? '');
+    tenantId = actor.tenantId ?? '';
   }
-  if (parsed.state !== undefined) query = query.where('state', '=', parsed.state);
-  const definitions = await severityDefinitions(store.db);
+  const defects = await store.repos.defects.list({
+    ...(tenantId === undefined ? {} : { tenantId }),
+    ...(parsed.state === undefined ? {} : { state: parsed.state }),
+  });
+  const definitions = await store.repos.defects.severityDefinitions();
   const now = store.now();
   return withNames(
-    store.db,
-    (await query.execute()).map((row) => view(toDefect(row), definitions, now)),
+    store.repos.defects,
+    defects.map((defect) => view(defect, definitions, now)),
   );
 }
 
@@ -173,7 +174,7 @@ async function step(
   told: Record<string, unknown> = {},
 ): Promise<DefectView> {
   const updated = await store.transaction(async (tx) => {
-    const defect = await findVisibleDefect(tx.db, actor, id);
+    const defect = await findVisibleDefect(tx, actor, id);
     const after = await change(tx, defect);
     await tx.audit.append(
       auditedBy(actor, {
@@ -193,7 +194,7 @@ async function step(
     );
     return after;
   });
-  return named(store, view(updated, await severityDefinitions(store.db), store.now()));
+  return named(store, view(updated, await store.repos.defects.severityDefinitions(), store.now()));
 }
 
 /**
@@ -210,14 +211,13 @@ export async function triageDefect(
   return step(store, actor, parsed.defect, 'defect.triage', async (tx, defect) => {
     assertDefectStep('triage', defect.state, defect.id);
     if (parsed.assignee !== undefined) await assertProviderUser(tx, parsed.assignee);
-    if (parsed.regressedIn !== undefined && (await findRelease(tx.db, parsed.regressedIn)) === null) {
-      const known = (await listReleaseRows(tx.db)).map((r) => r.version);
+    if (parsed.regressedIn !== undefined && (await tx.platform.findRelease(parsed.regressedIn)) === null) {
+      const known = (await tx.platform.listReleases()).map((r) => r.version);
       throw new InputError(`Platform release ${parsed.regressedIn} (regressedIn) was never published.`, {
         remedy: `Name a published release: ${known.join(', ') || '(none yet)'}.`,
       });
     }
-    return updateDefect(
-      tx.db,
+    return tx.defects.update(
       defect,
       {
         state: 'triaged',
@@ -238,8 +238,7 @@ export async function startDefectFix(store: Store, actor: Actor, input: StartFix
   return step(store, actor, parsed.defect, 'defect.fix-in-progress', async (tx, defect) => {
     assertDefectStep('start-fix', defect.state, defect.id);
     if (parsed.assignee !== undefined) await assertProviderUser(tx, parsed.assignee);
-    return updateDefect(
-      tx.db,
+    return tx.defects.update(
       defect,
       {
         state: 'fix-in-progress',
@@ -259,9 +258,9 @@ export async function linkDefect(store: Store, actor: Actor, input: LinkDefectIn
   const parsed = parseInput(LinkDefectInput, input, 'defect link');
   const outbox = outboxOf(store);
   const updated = await store.transaction(async (tx) => {
-    const defect = await findVisibleDefect(tx.db, actor, parsed.defect);
+    const defect = await findVisibleDefect(tx, actor, parsed.defect);
     assertDefectStep('link', defect.state, defect.id);
-    const release = await findRelease(tx.db, parsed.release);
+    const release = await tx.platform.findRelease(parsed.release);
     if (release === null) {
       throw new NotFoundError(`Platform release ${parsed.release} was not found.`, {
         remedy: 'Publish the hotfix first (ratchet platform release), then link the defect to it.',
@@ -275,7 +274,7 @@ export async function linkDefect(store: Store, actor: Actor, input: LinkDefectIn
     }
     return progressDefect(tx, outbox, actor, defect, release.version);
   });
-  return named(store, view(updated, await severityDefinitions(store.db), store.now()));
+  return named(store, view(updated, await store.repos.defects.severityDefinitions(), store.now()));
 }
 
 /** Closed as not a defect or a duplicate, with a reason the customer sees. */
@@ -290,15 +289,14 @@ export async function closeDefect(store: Store, actor: Actor, input: CloseDefect
     async (tx, defect) => {
       assertDefectStep('close', defect.state, defect.id);
       if (parsed.duplicateOf !== undefined) {
-        const original = await findVisibleDefect(tx.db, actor, parsed.duplicateOf);
+        const original = await findVisibleDefect(tx, actor, parsed.duplicateOf);
         if (original.id === defect.id) {
           throw new InputError('A defect cannot duplicate itself.', {
             remedy: 'Name the other defect in duplicateOf.',
           });
         }
       }
-      return updateDefect(
-        tx.db,
+      return tx.defects.update(
         defect,
         {
           state: 'closed',
@@ -341,7 +339,7 @@ export async function resolveDefect(
     async (tx, defect) => {
       assertMayConfirm(actor, defect);
       assertDefectStep('resolve', defect.state, defect.id);
-      return updateDefect(tx.db, defect, { state: 'resolved', resolved_at: tx.now() }, tx.now());
+      return tx.defects.update(defect, { state: 'resolved', resolved_at: tx.now() }, tx.now());
     },
     { note: parsed.note ?? null },
   );
@@ -363,8 +361,7 @@ export async function reopenDefect(
     async (tx, defect) => {
       assertMayConfirm(actor, defect);
       assertDefectStep('reopen', defect.state, defect.id);
-      return updateDefect(
-        tx.db,
+      return tx.defects.update(
         defect,
         {
           state: defect.severity === null ? 'reported' : 'triaged',
@@ -386,7 +383,7 @@ export async function reopenDefect(
 
 export async function listSeverities(store: Store, actor: Actor): Promise<SeverityDefinition[]> {
   assertCan(actor, 'defect.read');
-  const definitions = await severityDefinitions(store.db);
+  const definitions = await store.repos.defects.severityDefinitions();
   return SEVERITIES.map((s) => definitions[s]);
 }
 
@@ -404,31 +401,7 @@ export async function configureSeverity(
     });
   }
   return store.transaction(async (tx) => {
-    const before = (await severityDefinitions(tx.db))[parsed.severity];
-    const existing = await tx.db
-      .selectFrom('severity_definitions')
-      .select('version')
-      .where('severity', '=', parsed.severity)
-      .executeTakeFirst();
-    const values = {
-      name: parsed.name,
-      definition: parsed.definition,
-      response_minutes: parsed.responseMinutes,
-      resolution_minutes: parsed.resolutionMinutes,
-      updated_at: tx.now(),
-    };
-    if (existing === undefined) {
-      await tx.db
-        .insertInto('severity_definitions')
-        .values({ severity: parsed.severity, version: 1, ...values })
-        .execute();
-    } else {
-      await tx.db
-        .updateTable('severity_definitions')
-        .set({ ...values, version: Number(existing.version) + 1 })
-        .where('severity', '=', parsed.severity)
-        .execute();
-    }
+    const before = (await tx.defects.severityDefinitions())[parsed.severity];
     const after: SeverityDefinition = {
       severity: parsed.severity,
       name: parsed.name,
@@ -436,6 +409,7 @@ export async function configureSeverity(
       responseMinutes: parsed.responseMinutes,
       resolutionMinutes: parsed.resolutionMinutes,
     };
+    await tx.defects.saveSeverityDefinition(after, tx.now());
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: null,

@@ -15,4 +15,14 @@ export {
 export type { SlaBreachNotice } from './sla.js';
 export { checkSlaBreaches, checkSlaBreachesAs } from './sla.js';
 export { CUSTOMER_EMAIL_CHANNEL, CUSTOMER_FALLBACK_CHANNEL, PROVIDER_ON_CALL } from './notifications.js';
-export * from './schema.js';
+export {
+  CloseDefectInput,
+  ConfigureSeverityInput,
+  ConfirmDefectInput,
+  LinkDefectInput,
+  ListDefectsInput,
+  ReopenDefectInput,
+  ReportDefectInput,
+  StartFixInput,
+  TriageDefectInput,
+} from './schema.js';

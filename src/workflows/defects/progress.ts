@@ -6,7 +6,6 @@ import type { OutboxRepository } from '../../delivery/outbox/index.js';
 import type { Repositories } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
 import { hotfixDeployedMessage } from './notifications.js';
-import { toDefect, updateDefect } from './records.js';
 
 async function currentPlatformVersion(tx: Repositories, instanceId: string | null): Promise<string | null> {
   if (instanceId === null) return null;
@@ -42,8 +41,7 @@ export async function progressDefect(
       : 'fix-in-progress';
   if (state === defect.state && defect.fixedByRelease === release) return defect;
   const now = tx.now();
-  const updated = await updateDefect(
-    tx.db,
+  const updated = await tx.defects.update(
     defect,
     { state, fixed_by_release: release, ...(state === 'deployed' ? { deployed_at: now } : {}) },
     now,
@@ -72,16 +70,8 @@ export async function advanceDefectsOnRollout(
   actor: Actor,
   tenantId: string,
 ): Promise<Defect[]> {
-  const rows = await tx.db
-    .selectFrom('defects')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('state', 'in', ['fix-in-progress', 'fix-in-test'])
-    .where('fixed_by_release', 'is not', null)
-    .execute();
   const moved: Defect[] = [];
-  for (const row of rows) {
-    const defect = toDefect(row);
+  for (const defect of await tx.defects.listAwaitingRollout(tenantId)) {
     const updated = await progressDefect(tx, outbox, actor, defect, defect.fixedByRelease!);
     if (updated !== defect) moved.push(updated);
   }

@@ -3,9 +3,8 @@ import type { SlaClockName } from '../../domain/defects/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { Store } from '../../store/index.js';
-import { outboxOf } from '../platform/deploy.js';
+import { outboxOf } from '../outbox.js';
 import { PROVIDER_ON_CALL } from './notifications.js';
-import { severityDefinitions, toDefect } from './records.js';
 
 export interface SlaBreachNotice {
   defectId: string;
@@ -22,25 +21,20 @@ export interface SlaBreachNotice {
 export async function checkSlaBreaches(store: Store, now: Date = store.now()): Promise<SlaBreachNotice[]> {
   const outbox = outboxOf(store);
   return store.transaction(async (tx) => {
-    const definitions = await severityDefinitions(tx.db);
-    const rows = await tx.db.selectFrom('defects').selectAll().execute();
-    const known = await tx.db.selectFrom('defect_sla_breaches').select(['defect_id', 'clock']).execute();
-    const seen = new Set(known.map((k) => `${k.defect_id}:${k.clock}`));
+    const definitions = await tx.defects.severityDefinitions();
+    const known = await tx.defects.slaBreachesAnnounced();
+    const seen = new Set(known.map((k) => `${k.defectId}:${k.clock}`));
     const notices: SlaBreachNotice[] = [];
-    for (const row of rows) {
-      const defect = toDefect(row);
+    for (const defect of await tx.defects.list()) {
       if (!isOpenDefect(defect.state)) continue;
       for (const clock of slaClocks(defect, definitions, now)) {
         if (!clock.breached || clock.metAt !== null || seen.has(`${defect.id}:${clock.clock}`)) continue;
-        await tx.db
-          .insertInto('defect_sla_breaches')
-          .values({
-            defect_id: defect.id,
-            clock: clock.clock,
-            target_at: clock.targetAt,
-            notified_at: now.toISOString(),
-          })
-          .execute();
+        await tx.defects.insertSlaBreach({
+          defect_id: defect.id,
+          clock: clock.clock,
+          target_at: clock.targetAt,
+          notified_at: now.toISOString(),
+        });
         const severity = defect.severity ?? defect.suggestedSeverity;
         await outbox.enqueue(tx.db, {
           topic: 'defect.sla-breached',

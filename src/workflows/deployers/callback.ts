@@ -3,7 +3,7 @@ import { ConflictError, UnauthenticatedError } from '../../domain/errors/index.j
 import type { Store } from '../../store/index.js';
 import type { ImageChangeRecord } from '../image/index.js';
 import { handOffDeployment, recordDeployResult } from './handoff.js';
-import { readDeployer, readHandOff } from './repository.js';
+import { readDeployer } from './stored-config.js';
 
 const CALLBACK_SHAPE = 'POST { instanceId, revision, status: "deployed" | "failed", reason? } as JSON';
 
@@ -38,7 +38,7 @@ export async function receiveDeployCallback(
   rawBody: string,
 ): Promise<ImageChangeRecord> {
   const instanceId = claimedInstance(rawBody);
-  const { config } = await readDeployer(store.db, store.secrets, instanceId);
+  const { config } = await readDeployer(store.repos, store.secrets, instanceId);
   if (config.kind !== 'webhook') {
     // Same answer as a wrong signature: a caller learns nothing about which instances exist.
     throw new UnauthenticatedError('The deploy callback signature does not match.', {
@@ -46,7 +46,7 @@ export async function receiveDeployCallback(
     });
   }
   const callback = verifyDeployCallback(config.secret, headers, rawBody, { now: store.now() });
-  const handOff = await readHandOff(store.db, instanceId, callback.revision);
+  const handOff = await store.repos.deployers.getHandOff(instanceId, callback.revision);
   if (handOff === null || handOff.state === 'finished' || handOff.kind !== 'webhook') {
     throw new ConflictError(
       `Revision ${callback.revision} of ${instanceId} is not waiting for a deploy callback${handOff?.state === 'finished' ? ': its outcome is already recorded' : ''}.`,

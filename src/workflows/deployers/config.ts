@@ -7,8 +7,8 @@ import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
-import { openDeployerConfig, readSealedDeployer, writeDeployer } from './repository.js';
-import type { StoredDeployerConfig, StoredJson } from './repository.js';
+import { openDeployerConfig, readSealedDeployer, writeDeployer } from './stored-config.js';
+import type { StoredDeployerConfig, StoredJson } from './stored-config.js';
 import { InstanceDeployerInput } from './schema.js';
 
 /**
@@ -55,7 +55,7 @@ export async function getInstanceDeployer(
   assertCan(actor, 'image.read');
   const instance = await resolveInstance(store.repos, actor, instanceRef);
   // Read sealed: showing a deployer never needs its secret, nor this server's key.
-  const stored = await readSealedDeployer(store.db, instance.id);
+  const stored = await readSealedDeployer(store.repos, instance.id);
   const config = (stored?.json ?? { kind: 'record' }) as DeployerShape;
   const base = { instanceId: instance.id, instanceName: instance.name };
   if (!isProviderRole(actor.role)) return { ...base, kind: config.kind };
@@ -81,7 +81,7 @@ export async function setInstanceDeployer(
   const parsed = parseInput(InstanceDeployerInput, input, 'deployer config');
   return store.transaction(async (tx) => {
     const instance = await resolveInstance(tx, actor, parsed.instance);
-    const before = await readSealedDeployer(tx.db, instance.id);
+    const before = await readSealedDeployer(tx, instance.id);
     const beforeShape = (before?.json ?? { kind: 'record' }) as DeployerShape;
     const wanted = parsed.deployer;
     let candidate: unknown = wanted;
@@ -102,7 +102,7 @@ export async function setInstanceDeployer(
     createDeployer(candidate);
     if (wanted.kind === 'command') assertDeployCommandAllowed(wanted.command);
     const config = DeployerConfig.parse(candidate);
-    await writeDeployer(tx.db, store.secrets, {
+    await writeDeployer(tx, store.secrets, {
       instanceId: instance.id,
       tenantId: instance.tenantId,
       config,

@@ -25,7 +25,7 @@ import {
   resumePendingDeployments,
   setInstanceDeployer,
 } from './index.js';
-import { readDeployer } from './repository.js';
+import { readDeployer } from './stored-config.js';
 
 const SECRET = 'deploy-secret-0123456789';
 
@@ -189,7 +189,7 @@ describe.each(engines)('deployer hand-off (%s)', (engine) => {
         version: 1,
       })
       .execute();
-    await expect(readDeployer(store.db, store.secrets, other.id)).rejects.toThrow(/integrity check/);
+    await expect(readDeployer(store.repos, store.secrets, other.id)).rejects.toThrow(/integrity check/);
     // A row written before secrets were sealed (plain `secret`) is read, and sealed when next set.
     const legacy = { kind: 'webhook', url: receiver.url, secret: SECRET, timeoutMs: 5_000 };
     await store.db
@@ -197,14 +197,14 @@ describe.each(engines)('deployer hand-off (%s)', (engine) => {
       .set({ config: JSON.stringify(legacy) })
       .where('instance_id', '=', other.id)
       .execute();
-    expect((await readDeployer(store.db, store.secrets, other.id)).config).toEqual(legacy);
+    expect((await readDeployer(store.repos, store.secrets, other.id)).config).toEqual(legacy);
     await setInstanceDeployer(store, pete, {
       instance: other.id,
       deployer: { kind: 'webhook', url: receiver.url, timeoutMs: 6_000 },
     });
     const resealed = await storedRow(store, other.id);
     expect(resealed.config).not.toContain(SECRET);
-    expect((await readDeployer(store.db, store.secrets, other.id)).config).toMatchObject({
+    expect((await readDeployer(store.repos, store.secrets, other.id)).config).toMatchObject({
       secret: SECRET,
       timeoutMs: 6_000,
     });
@@ -285,7 +285,7 @@ describe.each(engines)('deployer hand-off (%s)', (engine) => {
       ).rejects.toThrow(/RATCHET_SECRET_KEY is not set/);
     }
     const otherKey = await t.openAnother({ secretKey: randomBytes(32).toString('base64') });
-    await expect(readDeployer(otherKey.db, otherKey.secrets, seed.instances.acmeProd.id)).rejects.toThrow(
+    await expect(readDeployer(otherKey.repos, otherKey.secrets, seed.instances.acmeProd.id)).rejects.toThrow(
       /sealed with key k_[0-9a-f]{8}; this server's RATCHET_SECRET_KEY is k_[0-9a-f]{8}/,
     );
     // Showing the deployer needs no key; keeping the stored secret does, and refuses without it.

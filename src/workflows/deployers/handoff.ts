@@ -12,8 +12,8 @@ import {
   onCommittedImageStep,
 } from '../image/index.js';
 import type { DeploymentStage, ImageChangeRecord } from '../image/index.js';
-import { claimHandOff, readDeployer, readHandOff, updateHandOff } from './repository.js';
-import type { StoredDeployerConfig } from './repository.js';
+import { readDeployer } from './stored-config.js';
+import type { StoredDeployerConfig } from './stored-config.js';
 
 /**
  * The actor a deployer's answer is recorded as: it reports through the same workflow as an engineer's
@@ -89,7 +89,7 @@ export async function recordDeployResult(
     result.status === 'deployed'
       ? await confirmImageDeployment(store, DEPLOYER_ACTOR, input)
       : await failImageDeployment(store, DEPLOYER_ACTOR, { ...input, error: result.reason.slice(0, 2000) });
-  await updateHandOff(store.db, {
+  await store.repos.deployers.updateHandOff({
     ...stage,
     from: ['running', 'awaiting-callback'],
     state: 'finished',
@@ -116,7 +116,7 @@ async function runDeployer(
   }
   if (result.status === 'awaiting-callback' || result.status === 'awaiting-confirmation') {
     // The callback may have come first: then the hand-off is already finished and stays so.
-    await updateHandOff(store.db, {
+    await store.repos.deployers.updateHandOff({
       ...key,
       from: ['running'],
       state: 'awaiting-callback',
@@ -147,10 +147,10 @@ export async function handOffDeployment(
   const stage = pendingStage(change);
   if (stage === undefined) return { status: 'nothing-pending' };
   const revision = stage.revision!;
-  const { config } = await readDeployer(store.db, store.secrets, stage.instanceId);
+  const { config } = await readDeployer(store.repos, store.secrets, stage.instanceId);
   if (config.kind === 'record')
     return { status: 'awaiting-confirmation', instanceId: stage.instanceId, revision };
-  const claimed = await claimHandOff(store.db, {
+  const claimed = await store.repos.deployers.claimHandOff({
     instanceId: stage.instanceId,
     revision,
     kind: config.kind,
@@ -231,9 +231,9 @@ export async function resumePendingDeployments(store: Store): Promise<ResumeRepo
     if (change === null || stage === undefined) continue;
     // One revision that cannot be handed off must not keep the others waiting.
     try {
-      const { config } = await readDeployer(store.db, store.secrets, stage.instanceId);
+      const { config } = await readDeployer(store.repos, store.secrets, stage.instanceId);
       if (config.kind === 'record') continue;
-      const existing = await readHandOff(store.db, stage.instanceId, stage.revision!);
+      const existing = await store.repos.deployers.getHandOff(stage.instanceId, stage.revision!);
       if (existing?.state === 'awaiting-callback') {
         report.awaitingCallback.push({ instanceId: stage.instanceId, revision: stage.revision! });
         continue;

@@ -3,7 +3,7 @@
  * instance's image, the hand-off of a pending revision to it after the step's transaction committed,
  * the signed webhook callback, and resuming hand-offs a crash interrupted.
  */
-export * from './schema.js';
+export { DeployerSettings, InstanceDeployerInput } from './schema.js';
 export { getInstanceDeployer, setInstanceDeployer } from './config.js';
 export type { InstanceDeployerView } from './config.js';
 export {

@@ -1,6 +1,5 @@
 import type { Deployment, EvidenceContext } from '../../impact/index.js';
-import type { Db } from '../../store/index.js';
-import { ownershipRules } from './repository.js';
+import type { Repositories } from '../../store/index.js';
 
 interface ImageContentPins {
   packages?: { name: string; version: string }[];
@@ -17,23 +16,13 @@ export function pinsOf(content: unknown): Record<string, string> {
  * instance owns each namespace (`instances.namespaces`), when each image revision was deployed
  * (a deployed revision's `status_changed_at`: the deployer's confirmation), and ownership rules.
  */
-export async function loadEvidenceContext(db: Db, tenantId: string): Promise<EvidenceContext> {
-  const instances = await db
-    .selectFrom('instances')
-    .select(['id', 'namespaces'])
-    .where('tenant_id', '=', tenantId)
-    .execute();
+export async function loadEvidenceContext(repos: Repositories, tenantId: string): Promise<EvidenceContext> {
+  const instances = await repos.evidence.instanceNamespaces(tenantId);
   const namespaces: Record<string, string> = {};
   for (const instance of instances) {
     for (const namespace of JSON.parse(instance.namespaces) as string[]) namespaces[namespace] = instance.id;
   }
-  const revisions = await db
-    .selectFrom('revisions')
-    .select(['instance_id', 'number', 'content', 'status_changed_at'])
-    .where('tenant_id', '=', tenantId)
-    .where('layer', '=', 'image')
-    .where('status', '=', 'deployed')
-    .execute();
+  const revisions = await repos.evidence.deployedImageRevisions(tenantId);
   const deployments: Record<string, Deployment[]> = {};
   for (const revision of revisions) {
     if (revision.status_changed_at === null) continue;
@@ -43,5 +32,5 @@ export async function loadEvidenceContext(db: Db, tenantId: string): Promise<Evi
       packages: pinsOf(JSON.parse(revision.content)),
     });
   }
-  return { namespaces, deployments, ownership: await ownershipRules(db, tenantId) };
+  return { namespaces, deployments, ownership: await repos.evidence.ownershipRules(tenantId) };
 }

@@ -9,8 +9,7 @@ import { tooComplex, workLimits } from '../limits.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
 import { pinsOf } from './context.js';
-import { declaredConstraints, hasRunEvents, jobEvidence, runEvidenceSince } from './repository.js';
-import type { JobEvidenceRow } from './repository.js';
+import type { JobEvidenceRow } from '../../store/index.js';
 import { EvidenceListInput, ImpactInput } from './schema.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -56,7 +55,7 @@ export async function impactForChange(
   assertCan(actor, 'evidence.read');
   const days = windowOf(query.windowDays);
   const instance = await resolveInstance(store.repos, actor, query.instanceId);
-  if (!(await hasRunEvents(store.db, instance.id))) return null;
+  if (!(await store.repos.evidence.hasRunEvents(instance.id))) return null;
   const current = await store.repos.revisions.current(instance.id, 'image');
   if (current === null) return null;
   const now = store.now();
@@ -65,7 +64,7 @@ export async function impactForChange(
     revision: revision.number,
     packages: pinsOf(revision.content),
   }));
-  const runs = await runEvidenceSince(store.db, instance.id, since);
+  const runs = await store.repos.evidence.runEvidenceSince(instance.id, since);
   const limits = workLimits();
   // Building the report over thousands of runs is CPU work: off the event loop unless small.
   return offload(
@@ -75,7 +74,7 @@ export async function impactForChange(
       runs,
       revisions,
       currentRevision: query.currentRevision ?? current.number,
-      constraints: await declaredConstraints(store.db, instance.tenantId),
+      constraints: await store.repos.evidence.declaredConstraints(instance.tenantId),
       now,
       windowDays: days,
     },
@@ -187,7 +186,7 @@ export async function listEvidence(
   const limit = parsed.limit ?? 100;
   const offset = parsed.offset ?? 0;
   // One row more than asked tells whether another page exists.
-  const rows = await jobEvidence(store.db, instance.id, { since, limit: limit + 1, offset });
+  const rows = await store.repos.evidence.jobEvidence(instance.id, { since, limit: limit + 1, offset });
   return {
     instanceId: instance.id,
     since,

@@ -12,9 +12,18 @@ export {
   setNamespaces,
   setOwnership,
 } from './mappings.js';
-export type { JobEvidenceRow } from './repository.js';
-export { countRunEvents } from './repository.js';
-export * from './schema.js';
+export type { JobEvidenceRow } from '../../store/index.js';
+export { countRunEvents } from '../../store/index.js';
+export {
+  ChangeSpec,
+  DeclareConstraintsInput,
+  EvidenceListInput,
+  ImpactInput,
+  IssueIngestionTokenInput,
+  SetNamespacesInput,
+  SetOwnershipInput,
+  WindowDays,
+} from './schema.js';
 export type { DemoEvidence } from './demo.js';
 export { DEMO_UPGRADE_DAY, demoEvidenceStart, seedDemoEvidence } from './demo.js';
 export { outcomesHistory } from './outcomes.js';

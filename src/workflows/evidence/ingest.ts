@@ -13,7 +13,6 @@ import { userSummary } from '../users.js';
 import { loadEvidenceContext } from './context.js';
 import { preparedBytes, preparedRows } from './prepare.js';
 import type { DroppedFacetReport, PreparedBatch } from './prepare.js';
-import { insertRunEvents } from './repository.js';
 import { IssueIngestionTokenInput } from './schema.js';
 
 export interface IngestInput {
@@ -75,7 +74,7 @@ async function storeInSlices(store: Store, batch: PreparedBatch): Promise<number
   const count = batch.count;
   if (count <= ATOMIC_EVENTS && preparedBytes(batch, 0, count) <= ATOMIC_BYTES) {
     const rows = preparedRows(batch, 0, count);
-    return store.transaction(async (tx) => insertRunEvents(tx.db, rows, tx.now()));
+    return store.transaction(async (tx) => tx.evidence.insertRunEvents(rows, tx.now()));
   }
   let stored = 0;
   let start = 0;
@@ -85,7 +84,7 @@ async function storeInSlices(store: Store, batch: PreparedBatch): Promise<number
       end++;
     // Decoded per slice: the text of the whole batch is never on the heap at once.
     const slice = preparedRows(batch, start, end);
-    stored += await store.transaction(async (tx) => insertRunEvents(tx.db, slice, tx.now()));
+    stored += await store.transaction(async (tx) => tx.evidence.insertRunEvents(slice, tx.now()));
     start = end;
     if (start < count) await new Promise((resolve) => setImmediate(resolve));
   }
@@ -109,7 +108,7 @@ export async function ingestRunEvents(store: Store, actor: Actor, input: IngestI
       remedy: 'Issue one with POST /api/v1/tenants/{tenantId}/ingestion-tokens.',
     });
   }
-  const context = await loadEvidenceContext(store.db, tenantId);
+  const context = await loadEvidenceContext(store.repos, tenantId);
   const limits = workLimits();
   // Parsing and validating a batch is the CPU-heavy part: large bodies go to a worker thread.
   const batch = await offload(

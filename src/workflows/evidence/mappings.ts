@@ -9,13 +9,6 @@ import { auditedBy } from '../audit.js';
 import { tooComplex, workLimits } from '../limits.js';
 import { resolveInstance, resolveTenant } from '../references.js';
 import { parseInput } from '../schema.js';
-import {
-  declaredConstraints,
-  ownershipRules,
-  replaceOwnershipRules,
-  replaceProjectConstraints,
-  setInstanceNamespaces,
-} from './repository.js';
 import { DeclareConstraintsInput, SetNamespacesInput, SetOwnershipInput } from './schema.js';
 
 export interface InstanceNamespaces {
@@ -65,7 +58,7 @@ export async function setNamespaces(
       }
     }
     const at = tx.now();
-    if (!(await setInstanceNamespaces(tx.db, instance.id, expected, namespaces, at))) {
+    if (!(await tx.evidence.setInstanceNamespaces(instance.id, expected, namespaces, at))) {
       throw new ConflictError(`Instance ${instance.name} changed since version ${String(expected)}.`, {
         remedy: 'Read its namespaces again and send the change with the new version.',
         extra: { expectedVersion: expected },
@@ -92,7 +85,7 @@ export interface TenantOwnership {
 export async function getOwnership(store: Store, actor: Actor, tenant: string): Promise<TenantOwnership> {
   assertCan(actor, 'evidence.read');
   const found = await resolveTenant(store.repos, actor, tenant);
-  return { tenantId: found.id, rules: await ownershipRules(store.db, found.id) };
+  return { tenantId: found.id, rules: await store.repos.evidence.ownershipRules(found.id) };
 }
 
 /** Replaces a tenant's ownership rules (job-name glob -> user; first match wins). Audited. */
@@ -105,8 +98,8 @@ export async function setOwnership(
   const parsed = parseInput(SetOwnershipInput, input, 'ownership rules');
   return store.transaction(async (tx) => {
     const tenant = await resolveTenant(tx, actor, parsed.tenant);
-    const before = await ownershipRules(tx.db, tenant.id);
-    await replaceOwnershipRules(tx.db, tenant.id, parsed.rules, tx.now());
+    const before = await tx.evidence.ownershipRules(tenant.id);
+    await tx.evidence.replaceOwnershipRules(tenant.id, parsed.rules, tx.now());
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: tenant.id,
@@ -128,7 +121,7 @@ export interface TenantConstraints {
 export async function getConstraints(store: Store, actor: Actor, tenant: string): Promise<TenantConstraints> {
   assertCan(actor, 'evidence.read');
   const found = await resolveTenant(store.repos, actor, tenant);
-  return { tenantId: found.id, constraints: await declaredConstraints(store.db, found.id) };
+  return { tenantId: found.id, constraints: await store.repos.evidence.declaredConstraints(found.id) };
 }
 
 /** Below this a dbt_project.yml is parsed inline; above, in a worker thread with a time budget. */
@@ -206,8 +199,8 @@ export async function declareConstraints(
   const { project, constraints } = await constraintsOf(parsed);
   return store.transaction(async (tx) => {
     const tenant = await resolveTenant(tx, actor, parsed.tenant);
-    const before = (await declaredConstraints(tx.db, tenant.id)).filter((c) => c.project === project);
-    await replaceProjectConstraints(tx.db, tenant.id, project, constraints, tx.now());
+    const before = (await tx.evidence.declaredConstraints(tenant.id)).filter((c) => c.project === project);
+    await tx.evidence.replaceProjectConstraints(tenant.id, project, constraints, tx.now());
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: tenant.id,
@@ -217,6 +210,6 @@ export async function declareConstraints(
         after: { constraints },
       }),
     );
-    return { tenantId: tenant.id, project, constraints: await declaredConstraints(tx.db, tenant.id) };
+    return { tenantId: tenant.id, project, constraints: await tx.evidence.declaredConstraints(tenant.id) };
   });
 }

@@ -12,7 +12,6 @@ import type { Store } from '../../store/index.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
 import { pinsOf } from './context.js';
-import { runEvidenceSince } from './repository.js';
 import { OutcomesInput } from './schema.js';
 
 const DAY_MS = 86_400_000;
@@ -111,7 +110,7 @@ export async function outcomesHistory(
   const instance = await resolveInstance(store.repos, actor, parsed.instance);
   const until = store.now();
   const since = new Date(until.getTime() - (parsed.windowDays ?? DEFAULT_WINDOW_DAYS) * DAY_MS).toISOString();
-  const events = withRunAttribution(await runEvidenceSince(store.db, instance.id, since));
+  const events = withRunAttribution(await store.repos.evidence.runEvidenceSince(instance.id, since));
   const buckets = new Map<
     string,
     Map<string, { revision: number | null; successes: number; failures: number }>

@@ -12,7 +12,7 @@ import {
   parseEventBatch,
 } from '../../impact/index.js';
 import type { EvidenceContext, Position, RunEvent, RunEvidence } from '../../impact/index.js';
-import type { StoredEvent } from './repository.js';
+import type { StoredEvent } from '../../store/index.js';
 
 export interface PrepareRunEventsInput {
   /** The raw body: text, UTF-8 bytes (as a worker receives it), or already-parsed JSON. */

@@ -2,8 +2,32 @@
  * The customer-image lifecycle (issue 4): upgrades through test to production, and the policy's
  * last-resort rollback request. Each workflow is `(store, actor, input)`.
  */
-export type * from './types.js';
-export * from './schema.js';
+export type {
+  DependencyReview,
+  DeploymentStage,
+  ForwardFixFollowUp,
+  ImageChangeKind,
+  ImageChangeNote,
+  ImageChangeRecord,
+  ImageChangeReport,
+  ImageChangeState,
+  PinFiles,
+  RollbackPin,
+  StageStatus,
+} from './types.js';
+export {
+  AcceptInput,
+  DecideInput,
+  DeployReportInput,
+  ImageChangeRefInput,
+  ImageSourceInput,
+  PromoteInput,
+  ReopenInput,
+  RequestRollbackInput,
+  RequestUpgradeInput,
+  ResolveInput,
+  SignOffInput,
+} from './schema.js';
 export { FINISHED_STATES } from './types.js';
 export { DEFAULT_IMAGE_NOTIFICATIONS, notifyStep } from './notify.js';
 export type { ImageNotificationConfig } from './notify.js';

@@ -39,7 +39,7 @@ export async function showImage(store: Store, actor: Actor, instanceRef: string)
   const current = await store.repos.revisions.current(instance.id, 'image');
   const repo = readRepo(store);
   const source = await sourceRefOf(
-    store.db,
+    store.repos,
     instance.id,
     (current?.content as ImageContent | undefined)?.index ?? '',
   );
@@ -183,7 +183,7 @@ export async function setImageSource(
   openPackageSource(parsed.source);
   return store.transaction(async (tx) => {
     const instance = await resolveInstance(tx, actor, parsed.instance);
-    const { before } = await writeImageSource(tx.db, {
+    const { before } = await writeImageSource(tx, {
       instanceId: instance.id,
       tenantId: instance.tenantId,
       source: parsed.source,

@@ -117,7 +117,7 @@ export async function buildReport(
     );
   }
   const content = current.content as ImageContent;
-  const source = await sourceRefOf(store.db, instance.id, content.index);
+  const source = await sourceRefOf(store.repos, instance.id, content.index);
   // The resolver is CPU-bound for up to seconds on a large image: it runs in a worker thread, with
   // a time budget, so one tenant's review never stalls another tenant's requests (issue 13).
   const limits = workLimits();

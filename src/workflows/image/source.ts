@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../../domain/errors/index.js';
 import { defaultCacheDir, openFindLinks, openSimpleIndex } from '../../index/index.js';
 import type { PackageSource } from '../../index/index.js';
-import type { Db } from '../../store/index.js';
+import type { Repositories } from '../../store/index.js';
 
 /**
  * Opens an image's package source: a simple-index URL (`https://.../simple`) or a find-links
@@ -32,42 +32,18 @@ export function openPackageSource(ref: string): PackageSource {
 }
 
 /** The source an instance's image is planned against: its configured source, else the image's `index`. */
-export async function sourceRefOf(db: Db, instanceId: string, imageIndex: string): Promise<string> {
-  const row = await db
-    .selectFrom('image_sources')
-    .select('source')
-    .where('instance_id', '=', instanceId)
-    .executeTakeFirst();
-  return row?.source ?? imageIndex;
+export async function sourceRefOf(
+  repos: Repositories,
+  instanceId: string,
+  imageIndex: string,
+): Promise<string> {
+  return (await repos.imageSources.get(instanceId))?.source ?? imageIndex;
 }
 
 /** Sets an instance's package source (caller audits, inside its transaction). */
 export async function writeImageSource(
-  db: Db,
+  repos: Repositories,
   input: { instanceId: string; tenantId: string; source: string; at: string },
 ): Promise<{ before: string | null }> {
-  const existing = await db
-    .selectFrom('image_sources')
-    .selectAll()
-    .where('instance_id', '=', input.instanceId)
-    .executeTakeFirst();
-  if (existing === undefined) {
-    await db
-      .insertInto('image_sources')
-      .values({
-        instance_id: input.instanceId,
-        tenant_id: input.tenantId,
-        source: input.source,
-        updated_at: input.at,
-        version: 1,
-      })
-      .execute();
-    return { before: null };
-  }
-  await db
-    .updateTable('image_sources')
-    .set({ source: input.source, updated_at: input.at, version: Number(existing.version) + 1 })
-    .where('instance_id', '=', input.instanceId)
-    .execute();
-  return { before: existing.source };
+  return repos.imageSources.set(input);
 }

@@ -11,12 +11,13 @@ import { assertCan, canSeeTenant, isProviderRole } from '../../domain/roles/inde
 import type { Actor } from '../../domain/roles/index.js';
 import type { Instance } from '../../domain/tenancy/index.js';
 import type { Receiver } from '../../delivery/outbox/index.js';
-import type { Db, Repositories, Store } from '../../store/index.js';
-import { newId, staleRow } from '../../store/index.js';
+import type { Repositories, Store } from '../../store/index.js';
+import { newId } from '../../store/index.js';
 import type { InfrastructureChangesTable, InfrastructureSignoffsTable } from '../../store/tables/platform.js';
 import { auditedBy } from '../audit.js';
 import { customerReceiver } from '../defects/notifications.js';
-import { deployRevisionInTransaction, outboxOf } from '../platform/deploy.js';
+import { outboxOf } from '../outbox.js';
+import { deployRevisionInTransaction } from '../platform/deploy.js';
 import { resolveInstance, resolveTenant } from '../references.js';
 import { recordRevisionInTransaction } from '../revisions.js';
 import { parseInput } from '../schema.js';
@@ -79,24 +80,14 @@ function toChange(
   };
 }
 
-async function loadChange(db: Db, actor: Actor, id: string): Promise<InfrastructureChange> {
-  const row = await db
-    .selectFrom('infrastructure_changes')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (row === undefined || !canSeeTenant(actor, row.tenant_id)) {
+async function loadChange(repos: Repositories, actor: Actor, id: string): Promise<InfrastructureChange> {
+  const row = await repos.infrastructureChanges.get(id);
+  if (row === null || !canSeeTenant(actor, row.tenant_id)) {
     throw new NotFoundError(`Infrastructure change "${id}" was not found.`, {
       remedy: 'List infrastructure changes (ratchet infra list) to see the ones you can reach.',
     });
   }
-  const signoffs = await db
-    .selectFrom('infrastructure_signoffs')
-    .selectAll()
-    .where('change_id', '=', id)
-    .orderBy('created_at')
-    .execute();
-  return toChange(row, signoffs);
+  return toChange(row, await repos.infrastructureChanges.signoffsOf([id]));
 }
 
 async function customerAdmins(tx: Repositories, tenantId: string): Promise<Receiver[]> {
@@ -134,11 +125,7 @@ export async function planInfrastructureChange(
     }
     const windowStart = new Date(parsed.windowStart).toISOString();
     const windowEnd = new Date(parsed.windowEnd).toISOString();
-    const existing = await tx.db
-      .selectFrom('infrastructure_changes')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .execute();
+    const existing = await tx.infrastructureChanges.list({ tenantId });
     for (const other of existing) {
       const shared = (JSON.parse(other.instance_ids) as string[]).filter((id) =>
         instances.some((i) => i.id === id),
@@ -173,7 +160,7 @@ export async function planInfrastructureChange(
       updated_at: now,
       version: 1,
     };
-    await tx.db.insertInto('infrastructure_changes').values(row).execute();
+    await tx.infrastructureChanges.insert(row);
     const change = toChange(row, []);
     await tx.audit.append(
       auditedBy(actor, {
@@ -207,7 +194,7 @@ export async function signoffInfrastructureChange(
   assertCan(actor, 'infrastructure.change.signoff');
   const parsed = parseInput(InfrastructureSignoffInput, input, 'sign-off');
   return store.transaction(async (tx) => {
-    const change = await loadChange(tx.db, actor, parsed.change);
+    const change = await loadChange(tx, actor, parsed.change);
     if (change.state === 'applied') throw alreadyApplied(change);
     if (change.plannedBy === actor.userId) {
       throw new NotAllowedError(
@@ -224,19 +211,16 @@ export async function signoffInfrastructureChange(
       });
     }
     const party: SignoffParty = isProviderRole(actor.role) ? 'provider' : 'customer';
-    await tx.db
-      .insertInto('infrastructure_signoffs')
-      .values({
-        change_id: change.id,
-        user_id: actor.userId,
-        user_name: actor.name,
-        party,
-        role: actor.role,
-        note: parsed.note ?? '',
-        created_at: tx.now(),
-      })
-      .execute();
-    const after = await loadChange(tx.db, actor, change.id);
+    await tx.infrastructureChanges.insertSignoff({
+      change_id: change.id,
+      user_id: actor.userId,
+      user_name: actor.name,
+      party,
+      role: actor.role,
+      note: parsed.note ?? '',
+      created_at: tx.now(),
+    });
+    const after = await loadChange(tx, actor, change.id);
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: change.tenantId,
@@ -292,7 +276,7 @@ export async function applyInfrastructureChange(
   if (parsed.override !== undefined) assertCan(actor, 'infrastructure.change.apply.override');
   const outbox = outboxOf(store);
   return store.transaction(async (tx) => {
-    const change = await loadChange(tx.db, actor, parsed.change);
+    const change = await loadChange(tx, actor, parsed.change);
     if (change.state === 'applied') throw alreadyApplied(change);
     const missing = missingParties(change);
     if (missing.length > 0) {
@@ -321,21 +305,8 @@ export async function applyInfrastructureChange(
       });
       await deployRevisionInTransaction(tx, actor, instance, recorded);
     }
-    const updated = await tx.db
-      .updateTable('infrastructure_changes')
-      .set({
-        state: 'applied',
-        applied_by: actor.userId,
-        applied_at: now,
-        updated_at: now,
-        version: change.version + 1,
-      })
-      .where('id', '=', change.id)
-      .where('version', '=', change.version)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1)
-      throw staleRow('Infrastructure change', change.id, change.version);
-    const after = await loadChange(tx.db, actor, change.id);
+    await tx.infrastructureChanges.markApplied(change.id, change.version, actor.userId, now);
+    const after = await loadChange(tx, actor, change.id);
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: change.tenantId,
@@ -405,7 +376,7 @@ export async function attemptInfrastructureUndo(
 ): Promise<never> {
   assertCan(actor, 'rollback.attempt');
   const parsed = parseInput(InfrastructureChangeRefInput, input, 'undo request');
-  const change = await loadChange(store.db, actor, parsed.change);
+  const change = await loadChange(store.repos, actor, parsed.change);
   if (change.state === 'applied') {
     const refusal = alreadyApplied(change);
     throw new PolicyError(`Undoing ${refusal.message.charAt(0).toLowerCase()}${refusal.message.slice(1)}`, {
@@ -428,7 +399,7 @@ export async function getInfrastructureChange(
   id: string,
 ): Promise<InfrastructureChange> {
   assertCan(actor, 'infrastructure.change.read');
-  return loadChange(store.db, actor, id);
+  return loadChange(store.repos, actor, id);
 }
 
 export async function listInfrastructureChanges(
@@ -438,27 +409,17 @@ export async function listInfrastructureChanges(
 ): Promise<InfrastructureChange[]> {
   assertCan(actor, 'infrastructure.change.read');
   const parsed = parseInput(ListInfrastructureChangesInput, input, 'infrastructure change query');
-  let query = store.db.selectFrom('infrastructure_changes').selectAll().orderBy('window_start').orderBy('id');
+  let tenantId: string | undefined;
   if (parsed.tenant !== undefined) {
-    query = query.where('tenant_id', '=', (await resolveTenant(store.repos, actor, parsed.tenant)).id);
+    tenantId = (await resolveTenant(store.repos, actor, parsed.tenant)).id;
   } else if (!isProviderRole(actor.role)) {
-    query = query.where('tenant_id', '=', actor.tenantId ?? '');
+    tenantId = actor.tenantId ?? '';
   }
-  if (parsed.state !== undefined) query = query.where('state', '=', parsed.state);
-  const rows = await query.execute();
-  const signoffs =
-    rows.length === 0
-      ? []
-      : await store.db
-          .selectFrom('infrastructure_signoffs')
-          .selectAll()
-          .where(
-            'change_id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .orderBy('created_at')
-          .execute();
+  const rows = await store.repos.infrastructureChanges.list({
+    ...(tenantId === undefined ? {} : { tenantId }),
+    ...(parsed.state === undefined ? {} : { state: parsed.state }),
+  });
+  const signoffs = await store.repos.infrastructureChanges.signoffsOf(rows.map((r) => r.id));
   return rows.map((row) =>
     toChange(
       row,

@@ -6,5 +6,17 @@ export {
   planInfrastructureChange,
   signoffInfrastructureChange,
 } from './changes.js';
-export * from './schema.js';
-export type * from './types.js';
+export {
+  ApplyInfrastructureChangeInput,
+  InfrastructureChangeRefInput,
+  InfrastructureSignoffInput,
+  ListInfrastructureChangesInput,
+  PlanInfrastructureChangeInput,
+} from './schema.js';
+export type {
+  InfrastructureChange,
+  InfrastructureChangeState,
+  InfrastructureRisk,
+  InfrastructureSignoff,
+  SignoffParty,
+} from './types.js';

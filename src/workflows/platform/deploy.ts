@@ -3,9 +3,6 @@ import type { Revision } from '../../domain/revisions/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { Instance } from '../../domain/tenancy/index.js';
 import type { Repositories } from '../../store/index.js';
-import { createOutboxRepository } from '../../delivery/outbox/index.js';
-import type { OutboxRepository } from '../../delivery/outbox/index.js';
-import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
 
 /**
@@ -31,9 +28,4 @@ export async function deployRevisionInTransaction(
     }),
   );
   return updated;
-}
-
-/** The outbox on the store's database: notifications commit with the change they announce. */
-export function outboxOf(store: Store): OutboxRepository {
-  return createOutboxRepository({ db: store.db, engine: store.engine, now: () => store.now() });
 }

@@ -5,6 +5,5 @@ export {
   REPORT_DEFECT_PATH,
   rolloutRelease,
 } from './releases.js';
-export { publishDemoRelease, seedDemoPlatform } from './demo.js';
-export * from './schema.js';
-export type * from './types.js';
+export { PlatformStatusInput, PublishReleaseInput, RolloutInput } from './schema.js';
+export type { InstancePlatformStatus, PlatformRelease, PlatformRollout } from './types.js';

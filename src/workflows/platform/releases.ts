@@ -20,8 +20,8 @@ import { findVisibleDefect } from '../defects/records.js';
 import { resolveInstance, resolveTenant } from '../references.js';
 import { recordRevisionInTransaction } from '../revisions.js';
 import { parseInput } from '../schema.js';
-import { deployRevisionInTransaction, outboxOf } from './deploy.js';
-import { findRelease, listReleaseRows } from './records.js';
+import { outboxOf } from '../outbox.js';
+import { deployRevisionInTransaction } from './deploy.js';
 import { PlatformStatusInput, PublishReleaseInput, RolloutInput } from './schema.js';
 import type { InstancePlatformStatus, PlatformRelease, PlatformRollout } from './types.js';
 
@@ -67,11 +67,11 @@ export async function publishRelease(
   const parsed = parseInput(PublishReleaseInput, input, 'platform release');
   const outbox = outboxOf(store);
   return store.transaction(async (tx) => {
-    const released = await listReleaseRows(tx.db);
+    const released = await tx.platform.listReleases();
     assertPlatformVersionIncreases(released.at(-1)?.version ?? null, parsed.version);
     const defects: Defect[] = [];
     for (const id of [...new Set(parsed.fixes)]) {
-      const defect = await findVisibleDefect(tx.db, actor, id);
+      const defect = await findVisibleDefect(tx, actor, id);
       assertDefectStep('link', defect.state, defect.id);
       defects.push(defect);
     }
@@ -92,19 +92,7 @@ export async function publishRelease(
       publishedBy: actor.userId,
       publishedAt: tx.now(),
     };
-    await tx.db
-      .insertInto('platform_releases')
-      .values({
-        id: release.id,
-        version: release.version,
-        components: JSON.stringify(release.components),
-        notes: release.notes,
-        fixes: JSON.stringify(release.fixes),
-        targets: targets === null ? null : JSON.stringify(targets),
-        published_by: release.publishedBy,
-        published_at: release.publishedAt,
-      })
-      .execute();
+    await tx.platform.insertRelease(release);
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: null,
@@ -183,7 +171,7 @@ export async function rolloutRelease(
   if (parsed.override !== undefined) assertCan(actor, 'platform.rollout.override');
   const outbox: OutboxRepository = outboxOf(store);
   return store.transaction(async (tx) => {
-    const release = await findRelease(tx.db, parsed.release);
+    const release = await tx.platform.findRelease(parsed.release);
     if (release === null) throw releaseNotFound(parsed.release);
     const instance = await resolveInstance(tx, actor, parsed.instance);
     const targets: Instance[] = [];
@@ -227,19 +215,16 @@ export async function rolloutRelease(
       actorUserId: actor.userId,
       createdAt: tx.now(),
     };
-    await tx.db
-      .insertInto('platform_rollouts')
-      .values({
-        id: rollout.id,
-        release_id: release.id,
-        instance_id: instance.id,
-        tenant_id: instance.tenantId,
-        revision_number: revision.number,
-        override_reason: overrideReason,
-        actor_user_id: actor.userId,
-        created_at: rollout.createdAt,
-      })
-      .execute();
+    await tx.platform.insertRollout({
+      id: rollout.id,
+      release_id: release.id,
+      instance_id: instance.id,
+      tenant_id: instance.tenantId,
+      revision_number: revision.number,
+      override_reason: overrideReason,
+      actor_user_id: actor.userId,
+      created_at: rollout.createdAt,
+    });
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: instance.tenantId,
@@ -261,14 +246,14 @@ export async function rolloutRelease(
  */
 export async function listReleases(store: Store, actor: Actor): Promise<PlatformRelease[]> {
   assertCan(actor, 'platform.read');
-  const releases = await listReleaseRows(store.db);
+  const releases = await store.repos.platform.listReleases();
   if (actor.tenantId === null) return releases;
   const tenantId = actor.tenantId;
   const [defects, instances] = await Promise.all([
-    store.db.selectFrom('defects').select('id').where('tenant_id', '=', tenantId).execute(),
+    store.repos.defects.idsOfTenant(tenantId),
     store.repos.instances.list(tenantId),
   ]);
-  const ownDefects = new Set(defects.map((row) => row.id));
+  const ownDefects = new Set(defects);
   const ownInstances = new Set(instances.map((instance) => instance.id));
   return releases.map((release) => ({
     ...release,
@@ -289,7 +274,7 @@ export async function platformStatus(
     parsed.tenant === undefined ? undefined : (await resolveTenant(store.repos, actor, parsed.tenant)).id;
   const scope = tenantId ?? actor.tenantId ?? undefined;
   const instances = await store.repos.instances.list(scope);
-  const releases = await listReleaseRows(store.db);
+  const releases = await store.repos.platform.listReleases();
   const result: InstancePlatformStatus[] = [];
   for (const instance of instances) {
     const current = await store.repos.revisions.current(instance.id, 'platform');

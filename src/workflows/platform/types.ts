@@ -1,18 +1,7 @@
 import type { Instance } from '../../domain/tenancy/index.js';
 
-/** A published platform release: the provider's forward-only unit of change for platform services. */
-export interface PlatformRelease {
-  id: string;
-  version: string;
-  components: Record<string, string>;
-  notes: string;
-  /** Defect ids this release fixes: a hotfix when non-empty. */
-  fixes: string[];
-  /** Instance ids a hotfix is limited to (their test instances may take it too); null = everyone. */
-  targets: string[] | null;
-  publishedBy: string;
-  publishedAt: string;
-}
+// The release record is the store's: defects and platform workflows both read it from there.
+export type { PlatformRelease } from '../../store/index.js';
 
 export interface PlatformRollout {
   id: string;

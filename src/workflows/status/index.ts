@@ -1,2 +1,2 @@
 export { fleetStatus, instanceStatus } from './strip.js';
-export type * from './types.js';
+export type { InFlightItem, InFlightKind, InstanceStrip, LayerStrip, StripLayer } from './types.js';

@@ -1,7 +1,14 @@
 /*
  * The trial's use cases (issue 16): registered projects per instance, and trials as jobs.
  */
-export * from './schema.js';
+export {
+  AddProjectBody,
+  AddProjectInput,
+  ProjectName,
+  ProjectPath,
+  StartTrialBody,
+  StartTrialInput,
+} from './schema.js';
 export { assertRepoAllowed, parseRepoAllowList } from './allow-list.js';
 export { addProject, listProjects, readProjectsForTrial, removeProject } from './projects.js';
 export type { ProjectView, StoredProject } from './projects.js';

@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError } from '../../domain/errors/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import { newId } from '../../store/index.js';
-import type { Db, SecretBox, Store } from '../../store/index.js';
+import type { Repositories, SecretBox, Store } from '../../store/index.js';
 import type { TrialProjectsTable } from '../../store/tables/trial.js';
 import { auditedBy } from '../audit.js';
 import { resolveInstance } from '../references.js';
@@ -50,22 +50,13 @@ function toView(row: TrialProjectsTable): ProjectView {
   };
 }
 
-async function projectRows(db: Db, instanceId: string): Promise<TrialProjectsTable[]> {
-  return db
-    .selectFrom('trial_projects')
-    .selectAll()
-    .where('instance_id', '=', instanceId)
-    .orderBy('name')
-    .execute();
-}
-
 /** The instance's projects with credentials opened, for a trial (no access check: the caller did it). */
 export async function readProjectsForTrial(
-  db: Db,
+  repos: Repositories,
   secrets: SecretBox,
   instanceId: string,
 ): Promise<StoredProject[]> {
-  return (await projectRows(db, instanceId)).map((row) => ({
+  return (await repos.trialProjects.listOfInstance(instanceId)).map((row) => ({
     ...toView(row),
     credential:
       row.sealed_credential === null ? null : secrets.open(row.sealed_credential, credentialContext(row.id)),
@@ -84,13 +75,8 @@ export async function addProject(store: Store, actor: Actor, input: AddProjectIn
   return store.transaction(async (tx) => {
     const instance = await resolveInstance(tx, actor, parsed.instance);
     const repo = assertRepoAllowed(parsed.repo);
-    const existing = await tx.db
-      .selectFrom('trial_projects')
-      .select('id')
-      .where('instance_id', '=', instance.id)
-      .where('name', '=', parsed.name)
-      .executeTakeFirst();
-    if (existing !== undefined) {
+    const existing = await tx.trialProjects.findByName(instance.id, parsed.name);
+    if (existing !== null) {
       throw new ConflictError(`${instance.name} already has a project named ${parsed.name}.`, {
         remedy: 'Remove it first, or register this one under another name.',
       });
@@ -109,7 +95,7 @@ export async function addProject(store: Store, actor: Actor, input: AddProjectIn
       created_at: tx.now(),
       version: 1,
     };
-    await tx.db.insertInto('trial_projects').values(row).execute();
+    await tx.trialProjects.insert(row);
     const view = toView(row);
     await tx.audit.append(
       auditedBy(actor, {
@@ -134,7 +120,7 @@ export async function addProject(store: Store, actor: Actor, input: AddProjectIn
 export async function listProjects(store: Store, actor: Actor, instanceRef: string): Promise<ProjectView[]> {
   assertCan(actor, 'project.read');
   const instance = await resolveInstance(store.repos, actor, instanceRef);
-  return (await projectRows(store.db, instance.id)).map(toView);
+  return (await store.repos.trialProjects.listOfInstance(instance.id)).map(toView);
 }
 
 /** `DELETE /api/v1/instances/{id}/projects/{name}`. */
@@ -146,18 +132,13 @@ export async function removeProject(
   assertCan(actor, 'project.configure');
   return store.transaction(async (tx) => {
     const instance = await resolveInstance(tx, actor, input.instance);
-    const row = await tx.db
-      .selectFrom('trial_projects')
-      .selectAll()
-      .where('instance_id', '=', instance.id)
-      .where('name', '=', input.name)
-      .executeTakeFirst();
-    if (row === undefined) {
+    const row = await tx.trialProjects.findByName(instance.id, input.name);
+    if (row === null) {
       throw new NotFoundError(`${instance.name} has no project named ${input.name}.`, {
         remedy: 'List the instance’s projects to see their names.',
       });
     }
-    await tx.db.deleteFrom('trial_projects').where('id', '=', row.id).execute();
+    await tx.trialProjects.delete(row.id);
     const view = toView(row);
     await tx.audit.append(
       auditedBy(actor, {

@@ -14,7 +14,7 @@ import type { ImageContent } from '../../domain/revisions/index.js';
 import { normalizeName } from '../../python/index.js';
 import { offload } from '../../offload/index.js';
 import { newId } from '../../store/index.js';
-import type { Db, Store } from '../../store/index.js';
+import type { Repositories, Store } from '../../store/index.js';
 import type { ImageTrialsTable } from '../../store/tables/trial.js';
 import { runTrial } from '../../trial/index.js';
 import type {
@@ -95,20 +95,6 @@ export function packageSourceOf(ref: string): PackageSourceRef {
   );
 }
 
-/** The commit a project last ran (its newest run event with a code revision), or null. */
-async function lastRanCommit(db: Db, instanceId: string, project: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('run_events')
-    .select('code_revision')
-    .where('instance_id', '=', instanceId)
-    .where('project', '=', project)
-    .where('code_revision', 'is not', null)
-    .orderBy('event_time', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.code_revision ?? null;
-}
-
 function pinsWithHashes(content: ImageContent): TrialPin[] {
   // Hashes travel with a pin when the image records them (`hashes`), so the installer checks them.
   return content.packages.map((pin) => {
@@ -135,7 +121,7 @@ export async function prepareTrial(
     );
   }
   const content = current.content as ImageContent;
-  const sourceRef = await sourceRefOf(store.db, instance.id, content.index);
+  const sourceRef = await sourceRefOf(store.repos, instance.id, content.index);
   const source = packageSourceOf(sourceRef);
   const limits = workLimits();
   // The same planner as `image plan` and the reviews, in a worker thread with a time budget.
@@ -164,7 +150,7 @@ export async function prepareTrial(
     // An unchanged pin keeps its recorded hashes; a moved one has none recorded yet.
     return kept !== undefined && kept.version === version ? kept : { name, version };
   });
-  const projects = await readProjectsForTrial(store.db, store.secrets, instance.id);
+  const projects = await readProjectsForTrial(store.repos, store.secrets, instance.id);
   if (projects.length === 0) {
     throw new InputError(`${instance.name} has no registered dbt projects to try the change on.`, {
       remedy: 'Register the projects first: ratchet projects add <instance> --name N --repo URL.',
@@ -183,7 +169,7 @@ export async function prepareTrial(
         repoUrl: p.repo,
         path: p.path,
         owners: p.owners,
-        commit: await lastRanCommit(store.db, instance.id, p.name),
+        commit: await store.repos.imageTrials.lastRanCommit(instance.id, p.name),
         credential: p.credential,
       })),
     ),
@@ -232,11 +218,7 @@ export class TrialRunner {
 
   async #write(trialId: string, values: Partial<ImageTrialsTable>): Promise<void> {
     await this.store.transaction(async (tx) => {
-      await tx.db
-        .updateTable('image_trials')
-        .set({ ...values, updated_at: tx.now() })
-        .where('id', '=', trialId)
-        .execute();
+      await tx.imageTrials.update(trialId, { ...values, updated_at: tx.now() });
     });
   }
 
@@ -280,16 +262,14 @@ export class TrialRunner {
     error: string | null,
   ): Promise<void> {
     await this.store.transaction(async (tx) => {
-      const row = await tx.db
-        .selectFrom('image_trials')
-        .selectAll()
-        .where('id', '=', trialId)
-        .executeTakeFirstOrThrow();
-      await tx.db
-        .updateTable('image_trials')
-        .set({ state, result: result === null ? null : JSON.stringify(result), error, updated_at: tx.now() })
-        .where('id', '=', trialId)
-        .execute();
+      const row = await tx.imageTrials.get(trialId);
+      if (row === null) throw new Error(`trial ${trialId} vanished while it ran`);
+      await tx.imageTrials.update(trialId, {
+        state,
+        result: result === null ? null : JSON.stringify(result),
+        error,
+        updated_at: tx.now(),
+      });
       await tx.audit.append({
         actorUserId: null,
         actorRole: 'system',
@@ -307,13 +287,11 @@ function verdictsOf(projects: readonly ProjectTrialResult[]): Record<string, str
   return Object.fromEntries(projects.map((p) => [p.name, p.verdict]));
 }
 
-async function assertNoActiveTrial(db: Db, instance: { id: string; name: string }): Promise<void> {
-  const active = await db
-    .selectFrom('image_trials')
-    .select(['id', 'state'])
-    .where('instance_id', '=', instance.id)
-    .where('state', 'in', [...ACTIVE])
-    .executeTakeFirst();
+async function assertNoActiveTrial(
+  repos: Repositories,
+  instance: { id: string; name: string },
+): Promise<void> {
+  const [active] = await repos.imageTrials.listInStates(ACTIVE, instance.id);
   if (active === undefined) return;
   throw new ConflictError(
     `${instance.name} already has a trial ${active.state} (${active.id}); one runs per instance at a time.`,
@@ -339,10 +317,10 @@ export async function startTrial(
   const instance = await resolveInstance(store.repos, actor, parsed.instance);
   // Checked before planning (a second request is refused at once) and again in the transaction
   // that queues the trial (two requests racing past the first check).
-  await assertNoActiveTrial(store.db, instance);
+  await assertNoActiveTrial(store.repos, instance);
   const prepared = await prepareTrial(store, instance, parsed.set);
   const row = await store.transaction(async (tx) => {
-    await assertNoActiveTrial(tx.db, instance);
+    await assertNoActiveTrial(tx, instance);
     const at = tx.now();
     const inserted: ImageTrialsTable = {
       id: newId('trl'),
@@ -358,7 +336,7 @@ export async function startTrial(
       updated_at: at,
       version: 1,
     };
-    await tx.db.insertInto('image_trials').values(inserted).execute();
+    await tx.imageTrials.insert(inserted);
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: instance.tenantId,
@@ -386,13 +364,8 @@ async function trialRow(
 ): Promise<ImageTrialsTable> {
   assertCan(actor, 'image.read');
   const instance = await resolveInstance(store.repos, actor, instanceRef);
-  const row = await store.db
-    .selectFrom('image_trials')
-    .selectAll()
-    .where('id', '=', trialId)
-    .where('instance_id', '=', instance.id)
-    .executeTakeFirst();
-  if (row === undefined) {
+  const row = await store.repos.imageTrials.getOnInstance(trialId, instance.id);
+  if (row === null) {
     throw new NotFoundError(`${instance.name} has no trial ${trialId}.`, {
       remedy: 'List the instance’s trials (GET .../image/trials) to see their ids.',
     });
@@ -414,13 +387,7 @@ export async function getTrial(
 export async function listTrials(store: Store, actor: Actor, instanceRef: string): Promise<TrialView[]> {
   assertCan(actor, 'image.read');
   const instance = await resolveInstance(store.repos, actor, instanceRef);
-  const rows = await store.db
-    .selectFrom('image_trials')
-    .selectAll()
-    .where('instance_id', '=', instance.id)
-    .orderBy('created_at', 'desc')
-    .limit(50)
-    .execute();
+  const rows = await store.repos.imageTrials.listOfInstance(instance.id, 50);
   return rows.map(toView);
 }
 
@@ -449,21 +416,13 @@ export async function cancelTrial(
  */
 export async function failInterruptedTrials(store: Store): Promise<number> {
   return store.transaction(async (tx) => {
-    const rows = await tx.db
-      .selectFrom('image_trials')
-      .selectAll()
-      .where('state', 'in', [...ACTIVE])
-      .execute();
+    const rows = await tx.imageTrials.listInStates(ACTIVE);
     for (const row of rows) {
-      await tx.db
-        .updateTable('image_trials')
-        .set({
-          state: 'failed',
-          error: 'The server restarted while this trial ran; start it again.',
-          updated_at: tx.now(),
-        })
-        .where('id', '=', row.id)
-        .execute();
+      await tx.imageTrials.update(row.id, {
+        state: 'failed',
+        error: 'The server restarted while this trial ran; start it again.',
+        updated_at: tx.now(),
+      });
       await tx.audit.append({
         actorUserId: null,
         actorRole: 'system',

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { api, seg } from '../api';
 import { useAsync } from '../async';
 import { firstOffered, offers, useCapabilities } from '../capabilities';
@@ -65,8 +66,10 @@ async function countBreaches(path: string): Promise<Map<string, number>> {
 
 export function FleetPage({ me }: { me: Me }) {
   const capabilities = useCapabilities();
-  const requestKinds = (['rollback', 'upgrade'] as const).filter((kind) =>
-    offers(capabilities, REQUEST_LISTS[kind]),
+  // Memoised on the capabilities (state held by App) so the fleet loads again only when they change.
+  const requestKinds = useMemo(
+    () => (['rollback', 'upgrade'] as const).filter((kind) => offers(capabilities, REQUEST_LISTS[kind])),
+    [capabilities],
   );
   const defectList = firstOffered(capabilities, DEFECT_LIST);
   const withStrips = offers(capabilities, FLEET_STATUS);
@@ -103,7 +106,7 @@ export function FleetPage({ me }: { me: Me }) {
       defectList ? countBreaches(defectList).catch(() => null) : null,
     ]);
     return { tenants, rows, openRequests, strips, slaBreaches };
-  }, [requestKinds.join(','), defectList, withStrips]);
+  }, [requestKinds, defectList, withStrips]);
 
   const provider = isProviderRole(me.role);
   return (

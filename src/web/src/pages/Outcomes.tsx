@@ -6,7 +6,7 @@
  * colour is not the only cue.
  */
 import { api, seg } from '../api';
-import { useAsync } from '../async';
+import { useAsync, useReloadOn } from '../async';
 import { offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, Loading, NotAvailable, Table } from '../components';
 import type { PipelineImpact } from '../image-types';
@@ -50,8 +50,9 @@ export function InstanceEvidence({
 function HistoryChart({ instance, reloadKey }: { instance: Instance; reloadKey: string }) {
   const history = useAsync(
     () => api<OutcomesHistory>(`/api/v1/instances/${seg(instance.id)}/outcomes`),
-    [instance.id, reloadKey],
+    [instance.id],
   );
+  useReloadOn(reloadKey, history.reload);
   if (history.state === 'loading') return <Loading what="pipeline runs" />;
   if (history.state === 'error') return <ErrorBox error={history.error} />;
   return <OutcomesHistoryChart history={history.data} />;

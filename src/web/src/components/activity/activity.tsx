@@ -1,5 +1,5 @@
 import { api, seg } from '../../api';
-import { useAsync } from '../../async';
+import { useAsync, useReloadOn } from '../../async';
 import type { ChangeActivity, ChangeKind } from '../../types';
 import { Empty, ErrorBox, Loading } from '../feedback';
 import { When } from '../when';
@@ -19,10 +19,8 @@ function ShortHash({ hash }: { hash: string }) {
  * which report, each step linked to its audit entry. `version` reloads it after a step was taken.
  */
 export function Activity({ kind, id, version }: { kind: ChangeKind; id: string; version?: unknown }) {
-  const data = useAsync(
-    () => api<ChangeActivity>(`/api/v1/changes/${kind}/${seg(id)}/activity`),
-    [kind, id, version],
-  );
+  const data = useAsync(() => api<ChangeActivity>(`/api/v1/changes/${kind}/${seg(id)}/activity`), [kind, id]);
+  useReloadOn(version, data.reload);
   const headingId = `activity-${kind}-${id.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
   return (
     <section className="card activity" aria-labelledby={headingId} data-testid="activity">

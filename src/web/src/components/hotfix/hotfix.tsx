@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, seg } from '../../api';
-import { useAction, useAsync } from '../../async';
+import { useAction, useAsync, useReloadOn } from '../../async';
 import type { Me, Role } from '../../types';
 import { ErrorBox } from '../feedback';
 import { TextAreaField } from '../form';
@@ -161,8 +161,9 @@ function PublishHotfix({ defects, onDone }: { defects: FixableDefect[]; onDone: 
 function RollOut({ onDone, version }: { onDone: (message: string) => void; version: unknown }) {
   const data = useAsync(
     () => api<{ instances: InstanceStatus[] }>('/api/v1/platform/status').then((r) => r.instances),
-    [version],
+    [],
   );
+  useReloadOn(version, data.reload);
   const [chosen, setChosen] = useState<Record<string, string>>({});
   const action = useAction();
   if (data.state !== 'ready') return null;

@@ -1,17 +1,13 @@
 /*
- * Storage of run evidence (migration 0004-evidence). Functions take a Kysely handle: `tx.db` inside
- * `store.transaction`, `store.db` for reads outside one. Queries use only portable SQL so the same
- * code runs on SQLite and PostgreSQL (store/types.ts column conventions).
+ * Storage of run evidence (migration 0004-evidence), bound to a handle as `tx.evidence` /
+ * `store.repos.evidence`. Queries use only portable SQL so the same code runs on SQLite and
+ * PostgreSQL (store/types.ts column conventions).
  */
 import { sql } from 'kysely';
-import type {
-  ClassifiedEvidence,
-  DeclaredConstraint,
-  OwnershipRule,
-  RunEvidence,
-} from '../../impact/index.js';
-import type { Db } from '../../store/index.js';
-import type { RunEventsTable } from '../../store/tables/evidence.js';
+import type { ClassifiedEvidence, DeclaredConstraint, OwnershipRule } from '../../impact/index.js';
+import type { RunEventsTable } from '../tables/evidence.js';
+import type { Db, EvidenceRepository, JobEvidenceRow, StoredEvent } from '../types.js';
+import type { RepositoryContext } from './context.js';
 
 const OWNER_SEPARATOR = ', ';
 
@@ -21,13 +17,6 @@ function ownersOf(column: string | null): string[] {
 
 /** Rows per INSERT statement: 24 columns x 400 rows stays under SQLite's and PostgreSQL's parameter limits. */
 const INSERT_CHUNK = 400;
-
-export interface StoredEvent {
-  readonly tenantId: string;
-  readonly evidence: RunEvidence;
-  /** The event as received, serialized once. */
-  readonly eventJson: string;
-}
 
 /** The `run_events` row for one event; exported for the benchmark's COPY ceiling. */
 export function runEventRow(event: StoredEvent, receivedAt: string): RunEventsTable {
@@ -66,11 +55,7 @@ export function runEventRow(event: StoredEvent, receivedAt: string): RunEventsTa
  * Inserts events, skipping those already stored (same tenant and idempotency key, also within the
  * batch). Returns how many rows were new. Call inside a transaction for all-or-nothing.
  */
-export async function insertRunEvents(
-  db: Db,
-  events: readonly StoredEvent[],
-  receivedAt: string,
-): Promise<number> {
+async function insertRunEvents(db: Db, events: readonly StoredEvent[], receivedAt: string): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < events.length; i += INSERT_CHUNK) {
     const rows = events.slice(i, i + INSERT_CHUNK).map((event) => runEventRow(event, receivedAt));
@@ -84,6 +69,7 @@ export async function insertRunEvents(
   return inserted;
 }
 
+/** Stored run events (tests and benchmarks count with the raw handle). */
 export async function countRunEvents(db: Db, filter: { instanceId?: string } = {}): Promise<number> {
   let query = db.selectFrom('run_events').select((eb) => eb.fn.countAll<number | string>().as('n'));
   if (filter.instanceId !== undefined) query = query.where('instance_id', '=', filter.instanceId);
@@ -91,7 +77,7 @@ export async function countRunEvents(db: Db, filter: { instanceId?: string } = {
   return Number(row.n);
 }
 
-export async function hasRunEvents(db: Db, instanceId: string): Promise<boolean> {
+async function hasRunEvents(db: Db, instanceId: string): Promise<boolean> {
   const row = await db
     .selectFrom('run_events')
     .select('instance_id')
@@ -105,11 +91,7 @@ export async function hasRunEvents(db: Db, instanceId: string): Promise<boolean>
  * Every event of one instance since `since`, with only the columns the classifier reads. Not only
  * terminal events: START events carry the owners and facts the report gathers by run (issue 14).
  */
-export async function runEvidenceSince(
-  db: Db,
-  instanceId: string,
-  since: string,
-): Promise<ClassifiedEvidence[]> {
+async function runEvidenceSince(db: Db, instanceId: string, since: string): Promise<ClassifiedEvidence[]> {
   const rows = await db
     .selectFrom('run_events')
     .select([
@@ -148,20 +130,7 @@ export async function runEvidenceSince(
   }));
 }
 
-/** Runs of one instance per pipeline and job, for `ratchet evidence`. */
-export interface JobEvidenceRow {
-  pipeline: string;
-  jobName: string;
-  owner: string | null;
-  project: string | null;
-  events: number;
-  successes: number;
-  failures: number;
-  firstEventAt: string;
-  lastEventAt: string;
-}
-
-export async function jobEvidence(
+async function jobEvidence(
   db: Db,
   instanceId: string,
   page: { since: string; limit: number; offset: number },
@@ -200,7 +169,7 @@ export async function jobEvidence(
   }));
 }
 
-export async function ownershipRules(db: Db, tenantId: string): Promise<OwnershipRule[]> {
+async function ownershipRules(db: Db, tenantId: string): Promise<OwnershipRule[]> {
   const rows = await db
     .selectFrom('ownership_rules')
     .select(['pattern', 'user_name'])
@@ -210,7 +179,7 @@ export async function ownershipRules(db: Db, tenantId: string): Promise<Ownershi
   return rows.map((row) => ({ pattern: row.pattern, user: row.user_name }));
 }
 
-export async function replaceOwnershipRules(
+async function replaceOwnershipRules(
   db: Db,
   tenantId: string,
   rules: readonly OwnershipRule[],
@@ -232,7 +201,7 @@ export async function replaceOwnershipRules(
     .execute();
 }
 
-export async function declaredConstraints(db: Db, tenantId: string): Promise<DeclaredConstraint[]> {
+async function declaredConstraints(db: Db, tenantId: string): Promise<DeclaredConstraint[]> {
   const rows = await db
     .selectFrom('declared_constraints')
     .select(['project', 'package', 'specifier'])
@@ -245,7 +214,7 @@ export async function declaredConstraints(db: Db, tenantId: string): Promise<Dec
 }
 
 /** A project's constraints are replaced whole: an upload says everything the project declares. */
-export async function replaceProjectConstraints(
+async function replaceProjectConstraints(
   db: Db,
   tenantId: string,
   project: string,
@@ -274,7 +243,7 @@ export async function replaceProjectConstraints(
 }
 
 /** Replaces an instance's namespaces (optimistic: a stale `expectedVersion` changes nothing). */
-export async function setInstanceNamespaces(
+async function setInstanceNamespaces(
   db: Db,
   instanceId: string,
   expectedVersion: number,
@@ -288,4 +257,37 @@ export async function setInstanceNamespaces(
     .where('version', '=', expectedVersion)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+export function evidenceRepository({ db }: RepositoryContext): EvidenceRepository {
+  return {
+    insertRunEvents: (events, receivedAt) => insertRunEvents(db, events, receivedAt),
+    countRunEvents: (filter) => countRunEvents(db, filter),
+    hasRunEvents: (instanceId) => hasRunEvents(db, instanceId),
+    runEvidenceSince: (instanceId, since) => runEvidenceSince(db, instanceId, since),
+    jobEvidence: (instanceId, page) => jobEvidence(db, instanceId, page),
+    ownershipRules: (tenantId) => ownershipRules(db, tenantId),
+    replaceOwnershipRules: (tenantId, rules, at) => replaceOwnershipRules(db, tenantId, rules, at),
+    declaredConstraints: (tenantId) => declaredConstraints(db, tenantId),
+    replaceProjectConstraints: (tenantId, project, constraints, at) =>
+      replaceProjectConstraints(db, tenantId, project, constraints, at),
+    setInstanceNamespaces: (instanceId, expectedVersion, namespaces, at) =>
+      setInstanceNamespaces(db, instanceId, expectedVersion, namespaces, at),
+    async instanceNamespaces(tenantId) {
+      return db
+        .selectFrom('instances')
+        .select(['id', 'namespaces'])
+        .where('tenant_id', '=', tenantId)
+        .execute();
+    },
+    async deployedImageRevisions(tenantId) {
+      return db
+        .selectFrom('revisions')
+        .select(['instance_id', 'number', 'content', 'status_changed_at'])
+        .where('tenant_id', '=', tenantId)
+        .where('layer', '=', 'image')
+        .where('status', '=', 'deployed')
+        .execute();
+    },
+  };
 }

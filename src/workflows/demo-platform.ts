@@ -1,12 +1,14 @@
-import type { Actor } from '../../domain/roles/index.js';
-import type { User } from '../../domain/users/index.js';
-import type { Store } from '../../store/index.js';
-import { reportDefect, triageDefect } from '../defects/defects.js';
-import type { DefectView } from '../defects/defects.js';
-import { planInfrastructureChange, signoffInfrastructureChange } from '../infrastructure/changes.js';
-import type { InfrastructureChange } from '../infrastructure/types.js';
-import type { DemoSeed } from '../types.js';
-import { publishRelease } from './releases.js';
+// Beside demo.ts, not inside platform/: it drives defects and infrastructure too, which platform/
+// must not import (no two modules import each other).
+import type { Actor } from '../domain/roles/index.js';
+import type { User } from '../domain/users/index.js';
+import type { Store } from '../store/index.js';
+import { reportDefect, triageDefect } from './defects/defects.js';
+import type { DefectView } from './defects/defects.js';
+import { planInfrastructureChange, signoffInfrastructureChange } from './infrastructure/changes.js';
+import type { InfrastructureChange } from './infrastructure/types.js';
+import type { DemoSeed } from './types.js';
+import { publishRelease } from './platform/releases.js';
 
 function actorOf(user: User): Actor {
   return { userId: user.id, name: user.name, role: user.role, tenantId: user.tenantId };
