@@ -5,7 +5,8 @@
  */
 import { parse as parseToml } from 'smol-toml';
 import { InputError } from '../../domain/errors/index.js';
-import { parseRequirementsTxt } from '../../python/index.js';
+import { markerEnvironment, parseMarker, parseRequirementsTxt } from '../../python/index.js';
+import type { MarkerEnvironment } from '../../python/index.js';
 import type { PinnedPackage } from '../../python/index.js';
 import { checkedPins } from '../../python/lock/validate.js';
 
@@ -67,8 +68,24 @@ function sha256Of(hash: unknown): string | null {
   return match ? `sha256:${match[1]!.toLowerCase()}` : null;
 }
 
+/**
+ * uv's universal lock forks: a package may appear once per `resolution-markers` branch. The
+ * image's environment picks the branch; an entry without markers belongs to every branch.
+ */
+function inImageFork(entry: Record<string, unknown>, environment: MarkerEnvironment | null): boolean {
+  const markers = entry['resolution-markers'];
+  if (environment === null || !Array.isArray(markers) || markers.length === 0) return true;
+  return markers.some((text) => {
+    try {
+      return typeof text === 'string' && parseMarker(text).evaluate(environment);
+    } catch {
+      return true;
+    }
+  });
+}
+
 /** uv.lock: `[[package]]` with `source`, `sdist` and `wheels` (`hash = "sha256:..."`). */
-function readUvLock(text: string): ReadLock {
+function readUvLock(text: string, environment: MarkerEnvironment | null): ReadLock {
   const format = 'uv.lock';
   const document = tomlOf(text, format);
   const pins: PinnedPackage[] = [];
@@ -78,6 +95,10 @@ function readUvLock(text: string): ReadLock {
     const version = entry['version'];
     const source = (entry['source'] ?? {}) as Record<string, unknown>;
     if (typeof name !== 'string') refuse(format, 'a [[package]] has no name', 'Regenerate it with uv lock.');
+    if (!inImageFork(entry, environment)) {
+      warnings.push(`${name} ${String(version)}: for another Python than the image's (resolution-markers)`);
+      continue;
+    }
     // The project itself (and workspace members) are not installed from an index.
     if ('virtual' in source || 'editable' in source) {
       warnings.push(
@@ -145,9 +166,17 @@ function readPylock(text: string): ReadLock {
   return { format, pins: checkedPins(pins), warnings: [] };
 }
 
-/** Reads a lock in `format` (default: detected) into exact pins; `InputError` on anything else. */
-export function readLock(text: string, format: LockFormat = detectLockFormat(text)): ReadLock {
-  if (format === 'uv.lock') return readUvLock(text);
+/**
+ * Reads a lock in `format` (default: detected) into exact pins; `InputError` on anything else.
+ * `python` (X.Y or X.Y.Z) picks uv.lock's branch for the image's interpreter.
+ */
+export function readLock(
+  text: string,
+  format: LockFormat = detectLockFormat(text),
+  target: { python?: string } = {},
+): ReadLock {
+  if (format === 'uv.lock')
+    return readUvLock(text, target.python === undefined ? null : markerEnvironment(target.python));
   if (format === 'pylock.toml') return readPylock(text);
   const { pins, warnings } = parseRequirementsTxt(text);
   return { format, pins, warnings };

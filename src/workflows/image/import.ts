@@ -167,7 +167,7 @@ export async function importImage(
   assertCan(actor, 'revision.record.image');
   const parsed = parseInput(ImportImageInput, input, 'image import');
   const format = parsed.format ?? detectLockFormat(parsed.lock, parsed.filename);
-  const lock = readLock(parsed.lock, format);
+  const lock = readLock(parsed.lock, format, { python: parsed.python });
   if (lock.pins.length === 0) {
     throw new InputError(`The ${format} pins no package.`, {
       remedy: "Pass the image's lock: one exact pin per installed package ('name==version').",
