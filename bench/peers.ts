@@ -108,13 +108,17 @@ export async function pipResolve(
   return { ms: run.ms, outcome: `solved, ${report.install.length} packages`, packages };
 }
 
-/** `./bin/ratchet <command> --json` (the compiled CLI), timed as a process like the peers. */
+/**
+ * `./bin/ratchet <command> --json` (the compiled CLI), timed as a process like the peers, with its
+ * cache in `cacheDir` (as uv's: empty for a cold run, the previous run's for a warm one).
+ */
 export async function ratchetCli(
   args: readonly string[],
+  cacheDir: string,
 ): Promise<PeerRun & { doc: Record<string, unknown> }> {
   const run = await timedProcess(RATCHET_BIN, [...args, '--json'], {
     ...process.env,
-    RATCHET_CACHE_DIR: 'off',
+    RATCHET_CACHE_DIR: cacheDir,
   });
   if (run.killed) return { ms: run.ms, outcome: 'timeout', packages: {}, doc: {} };
   if (run.code !== 0 && run.code !== 1)
@@ -124,4 +128,24 @@ export async function ratchetCli(
   const outcome =
     run.code === 0 ? `solved, ${Object.keys(packages).length} packages` : 'unsatisfiable or inconsistent';
   return { ms: run.ms, outcome, packages, doc };
+}
+
+/**
+ * Startup: `./bin/ratchet --help` beside `node -e 0` (the floor any Node CLI pays), medians of
+ * `runs` processes each, started one after another (issue 15: under 150 ms).
+ */
+export async function startupTimes(runs: number): Promise<{ ratchet: number[]; node: number[] }> {
+  const ratchet: number[] = [];
+  const node: number[] = [];
+  for (let i = 0; i < runs + 3; i++) {
+    const own = await timedProcess(RATCHET_BIN, ['--help']);
+    const bare = await timedProcess(process.execPath, ['-e', '0']);
+    if (own.code !== 0) throw new Error(`ratchet --help failed: ${lastLine(own.stderr)}`);
+    // The first three of each warm the file cache (hyperfine's --warmup 3).
+    if (i >= 3) {
+      ratchet.push(own.ms);
+      node.push(bare.ms);
+    }
+  }
+  return { ratchet, node };
 }

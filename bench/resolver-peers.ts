@@ -52,10 +52,12 @@ export async function comparePeers(folder: PeerFolder, uv: string): Promise<Peer
   try {
     const source = ['--find-links', folder.dir, '--python', folder.python];
     const uvCache = path.join(scratch, 'uv-cache');
+    // Ratchet's cache (wheel METADATA of find-links folders) starts empty, as uv's does.
+    const ratchetCache = path.join(scratch, 'ratchet-cache');
     console.log(`[${folder.label}] ratchet resolve, uv pip compile, pip install --dry-run ...`);
-    const ratchetCold = await ratchetCli(['resolve', ...source, ...folder.requirements]);
+    const ratchetCold = await ratchetCli(['resolve', ...source, ...folder.requirements], ratchetCache);
     const ratchetWarm = await repeatRun(WARM_RUNS, () =>
-      ratchetCli(['resolve', ...source, ...folder.requirements]),
+      ratchetCli(['resolve', ...source, ...folder.requirements], ratchetCache),
     );
     const uvCold = await uvCompile(uv, folder.dir, folder.python, folder.requirements, uvCache);
     const uvWarm = await repeatRun(WARM_RUNS, () =>
@@ -71,7 +73,7 @@ export async function comparePeers(folder: PeerFolder, uv: string): Promise<Peer
     const lock = path.join(scratch, 'lock.txt');
     writeFileSync(lock, pins.map((p) => `${p}\n`).join(''));
     const ratchetCheck = await repeatRun(WARM_RUNS, () =>
-      ratchetCli(['image', 'check', '--lock', lock, ...source]),
+      ratchetCli(['image', 'check', '--lock', lock, ...source], ratchetCache),
     );
     const uvCheck = await repeatRun(WARM_RUNS, () => uvCompile(uv, folder.dir, folder.python, pins, uvCache));
     const pipCheck = await pipResolve(folder.dir, pins);
@@ -83,8 +85,8 @@ export async function comparePeers(folder: PeerFolder, uv: string): Promise<Peer
       ...source,
       ...folder.plan.flatMap((r) => ['--set', r]),
     ];
-    const plan = await repeatRun(WARM_RUNS, () => ratchetCli(planArgs));
-    const planDoc = (await ratchetCli(planArgs)).doc as {
+    const plan = await repeatRun(WARM_RUNS, () => ratchetCli(planArgs, ratchetCache));
+    const planDoc = (await ratchetCli(planArgs, ratchetCache)).doc as {
       feasible?: boolean;
       changes?: { name: string; from: string; to: string; requested: boolean }[];
     };
@@ -102,8 +104,8 @@ ${disagreements.length === 0 ? 'Ratchet and uv chose the same versions.' : `Ratc
 
 | operation (wall time, processes) | Ratchet CLI | uv | pip | Ratchet / uv | target ≤ 2× |
 |---|---|---|---|---|---|
-| resolve, cold (first run; uv with an empty cache) | ${formatMs(ratchetCold.ms)} | ${formatMs(uvCold.ms)} | ${formatMs(pip.ms)} | ${ratios.cold.toFixed(2)}× | ${verdict(ratios.cold)} |
-| resolve, warm (median of ${WARM_RUNS}; uv with its cache) | ${formatMs(median(ratchetWarm))} | ${formatMs(median(uvWarm))} | | ${ratios.warm.toFixed(2)}× | ${verdict(ratios.warm)} |
+| resolve, cold (first run; both with an empty cache) | ${formatMs(ratchetCold.ms)} | ${formatMs(uvCold.ms)} | ${formatMs(pip.ms)} | ${ratios.cold.toFixed(2)}× | ${verdict(ratios.cold)} |
+| resolve, warm (median of ${WARM_RUNS}; both with their caches) | ${formatMs(median(ratchetWarm))} | ${formatMs(median(uvWarm))} | | ${ratios.warm.toFixed(2)}× | ${verdict(ratios.warm)} |
 | \`image check\` of the ${pins.length} pins (peers: resolve the exact pins) | ${formatMs(median(ratchetCheck))} | ${formatMs(median(uvCheck))} | ${formatMs(pipCheck.ms)} | ${(median(ratchetCheck) / median(uvCheck)).toFixed(2)}× | |
 | \`image plan --set ${folder.plan.join(' ')}\` (${planDoc.feasible === true ? `feasible: ${moves}` : 'infeasible'}) | ${formatMs(median(plan))} | no equivalent | no equivalent | | |
 `;

@@ -11,6 +11,7 @@ import { buildFindLinksFromUniverse } from '../test/support/wheels/index.js';
 import type { Universe, UniverseRelease } from '../test/support/wheels/index.js';
 import { readManifest } from '../test/support/python-tools.js';
 import { formatMs, machineLine, summarize, writeBenchmarkSection } from './report.js';
+import { startupTimes } from './peers.js';
 import { comparePeers } from './resolver-peers.js';
 import type { PeerFigures } from './resolver-peers.js';
 
@@ -27,6 +28,7 @@ const PACKAGES = 400;
 const PYTHON = '3.11.7';
 const PIP_TIMEOUT_MS = 10 * 60_000;
 const COMMAND = 'npm run bench -- resolver';
+const STARTUP_RUNS = 20;
 
 const HUB = 'hub-core';
 const PROVIDERS = [
@@ -222,10 +224,22 @@ async function peerSections(
   const summary = figures
     .map((f) => `${f.label}: ${f.ratios.cold.toFixed(2)}× cold, ${f.ratios.warm.toFixed(2)}× warm`)
     .join('; ');
-  return `## Resolver against uv and pip (processes, same run)
+  const startup = await startupTimes(STARTUP_RUNS);
+  const ownStartup = summarize(startup.ratchet).median;
+  return `## CLI startup
+
+\`./bin/ratchet --help\` beside \`node -e 0\`, the floor of any Node CLI: medians of ${String(STARTUP_RUNS)} processes
+each, after 3 warm-ups (as \`hyperfine --warmup 3 './bin/ratchet --help' 'node -e 0'\`). Target: < 150 ms.
+
+| process | median | fastest | target |
+|---|---|---|---|
+| \`./bin/ratchet --help\` (dist/cli/ratchet.mjs, one bundle) | ${formatMs(ownStartup)} | ${formatMs(summarize(startup.ratchet).min)} | ${ownStartup < 150 ? 'met' : '**not met**'} |
+| \`node -e 0\` | ${formatMs(summarize(startup.node).median)} | ${formatMs(summarize(startup.node).min)} | |
+
+## Resolver against uv and pip (processes, same run)
 
 Ratchet / uv wall time: ${summary}. Every figure is a whole process (\`./bin/ratchet\`, the compiled
-CLI; \`uv pip compile --offline --no-index --find-links DIR --python-version 3.11\` (the
+CLI, its cache folder empty for the cold run and kept for the warm ones, as uv's; \`uv pip compile --offline --no-index --find-links DIR --python-version 3.11\` (the
 machine's platform, as pip); \`python3 -m pip install --isolated --dry-run --ignore-installed --no-index
 --find-links DIR --report -\`), started and timed by the benchmark one after another.
 

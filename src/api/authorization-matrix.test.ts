@@ -433,6 +433,14 @@ const TABLE: Record<string, Row> = {
     expect: PROVIDER_CHANGE,
     request: async () => ({ path: `${ACME_PROD}/image/source`, body: { source: 'not-a-source' } }),
   },
+  'POST /api/v1/instances/{instanceId}/image/import': {
+    expect: PROVIDER_CHANGE,
+    // Admitted callers are refused by policy (acme-prod's image was recorded through Ratchet).
+    request: async () => ({
+      path: `${ACME_PROD}/image/import`,
+      body: { lock: 'dbt-core==1.10.15\n', python: '3.12', source: 'not-a-source' },
+    }),
+  },
   'POST /api/v1/instances/{instanceId}/image/rollback-requests': {
     expect: { ...ONLY_CUSTOMER_ADMIN },
     request: async (ctx) => {

@@ -1,27 +1,12 @@
 /**
- * `ratchet`: parse, call, print. Each command lives in `commands/<name>.ts` and exports
- * `register(program)`; this file finds them, so adding a command touches one file.
+ * `ratchet`: parse, call, print. Each command lives in `commands/<name>.ts`, exports
+ * `register(program)` and is listed in `commands/index.ts`. The build bundles this entry into
+ * dist/cli/ratchet.mjs (scripts/build-cli.mjs), which bin/ratchet runs.
  */
-import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands/index.js';
 import { exitCodeFor } from './exit.js';
 import { fail } from './output.js';
-
-const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-
-interface CommandModule {
-  register: (program: Command) => void;
-}
-
-function commandFiles(): string[] {
-  return readdirSync(commandsDir)
-    .filter(
-      (name) => /\.[cm]?[tj]s$/.test(name) && !/\.test\.[cm]?[tj]s$/.test(name) && !name.endsWith('.d.ts'),
-    )
-    .sort();
-}
 
 // Commander would call process.exit itself; throwing instead sends every usage error through the
 // one exit mapping in exit.ts.
@@ -39,13 +24,7 @@ export async function buildProgram(): Promise<Command> {
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const file of commandFiles()) {
-    const module = (await import(pathToFileURL(join(commandsDir, file)).href)) as Partial<CommandModule>;
-    if (typeof module.register !== 'function') {
-      throw new Error(`src/cli/commands/${file} must export register(program).`);
-    }
-    module.register(program);
-  }
+  registerCommands(program);
   overrideExits(program);
   return program;
 }

@@ -3,12 +3,21 @@ import { compareVersions, tryParseVersion } from '../python/version/index.js';
 import { parseDistributionFilename } from './filenames.js';
 import type { ProjectReleases, ReleaseFile } from './types.js';
 
+// Remembered per spelling: a listing of thousands of files asks for the same few hundred versions.
+const versionKeys = new Map<string, string>();
+
 // PEP 440 "Release segment": trailing zeros do not count, so `1.0` and `1.0.0` are one release.
 function versionKey(version: string): string {
+  const known = versionKeys.get(version);
+  if (known !== undefined) return known;
   const parsed = tryParseVersion(version)!;
   const release = [...parsed.release];
   while (release.length > 1 && release[release.length - 1] === 0) release.pop();
-  return JSON.stringify([parsed.epoch, release, parsed.pre, parsed.post, parsed.dev, parsed.local]);
+  const key = JSON.stringify([parsed.epoch, release, parsed.pre, parsed.post, parsed.dev, parsed.local]);
+  // Bounded: a long-lived server sees many versions; starting over costs only recomputation.
+  if (versionKeys.size >= 100_000) versionKeys.clear();
+  versionKeys.set(version, key);
+  return key;
 }
 
 /**
@@ -45,6 +54,8 @@ export function groupReleases(
 
 /** The listed key of `version` in `releases` (PEP 440 equality, so `1.0` finds `1.0.0`). */
 export function findListedVersion(releases: ProjectReleases, version: string): string | null {
+  // The listed spelling itself: most lookups name a version as the listing spelled it.
+  if (releases.versions.has(version)) return version;
   if (!tryParseVersion(version)) return null;
   const key = versionKey(version);
   for (const listed of releases.versions.keys()) {

@@ -1,62 +1,30 @@
-import yauzl from 'yauzl';
-import type { Entry, ZipFile } from 'yauzl';
-
 import { InputError } from '../domain/errors/index.js';
 import { normalizeName } from '../python/names/index.js';
+import {
+  NotAZipError,
+  bufferBytes,
+  readCentralDirectory,
+  readEntryData,
+  withFileBytes,
+} from './wheel-zip.js';
+import type { ZipBytes, ZipEntry } from './wheel-zip.js';
 
 // Real METADATA files are a few kB (long descriptions reach a few hundred); anything far larger is
 // not metadata and would only cost memory.
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
-
-function openZip(source: string | Buffer): Promise<ZipFile> {
-  const options = { lazyEntries: true, autoClose: false };
-  return new Promise((resolve, reject) => {
-    const done = (error: Error | null, zip?: ZipFile): void => {
-      if (error || !zip) reject(error ?? new Error('no zip file'));
-      else resolve(zip);
-    };
-    if (typeof source === 'string') yauzl.open(source, options, done);
-    else yauzl.fromBuffer(source, options, done);
-  });
-}
-
-function listEntries(zip: ZipFile): Promise<Entry[]> {
-  return new Promise((resolve, reject) => {
-    const entries: Entry[] = [];
-    zip.on('entry', (entry: Entry) => {
-      entries.push(entry);
-      zip.readEntry();
-    });
-    zip.once('end', () => resolve(entries));
-    zip.once('error', reject);
-    zip.readEntry();
-  });
-}
-
-function readEntry(zip: ZipFile, entry: Entry): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (error, stream) => {
-      if (error) return reject(error);
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.once('end', () => resolve(Buffer.concat(chunks)));
-      stream.once('error', reject);
-    });
-  });
-}
 
 /**
  * Picks `{name}-{version}.dist-info/METADATA` (binary distribution format, "The .dist-info
  * directory"). A wheel should hold exactly one top-level `.dist-info`; when it holds several, the
  * one whose name matches the project wins, as pip's `wheel_dist_info_dir` requires.
  */
-function chooseMetadataEntry(entries: readonly Entry[], project: string | undefined): Entry | null {
-  const candidates = entries.filter((entry) => /^[^/]+\.dist-info\/METADATA$/.test(entry.fileName));
+function chooseMetadataEntry(entries: readonly ZipEntry[], project: string | undefined): ZipEntry | null {
+  const candidates = entries.filter((entry) => /^[^/]+\.dist-info\/METADATA$/.test(entry.name));
   if (candidates.length <= 1 || project === undefined) return candidates.length === 1 ? candidates[0]! : null;
   const wanted = normalizeName(project);
   return (
     candidates.find((entry) => {
-      const directory = entry.fileName.slice(0, entry.fileName.indexOf('.dist-info/'));
+      const directory = entry.name.slice(0, entry.name.indexOf('.dist-info/'));
       return normalizeName(directory.split('-')[0]!) === wanted;
     }) ?? null
   );
@@ -65,43 +33,50 @@ function chooseMetadataEntry(entries: readonly Entry[], project: string | undefi
 /**
  * Reads the METADATA text out of a wheel, given its path or its bytes. `label` names the wheel in
  * errors (its URL or path). Throws `InputError` when the file is not a zip or has no METADATA.
+ * A path is read synchronously: two reads of a local file cost less than the thread-pool round
+ * trips of asynchronous ones, which dominated resolving from a large find-links folder.
  */
-export async function readWheelMetadata(
-  source: string | Buffer,
-  label: string,
-  project?: string,
-): Promise<string> {
-  let zip: ZipFile;
+export function readWheelMetadata(source: string | Buffer, label: string, project?: string): Promise<string> {
   try {
-    zip = await openZip(source);
+    return Promise.resolve(
+      typeof source === 'string'
+        ? withFileBytes(source, (bytes) => metadataOf(bytes, label, project))
+        : metadataOf(bufferBytes(source), label, project),
+    );
   } catch (error) {
-    throw new InputError(`${label} is not a readable wheel (zip): ${(error as Error).message}`, {
+    return Promise.reject(asInputError(error, label));
+  }
+}
+
+function metadataOf(bytes: ZipBytes, label: string, project: string | undefined): string {
+  const entry = chooseMetadataEntry(readCentralDirectory(bytes), project);
+  if (!entry) {
+    throw new InputError(`${label} has no single '*.dist-info/METADATA' file`, {
+      remedy: 'Rebuild the wheel with a standard build backend.',
+      extra: { file: label },
+    });
+  }
+  if (entry.uncompressedSize > MAX_METADATA_BYTES) {
+    throw new InputError(`${label} has a METADATA file of ${String(entry.uncompressedSize)} bytes`, {
+      remedy: 'Rebuild the wheel; core metadata is a small text file.',
+      extra: { file: label },
+    });
+  }
+  return readEntryData(bytes, entry).toString('utf8');
+}
+
+function asInputError(error: unknown, label: string): InputError {
+  if (error instanceof InputError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  // Not there, not readable, or no zip at all: the file is not a wheel; else a wheel, damaged.
+  if (error instanceof NotAZipError || (error as NodeJS.ErrnoException).code !== undefined) {
+    return new InputError(`${label} is not a readable wheel (zip): ${message}`, {
       remedy: 'Remove or replace the file; a wheel is a zip archive (binary distribution format).',
       extra: { file: label },
     });
   }
-  try {
-    const entry = chooseMetadataEntry(await listEntries(zip), project);
-    if (!entry) {
-      throw new InputError(`${label} has no single '*.dist-info/METADATA' file`, {
-        remedy: 'Rebuild the wheel with a standard build backend.',
-        extra: { file: label },
-      });
-    }
-    if (entry.uncompressedSize > MAX_METADATA_BYTES) {
-      throw new InputError(`${label} has a METADATA file of ${String(entry.uncompressedSize)} bytes`, {
-        remedy: 'Rebuild the wheel; core metadata is a small text file.',
-        extra: { file: label },
-      });
-    }
-    return (await readEntry(zip, entry)).toString('utf8');
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`${label} is a damaged wheel: ${(error as Error).message}`, {
-      remedy: 'Download or build the wheel again.',
-      extra: { file: label },
-    });
-  } finally {
-    zip.close();
-  }
+  return new InputError(`${label} is a damaged wheel: ${message}`, {
+    remedy: 'Download or build the wheel again.',
+    extra: { file: label },
+  });
 }

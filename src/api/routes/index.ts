@@ -6,6 +6,7 @@ import { deliveryRoutes } from './deliveries.js';
 import { deployerRoutes } from './deployers.js';
 import { evidenceRoutes } from './evidence.js';
 import { imageRoutes } from './image.js';
+import { imageImportRoutes } from './image-import.js';
 import { instanceRoutes } from './instances.js';
 import { lineageRoutes } from './lineage.js';
 import { outcomesRoutes } from './outcomes.js';
@@ -29,6 +30,7 @@ export async function registerRoutes(app: FastifyInstance, deps: RouteDeps): Pro
   accessAdminRoutes(typedApp, deps);
   deliveryRoutes(typedApp, deps);
   imageRoutes(typedApp, deps);
+  imageImportRoutes(typedApp, deps);
   deployerRoutes(typedApp, deps);
   lineageRoutes(typedApp, deps);
   evidenceRoutes(typedApp, deps);

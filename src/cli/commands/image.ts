@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { basename, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../domain/errors/index.js';
 import { parseRequirementsTxt } from '../../python/index.js';
@@ -188,7 +189,108 @@ function overviewText(overview: ImageOverview): string {
 }
 
 /** `image show|diff|export`: the server-side image of an instance (the offline commands are above). */
+interface ImportOptions {
+  lock?: string;
+  python?: string;
+  indexUrl?: string;
+  findLinks?: string;
+  deployedAt?: string;
+  platform?: string;
+  format?: string;
+  reason?: string;
+}
+
+/**
+ * `image import`: the customer's lock file goes to the server as text, and the server reads it,
+ * checks it against the package source and records the revision (issue 17, onboarding).
+ */
+function registerImageImport(image: Command): void {
+  withServerOptions(
+    image
+      .command('import')
+      .description(
+        "record an image the instance ran before Ratchet (or runs now) from the customer's lock: requirements.txt, pip freeze, uv.lock or pylock.toml",
+      )
+      .argument('<instance>', 'instance id, name or tenant/name')
+      .option('--lock <file>', 'the lock file (format detected from its name and text)')
+      .option('--python <version>', "the image's Python, X.Y or X.Y.Z (required)")
+      .option('--index-url <url>', 'the simple index the image was installed from')
+      .option('--find-links <dir>', 'the folder of wheels it was installed from (a path the server reads)')
+      .option(
+        '--deployed-at <time>',
+        'when it went live, ISO 8601 (default: now); import history oldest first',
+      )
+      .option(
+        '--platform <version>',
+        'the platform release it ran on (default: the current platform revision)',
+      )
+      .option('--format <format>', 'requirements.txt, pip-freeze, uv.lock or pylock.toml (default: detected)')
+      .option('--reason <text>', 'why, for the revision and the audit log'),
+  ).action(
+    action(async (command, instance: string) => {
+      const options = command.opts<ImportOptions>();
+      if (!options.lock)
+        throw new InputError('No lock file given.', {
+          remedy: 'Pass --lock FILE: a requirements.txt, pip freeze output, uv.lock or pylock.toml.',
+        });
+      if (!options.python)
+        throw new InputError("The image's Python version is required.", { remedy: 'Pass --python X.Y.' });
+      if ((options.indexUrl === undefined) === (options.findLinks === undefined))
+        throw new InputError('Name exactly one package source.', {
+          remedy: 'Pass --index-url URL or --find-links DIR: where the image was installed from.',
+        });
+      let lock: string;
+      try {
+        lock = readFileSync(options.lock, 'utf8');
+      } catch {
+        throw new InputError(`Cannot read the lock file ${options.lock}.`, {
+          remedy: 'Pass the path of a readable lock file.',
+        });
+      }
+      const imported = await clientFor(command).post<ImportedImageView>(
+        `/api/v1/instances/${encodeURIComponent(instance)}/image/import`,
+        {
+          lock,
+          filename: basename(options.lock),
+          python: options.python,
+          // The server opens the folder: an absolute path means the same folder there.
+          source: options.indexUrl ?? resolvePath(options.findLinks!),
+          ...(options.deployedAt === undefined ? {} : { deployedAt: options.deployedAt }),
+          ...(options.platform === undefined ? {} : { platform: options.platform }),
+          ...(options.format === undefined ? {} : { format: options.format }),
+          ...(options.reason === undefined ? {} : { reason: options.reason }),
+        },
+      );
+      printResult(imported, { json: isJson(command), human: importText });
+    }),
+  );
+}
+
+interface ImportedImageView {
+  revision: Revision;
+  format: string;
+  reattributedRuns: number;
+  check: ImageCheck;
+  warnings: string[];
+}
+
+function importText(imported: ImportedImageView): string {
+  const content = imported.revision.content as ImageContent;
+  const hashed = content.packages.filter((pin) => (pin.files ?? []).length > 0).length;
+  const lines = [
+    `Recorded image revision ${String(imported.revision.number)} from ${imported.format}, deployed at ${content.imported?.deployedAt ?? imported.revision.statusChangedAt ?? ''}.`,
+    `${String(content.packages.length)} pins (${String(hashed)} with file hashes) for Python ${content.python} on ${content.index}.`,
+    `${String(imported.reattributedRuns)} stored runs are now attributed to it.`,
+  ];
+  for (const warning of imported.warnings) lines.push(`warning: ${warning}`);
+  for (const entry of imported.check.ignored) lines.push(`ignoring: ${entry.reason}`);
+  for (const pin of imported.check.yanked)
+    lines.push(`yanked: ${pin.package} ${pin.version}${pin.reason ? `: ${pin.reason}` : ''}`);
+  return lines.join('\n');
+}
+
 function registerServerImageCommands(image: Command): void {
+  registerImageImport(image);
   withServerOptions(
     image
       .command('show')

@@ -67,7 +67,7 @@ export function openTarget(options: SourceOptions, { json }: { json: boolean }):
           remedy: 'Pass a folder that holds wheels.',
         });
       }
-      return openFindLinks(path, observers);
+      return openFindLinks(path, cacheDir === undefined ? observers : { ...observers, cacheDir });
     }),
   ];
   const source = sources.length === 1 ? sources[0]! : combineSources(sources);

@@ -28,7 +28,7 @@ export function withSourceOptions(command: Command): Command {
     .option('--prerelease <mode>', 'if-necessary, allow or disallow', 'if-necessary')
     .option(
       '--cache-dir <dir>',
-      'where index metadata is cached (env RATCHET_CACHE_DIR; "off" for memory only)',
+      'where index and wheel metadata is cached (env RATCHET_CACHE_DIR; "off" for memory only)',
       defaultCacheDir() ?? 'off',
     );
 }

@@ -50,5 +50,10 @@ export const ImageContent = z.object({
   /** The package index URL the pins resolve against. */
   index: z.string().min(1),
   packages: z.array(PackagePin),
+  /**
+   * Set on revisions recorded by `image import` (issue 17, onboarding): the image the customer ran
+   * before Ratchet, from their lock file, deployed at `deployedAt` (in the past, outside Ratchet).
+   */
+  imported: z.object({ deployedAt: z.string().min(1), format: z.string().min(1) }).optional(),
 });
 export type ImageContent = z.infer<typeof ImageContent>;

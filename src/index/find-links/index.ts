@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -12,6 +12,7 @@ import { chooseMetadataFile, noWheel, notListed, parseReleaseMetadata } from '..
 import { findListedVersion, groupReleases } from '../releases.js';
 import type { PackageSource, ProjectReleases, ReleaseFile, SourceObservers } from '../types.js';
 import { readWheelMetadata } from '../wheel-metadata.js';
+import { openWheelMetadataCache } from './metadata-cache.js';
 
 interface FolderFile {
   readonly filename: string;
@@ -63,12 +64,17 @@ function lazySha256(path: string): () => Readonly<Record<string, string>> {
  * A find-links folder (pip `--find-links DIR`): wheels and sdists side by side, named by the
  * binary and source distribution formats. Metadata comes from a `<wheel>.metadata` sidecar (the
  * PEP 658 layout) when present, else from the wheel's `*.dist-info/METADATA`. The folder is read
- * once, on first use: a resolution sees one consistent listing.
+ * once, on first use: a resolution sees one consistent listing. With `cacheDir`, wheels' METADATA
+ * is remembered there across processes (metadata-cache.ts).
  *
  * @example const source = openFindLinks('/srv/wheels'); await source.listReleases('dbt-core');
  */
-export function openFindLinks(dir: string, observers: SourceObservers = {}): PackageSource {
+export function openFindLinks(
+  dir: string,
+  observers: SourceObservers & { readonly cacheDir?: string } = {},
+): PackageSource {
   const root = resolve(dir);
+  const cache = observers.cacheDir === undefined ? null : openWheelMetadataCache(observers.cacheDir, root);
   const description = `find-links ${root}`;
   let scan: Promise<Map<string, FolderFile[]>> | null = null;
   const listings = new Map<string, Promise<ProjectReleases | null>>();
@@ -89,9 +95,13 @@ export function openFindLinks(dir: string, observers: SourceObservers = {}): Pac
     if (!files) return null;
     const releaseFiles = files.map((file): ReleaseFile => {
       const hashes = lazySha256(file.path);
+      let url: string | undefined;
       return {
         filename: file.filename,
-        url: pathToFileURL(file.path).href,
+        // Computed when read: a listing of thousands of files needs few of their URLs.
+        get url() {
+          return (url ??= pathToFileURL(file.path).href);
+        },
         get hashes() {
           return hashes();
         },
@@ -125,11 +135,20 @@ export function openFindLinks(dir: string, observers: SourceObservers = {}): Pac
     const file = chooseMetadataFile(releases.versions.get(listed) ?? []);
     if (!file) throw noWheel(description, project, version);
     const wheelPath = join(root, file.filename);
+    // Synchronous reads: local files, and thread-pool round trips cost more than the reads.
     const text =
       file.metadataUrl !== undefined
-        ? await readFile(`${wheelPath}.metadata`, 'utf8')
-        : await readWheelMetadata(wheelPath, wheelPath, project);
+        ? readFileSync(`${wheelPath}.metadata`, 'utf8')
+        : await wheelMetadata(wheelPath, project);
     return parseReleaseMetadata(text, { project, version: listed, label: wheelPath }, observers.onWarning);
+  }
+
+  async function wheelMetadata(wheelPath: string, project: string): Promise<string> {
+    const cached = cache?.get(wheelPath);
+    if (cached !== undefined && cached !== null) return cached;
+    const text = await readWheelMetadata(wheelPath, wheelPath, project);
+    cache?.set(wheelPath, text);
+    return text;
   }
 
   function fetchMetadata(name: string, version: string): Promise<CoreMetadata> {

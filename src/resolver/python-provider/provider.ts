@@ -208,7 +208,7 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
   function pythonEdge(requiresPython: string, name: string, version: string): Dependency {
     let specifier: SpecifierSet;
     try {
-      specifier = parseSpecifierSet(requiresPython);
+      specifier = remember(parsedSpecifiers, requiresPython, parseSpecifierSet);
     } catch {
       options.onWarning?.(
         `${name} ${version} has an unreadable Requires-Python '${requiresPython}'; ignored.`,
@@ -324,9 +324,26 @@ function requirementsOf(metadata: CoreMetadata, name: string, version: string): 
   return parsed;
 }
 
+/**
+ * Requires-Dist strings repeat across a project's releases (and Requires-Python ones across
+ * projects): parsed once per text. Requirements and specifier sets are never mutated.
+ */
+const parsedTexts = new Map<string, Requirement>();
+const parsedSpecifiers = new Map<string, SpecifierSet>();
+
+function remember<T>(cache: Map<string, T>, text: string, parse: (text: string) => T): T {
+  const known = cache.get(text);
+  if (known !== undefined) return known;
+  const parsed = parse(text);
+  // Bounded for a long-lived server; starting over costs only parsing again.
+  if (cache.size >= 50_000) cache.clear();
+  cache.set(text, parsed);
+  return parsed;
+}
+
 function parseDistRequirement(text: string, name: string, version: string): Requirement {
   try {
-    return parseRequirement(text);
+    return remember(parsedTexts, text, parseRequirement);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new InputError(`${name} ${version} declares a malformed requirement: ${reason}`, {

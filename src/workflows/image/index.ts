@@ -67,3 +67,7 @@ export { DEMO_UNIVERSE } from './demo-universe.js';
 export { seedDemoImage, writeDemoWheels } from './demo.js';
 export { renderImageExport } from './lock-export.js';
 export type { ImageExportFormat, RenderedImage } from './lock-export.js';
+export { importImage, ImportImageInput } from './import.js';
+export type { ImportedImage } from './import.js';
+export { detectLockFormat, LOCK_FORMATS, readLock } from './import-lock.js';
+export type { LockFormat, ReadLock } from './import-lock.js';

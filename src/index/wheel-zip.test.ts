@@ -1,0 +1,71 @@
+/**
+ * The wheel reader against archives written by Python's zipfile (a zip writer by others): ZIP64
+ * records, data descriptors, archive comments, stored and deflated members. pip reads these; so
+ * must Ratchet, with the same METADATA text.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InputError } from '../domain/errors/index.js';
+import { readWheelMetadata } from './wheel-metadata.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ratchet-wheel-zip-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const METADATA = 'Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\nRequires-Dist: dep>=2 ; extra == "x"\n';
+
+/** Writes a wheel with Python's zipfile; `how` picks the layout. */
+function pythonWheel(how: 'zip64-streamed' | 'stored-with-comment' | 'many-members'): string {
+  const path = join(dir, `pkg-1.0-${how}-py3-none-any.whl`);
+  const script = `
+import sys, zipfile
+path, how, metadata = sys.argv[1], sys.argv[2], sys.argv[3]
+compression = zipfile.ZIP_STORED if how == 'stored-with-comment' else zipfile.ZIP_DEFLATED
+with zipfile.ZipFile(path, 'w', compression) as zf:
+    if how == 'many-members':
+        for i in range(3000):
+            zf.writestr(f'pkg/module_{i}.py', 'x = %d\\n' % i)
+    zf.writestr('pkg/__init__.py', '')
+    if how == 'zip64-streamed':
+        # Streamed: sizes after the data (a data descriptor) and ZIP64 extra fields.
+        with zf.open('pkg-1.0.dist-info/METADATA', 'w', force_zip64=True) as member:
+            member.write(metadata.encode())
+    else:
+        zf.writestr('pkg-1.0.dist-info/METADATA', metadata)
+    zf.writestr('pkg-1.0.dist-info/WHEEL', 'Wheel-Version: 1.0\\n')
+    if how == 'stored-with-comment':
+        zf.comment = b'PK\\x05\\x06 looks like an end record inside the comment'
+`;
+  execFileSync('python3', ['-c', script, path, how, METADATA]);
+  return path;
+}
+
+describe('readWheelMetadata on archives from Python zipfile', () => {
+  it.each(['zip64-streamed', 'stored-with-comment', 'many-members'] as const)(
+    'reads the METADATA of a %s wheel, from the file and from its bytes',
+    async (how) => {
+      const path = pythonWheel(how);
+      expect(await readWheelMetadata(path, path, 'pkg')).toBe(METADATA);
+      expect(await readWheelMetadata(readFileSync(path), path, 'pkg')).toBe(METADATA);
+    },
+  );
+
+  it('names a missing file and a file that is no zip as not a readable wheel', async () => {
+    await expect(readWheelMetadata(join(dir, 'missing.whl'), 'missing.whl')).rejects.toThrow(
+      /missing\.whl is not a readable wheel/,
+    );
+    await expect(readWheelMetadata(Buffer.from('plain text'), 'text.whl')).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('calls a wheel whose METADATA was cut short damaged', async () => {
+    const bytes = readFileSync(pythonWheel('stored-with-comment'));
+    const at = bytes.indexOf(Buffer.from('Requires-Dist'));
+    // Same length, but the central directory now points past a member that disagrees with it.
+    const damaged = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 40)]);
+    await expect(readWheelMetadata(damaged, 'cut.whl', 'pkg')).rejects.toThrow(
+      /cut\.whl is (a damaged|not a readable) wheel/,
+    );
+  });
+});
