@@ -20,6 +20,7 @@ import { register as projects } from './projects.js';
 import { register as resolve } from './resolve.js';
 import { register as rollback } from './rollback.js';
 import { register as serve } from './serve.js';
+import { register as status } from './status.js';
 import { register as tenants } from './tenants.js';
 import { register as trial } from './trial.js';
 import { register as upgrade } from './upgrade.js';
@@ -42,6 +43,7 @@ export const COMMANDS: readonly ((program: Command) => void)[] = [
   resolve,
   rollback,
   serve,
+  status,
   tenants,
   trial,
   upgrade,
