@@ -137,6 +137,8 @@ async function trialProject(
       result: {
         ...base,
         commit: checkout.commit,
+        commitSource: checkout.source,
+        commitNote: checkout.note,
         current: { ok: today.ok, error: today.error },
         candidate: { ok: next.ok, error: next.error, deprecations: next.deprecations },
         verdict: trialVerdict(today.ok, next.ok),

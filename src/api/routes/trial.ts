@@ -6,13 +6,13 @@ import {
   AddProjectBody,
   addProject,
   cancelTrial,
-  failInterruptedTrials,
   getTrial,
   listProjects,
   listTrials,
   removeProject,
   startTrial,
   StartTrialBody,
+  trialLeaseMsFromEnv,
   TrialRunner,
 } from '../../workflows/trial/index.js';
 import { actorOf } from '../access.js';
@@ -41,8 +41,11 @@ const ProjectBody = z.object({
 export function trialRoutes(app: TypedApp, { store }: RouteDeps): void {
   const projects = '/api/v1/instances/:instanceId/projects';
   const trials = '/api/v1/instances/:instanceId/image/trials';
-  const runner = new TrialRunner(store, trialConfigFromEnv(), (error) =>
-    app.log.error({ err: error }, 'trial failed'),
+  const runner = new TrialRunner(
+    store,
+    trialConfigFromEnv(),
+    (error) => app.log.error({ err: error }, 'trial failed'),
+    { leaseMs: trialLeaseMsFromEnv() },
   );
 
   app.post(
@@ -187,11 +190,10 @@ export function trialRoutes(app: TypedApp, { store }: RouteDeps): void {
       )) as unknown as Record<string, unknown>,
   );
 
-  // Trials run in the process that queued them: one that was running when this server stopped
-  // cannot finish, so it is marked failed rather than left "running" forever.
+  // Trials whose server stopped (this one before a restart, or another on the same database) are
+  // resumed once their lease expired; the runner keeps looking every lease period.
   app.addHook('onReady', async () => {
-    const interrupted = await failInterruptedTrials(store);
-    if (interrupted > 0) app.log.warn({ interrupted }, 'trials interrupted by a restart were marked failed');
+    runner.start();
   });
   app.addHook('onClose', async () => runner.close());
 }

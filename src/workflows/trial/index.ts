@@ -5,13 +5,7 @@ export * from './schema.js';
 export { assertRepoAllowed, parseRepoAllowList } from './allow-list.js';
 export { addProject, listProjects, readProjectsForTrial, removeProject } from './projects.js';
 export type { ProjectView, StoredProject } from './projects.js';
-export {
-  cancelTrial,
-  failInterruptedTrials,
-  getTrial,
-  listTrials,
-  packageSourceOf,
-  startTrial,
-  TrialRunner,
-} from './trials.js';
-export type { TrialState, TrialView } from './trials.js';
+export { cancelTrial, getTrial, listTrials, packageSourceOf, startTrial } from './trials.js';
+export type { TrialView } from './trials.js';
+export { TrialRunner, trialLeaseMsFromEnv } from './runner.js';
+export type { PreparedTrial, TrialResult, TrialRunnerOptions, TrialState } from './runner.js';
