@@ -82,6 +82,7 @@ export async function runTrial(
     logs[project.name] = result.logs;
     done += 1;
   }
+  signal?.throwIfAborted();
   progress('done');
   pruneEnvironments(config, [current.lockHash, candidate.lockHash]);
   return { environments: { current: summary(current), candidate: summary(candidate) }, projects, logs };
@@ -133,6 +134,8 @@ async function trialProject(
       { envPath: candidate.path, projectDir, pins: input.candidate.pins },
       options,
     );
+    // A cancel stops dbt, which then "fails": that is no verdict, so the trial ends as cancelled.
+    options.signal?.throwIfAborted();
     return {
       result: {
         ...base,
