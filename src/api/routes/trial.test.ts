@@ -169,6 +169,8 @@ describe.each(engines)('projects API (%s)', (engine) => {
         row('trl_interrupted', {}),
         // Started three times, its server stopping each time.
         row('trl_crashy', { work, attempts: 3, lease_owner: 'gone', lease_expires_at: at }),
+        // Work that no longer reads: failed with why, not retried every lease period.
+        row('trl_garbled', { work: '{', attempts: 1, lease_owner: 'gone', lease_expires_at: at }),
         // Another server runs this one and renews its lease: not to be touched.
         row('trl_elsewhere', {
           work,
@@ -184,7 +186,7 @@ describe.each(engines)('projects API (%s)', (engine) => {
     });
     expect(await runner.resumeInterrupted()).toEqual({
       resumed: [],
-      failed: expect.arrayContaining(['trl_interrupted', 'trl_crashy']),
+      failed: expect.arrayContaining(['trl_interrupted', 'trl_crashy', 'trl_garbled']),
     });
     const trial = await server.call('GET', `${ACME_PROD}/image/trials/trl_interrupted`, { token: bea });
     expect(trial.json).toMatchObject({
@@ -193,6 +195,11 @@ describe.each(engines)('projects API (%s)', (engine) => {
     });
     const crashy = await server.call('GET', `${ACME_PROD}/image/trials/trl_crashy`, { token: bea });
     expect(crashy.json).toMatchObject({ state: 'failed', error: expect.stringMatching(/started 3 times/) });
+    const garbled = await server.call('GET', `${ACME_PROD}/image/trials/trl_garbled`, { token: bea });
+    expect(garbled.json).toMatchObject({
+      state: 'failed',
+      error: expect.stringMatching(/could not be resumed: .*JSON/),
+    });
     const elsewhere = await server.call('GET', `${ACME_PROD}/image/trials/trl_elsewhere`, { token: bea });
     expect(elsewhere.json).toMatchObject({ state: 'running', error: null });
     expect(
@@ -213,6 +220,7 @@ describe.each(engines)('projects API (%s)', (engine) => {
     expect(audit.map((a) => `${a.action} ${a.target.split('/')[1]!}`).sort()).toEqual([
       'image.trial.cancel trl_elsewhere',
       'image.trial.interrupted trl_crashy',
+      'image.trial.interrupted trl_garbled',
       'image.trial.interrupted trl_interrupted',
     ]);
   });

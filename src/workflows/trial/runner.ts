@@ -188,7 +188,15 @@ export class TrialRunner {
         if (await this.#failUnresumable(row.id, reason)) failed.push(row.id);
         continue;
       }
-      const prepared = await this.#preparedFrom(row);
+      let prepared: PreparedTrial;
+      try {
+        prepared = await this.#preparedFrom(row);
+      } catch (error) {
+        // A credential this server's key cannot open, say: retrying every period would not help.
+        const why = `The trial could not be resumed: ${error instanceof Error ? error.message : String(error)}`;
+        if (await this.#failUnresumable(row.id, why)) failed.push(row.id);
+        continue;
+      }
       resumed.push(row.id);
       void this.run(row.id, prepared);
     }
