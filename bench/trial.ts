@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTrial, trialConfigFromEnv } from '../src/trial/index.js';
 import type { EnvironmentSpec, TrialProject } from '../src/trial/index.js';
@@ -39,7 +39,15 @@ function peerScript(input: {
   projects: { name: string; url: string }[];
   cold: boolean;
 }): string {
-  const lines = ['set -eu', `W='${input.work}'`, `export UV_CACHE_DIR="$W/uv-cache"`, 'export UV_OFFLINE=1'];
+  const lines = [
+    'set -eu',
+    `W='${input.work}'`,
+    `export UV_CACHE_DIR="$W/uv-cache"`,
+    'export UV_OFFLINE=1',
+    // As the trial's children (a minimal environment): Python caches bytecode, or every dbt start
+    // would compile dbt's modules again and the peer would look slower than it is.
+    'unset PYTHONDONTWRITEBYTECODE',
+  ];
   if (input.cold) {
     for (const env of input.envs) {
       writeFileSync(join(input.work, `${env.name}.txt`), requirements(env.pins));
@@ -101,6 +109,7 @@ export async function run(): Promise<void> {
       credential: null,
     }));
     const rows: Row[] = [];
+    const startLoad = loadavg()[0]!;
     for (const count of [1, 10]) {
       const workDir = join(scratch, `trial-${String(count)}`);
       const peerWork = join(scratch, `peer-${String(count)}`);
@@ -144,35 +153,41 @@ export async function run(): Promise<void> {
         console.log(
           `${String(count)} project(s), ${mode}: trial ${formatMs(trialMs)}, shell ${formatMs(peerMs)} (x${(trialMs / peerMs).toFixed(2)})`,
         );
+        // Written after every row: a run stopped early still leaves what it measured.
+        await writeSection(rows, startLoad);
       }
     }
-    await writeBenchmarkSection(
-      'trial',
-      [
-        '## Trial: 1 and 10 dbt projects, cold and warm (issue 16)',
-        '',
-        'Command: `npm run bench -- trial` (bench/trial.ts). dbt-core 1.11.16 rolled back to 1.10.23 with',
-        'dbt-duckdb, offline from the cached `dbt-duckdb` wheel set; each project a small real dbt project',
-        'in a local git repository (`dbt compile` of one model with a schema file). Cold: both environments built',
-        'by uv from an empty cache; warm: both reused by lock hash. The peer is the same work as a plain',
-        'shell script in the same run (`uv venv` + `uv pip install --require-hashes` + `uv pip check` per',
-        'environment when cold; per project `git clone` + `dbt compile` in each environment).',
-        '',
-        machineLine(),
-        '',
-        '| projects | environments | trial | shell sequence | trial / shell |',
-        '| -------: | ------------ | ----: | -------------: | ------------: |',
-        ...rows.map(
-          (r) =>
-            `| ${String(r.projects)} | ${r.mode} | ${formatMs(r.trialMs)} | ${formatMs(r.peerMs)} | ${(r.trialMs / r.peerMs).toFixed(2)} |`,
-        ),
-        '',
-        'Most of a trial is dbt itself (two `dbt compile` per project, each a new Python process that',
-        'imports dbt); the trial adds per project a `--no-checkout` clone and detached checkout, and per',
-        'environment `uv pip check` when warm. The machine is shared with other work, so single runs vary.',
-      ].join('\n'),
-    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+async function writeSection(rows: readonly Row[], startLoad: number): Promise<void> {
+  await writeBenchmarkSection(
+    'trial',
+    [
+      '## Trial: 1 and 10 dbt projects, cold and warm (issue 16)',
+      '',
+      'Command: `npm run bench -- trial` (bench/trial.ts). dbt-core 1.11.16 rolled back to 1.10.23 with',
+      'dbt-duckdb, offline from the cached `dbt-duckdb` wheel set; each project a small real dbt project',
+      'in a local git repository (`dbt compile` of one model with a schema file). Cold: both environments built',
+      'by uv from an empty cache; warm: both reused by lock hash. The peer is the same work as a plain',
+      'shell script in the same run (`uv venv` + `uv pip install --require-hashes` + `uv pip check` per',
+      'environment when cold; per project `git clone` + `dbt compile` in each environment).',
+      '',
+      machineLine(),
+      '',
+      '| projects | environments | trial | shell sequence | trial / shell |',
+      '| -------: | ------------ | ----: | -------------: | ------------: |',
+      ...rows.map(
+        (r) =>
+          `| ${String(r.projects)} | ${r.mode} | ${formatMs(r.trialMs)} | ${formatMs(r.peerMs)} | ${(r.trialMs / r.peerMs).toFixed(2)} |`,
+      ),
+      '',
+      'Most of a trial is dbt itself (two `dbt compile` per project, each a new Python process that',
+      'imports dbt); the trial adds per project a `--no-checkout` clone and detached checkout, and per',
+      'environment `uv pip check` when warm. The machine is shared with other work, so single runs vary:',
+      `load average ${startLoad.toFixed(1)} when the run started, ${loadavg()[0]!.toFixed(1)} at this row.`,
+    ].join('\n'),
+  );
 }
