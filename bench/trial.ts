@@ -185,8 +185,10 @@ async function writeSection(rows: readonly Row[], startLoad: number): Promise<vo
       ),
       '',
       'Most of a trial is dbt itself (two `dbt compile` per project, each a new Python process that',
-      'imports dbt); the trial adds per project a `--no-checkout` clone and detached checkout, and per',
-      'environment `uv pip check` when warm. The machine is shared with other work, so single runs vary:',
+      'imports dbt). The trial does more than the shell: four git processes per project instead of one',
+      '(`--no-checkout` clone, `cat-file` of the commit, detached checkout, `rev-parse`), `uv pip check`',
+      'of both environments on every trial, and its job bookkeeping; each row is one run, trial then',
+      'shell, on a machine shared with other work, so the ratio moves with the load between them:',
       `load average ${startLoad.toFixed(1)} when the run started, ${loadavg()[0]!.toFixed(1)} at this row.`,
     ].join('\n'),
   );
