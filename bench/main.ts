@@ -32,6 +32,12 @@ const benchmarks: Benchmark[] = [
       "another tenant's GET /api/v1/me (p50/p99) while one tenant sends the largest YAML, NDJSON batch and review",
     load: () => import('./isolation.js'),
   },
+  {
+    name: 'trial',
+    description:
+      'a trial of 1 and of 10 dbt projects (real uv, git, dbt), cold and warm, against the same work as a shell sequence',
+    load: () => import('./trial.js'),
+  },
 ];
 
 const wanted = process.argv.slice(2);

@@ -8,10 +8,15 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrialConfig } from './config.js';
 import { childEnv, describeFailure, runProcess } from './process.js';
+import type { CommitSource } from './types.js';
 
 export interface Checkout {
   readonly dir: string;
   readonly commit: string;
+  /** Where `commit` came from (see CommitSource). */
+  readonly source: CommitSource;
+  /** Why the branch head stands in for the requested commit; null when it does not. */
+  readonly note: string | null;
   remove(): void;
 }
 
@@ -33,15 +38,18 @@ function gitEnv(credential: string | null, home: string): Record<string, string>
 }
 
 /**
- * Clones `repoUrl` into `<work dir>/checkouts/<label>-<random>` and checks out `commit` (the default
- * branch head when null). Throws with git's own message when the clone or checkout fails.
+ * Clones `repoUrl` into `<scratch dir>/checkouts/<label>-<random>` and checks out `commit` (the
+ * default branch head when null). When the repository no longer has `commit` (a force-push rewrote
+ * it away, or the mirror is shallow) it checks out the branch head instead and says so in `note`:
+ * judging today's code is better than judging nothing. Throws with git's own message when the
+ * clone or checkout fails.
  */
 export async function checkoutProject(
   input: { repoUrl: string; commit: string | null; credential: string | null; label: string },
   options: { config: TrialConfig; signal?: AbortSignal },
 ): Promise<Checkout> {
   const { config } = options;
-  const root = join(config.workDir, 'checkouts');
+  const root = join(config.scratchDir ?? config.workDir, 'checkouts');
   mkdirSync(root, { recursive: true });
   const safeLabel = input.label.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40);
   const dir = join(root, `${safeLabel}-${randomBytes(4).toString('hex')}`);
@@ -68,14 +76,32 @@ export async function checkoutProject(
       input.repoUrl,
       dir,
     ]);
-    const target = input.commit ?? 'HEAD';
+    let target = input.commit ?? 'HEAD';
+    let source: CommitSource = input.commit === null ? 'branch-head' : 'evidence';
+    let note: string | null = null;
+    if (input.commit !== null) {
+      // `cat-file -e` answers whether the object exists without printing it; `^{commit}` refuses a
+      // tag or tree that happens to share the prefix.
+      const probe = await runProcess(config.git, ['cat-file', '-e', `${input.commit}^{commit}`], {
+        env,
+        cwd: dir,
+        limits: config.limits,
+        signal: options.signal,
+      });
+      if (probe.stopped !== null) throw new Error(describeFailure('git cat-file', probe, config.limits));
+      if (probe.code !== 0) {
+        target = 'HEAD';
+        source = 'branch-head-fallback';
+        note = `The repository no longer has commit ${input.commit}, the one the project last ran (force-pushed away, or a shallow mirror); the branch head was tried instead.`;
+      }
+    }
     await git(
       `git checkout of ${target}`,
       ['-c', 'advice.detachedHead=false', 'checkout', '--quiet', '--detach', target, '--'],
       dir,
     );
     const commit = await git('git rev-parse', ['rev-parse', 'HEAD'], dir);
-    return { dir, commit, remove };
+    return { dir, commit, source, note, remove };
   } catch (error) {
     remove();
     throw error;

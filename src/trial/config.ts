@@ -19,6 +19,12 @@ export interface TrialConfig {
   readonly limits: ProcessLimits;
   /** Environments kept (most recently used first); older ones are removed after a trial. */
   readonly keepEnvironments: number;
+  /**
+   * Where one trial's checkouts and dbt scratch folders go (default: `workDir`). The job runner
+   * gives each trial its own (`<workDir>/jobs/<trial id>`) and removes it when the trial ends, or
+   * when it resumes a trial a stopped server left half done.
+   */
+  readonly scratchDir?: string;
 }
 
 function findOnPath(program: string, path = process.env['PATH'] ?? ''): string | null {

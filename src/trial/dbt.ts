@@ -5,7 +5,7 @@
  * environment has dbt-duckdb (then `dbt compile`, which parses first and renders every model), else
  * a placeholder profile of the project's adapter so `dbt parse` can load it without connecting.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { TrialConfig } from './config.js';
@@ -128,7 +128,9 @@ export async function runDbtProject(
   options: { config: TrialConfig; signal?: AbortSignal },
 ): Promise<ProjectRun> {
   const { config } = options;
-  const scratch = mkdtempSync(join(config.workDir, 'run-'));
+  const scratchRoot = config.scratchDir ?? config.workDir;
+  mkdirSync(scratchRoot, { recursive: true });
+  const scratch = mkdtempSync(join(scratchRoot, 'run-'));
   try {
     const adapter = adapterOf(input.pins);
     if (adapter === null) {

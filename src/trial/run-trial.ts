@@ -82,6 +82,7 @@ export async function runTrial(
     logs[project.name] = result.logs;
     done += 1;
   }
+  signal?.throwIfAborted();
   progress('done');
   pruneEnvironments(config, [current.lockHash, candidate.lockHash]);
   return { environments: { current: summary(current), candidate: summary(candidate) }, projects, logs };
@@ -133,10 +134,14 @@ async function trialProject(
       { envPath: candidate.path, projectDir, pins: input.candidate.pins },
       options,
     );
+    // A cancel stops dbt, which then "fails": that is no verdict, so the trial ends as cancelled.
+    options.signal?.throwIfAborted();
     return {
       result: {
         ...base,
         commit: checkout.commit,
+        commitSource: checkout.source,
+        commitNote: checkout.note,
         current: { ok: today.ok, error: today.error },
         candidate: { ok: next.ok, error: next.error, deprecations: next.deprecations },
         verdict: trialVerdict(today.ok, next.ok),

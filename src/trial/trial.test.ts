@@ -3,13 +3,16 @@
  * wheels (hashes required), git checks out local repositories, dbt compiles real projects, and the
  * verdicts and deprecations come from dbt's own structured log.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDbtRepo, resolveImagePins } from '../../test/support/dbt-projects.js';
 import type { HashedPin } from '../../test/support/dbt-projects.js';
 import { pythonTools } from '../../test/support/python-tools.js';
+import { checkoutProject } from './checkout.js';
 import { trialConfigFromEnv } from './config.js';
 import { environmentLockHash, materialiseEnvironment } from './environments.js';
 import { readDbtLog } from './dbt.js';
@@ -191,6 +194,108 @@ describe.skipIf(tools === null)('a trial with real uv, git and dbt', () => {
       expect(upgrade.environments.current.reused).toBe(true);
       expect(upgrade.environments.candidate.reused).toBe(true);
       expect(upgrade.projects[0]).toMatchObject({ verdict: 'fixes', candidate: { ok: true, error: null } });
+    },
+  );
+
+  it(
+    'falls back to the branch head when the repository no longer has the commit the project last ran, and says so',
+    { timeout: 900_000 },
+    async () => {
+      const gone = project('plain', 'pat@example.com');
+      // A force-push: the commit the project last ran is rewritten away.
+      const dir = fileURLToPath(gone.repoUrl);
+      const gitEnv = {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'T',
+        GIT_AUTHOR_EMAIL: 't@example.com',
+        GIT_COMMITTER_NAME: 'T',
+        GIT_COMMITTER_EMAIL: 't@example.com',
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+      };
+      execFileSync('git', ['commit', '--quiet', '--amend', '-m', 'rewritten'], { cwd: dir, env: gitEnv });
+      const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
+      expect(head).not.toBe(gone.commit);
+
+      const missing = await checkoutProject(
+        { repoUrl: gone.repoUrl, commit: gone.commit, credential: null, label: 'gone' },
+        { config },
+      );
+      expect(missing).toMatchObject({ commit: head, source: 'branch-head-fallback' });
+      expect(missing.note).toContain(gone.commit!);
+      missing.remove();
+      const kept = await checkoutProject(
+        { repoUrl: gone.repoUrl, commit: head, credential: null, label: 'kept' },
+        { config },
+      );
+      expect(kept).toMatchObject({ commit: head, source: 'evidence', note: null });
+      kept.remove();
+      const never = await checkoutProject(
+        { repoUrl: gone.repoUrl, commit: null, credential: null, label: 'never' },
+        { config },
+      );
+      expect(never).toMatchObject({ commit: head, source: 'branch-head', note: null });
+      never.remove();
+
+      // In a trial: the project is judged at the branch head, and its result says why.
+      const v11 = spec(pins('1.11.16', '1.11.1'));
+      const v10 = spec(pins('1.10.23', '1.10.1'));
+      const outcome = await runTrial({ current: v11, candidate: v10, projects: [gone] }, { config });
+      expect(outcome.projects[0]).toMatchObject({
+        verdict: 'unaffected',
+        commit: head,
+        commitSource: 'branch-head-fallback',
+        commitNote: expect.stringMatching(/no longer has commit [0-9a-f]{40}/),
+      });
+    },
+  );
+
+  it(
+    'removes a trial’s checkouts and dbt scratch folders when it is cancelled mid-project or a child times out',
+    { timeout: 900_000 },
+    async () => {
+      const v11 = spec(pins('1.11.16', '1.11.1'));
+      const v10 = spec(pins('1.10.23', '1.10.1'));
+      const scratchDir = join(config.workDir, 'jobs', 'cleanup');
+      const leftovers = (): string[] =>
+        existsSync(scratchDir)
+          ? readdirSync(scratchDir).flatMap((name) =>
+              name === 'checkouts'
+                ? readdirSync(join(scratchDir, name)).map((c) => `checkouts/${c}`)
+                : [name],
+            )
+          : [];
+      // Cancelled while dbt runs the first project (its checkout and dbt's scratch folder exist then).
+      const controller = new AbortController();
+      let sawWork = false;
+      const cancelled = runTrial(
+        { current: v11, candidate: v10, projects: [project('plain', 'pat@example.com')] },
+        {
+          config: { ...config, scratchDir },
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (!p.step.startsWith('running')) return;
+            const poll = setInterval(() => {
+              if (leftovers().some((name) => name.startsWith('run-'))) {
+                sawWork = true;
+                clearInterval(poll);
+                controller.abort();
+              }
+            }, 20);
+          },
+        },
+      );
+      await expect(cancelled).rejects.toThrow();
+      expect(sawWork).toBe(true);
+      expect(leftovers()).toEqual([]);
+
+      // A child over its time limit: the project fails with why, and nothing is left either.
+      const slow = await runTrial(
+        { current: v11, candidate: v10, projects: [project('plain', 'pat@example.com')] },
+        { config: { ...config, scratchDir, limits: { timeoutMs: 1_500, memoryMb: 4096 } } },
+      );
+      expect(slow.projects[0]!.current.error).toMatch(/ran longer than 1500 ms/);
+      expect(leftovers()).toEqual([]);
     },
   );
 

@@ -46,11 +46,22 @@ export interface ProjectRun {
 
 export type TrialVerdict = 'breaks' | 'fixes' | 'unaffected' | 'still-broken';
 
+/**
+ * Where the checked-out commit came from: the project's run evidence, the branch head because it
+ * never ran, or the branch head because the repository no longer has the commit it last ran
+ * (force-push, shallow mirror).
+ */
+export type CommitSource = 'evidence' | 'branch-head' | 'branch-head-fallback';
+
 export interface ProjectTrialResult {
   readonly name: string;
   readonly owners: readonly string[];
   /** The commit the project was checked out at; null when the checkout failed. */
   readonly commit: string | null;
+  /** Where `commit` came from; absent when the checkout failed. */
+  readonly commitSource?: CommitSource;
+  /** Why the branch head was used instead of the commit the project last ran; null otherwise. */
+  readonly commitNote?: string | null;
   readonly current: { readonly ok: boolean; readonly error: string | null };
   readonly candidate: {
     readonly ok: boolean;

@@ -14,6 +14,10 @@ const ProjectTrialResult = z.object({
   name: z.string(),
   owners: listOf(z.string()),
   commit: z.string().nullable(),
+  /** Where the commit came from: the run evidence, the branch head (never ran), or the head because the evidence's commit is gone. */
+  commitSource: z.enum(['evidence', 'branch-head', 'branch-head-fallback']).optional(),
+  /** Why the branch head was used instead of the commit the project last ran; null otherwise. */
+  commitNote: z.string().nullable().optional(),
   current: z.object({ ok: z.boolean(), error: z.string().nullable() }),
   candidate: z.object({ ok: z.boolean(), error: z.string().nullable(), deprecations: listOf(Deprecation) }),
   verdict: z.enum(['breaks', 'fixes', 'unaffected', 'still-broken']),

@@ -4,7 +4,7 @@
  * (1.11 rolled back to 1.10, offline from the cached wheels) behind the API and `ratchet image trial`.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,7 +16,7 @@ import { pythonTools } from '../../../test/support/python-tools.js';
 import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { TrialView } from '../../workflows/trial/index.js';
-import { failInterruptedTrials, TrialRunner } from '../../workflows/trial/index.js';
+import { TrialRunner } from '../../workflows/trial/index.js';
 import { trialConfigFromEnv } from '../../trial/index.js';
 import { startTestServer } from '../test-server.js';
 import type { TestServer } from '../test-server.js';
@@ -135,7 +135,7 @@ describe.each(engines)('projects API (%s)', (engine) => {
     expect((await server.call('DELETE', `${ACME_PROD}/projects/marts`, { token: bea })).status).toBe(404);
   });
 
-  it('refuses a trial on an instance without projects, and marks trials a restart interrupted failed', async () => {
+  it('refuses a trial on an instance without projects; after a restart fails what cannot resume, with why, and leaves a live server’s trial alone', async () => {
     const refused = await server.call('POST', `${ACME_PROD}/image/trials`, {
       token: bea,
       body: { set: ['dbt-core==1.10.*'] },
@@ -146,29 +146,83 @@ describe.each(engines)('projects API (%s)', (engine) => {
       await server.store.repos.instances.findByName('acme-prod', server.seed.tenants.acme.id)
     )[0]!;
     const at = new Date().toISOString();
+    const row = (id: string, extra: Record<string, unknown>) => ({
+      id,
+      tenant_id: instance.tenantId,
+      instance_id: instance.id,
+      state: 'running' as const,
+      requests: '["dbt-core==1.10.*"]',
+      progress: '{"done":1,"total":3,"step":"running marts"}',
+      result: null,
+      error: null,
+      created_by: server.seed.users.bea.user.id,
+      created_at: at,
+      updated_at: at,
+      version: 1,
+      ...extra,
+    });
+    const work = JSON.stringify({ current: {}, candidate: {}, changes: [], projects: [] });
     await server.store.db
       .insertInto('image_trials')
-      .values({
-        id: 'trl_interrupted',
-        tenant_id: instance.tenantId,
-        instance_id: instance.id,
-        state: 'running',
-        requests: '["dbt-core==1.10.*"]',
-        progress: '{"done":1,"total":3,"step":"running marts"}',
-        result: null,
-        error: null,
-        created_by: server.seed.users.bea.user.id,
-        created_at: at,
-        updated_at: at,
-        version: 1,
-      })
+      .values([
+        // Queued by a version that recorded no work: nothing to resume from.
+        row('trl_interrupted', {}),
+        // Started three times, its server stopping each time.
+        row('trl_crashy', { work, attempts: 3, lease_owner: 'gone', lease_expires_at: at }),
+        // Work that no longer reads: failed with why, not retried every lease period.
+        row('trl_garbled', { work: '{', attempts: 1, lease_owner: 'gone', lease_expires_at: at }),
+        // Another server runs this one and renews its lease: not to be touched.
+        row('trl_elsewhere', {
+          work,
+          attempts: 1,
+          lease_owner: 'other-server',
+          lease_expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        }),
+      ])
       .execute();
-    expect(await failInterruptedTrials(server.store)).toBe(1);
+    const runner = new TrialRunner(server.store, {
+      ...trialConfigFromEnv({}),
+      workDir: join(scratch, 'sweep'),
+    });
+    expect(await runner.resumeInterrupted()).toEqual({
+      resumed: [],
+      failed: expect.arrayContaining(['trl_interrupted', 'trl_crashy', 'trl_garbled']),
+    });
     const trial = await server.call('GET', `${ACME_PROD}/image/trials/trl_interrupted`, { token: bea });
-    expect(trial.json).toMatchObject({ state: 'failed', error: expect.stringMatching(/restarted/) });
+    expect(trial.json).toMatchObject({
+      state: 'failed',
+      error: expect.stringMatching(/did not record its work/),
+    });
+    const crashy = await server.call('GET', `${ACME_PROD}/image/trials/trl_crashy`, { token: bea });
+    expect(crashy.json).toMatchObject({ state: 'failed', error: expect.stringMatching(/started 3 times/) });
+    const garbled = await server.call('GET', `${ACME_PROD}/image/trials/trl_garbled`, { token: bea });
+    expect(garbled.json).toMatchObject({
+      state: 'failed',
+      error: expect.stringMatching(/could not be resumed: .*JSON/),
+    });
+    const elsewhere = await server.call('GET', `${ACME_PROD}/image/trials/trl_elsewhere`, { token: bea });
+    expect(elsewhere.json).toMatchObject({ state: 'running', error: null });
     expect(
       (await server.call('GET', `${ACME_PROD}/image/trials/trl_interrupted`, { token: gus })).status,
     ).toBe(404);
+    // Cancelled from this server while the other one runs it: the row says cancelled at once (the
+    // other server sees it when it renews its lease and stops the trial's processes).
+    const cancelled = await server.call('POST', `${ACME_PROD}/image/trials/trl_elsewhere/cancel`, {
+      token: bea,
+    });
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(cancelled.json).toMatchObject({ state: 'cancelled' });
+    const audit = await server.store.db
+      .selectFrom('audit_log')
+      .select(['action', 'target'])
+      .where('action', 'in', ['image.trial.interrupted', 'image.trial.cancel'])
+      .execute();
+    expect(audit.map((a) => `${a.action} ${a.target.split('/')[1]!}`).sort()).toEqual([
+      'image.trial.cancel trl_elsewhere',
+      'image.trial.interrupted trl_crashy',
+      'image.trial.interrupted trl_garbled',
+      'image.trial.interrupted trl_interrupted',
+    ]);
   });
 
   it('cancels a running trial: its child processes are stopped and the trial is marked cancelled', async () => {
@@ -221,6 +275,10 @@ describe.each(engines)('projects API (%s)', (engine) => {
     expect(Date.now() - started).toBeLessThan(30_000);
     const trial = await server.call('GET', `${ACME_PROD}/image/trials/trl_cancel`, { token: bea });
     expect(trial.json).toMatchObject({ state: 'cancelled', error: 'The trial was cancelled.', result: null });
+    // Nothing of the cancelled trial is left: its scratch folder, and the half-built environment.
+    const work = join(scratch, `cancel-${engine}`);
+    expect(existsSync(join(work, 'jobs')) ? readdirSync(join(work, 'jobs')) : []).toEqual([]);
+    expect(readdirSync(join(work, 'envs'))).toEqual([]);
   });
 });
 
@@ -396,6 +454,9 @@ describe.skipIf(tools === null)('a trial over HTTP and from the CLI, with real u
         '300',
       );
       expect(human.code, human.stderr).toBe(1);
+      // Not a terminal: progress comes as lines, one per new step, on stderr (stdout stays the result).
+      expect(human.stderr).toMatch(/^\[[#.]{20}\] \d+\/\d+ queued$/m);
+      expect(human.stdout).not.toMatch(/\[[#.]{20}\]/);
       expect(human.stdout).toMatch(/dbt-core 1\.11\.16 -> 1\.10\.23/);
       expect(human.stdout).toMatch(/^adapted +breaks +[0-9a-f]{12} +ada@acme\.example/m);
       expect(human.stdout).toMatch(/^adapted \(candidate\): Runtime Error\n.*>=1\.11\.0/ms);

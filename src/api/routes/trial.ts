@@ -6,13 +6,13 @@ import {
   AddProjectBody,
   addProject,
   cancelTrial,
-  failInterruptedTrials,
   getTrial,
   listProjects,
   listTrials,
   removeProject,
   startTrial,
   StartTrialBody,
+  trialLeaseMsFromEnv,
   TrialRunner,
 } from '../../workflows/trial/index.js';
 import { setReviewTrialRunner } from '../../workflows/image/index.js';
@@ -42,8 +42,11 @@ const ProjectBody = z.object({
 export function trialRoutes(app: TypedApp, { store }: RouteDeps): void {
   const projects = '/api/v1/instances/:instanceId/projects';
   const trials = '/api/v1/instances/:instanceId/image/trials';
-  const runner = new TrialRunner(store, trialConfigFromEnv(), (error) =>
-    app.log.error({ err: error }, 'trial failed'),
+  const runner = new TrialRunner(
+    store,
+    trialConfigFromEnv(),
+    (error) => app.log.error({ err: error }, 'trial failed'),
+    { leaseMs: trialLeaseMsFromEnv() },
   );
   // The rollback and upgrade reviews run their trial step on this runner too (cancel, shutdown).
   setReviewTrialRunner(store, runner);
@@ -181,11 +184,10 @@ export function trialRoutes(app: TypedApp, { store }: RouteDeps): void {
       ),
   );
 
-  // Trials run in the process that queued them: one that was running when this server stopped
-  // cannot finish, so it is marked failed rather than left "running" forever.
+  // Trials whose server stopped (this one before a restart, or another on the same database) are
+  // resumed once their lease expired; the runner keeps looking every lease period.
   app.addHook('onReady', async () => {
-    const interrupted = await failInterruptedTrials(store);
-    if (interrupted > 0) app.log.warn({ interrupted }, 'trials interrupted by a restart were marked failed');
+    runner.start();
   });
   app.addHook('onClose', async () => {
     setReviewTrialRunner(store, null);

@@ -21,6 +21,7 @@ function trialText(trial: TrialView): string {
   for (const project of trial.result.projects) {
     if (project.candidate.error !== null)
       lines.push(`\n${project.name} (candidate): ${project.candidate.error}`);
+    if (project.commitNote) lines.push(`${project.name}: ${project.commitNote}`);
     for (const d of project.candidate.deprecations)
       lines.push(`${project.name}: ${d.code} ${d.name}: ${d.message}`);
   }
@@ -55,12 +56,20 @@ export function register(program: Command): void {
       const base = `/api/v1/instances/${encodeURIComponent(instance)}/image/trials`;
       let trial = await client.post<TrialView>(base, { set });
       const wait = Math.max(100, Number(interval) || 1000);
+      const tty = process.stderr.isTTY;
+      let lastLine = '';
       while (!FINISHED.includes(trial.state)) {
-        if (!json && process.stderr.isTTY) process.stderr.write(`\r${progressBar(trial)}\u001b[K`);
+        if (!json) {
+          // On a terminal one bar redrawn in place; otherwise (CI logs, pipes) a line per new step.
+          const line = progressBar(trial);
+          if (tty) process.stderr.write(`\r${line}\u001b[K`);
+          else if (line !== lastLine) process.stderr.write(`${line}\n`);
+          lastLine = line;
+        }
         await new Promise((resolve) => setTimeout(resolve, wait));
         trial = await client.get<TrialView>(`${base}/${encodeURIComponent(trial.id)}`);
       }
-      if (!json && process.stderr.isTTY) process.stderr.write('\n');
+      if (!json && tty) process.stderr.write('\n');
       const negative =
         trial.state !== 'succeeded' || (trial.result?.projects.some((p) => p.verdict === 'breaks') ?? false);
       printResult(trial, { json, human: trialText, negative });

@@ -10,6 +10,7 @@ import { evidenceIndexes } from './0007-evidence-indexes.js';
 import { authFailures } from './0008-auth-failures.js';
 import { userEmails } from './0010-user-emails.js';
 import { trialProjects } from './0012-trial-projects.js';
+import { trialLeases } from './0014-trial-leases.js';
 
 /**
  * Every migration, in order. To add one: write `NNNN-what.ts` exporting a `Migration` (portable
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-auth-failures': authFailures,
   '0010-user-emails': userEmails,
   '0012-trial-projects': trialProjects,
+  '0014-trial-leases': trialLeases,
 };
 
 // In-code provider: migrations travel inside the package, no folder scanning at runtime.

@@ -36,6 +36,18 @@ export interface ImageTrialsTable {
   created_at: string;
   updated_at: string;
   version: number;
+  /**
+   * JSON of the work the trial was queued with (both images' pins and source, the changes, each
+   * project's repository, folder, owners and commit; never a credential), so another server can
+   * resume it. Optional: rows queued before migration 0014 have none and cannot be resumed.
+   */
+  work?: string | null;
+  /** The server (runner) running the trial; null while nobody holds it. */
+  lease_owner?: string | null;
+  /** ISO time until which `lease_owner` holds the trial; renewed while it runs. */
+  lease_expires_at?: string | null;
+  /** How many times a server started the trial (null: never). */
+  attempts?: number | null;
 }
 
 export interface TrialTables {

@@ -14,13 +14,13 @@ export { addProject, listProjects, readProjectsForTrial, removeProject } from '.
 export type { ProjectView, StoredProject } from './projects.js';
 export {
   cancelTrial,
-  failInterruptedTrials,
   getTrial,
   listTrials,
   packageSourceOf,
   prepareTrial,
   startTrial,
-  TrialRunner,
   toView as trialViewOf,
 } from './trials.js';
-export type { PreparedTrial, TrialState, TrialView } from './trials.js';
+export type { TrialView } from './trials.js';
+export { TrialRunner, trialLeaseMsFromEnv } from './runner.js';
+export type { PreparedTrial, TrialResult, TrialRunnerOptions, TrialState } from './runner.js';

@@ -2,8 +2,8 @@
  * The trial as a job (issue 16): `startTrial` computes the candidate image with the same planner
  * as the rollback and upgrade reviews, queues one trial per instance (a second is a conflict while
  * one is queued or running) and returns at once; a TrialRunner runs it off the request path (child
- * processes: uv, git, dbt), writing progress and the result to the trial's row. A server restart
- * marks the trials it interrupted failed (`failInterruptedTrials`), so none stays "running" forever.
+ * processes: uv, git, dbt; runner.ts), writing progress and the result to the trial's row. A
+ * trial whose server stopped is resumed by the next one (its lease expired: runner.ts).
  */
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,24 +16,16 @@ import { offload } from '../../offload/index.js';
 import { newId } from '../../store/index.js';
 import type { Repositories, Store } from '../../store/index.js';
 import type { ImageTrialsTable } from '../../store/tables/trial.js';
-import { runTrial } from '../../trial/index.js';
-import type {
-  PackageSourceRef,
-  ProjectTrialResult,
-  TrialConfig,
-  TrialOutcome,
-  TrialPin,
-} from '../../trial/index.js';
+import type { PackageSourceRef, TrialPin } from '../../trial/index.js';
 import { auditedBy } from '../audit.js';
 import { tooComplex, workLimits } from '../limits.js';
 import { sourceRefOf } from '../image/source.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
-import { assertRepoAllowed } from './allow-list.js';
 import { readProjectsForTrial } from './projects.js';
+import { ACTIVE_TRIAL_STATES, workOf } from './runner.js';
+import type { PreparedTrial, TrialResult, TrialRunner, TrialState } from './runner.js';
 import { StartTrialInput } from './schema.js';
-
-export type TrialState = ImageTrialsTable['state'];
 
 export interface TrialView {
   id: string;
@@ -42,29 +34,14 @@ export interface TrialView {
   requests: string[];
   progress: { done: number; total: number; step: string };
   /** Once finished: `projects: [{ name, owners, commit, current, candidate, verdict }]`, environments, logs. */
-  result: (TrialOutcome & { changes: { name: string; from: string | null; to: string | null }[] }) | null;
+  result: TrialResult | null;
   error: string | null;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
 }
 
-/** A trial's work as the runner needs it, prepared while the request was checked. */
-export interface PreparedTrial {
-  current: { python: string; pins: TrialPin[]; source: PackageSourceRef };
-  candidate: { python: string; pins: TrialPin[]; source: PackageSourceRef };
-  changes: { name: string; from: string | null; to: string | null }[];
-  projects: {
-    name: string;
-    repoUrl: string;
-    path: string;
-    owners: string[];
-    commit: string | null;
-    credential: string | null;
-  }[];
-}
-
-const ACTIVE: readonly TrialState[] = ['queued', 'running'];
+const ACTIVE = ACTIVE_TRIAL_STATES;
 
 export function toView(row: ImageTrialsTable): TrialView {
   return {
@@ -176,117 +153,6 @@ export async function prepareTrial(
   };
 }
 
-/**
- * Runs queued trials in this process: one AbortController per trial, so a cancel or the server's
- * shutdown stops its child processes.
- */
-export class TrialRunner {
-  readonly #running = new Map<string, { controller: AbortController; done: Promise<void> }>();
-
-  constructor(
-    private readonly store: Store,
-    private readonly config: TrialConfig,
-    private readonly onError: (error: unknown) => void = () => undefined,
-  ) {}
-
-  /** Starts the trial in the background; resolves when it has finished (tests await it). */
-  run(trialId: string, prepared: PreparedTrial): Promise<void> {
-    const controller = new AbortController();
-    const done = this.#execute(trialId, prepared, controller.signal)
-      .catch(this.onError)
-      .finally(() => this.#running.delete(trialId));
-    this.#running.set(trialId, { controller, done });
-    return done;
-  }
-
-  cancel(trialId: string): boolean {
-    const entry = this.#running.get(trialId);
-    entry?.controller.abort();
-    return entry !== undefined;
-  }
-
-  /** Stops every running trial (server shutdown) and waits for their rows to be written. */
-  async close(): Promise<void> {
-    for (const entry of this.#running.values()) entry.controller.abort();
-    await Promise.all([...this.#running.values()].map((entry) => entry.done));
-  }
-
-  /** Resolves when the trial has finished (or at once when it is not running here). */
-  async settled(trialId: string): Promise<void> {
-    await this.#running.get(trialId)?.done;
-  }
-
-  async #write(trialId: string, values: Partial<ImageTrialsTable>): Promise<void> {
-    await this.store.transaction(async (tx) => {
-      await tx.imageTrials.update(trialId, { ...values, updated_at: tx.now() });
-    });
-  }
-
-  async #execute(trialId: string, prepared: PreparedTrial, signal: AbortSignal): Promise<void> {
-    await this.#write(trialId, { state: 'running' });
-    let lastWrite = Promise.resolve();
-    try {
-      const projects = prepared.projects.map((p) => {
-        // The allow-list is checked again: the operator may have narrowed it since registration.
-        assertRepoAllowed(p.repoUrl);
-        return p;
-      });
-      const outcome = await runTrial(
-        { current: prepared.current, candidate: prepared.candidate, projects },
-        {
-          config: this.config,
-          signal,
-          onProgress: (progress) => {
-            lastWrite = lastWrite.then(() => this.#write(trialId, { progress: JSON.stringify(progress) }));
-          },
-        },
-      );
-      await lastWrite;
-      await this.#finish(trialId, 'succeeded', { ...outcome, changes: prepared.changes }, null);
-    } catch (error) {
-      await lastWrite.catch(() => undefined);
-      const cancelled = signal.aborted;
-      await this.#finish(
-        trialId,
-        cancelled ? 'cancelled' : 'failed',
-        null,
-        cancelled ? 'The trial was cancelled.' : error instanceof Error ? error.message : String(error),
-      );
-    }
-  }
-
-  async #finish(
-    trialId: string,
-    state: TrialState,
-    result: TrialView['result'],
-    error: string | null,
-  ): Promise<void> {
-    await this.store.transaction(async (tx) => {
-      const row = await tx.imageTrials.get(trialId);
-      if (row === null) throw new Error(`trial ${trialId} vanished while it ran`);
-      await tx.imageTrials.update(trialId, {
-        state,
-        result: result === null ? null : JSON.stringify(result),
-        error,
-        updated_at: tx.now(),
-      });
-      await tx.audit.append({
-        actorUserId: null,
-        actorRole: 'system',
-        tenantId: row.tenant_id,
-        action: 'image.trial.finish',
-        target: `trial:${row.instance_id}/${trialId}`,
-        before: { state: row.state },
-        after: { state, error, verdicts: verdictsOf(result?.projects ?? []) },
-      });
-    });
-  }
-}
-
-function verdictsOf(projects: readonly ProjectTrialResult[]): Record<string, string> {
-  return Object.fromEntries(projects.map((p) => [p.name, p.verdict]));
-}
-
 async function assertNoActiveTrial(
   repos: Repositories,
   instance: { id: string; name: string },
@@ -335,6 +201,10 @@ export async function startTrial(
       created_at: at,
       updated_at: at,
       version: 1,
+      // The work, so another server can resume the trial if this one stops; held by this runner.
+      work: workOf(prepared),
+      ...runner.lease(),
+      attempts: 0,
     };
     await tx.imageTrials.insert(inserted);
     await tx.audit.append(
@@ -405,34 +275,34 @@ export async function cancelTrial(
       remedy: 'Only a queued or running trial can be cancelled.',
     });
   }
-  runner.cancel(row.id);
-  await runner.settled(row.id);
+  if (runner.cancel(row.id)) await runner.settled(row.id);
+  else await cancelStoredTrial(store, actor, row.id);
   return getTrial(store, actor, input.instance, input.trialId);
 }
 
 /**
- * Marks every queued or running trial failed: called when a server starts, since trials run in the
- * process that queued them and that process is gone. Returns how many it marked.
+ * Cancels a trial this server does not run: queued with no live server, or running on another
+ * server, which sees the state when it next renews its lease and stops the trial's processes.
  */
-export async function failInterruptedTrials(store: Store): Promise<number> {
-  return store.transaction(async (tx) => {
-    const rows = await tx.imageTrials.listInStates(ACTIVE);
-    for (const row of rows) {
-      await tx.imageTrials.update(row.id, {
-        state: 'failed',
-        error: 'The server restarted while this trial ran; start it again.',
-        updated_at: tx.now(),
-      });
-      await tx.audit.append({
-        actorUserId: null,
-        actorRole: 'system',
+async function cancelStoredTrial(store: Store, actor: Actor, trialId: string): Promise<void> {
+  await store.transaction(async (tx) => {
+    const row = await tx.imageTrials.get(trialId);
+    if (row === null || !ACTIVE.includes(row.state)) return;
+    await tx.imageTrials.update(trialId, {
+      state: 'cancelled',
+      error: 'The trial was cancelled.',
+      lease_owner: null,
+      lease_expires_at: null,
+      updated_at: tx.now(),
+    });
+    await tx.audit.append(
+      auditedBy(actor, {
         tenantId: row.tenant_id,
-        action: 'image.trial.interrupted',
-        target: `trial:${row.instance_id}/${row.id}`,
-        before: { state: row.state },
-        after: { state: 'failed' },
-      });
-    }
-    return rows.length;
+        action: 'image.trial.cancel',
+        target: `trial:${row.instance_id}/${trialId}`,
+        before: { state: row.state, leaseOwner: row.lease_owner ?? null },
+        after: { state: 'cancelled' },
+      }),
+    );
   });
 }

@@ -4,6 +4,7 @@ import { useAsync } from '../async';
 import { fill, firstOffered, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, Loading, Section, StatusBadge, Table, When } from '../components';
 import { InstanceStatusStrip } from '../components/status-strip';
+import { TrialsPanel } from '../components/trials';
 import { currentRevision, LAYER_TITLE, summarise } from '../layers';
 import { Link } from '../router';
 import type {
@@ -139,6 +140,8 @@ export function InstancePage({ me, id }: { me: Me; id: string }) {
       </Section>
 
       <InstanceRollbackRequests me={me} instance={instance} image={image} />
+
+      <TrialsPanel me={me} instance={instance} />
 
       <Section title="Pipeline outcomes per image revision" id="outcomes">
         <InstanceEvidence instance={instance} imageRevisions={revisions.image} />

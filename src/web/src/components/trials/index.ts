@@ -1,0 +1,2 @@
+export { TrialsPanel } from './trials-panel';
+export type { Trial } from './trial-types';
