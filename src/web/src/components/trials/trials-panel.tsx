@@ -37,14 +37,15 @@ const STATE_CLASS: Record<Trial['state'], string> = {
   cancelled: '',
 };
 
-function trialsPath(instance: Instance): string {
+function trialsPath(instance: Pick<Instance, 'id'>): string {
   return `/api/v1/instances/${seg(instance.id)}/image/trials`;
 }
 
 export function TrialsPanel({ me, instance }: { me: Me; instance: Instance }) {
+  const instanceId = instance.id;
   const trials = useAsync(
-    async () => (await api<{ trials: Trial[] }>(trialsPath(instance))).trials,
-    [instance.id],
+    async () => (await api<{ trials: Trial[] }>(trialsPath({ id: instanceId }))).trials,
+    [instanceId],
   );
   const active = trials.state === 'ready' && trials.data.some((t) => ACTIVE.includes(t.state));
   // While a trial is queued or running, its progress is read again every POLL_MS.
