@@ -8,9 +8,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * Known cycles, each with the reason it is still here. Adding to this list needs a reason as good.
  * - offload/ runs workflow tasks in worker threads, so its task table (offload/tasks.ts) imports
  *   workflows/image and workflows/evidence, which call `offload()`. TODO(issue 18): the pool should
- *   take its task table from the caller.
+ *   take its task table from the caller. workflows/trial is in the same loop for the same reason: a
+ *   review's trial step (workflows/image) uses it, and it offloads the candidate plan.
  */
-const KNOWN_FOLDER_CYCLES = [['src/offload', 'src/workflows/evidence', 'src/workflows/image']];
+const KNOWN_FOLDER_CYCLES = [
+  ['src/offload', 'src/workflows/evidence', 'src/workflows/image', 'src/workflows/trial'],
+];
 
 describe('the import graph of src/ (STYLE.md: no two modules import each other)', () => {
   const graph = readImportGraph(ROOT);

@@ -86,7 +86,7 @@ const PLACEHOLDERS: Record<string, (demo: DemoAnnouncement, outputs: readonly st
   'the report hash rollback request printed': (_, outputs) =>
     latest(outputs, /^rollback request rbr_\w+: requested\nreport hash: ([0-9a-f]{64})$/m),
   'the def_ id defect report printed': (_, outputs) => latest(outputs, /^defect (def_\w+): .*\nreported, /m),
-  'the ifc_ id infra list printed': (_, outputs) => latest(outputs, /^(ifc_\w+)\s+planned\s/m),
+  'the ifc_ id infra list printed': (_, outputs) => latest(outputs, /^(ifc_\w+)\s.*\splanned\s/m),
   'the wheel folder image show printed': (_, outputs) =>
     latest(outputs, /^package source: find-links folder (\/\S+)$/m),
 };

@@ -13,6 +13,7 @@ import type {
   ImageChangeView,
   ImageDiffEntry,
   ImageOverview,
+  ImportedImage,
   InstanceDeployerView,
   RollbackPin,
 } from '../../workflows/index.js';
@@ -23,6 +24,7 @@ import type {
   ForwardFixFollowUpBody,
   ImageChangeBody,
   ImageChangeViewBody,
+  ImportedImageBody,
   ImageDiffEntryBody,
   ImageOverviewBody,
   RollbackPinBody,
@@ -36,6 +38,8 @@ export type ResponsesAgreeWithWorkflows = [
   Agrees<SameShape<ImageChangeBody, ImageChangeRecord>>,
   Agrees<SameShape<ImageChangeViewBody, ImageChangeView>>,
   Agrees<SameShape<RollbackPinBody, RollbackPin>>,
+  // `revision` is the Revision entity, described once in ../schema.ts (RevisionBody).
+  Agrees<SameShape<Omit<ImportedImageBody, 'revision'>, Omit<ImportedImage, 'revision'>>>,
   Agrees<SameShape<ForwardFixFollowUpBody, ForwardFixFollowUp>>,
   Agrees<SameShape<z.infer<typeof ImageDiffEntryBody>, ImageDiffEntry>>,
   // `current` is the Revision entity, described once in ../schema.ts (RevisionBody).

@@ -225,3 +225,26 @@ export const ImageChangeListBody = z.object({ requests: listOf(ImageChangeBody) 
 
 /** The webhook deploy callback's answer: the change moved by the report. */
 export const DeployCallbackBody = ImageChangeBody.pick({ id: true, state: true, stages: true });
+
+/** `image check` findings: consistent, or what breaks it (violations, unavailable pins), yanked and ignored pins. */
+export const ImageCheckBody = z
+  .object({
+    consistent: z.boolean(),
+    violations: listOf(ViolationBody),
+    yanked: listOf(z.object({ package: z.string(), version: z.string(), reason: z.string().nullable() })),
+    unavailable: listOf(z.object({ package: z.string(), version: z.string(), reason: z.string() })),
+    ignored: listOf(IgnoredRequirementBody),
+  })
+  .meta({ id: 'ImageCheck' });
+
+/** POST /api/v1/instances/{instanceId}/image/import: the revision recorded from the customer's lock. */
+export const ImportedImageBody = z
+  .object({
+    revision: RevisionBody,
+    format: z.string(),
+    reattributedRuns: z.number().int(),
+    check: ImageCheckBody,
+    warnings: listOf(z.string()),
+  })
+  .meta({ id: 'ImportedImage' });
+export type ImportedImageBody = z.infer<typeof ImportedImageBody>;

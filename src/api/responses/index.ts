@@ -6,6 +6,8 @@ export {
   FollowUpsBody,
   ImageChangeBody,
   ImageChangeViewBody,
+  ImageCheckBody,
+  ImportedImageBody,
   ProjectEvidenceBody,
   ReviewTrialStepBody,
   ImageChangeListBody,

@@ -3,6 +3,7 @@ import { PERMISSIONS } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import { ImportImageInput, importImage } from '../../workflows/index.js';
 import { actorOf } from '../access.js';
+import { ImportedImageBody } from '../responses/index.js';
 import { problems } from './problems.js';
 import type { RouteDeps, TypedApp } from './types.js';
 
@@ -22,7 +23,7 @@ export function imageImportRoutes(app: TypedApp, { store }: RouteDeps): void {
         tags: ['image'],
         params: InstanceParams,
         body: ImportImageInput.omit({ instance: true }),
-        response: { 201: z.record(z.string(), z.unknown()), ...problems(403, 404, 409, 413, 503) },
+        response: { 201: ImportedImageBody, ...problems(403, 404, 409, 413, 503) },
       },
     },
     async (request, reply) => {
@@ -30,7 +31,7 @@ export function imageImportRoutes(app: TypedApp, { store }: RouteDeps): void {
         ...request.body,
         instance: request.params.instanceId,
       });
-      return reply.status(201).send(imported as unknown as Record<string, unknown>);
+      return reply.status(201).send(imported);
     },
   );
 }

@@ -79,7 +79,7 @@ describe('ratchet image import', () => {
       pete(...target(lockFile('bad.txt', DBT_110.replace('dbt-adapters==1.17.3', 'dbt-adapters==0.0.1')))),
     ]);
     expect(refusalOf(noSource, 2).remedy).toMatch(/--index-url URL or --find-links DIR/);
-    expect(refusalOf(badTime, 2).message).toMatch(/deployedAt/);
+    expect(refusalOf(badTime, 2).message).toMatch(/--deployed-at/);
     expect(refusalOf(customer, 1).kind).toBe('not-allowed');
     const findings = refusalOf(inconsistent, 1);
     expect(findings.kind).toBe('conflict');

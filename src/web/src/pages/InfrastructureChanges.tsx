@@ -99,7 +99,14 @@ function ChangeCard({
   const [done, setDone] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [acknowledged, setAcknowledged] = useState(false);
+  const [overrideReason, setOverrideReason] = useState('');
   const { busy, error, run } = useAction();
+  // The server refuses an apply outside the planned window unless a provider-admin overrides it
+  // with a reason (audited as infrastructure.change.apply.override); the page offers just that.
+  const [now] = useState(() => Date.now()); // when the card was shown; it re-renders after each step
+  const outsideWindow = now < Date.parse(change.windowStart) || now > Date.parse(change.windowEnd);
+  const mayOverride = me.role === 'provider-admin';
+  const overrideReady = overrideReason.trim().length >= 10;
   const party = isProviderRole(me.role) ? 'provider' : 'customer';
   const signedByMySide = change.testedBy[party];
 
@@ -187,20 +194,43 @@ function ChangeCard({
                 />{' '}
                 I understand that applying cannot be undone.
               </label>
+              {outsideWindow ? (
+                mayOverride ? (
+                  <div className="form-row">
+                    <label htmlFor={`override-${change.id}`}>
+                      Outside its planned window: why it must be applied now (at least 10 characters, audited)
+                    </label>
+                    <textarea
+                      id={`override-${change.id}`}
+                      value={overrideReason}
+                      onChange={(e) => setOverrideReason(e.target.value)}
+                    />
+                  </div>
+                ) : (
+                  <p className="muted small">
+                    Outside its planned window: apply it within the window, or ask a provider-admin to apply
+                    it now with a reason.
+                  </p>
+                )
+              ) : null}
               <div className="buttons">
                 <button
                   type="button"
                   className="danger"
-                  disabled={busy || !acknowledged}
+                  disabled={busy || !acknowledged || (outsideWindow && (!mayOverride || !overrideReady))}
                   onClick={() =>
                     void post(
                       `${CHANGES}/${seg(change.id)}/apply`,
-                      { acknowledgeIrreversible: true },
-                      `Applied “${change.title}”: it is final.`,
+                      outsideWindow
+                        ? { acknowledgeIrreversible: true, override: { reason: overrideReason.trim() } }
+                        : { acknowledgeIrreversible: true },
+                      outsideWindow
+                        ? `Applied “${change.title}” outside its window, with your reason recorded: it is final.`
+                        : `Applied “${change.title}”: it is final.`,
                     )
                   }
                 >
-                  Apply (irreversible)
+                  {outsideWindow ? 'Apply outside the window (irreversible)' : 'Apply (irreversible)'}
                 </button>
                 {!change.testedBy.provider || !change.testedBy.customer ? (
                   <span className="muted small">Both sides must sign off their testing first.</span>

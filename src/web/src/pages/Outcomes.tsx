@@ -91,14 +91,17 @@ export function OutcomesHistoryChart({ history }: { history: OutcomesHistory }) 
             (before ? `In force at the start: image r${String(before.revision)}. ` : '') +
             inWindow.map(markerText).join('; ')}
         </desc>
-        {inWindow.map((d) => {
+        {/* The revision in force when the window opens sits on its left edge, so the window's start
+            (a moving "30 days ago") never decides whether a deployment shows. */}
+        {(before ? [before, ...inWindow] : inWindow).map((d) => {
           const at = x(Date.parse(d.deployedAt));
+          const since = d === before ? 'since ' : '';
           return (
             <g key={d.revision} data-deployment={d.revision} data-deployed-at={d.deployedAt}>
               <title>{markerText(d)}</title>
               <line x1={at} x2={at} y1={TOP - 12} y2={height - 20} stroke="#475569" strokeDasharray="4 3" />
               <text x={at + 4} y={TOP - 14} fontSize="12" fill="#1e293b">
-                {`image r${String(d.revision)} · ${fmt(Date.parse(d.deployedAt))}`}
+                {`image r${String(d.revision)} · ${since}${fmt(Date.parse(d.deployedAt))}`}
               </text>
             </g>
           );
