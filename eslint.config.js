@@ -62,12 +62,6 @@ const SQL_NOT_YET_IN_STORE = [
   'src/delivery/testkit/**',
   'src/workflows/deployers/handoff.ts', // the pending image changes it resumes (image workflow's table)
   'src/workflows/image/repository.ts',
-  // TODO(#18): the review's trial step and the status strip read image_trials / trial_projects
-  // directly; move them behind the store's imageTrials and trialProjects repositories.
-  'src/workflows/image/trial-step.ts',
-  'src/workflows/status/strip.ts',
-  'src/workflows/trial/runner.ts',
-  'src/workflows/image/import.ts',
 ];
 
 export default tseslint.config(

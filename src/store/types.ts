@@ -221,8 +221,11 @@ export interface RevisionRepository {
   /** Oldest first. */
   list(instanceId: string, layer?: Layer): Promise<Revision[]>;
   current(instanceId: string, layer: Layer): Promise<Revision | null>;
-  /** Throws ConflictError when the row's version is no longer `expectedVersion`. */
-  setStatus(id: string, expectedVersion: number, status: DeploymentStatus): Promise<Revision>;
+  /**
+   * Throws ConflictError when the row's version is no longer `expectedVersion`. `at` is when the
+   * status changed (default now): an imported image was deployed when it went live.
+   */
+  setStatus(id: string, expectedVersion: number, status: DeploymentStatus, at?: string): Promise<Revision>;
   count(): Promise<number>;
 }
 
@@ -400,6 +403,11 @@ export interface ImageTrialRepository {
   ): Promise<ImageTrialsTable[]>;
   insert(row: ImageTrialsTable): Promise<void>;
   update(id: string, values: Partial<ImageTrialsTable>): Promise<void>;
+  /**
+   * Updates the trial only while `leaseOwner` holds its lease and it is queued or running (a trial
+   * cancelled elsewhere, or taken over after a lost lease, is not written). False when nothing was.
+   */
+  updateWhileLeased(id: string, leaseOwner: string, values: Partial<ImageTrialsTable>): Promise<boolean>;
   /** The commit a project last ran (its newest run event with a code revision), or null. */
   lastRanCommit(instanceId: string, project: string): Promise<string | null>;
 }
@@ -461,6 +469,11 @@ export interface EvidenceRepository {
   ): Promise<boolean>;
   /** A tenant's instances with their namespaces (JSON text). */
   instanceNamespaces(tenantId: string): Promise<Pick<InstancesTable, 'id' | 'namespaces'>[]>;
+  /**
+   * Attributes the instance's runs since `since` to image revision `revision` (source
+   * 'deployment'), except runs a facet or tag attributed. Returns how many rows changed.
+   */
+  attributeRunsToImageSince(instanceId: string, since: string, revision: number): Promise<number>;
   /** A tenant's deployed image revisions, with when the deployer confirmed them. */
   deployedImageRevisions(
     tenantId: string,

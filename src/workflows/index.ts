@@ -79,6 +79,7 @@ export {
   listRollbackPins,
   NEXT_STEPS,
   notifyStep,
+  notifyReviewTrialOwners,
   notifyTrialOwners,
   onCommittedImageStep,
   setReviewTrialRunner,

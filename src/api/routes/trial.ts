@@ -15,7 +15,7 @@ import {
   trialLeaseMsFromEnv,
   TrialRunner,
 } from '../../workflows/trial/index.js';
-import { setReviewTrialRunner } from '../../workflows/image/index.js';
+import { notifyReviewTrialOwners, setReviewTrialRunner } from '../../workflows/image/index.js';
 import { actorOf } from '../access.js';
 import { TrialBody, TrialListBody } from '../responses/index.js';
 import { problems } from './problems.js';
@@ -46,7 +46,13 @@ export function trialRoutes(app: TypedApp, { store }: RouteDeps): void {
     store,
     trialConfigFromEnv(),
     (error) => app.log.error({ err: error }, 'trial failed'),
-    { leaseMs: trialLeaseMsFromEnv() },
+    {
+      leaseMs: trialLeaseMsFromEnv(),
+      // A review's trial, run here or resumed after a restart, ends with its owners' guidance.
+      onFinished: async (trialId) => {
+        await notifyReviewTrialOwners(store, trialId);
+      },
+    },
   );
   // The rollback and upgrade reviews run their trial step on this runner too (cancel, shutdown).
   setReviewTrialRunner(store, runner);

@@ -280,6 +280,18 @@ export function evidenceRepository({ db }: RepositoryContext): EvidenceRepositor
         .where('tenant_id', '=', tenantId)
         .execute();
     },
+    async attributeRunsToImageSince(instanceId, since, revision) {
+      const moved = await db
+        .updateTable('run_events')
+        .set({ image_revision: revision, image_revision_source: 'deployment' })
+        .where('instance_id', '=', instanceId)
+        .where('event_time', '>=', since)
+        .where((eb) =>
+          eb.or([eb('image_revision', 'is', null), eb('image_revision_source', '=', 'deployment')]),
+        )
+        .executeTakeFirst();
+      return Number(moved.numUpdatedRows);
+    },
     async deployedImageRevisions(tenantId) {
       return db
         .selectFrom('revisions')

@@ -1,5 +1,9 @@
+import type { ImageTrialsTable } from '../tables/trial.js';
 import type { ImageTrialRepository } from '../types.js';
 import type { RepositoryContext } from './context.js';
+
+/** The states in which a trial is held by a lease (queued for its runner, or running). */
+const LEASED_STATES: ImageTrialsTable['state'][] = ['queued', 'running'];
 
 /** Trials of an image change against an instance's projects (issue 16). */
 export function imageTrialRepository({ db }: RepositoryContext): ImageTrialRepository {
@@ -39,6 +43,16 @@ export function imageTrialRepository({ db }: RepositoryContext): ImageTrialRepos
     },
     async update(id, values) {
       await db.updateTable('image_trials').set(values).where('id', '=', id).execute();
+    },
+    async updateWhileLeased(id, leaseOwner, values) {
+      const result = await db
+        .updateTable('image_trials')
+        .set(values)
+        .where('id', '=', id)
+        .where('lease_owner', '=', leaseOwner)
+        .where('state', 'in', LEASED_STATES)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
     async lastRanCommit(instanceId, project) {
       const row = await db

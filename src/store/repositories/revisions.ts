@@ -101,10 +101,10 @@ export function revisionRepository({ db, now }: RepositoryContext): RevisionRepo
         .executeTakeFirst();
       return row === undefined ? null : toRevision(row);
     },
-    async setStatus(id, expectedVersion, status) {
+    async setStatus(id, expectedVersion, status, at) {
       const result = await db
         .updateTable('revisions')
-        .set({ status, status_changed_at: now(), version: expectedVersion + 1 })
+        .set({ status, status_changed_at: at ?? now(), version: expectedVersion + 1 })
         .where('id', '=', id)
         .where('version', '=', expectedVersion)
         .executeTakeFirst();

@@ -225,24 +225,14 @@ export async function importImage(
       latest,
     );
     // It already ran: deployed, at the time it went live (evidence attribution reads this time).
-    await tx.db
-      .updateTable('revisions')
-      .set({ status: 'deployed', status_changed_at: deployedAt, version: appended.version + 1 })
-      .where('id', '=', appended.id)
-      .execute();
-    const revision = (await tx.revisions.get(instance.id, 'image', appended.number))!;
+    const revision = await tx.revisions.setStatus(appended.id, appended.version, 'deployed', deployedAt);
     // Runs stored before the import and attributed by time (not by a facet or tag the image set)
     // belong to this image from when it went live; imports come oldest first, so nothing later exists.
-    const moved = await tx.db
-      .updateTable('run_events')
-      .set({ image_revision: revision.number, image_revision_source: 'deployment' })
-      .where('instance_id', '=', instance.id)
-      .where('event_time', '>=', deployedAt)
-      .where((eb) =>
-        eb.or([eb('image_revision', 'is', null), eb('image_revision_source', '=', 'deployment')]),
-      )
-      .executeTakeFirst();
-    const reattributedRuns = Number(moved.numUpdatedRows);
+    const reattributedRuns = await tx.evidence.attributeRunsToImageSince(
+      instance.id,
+      deployedAt,
+      revision.number,
+    );
     await tx.audit.append(
       auditedBy(actor, {
         tenantId: instance.tenantId,

@@ -39,7 +39,7 @@ export type { ImageWorkflowRepository } from './repository.js';
 export { openPackageSource } from './source.js';
 export { NEXT_STEPS } from './steps.js';
 export { setReviewTrialRunner } from './trial-step.js';
-export { notifyTrialOwners, TARGETED_FIXES } from './trial-guidance.js';
+export { notifyReviewTrialOwners, notifyTrialOwners, TARGETED_FIXES } from './trial-guidance.js';
 export {
   acceptRollback,
   approveRollback,

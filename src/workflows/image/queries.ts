@@ -144,7 +144,7 @@ export async function getImageChange(
 ): Promise<ImageChangeView> {
   assertCan(actor, 'image.read');
   const change = await loadChange(readRepo(store), actor, id, kind);
-  const trial = await reviewTrialOf(store.db, change);
+  const trial = await reviewTrialOf(store.repos, change);
   return {
     ...change,
     trial,

@@ -244,7 +244,7 @@ export async function refreshRollback(
   const instance = await resolveInstance(store.repos, actor, before.instanceId);
   // A trial that is running or succeeded stays the review's; none, a skipped or a failed one is
   // tried again (planned here, outside the step's transaction: it reads the package source).
-  const kept = await keptReviewTrial(store.db, before);
+  const kept = await keptReviewTrial(store.repos, before);
   const planned = kept === null ? await planReviewTrial(store, instance, before.requests, rebuilt) : null;
   let trial: PlannedReviewTrial | null = null;
   const refreshed = await runStep(store, actor, {

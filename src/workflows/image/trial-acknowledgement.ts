@@ -26,7 +26,7 @@ export async function assertTrialAcknowledged(
   change: ImageChangeRecord,
   acknowledge: boolean | undefined,
 ): Promise<TrialAcknowledgement | null> {
-  const trial = await reviewTrialOf(tx.db, change);
+  const trial = await reviewTrialOf(tx, change);
   if (trial === null) return null;
   const label = `${LABEL[change.kind]} ${change.id}`;
   const trialUrl = `/api/v1/instances/${change.instanceId}/image/trials/${trial.id}`;

@@ -76,7 +76,7 @@ export async function notifyTrialOwners(
     const change = await imageWorkflowRepository(tx.db, tx.now).getChange(changeId);
     // A change rejected while its trial ran asks nothing of anyone any more.
     if (change === null || change.report.trial?.id !== trialId || change.state === 'rejected') return 0;
-    const trial = await reviewTrialOf(tx.db, change);
+    const trial = await reviewTrialOf(tx, change);
     if (trial === null || trial.state !== 'succeeded' || trial.result === null) return 0;
     const byOwner = new Map<string, ProjectTrialResult[]>();
     for (const project of trial.result.projects.filter(needsGuidance)) {
@@ -149,11 +149,28 @@ function guidanceText(change: ImageChangeRecord, trialId: string, projects: Proj
   ].join('\n\n');
 }
 
-/** After the request's transaction: runs the review's trial, then tells the owners who must act. */
+/**
+ * The runner's `onFinished` for every trial it runs: when the trial is a review's (the change whose
+ * report names it), its owners get their guidance; a trial started by hand asks nothing of anyone.
+ * Idempotent (the outbox keeps one message per trial and owner), so a trial finished on one server
+ * and noticed again on another tells nobody twice. Returns how many messages were enqueued.
+ */
+export async function notifyReviewTrialOwners(store: Store, trialId: string): Promise<number> {
+  const trial = await store.repos.imageTrials.get(trialId);
+  if (trial === null) return 0;
+  const changes = await imageWorkflowRepository(store.db, () => store.now().toISOString()).listChanges({
+    instanceId: trial.instance_id,
+  });
+  const change = changes.find((c) => c.report.trial?.id === trialId);
+  return change === undefined ? 0 : notifyTrialOwners(store, change.id, trialId);
+}
+
+/**
+ * After the request's transaction: runs the review's trial; its runner's `onFinished`
+ * (notifyReviewTrialOwners) then tells the owners who must act.
+ */
 export function startReviewTrial(store: Store, change: ImageChangeRecord, planned: PlannedReviewTrial): void {
-  void dispatchReviewTrial(store, planned, async (trialId) => {
-    await notifyTrialOwners(store, change.id, trialId);
-  }).catch((error: unknown) => {
+  void dispatchReviewTrial(store, planned).catch((error: unknown) => {
     // Off the request path: nobody awaits this, so a failure is reported rather than lost.
     process.emitWarning(`The review trial of ${change.id} could not finish: ${String(error)}`);
   });

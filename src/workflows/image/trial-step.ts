@@ -10,9 +10,8 @@ import { InputError } from '../../domain/errors/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { Instance } from '../../domain/tenancy/index.js';
 import { newId } from '../../store/index.js';
-import type { Db, Repositories, Store } from '../../store/index.js';
-import type { ImageTrialsTable } from '../../store/tables/trial.js';
-import { prepareTrial, trialViewOf } from '../trial/index.js';
+import type { Repositories, Store } from '../../store/index.js';
+import { prepareTrial, trialViewOf, workOf } from '../trial/index.js';
 import type { PreparedTrial, TrialRunner, TrialView } from '../trial/index.js';
 import { auditedBy } from '../audit.js';
 import { changesNothing, hashReport } from './report.js';
@@ -24,6 +23,8 @@ export interface PlannedReviewTrial {
   step: ReviewTrialStep;
   /** The work the runner does; null when the step is skipped. */
   prepared: PreparedTrial | null;
+  /** The runner that will run it (its lease is taken when it is queued); null when none runs here. */
+  runner: TrialRunner | null;
 }
 
 /*
@@ -38,18 +39,13 @@ export function setReviewTrialRunner(store: Store, runner: TrialRunner | null): 
   else runners.set(store, runner);
 }
 
-async function projectNames(db: Db, instanceId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('trial_projects')
-    .select('name')
-    .where('instance_id', '=', instanceId)
-    .orderBy('name')
-    .execute();
+async function projectNames(repos: Repositories, instanceId: string): Promise<string[]> {
+  const rows = await repos.trialProjects.listOfInstance(instanceId);
   return rows.map((row) => row.name);
 }
 
 function skipped(reason: string, projects: string[] = []): PlannedReviewTrial {
-  return { step: { id: null, skipped: reason, projects }, prepared: null };
+  return { step: { id: null, skipped: reason, projects }, prepared: null, runner: null };
 }
 
 /**
@@ -62,7 +58,7 @@ export async function planReviewTrial(
   requests: readonly string[],
   built: BuiltReport,
 ): Promise<PlannedReviewTrial> {
-  const projects = await projectNames(store.db, instance.id);
+  const projects = await projectNames(store.repos, instance.id);
   if (projects.length === 0) {
     return skipped(
       `${instance.name} has no registered dbt projects, so the change is not tried before it runs (register them with ratchet projects add).`,
@@ -74,7 +70,11 @@ export async function planReviewTrial(
   }
   try {
     const prepared = await prepareTrial(store, instance, requests);
-    return { step: { id: newId('trl'), skipped: null, projects }, prepared };
+    return {
+      step: { id: newId('trl'), skipped: null, projects },
+      prepared,
+      runner: runners.get(store) ?? null,
+    };
   } catch (error) {
     if (error instanceof InputError) return skipped(`The trial could not start: ${error.message}`, projects);
     throw error;
@@ -82,13 +82,9 @@ export async function planReviewTrial(
 }
 
 /** The active trial of the instance, if any (one runs per instance at a time). */
-async function activeTrial(db: Db, instanceId: string): Promise<{ id: string } | undefined> {
-  return db
-    .selectFrom('image_trials')
-    .select('id')
-    .where('instance_id', '=', instanceId)
-    .where('state', 'in', ['queued', 'running'])
-    .executeTakeFirst();
+async function activeTrial(tx: Repositories, instanceId: string): Promise<{ id: string } | undefined> {
+  const [active] = await tx.imageTrials.listInStates(['queued', 'running'], instanceId);
+  return active;
 }
 
 /**
@@ -104,7 +100,7 @@ export async function settleReviewTrial(
 ): Promise<{ built: BuiltReport; planned: PlannedReviewTrial }> {
   let final = planned;
   if (planned.prepared !== null) {
-    const active = await activeTrial(tx.db, instance.id);
+    const active = await activeTrial(tx, instance.id);
     if (active !== undefined) {
       final = skipped(
         `Another trial (${active.id}) was running on ${instance.name}; refresh this request once it finished to try the change.`,
@@ -125,14 +121,21 @@ export function withTrialStep(built: BuiltReport, step: ReviewTrialStep): BuiltR
  * The review's trial step a refreshed report keeps: its trial when it is queued, running or
  * succeeded (a finished trial does not change); null when the step should be tried again.
  */
-export async function keptReviewTrial(db: Db, change: ImageChangeRecord): Promise<ReviewTrialStep | null> {
+export async function keptReviewTrial(
+  repos: Repositories,
+  change: ImageChangeRecord,
+): Promise<ReviewTrialStep | null> {
   const step = change.report.trial;
   if (step === undefined || step.id === null) return null;
-  const trial = await reviewTrialOf(db, change);
+  const trial = await reviewTrialOf(repos, change);
   return trial !== null && ['queued', 'running', 'succeeded'].includes(trial.state) ? step : null;
 }
 
-/** Inside the request's transaction, after the request was stored: queues the trial, linked to it. */
+/**
+ * Inside the request's transaction, after the request was stored: queues the trial, linked to it,
+ * with its work and its runner's lease, so a restart resumes it like one started by hand (without
+ * a runner in this process there is no lease: `dispatchReviewTrial` fails it at once).
+ */
 export async function queueReviewTrial(
   tx: Repositories,
   actor: Actor,
@@ -141,23 +144,23 @@ export async function queueReviewTrial(
 ): Promise<void> {
   if (planned.prepared === null || planned.step.id === null) return;
   const at = tx.now();
-  await tx.db
-    .insertInto('image_trials')
-    .values({
-      id: planned.step.id,
-      tenant_id: change.tenantId,
-      instance_id: change.instanceId,
-      state: 'queued',
-      requests: JSON.stringify(change.requests),
-      progress: JSON.stringify({ done: 0, total: 2 + planned.prepared.projects.length, step: 'queued' }),
-      result: null,
-      error: null,
-      created_by: actor.userId,
-      created_at: at,
-      updated_at: at,
-      version: 1,
-    })
-    .execute();
+  await tx.imageTrials.insert({
+    id: planned.step.id,
+    tenant_id: change.tenantId,
+    instance_id: change.instanceId,
+    state: 'queued',
+    requests: JSON.stringify(change.requests),
+    progress: JSON.stringify({ done: 0, total: 2 + planned.prepared.projects.length, step: 'queued' }),
+    result: null,
+    error: null,
+    created_by: actor.userId,
+    created_at: at,
+    updated_at: at,
+    version: 1,
+    work: workOf(planned.prepared),
+    ...(planned.runner === null ? { lease_owner: null, lease_expires_at: null } : planned.runner.lease()),
+    attempts: 0,
+  });
   await tx.audit.append(
     auditedBy(actor, {
       tenantId: change.tenantId,
@@ -175,44 +178,34 @@ export async function queueReviewTrial(
 }
 
 /**
- * After the request committed: runs its trial on this process's runner, then `onFinished` (the
- * owners' forward-fix guidance). Without a runner (no trial routes in this process) the trial is
- * marked failed, so approval is not held up by a trial nobody runs.
+ * After the request committed: runs its trial on the runner that took its lease. The owners'
+ * forward-fix guidance follows from the runner's `onFinished` (so a trial resumed after a restart
+ * tells them too). Without a runner (no trial routes in this process) the trial is marked failed,
+ * so approval is not held up by a trial nobody runs.
  */
-export function dispatchReviewTrial(
-  store: Store,
-  planned: PlannedReviewTrial,
-  onFinished: (trialId: string) => Promise<void>,
-): Promise<void> {
-  const { prepared } = planned;
+export function dispatchReviewTrial(store: Store, planned: PlannedReviewTrial): Promise<void> {
+  const { prepared, runner } = planned;
   const id = planned.step.id;
   if (prepared === null || id === null) return Promise.resolve();
-  const runner = runners.get(store);
-  if (runner === undefined) {
+  if (runner === null) {
     return store.transaction(async (tx) => {
-      await tx.db
-        .updateTable('image_trials')
-        .set({
-          state: 'failed',
-          error: 'No trial runner in this process: the API server runs trials.',
-          updated_at: tx.now(),
-        })
-        .where('id', '=', id)
-        .execute();
+      await tx.imageTrials.update(id, {
+        state: 'failed',
+        error: 'No trial runner in this process: the API server runs trials.',
+        updated_at: tx.now(),
+      });
     });
   }
-  return runner.run(id, prepared).then(() => onFinished(id));
+  return runner.run(id, prepared);
 }
 
 /** The review's trial as the change's view shows it; null when the step was skipped. */
-export async function reviewTrialOf(db: Db, change: ImageChangeRecord): Promise<TrialView | null> {
+export async function reviewTrialOf(
+  repos: Repositories,
+  change: ImageChangeRecord,
+): Promise<TrialView | null> {
   const id = change.report.trial?.id ?? null;
   if (id === null) return null;
-  const row: ImageTrialsTable | undefined = await db
-    .selectFrom('image_trials')
-    .selectAll()
-    .where('id', '=', id)
-    .where('instance_id', '=', change.instanceId)
-    .executeTakeFirst();
-  return row === undefined ? null : trialViewOf(row);
+  const row = await repos.imageTrials.getOnInstance(id, change.instanceId);
+  return row === null ? null : trialViewOf(row);
 }

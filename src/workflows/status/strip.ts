@@ -91,12 +91,7 @@ async function imageItems(store: Store, instance: Instance, now: string): Promis
     repo.listChanges({ instanceId: instance.id }),
     repo.activePins(instance.id, now),
     repo.listFollowUps(instance.id, 'open'),
-    store.db
-      .selectFrom('image_trials')
-      .select(['id', 'state', 'requests', 'progress'])
-      .where('instance_id', '=', instance.id)
-      .where('state', 'in', ['queued', 'running'])
-      .execute(),
+    store.repos.imageTrials.listInStates(['queued', 'running'], instance.id),
   ]);
   const items = changes.filter((c) => !FINISHED_STATES.includes(c.state)).map(imageChangeItem);
   for (const pin of pins) {

@@ -22,5 +22,5 @@ export {
   toView as trialViewOf,
 } from './trials.js';
 export type { TrialView } from './trials.js';
-export { TrialRunner, trialLeaseMsFromEnv } from './runner.js';
+export { TrialRunner, trialLeaseMsFromEnv, workOf } from './runner.js';
 export type { PreparedTrial, TrialResult, TrialRunnerOptions, TrialState } from './runner.js';

@@ -60,6 +60,13 @@ export interface TrialRunnerOptions {
   readonly leaseMs?: number;
   /** A trial started this many times is failed rather than resumed again. Default 3. */
   readonly maxAttempts?: number;
+  /**
+   * Called once a trial this runner ran has finished here (succeeded, failed or cancelled), whether
+   * it was started in this process or resumed after a restart: a review's trial tells its owners
+   * then. Not called when the trial was handed back on shutdown or lost to another server. It may
+   * run again for the same trial on another server, so it must be idempotent.
+   */
+  readonly onFinished?: (trialId: string) => Promise<void>;
 }
 
 /** `RATCHET_TRIAL_LEASE_MS` (default 30000): how soon another server resumes a stopped server's trial. */
@@ -96,6 +103,7 @@ export class TrialRunner {
   readonly #running = new Map<string, Running>();
   readonly #leaseMs: number;
   readonly #maxAttempts: number;
+  readonly #onFinished: (trialId: string) => Promise<void>;
   #sweeper: NodeJS.Timeout | null = null;
   #sweeping: Promise<unknown> = Promise.resolve();
   #closing = false;
@@ -108,6 +116,7 @@ export class TrialRunner {
   ) {
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#maxAttempts = options.maxAttempts ?? 3;
+    this.#onFinished = options.onFinished ?? (async () => undefined);
   }
 
   /** The lease columns for a trial this runner is about to run (set when it is queued). */
@@ -137,6 +146,9 @@ export class TrialRunner {
   run(trialId: string, prepared: PreparedTrial): Promise<void> {
     const entry: Running = { controller: new AbortController(), done: Promise.resolve(), lost: false };
     entry.done = this.#claimAndExecute(trialId, prepared, entry)
+      .then(async (finished) => {
+        if (finished) await this.#onFinished(trialId);
+      })
       .catch(this.onError)
       .finally(() => this.#running.delete(trialId));
     this.#running.set(trialId, entry);
@@ -173,11 +185,7 @@ export class TrialRunner {
    */
   async resumeInterrupted(): Promise<{ resumed: string[]; failed: string[] }> {
     const now = this.store.now().toISOString();
-    const rows = await this.store.db
-      .selectFrom('image_trials')
-      .selectAll()
-      .where('state', 'in', [...ACTIVE_TRIAL_STATES])
-      .execute();
+    const rows = await this.store.repos.imageTrials.listInStates(ACTIVE_TRIAL_STATES);
     const resumed: string[] = [];
     const failed: string[] = [];
     for (const row of rows) {
@@ -230,17 +238,13 @@ export class TrialRunner {
       const row = await activeRow(tx, trialId);
       // Another server may have taken it between the read and this transaction.
       if (row === null || !expired(row, tx.now())) return false;
-      await tx.db
-        .updateTable('image_trials')
-        .set({
-          state: 'failed',
-          error: reason,
-          lease_owner: null,
-          lease_expires_at: null,
-          updated_at: tx.now(),
-        })
-        .where('id', '=', trialId)
-        .execute();
+      await tx.imageTrials.update(trialId, {
+        state: 'failed',
+        error: reason,
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: tx.now(),
+      });
       await tx.audit.append({
         actorUserId: null,
         actorRole: 'system',
@@ -264,11 +268,7 @@ export class TrialRunner {
       if (row === null) return false;
       if (row.lease_owner !== this.owner && !expired(row, tx.now())) return false;
       const attempts = (row.attempts ?? 0) + 1;
-      await tx.db
-        .updateTable('image_trials')
-        .set({ ...this.lease(), attempts, updated_at: tx.now() })
-        .where('id', '=', trialId)
-        .execute();
+      await tx.imageTrials.update(trialId, { ...this.lease(), attempts, updated_at: tx.now() });
       if (attempts > 1) {
         await tx.audit.append({
           actorUserId: null,
@@ -287,15 +287,11 @@ export class TrialRunner {
   /** Extends the lease; when the row is no longer ours (cancelled elsewhere, or taken) stops the trial. */
   async #renew(trialId: string, entry: Running): Promise<void> {
     const updated = await this.store.transaction(async (tx) =>
-      tx.db
-        .updateTable('image_trials')
-        .set({ lease_expires_at: this.lease().lease_expires_at })
-        .where('id', '=', trialId)
-        .where('lease_owner', '=', this.owner)
-        .where('state', 'in', [...ACTIVE_TRIAL_STATES])
-        .executeTakeFirst(),
+      tx.imageTrials.updateWhileLeased(trialId, this.owner, {
+        lease_expires_at: this.lease().lease_expires_at,
+      }),
     );
-    if (Number(updated.numUpdatedRows) === 0) {
+    if (!updated) {
       entry.lost = true;
       entry.controller.abort();
     }
@@ -304,18 +300,13 @@ export class TrialRunner {
   /** Writes the trial's row while this runner holds it. */
   async #write(trialId: string, values: Partial<ImageTrialsTable>): Promise<void> {
     await this.store.transaction(async (tx) => {
-      await tx.db
-        .updateTable('image_trials')
-        .set({ ...values, updated_at: tx.now() })
-        .where('id', '=', trialId)
-        .where('lease_owner', '=', this.owner)
-        .where('state', 'in', [...ACTIVE_TRIAL_STATES])
-        .execute();
+      await tx.imageTrials.updateWhileLeased(trialId, this.owner, { ...values, updated_at: tx.now() });
     });
   }
 
-  async #claimAndExecute(trialId: string, prepared: PreparedTrial, entry: Running): Promise<void> {
-    if (!(await this.#claim(trialId))) return;
+  /** True when the trial finished here (not handed back, lost, or never claimed). */
+  async #claimAndExecute(trialId: string, prepared: PreparedTrial, entry: Running): Promise<boolean> {
+    if (!(await this.#claim(trialId))) return false;
     // This trial's checkouts and dbt scratch folders: removed when it ends, however it ends, and
     // before it runs (what a stopped server left of an earlier attempt).
     const scratchDir = join(this.config.workDir, 'jobs', trialId);
@@ -328,7 +319,7 @@ export class TrialRunner {
     );
     heartbeat.unref();
     try {
-      await this.#execute(trialId, prepared, entry, scratchDir);
+      return await this.#execute(trialId, prepared, entry, scratchDir);
     } finally {
       clearInterval(heartbeat);
       rmSync(scratchDir, { recursive: true, force: true });
@@ -340,7 +331,7 @@ export class TrialRunner {
     prepared: PreparedTrial,
     entry: Running,
     scratchDir: string,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { signal } = entry.controller;
     await this.#write(trialId, { state: 'running' });
     let lastWrite = Promise.resolve();
@@ -362,12 +353,13 @@ export class TrialRunner {
       );
       await lastWrite;
       await this.#finish(trialId, 'succeeded', { ...outcome, changes: prepared.changes }, null);
+      return true;
     } catch (error) {
       await lastWrite.catch(() => undefined);
-      if (entry.lost) return; // Cancelled elsewhere or taken over: the row says so already.
+      if (entry.lost) return false; // Cancelled elsewhere or taken over: the row says so already.
       if (this.#closing && signal.aborted) {
         await this.#release(trialId);
-        return;
+        return false;
       }
       const cancelled = signal.aborted;
       await this.#finish(
@@ -376,25 +368,20 @@ export class TrialRunner {
         null,
         cancelled ? 'The trial was cancelled.' : error instanceof Error ? error.message : String(error),
       );
+      return true;
     }
   }
 
   /** Shutdown: the trial goes back to the queue, free for the next server to resume at once. */
   async #release(trialId: string): Promise<void> {
     await this.store.transaction(async (tx) => {
-      await tx.db
-        .updateTable('image_trials')
-        .set({
-          state: 'queued',
-          lease_owner: null,
-          lease_expires_at: null,
-          progress: JSON.stringify({ done: 0, total: 0, step: 'waiting to resume (the server stopped)' }),
-          updated_at: tx.now(),
-        })
-        .where('id', '=', trialId)
-        .where('lease_owner', '=', this.owner)
-        .where('state', 'in', [...ACTIVE_TRIAL_STATES])
-        .execute();
+      await tx.imageTrials.updateWhileLeased(trialId, this.owner, {
+        state: 'queued',
+        lease_owner: null,
+        lease_expires_at: null,
+        progress: JSON.stringify({ done: 0, total: 0, step: 'waiting to resume (the server stopped)' }),
+        updated_at: tx.now(),
+      });
     });
   }
 
@@ -408,18 +395,14 @@ export class TrialRunner {
       const row = await activeRow(tx, trialId);
       // Not ours any more (cancelled from another server, or taken over after a lost lease).
       if (row === null || row.lease_owner !== this.owner) return;
-      await tx.db
-        .updateTable('image_trials')
-        .set({
-          state,
-          result: result === null ? null : JSON.stringify(result),
-          error,
-          lease_owner: null,
-          lease_expires_at: null,
-          updated_at: tx.now(),
-        })
-        .where('id', '=', trialId)
-        .execute();
+      await tx.imageTrials.update(trialId, {
+        state,
+        result: result === null ? null : JSON.stringify(result),
+        error,
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: tx.now(),
+      });
       await tx.audit.append({
         actorUserId: null,
         actorRole: 'system',
@@ -439,6 +422,6 @@ function expired(row: ImageTrialsTable, now: string): boolean {
 }
 
 async function activeRow(tx: Repositories, trialId: string): Promise<ImageTrialsTable | null> {
-  const row = await tx.db.selectFrom('image_trials').selectAll().where('id', '=', trialId).executeTakeFirst();
-  return row !== undefined && ACTIVE_TRIAL_STATES.includes(row.state) ? row : null;
+  const row = await tx.imageTrials.get(trialId);
+  return row !== null && ACTIVE_TRIAL_STATES.includes(row.state) ? row : null;
 }
