@@ -9,7 +9,7 @@ import { BROWSER_MISSING, startDashboard } from './harness.js';
 
 const dashboard = await startDashboard();
 const { server, openAs } = dashboard;
-const { providerEngineer: pete, providerAdmin } = server.seed.users;
+const { bea, providerEngineer: pete, providerAdmin } = server.seed.users;
 const TITLE = 'Kubernetes 1.30 -> 1.31';
 
 beforeAll(() => dashboard.launch(), 120_000);
@@ -17,12 +17,14 @@ afterAll(() => dashboard.close());
 
 describe.skipIf(BROWSER_MISSING !== null)('applying an infrastructure change outside its window', () => {
   it('offers a provider-engineer no apply, and a provider-admin an override with a reason, audited', async () => {
+    // The demo's provider side signed off its testing; the customer signs off theirs.
+    const customer = await openAs(bea.token, '/infrastructure-changes');
+    const customerCard = customer.getByTestId('infrastructure-change').filter({ hasText: TITLE });
+    await customerCard.getByRole('button', { name: 'Sign off customer testing' }).click();
+    await expect.poll(() => customerCard.textContent()).toMatch(/Signed off customer testing/);
+
     const engineer = await openAs(pete.token, '/infrastructure-changes');
     const card = engineer.getByTestId('infrastructure-change').filter({ hasText: TITLE });
-    await card.getByRole('button', { name: 'Sign off provider testing' }).click();
-    await expect
-      .poll(() => card.getByTestId('confirmation').textContent())
-      .toMatch(/Signed off provider testing/);
     expect(await card.textContent()).toMatch(/Outside its planned window: .* ask a provider-admin/);
     await card.getByLabel('I understand that applying cannot be undone.').check();
     expect(await card.getByRole('button', { name: /Apply outside the window/ }).isDisabled()).toBe(true);

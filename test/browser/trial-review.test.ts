@@ -144,11 +144,14 @@ describe.skipIf(BROWSER_MISSING !== null)('the trial on the decision page', () =
     ).toBe('requested');
     await box.check();
     await page.getByRole('button', { name: 'Approve' }).click();
-    const history = page.getByRole('region', { name: 'History' });
-    await history.waitFor();
-    expect(await history.textContent()).toMatch(
-      /acknowledge-breaks by provider-engineer.*trial trl_browser predicts the change breaks marts/s,
-    );
+    // The change's activity records the acknowledgement with the approval, by name.
+    const activity = page.getByTestId('activity');
+    await expect
+      .poll(() => activity.textContent())
+      .toMatch(
+        /approved the rollback, acknowledging that trial trl_browser predicts the change breaks marts/,
+      );
+    expect(await activity.textContent()).toContain(pete.user.name);
     const approved = await server.call('GET', `/api/v1/rollback-requests/${id}`, { token: bea.token });
     expect(approved.json.state).toBe('approved');
   });

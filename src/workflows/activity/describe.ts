@@ -23,15 +23,28 @@ function revisionOf(after: After): string {
   return typeof after.revision === 'number' ? `revision ${String(after.revision)}` : 'the revision';
 }
 
+/** Issue 16: an approval given although the review's trial predicts breaks (or predicted nothing). */
+function acknowledgedBreaks(after: After): string {
+  const ack = after.acknowledgedBreaks as
+    { trialId?: unknown; trialState?: unknown; projects?: unknown } | undefined;
+  if (ack === undefined || ack === null) return '';
+  const projects = Array.isArray(ack.projects) ? ack.projects.filter((p) => typeof p === 'string') : [];
+  const trial = typeof ack.trialId === 'string' ? `trial ${ack.trialId}` : 'the trial';
+  return projects.length > 0
+    ? `, acknowledging that ${trial} predicts the change breaks ${projects.join(', ')}`
+    : `, acknowledging that ${trial} (${String(ack.trialState)}) predicted nothing`;
+}
+
 function imageStep(step: string, after: After, context: DescribeContext): string {
   const kind = context.kind;
   switch (step) {
     case 'request':
       return `requested the ${kind}`;
-    case 'approve':
-      return after.urgent === true
-        ? `approved the ${kind} (urgent: production first)`
-        : `approved the ${kind}`;
+    case 'approve': {
+      const approved =
+        after.urgent === true ? `approved the ${kind} (urgent: production first)` : `approved the ${kind}`;
+      return `${approved}${acknowledgedBreaks(after)}`;
+    }
     case 'reject':
       return `rejected the ${kind}`;
     case 'accept':
