@@ -3,7 +3,13 @@ import type { OutboxTables } from './tables/outbox.js';
 import type { AuthFailureTables } from './tables/auth-failures.js';
 import type { DeployerTables, DeploymentHandOffsTable, InstanceDeployersTable } from './tables/deployers.js';
 import type { EvidenceTables } from './tables/evidence.js';
-import type { ImageSourcesTable, ImageWorkflowTables } from './tables/image-workflow.js';
+import type {
+  ForwardFixFollowUpsTable,
+  ImageChangesTable,
+  ImageSourcesTable,
+  ImageWorkflowTables,
+  RollbackPinsTable,
+} from './tables/image-workflow.js';
 import type {
   DefectSlaBreachesTable,
   DefectsTable,
@@ -538,6 +544,39 @@ export interface ImageSourceRepository {
   }): Promise<{ before: string | null }>;
 }
 
+/** The image workflow's rows (issue 4); workflows/image/repository.ts maps them to records. */
+export interface ImageChangeRepository {
+  get(id: string): Promise<ImageChangesTable | null>;
+  insert(row: ImageChangesTable): Promise<void>;
+  /**
+   * Sets `values` and version `expectedVersion + 1`. Throws ConflictError when the row's version is
+   * no longer `expectedVersion`.
+   */
+  update(
+    id: string,
+    expectedVersion: number,
+    values: Partial<Omit<ImageChangesTable, 'id' | 'version'>>,
+  ): Promise<void>;
+  /** Oldest first (then by id). */
+  list(filter: {
+    instanceId?: string;
+    tenantId?: string;
+    kind?: 'upgrade' | 'rollback';
+  }): Promise<ImageChangesTable[]>;
+  /** Changes in none of `states` (the open ones), other than `exceptId`, oldest first. */
+  listNotIn(states: readonly string[], exceptId?: string): Promise<ImageChangesTable[]>;
+  insertPin(row: RollbackPinsTable): Promise<void>;
+  /** Pins whose expiry is after `at`, oldest first. */
+  activePins(instanceId: string, at: string): Promise<RollbackPinsTable[]>;
+  listPins(instanceId: string): Promise<RollbackPinsTable[]>;
+  insertFollowUp(row: ForwardFixFollowUpsTable): Promise<void>;
+  listFollowUps(instanceId: string, status?: 'open' | 'closed'): Promise<ForwardFixFollowUpsTable[]>;
+  /** Closes an open follow-up (a closed one stays as it was). */
+  closeFollowUp(id: string): Promise<void>;
+  /** Rows in the image workflow's tables (image sources included): tests check a refusal wrote none. */
+  countRows(): Promise<number>;
+}
+
 export interface Repositories {
   readonly db: Db;
   readonly tenants: TenantRepository;
@@ -555,6 +594,7 @@ export interface Repositories {
   readonly evidence: EvidenceRepository;
   readonly deployers: DeployerRepository;
   readonly imageSources: ImageSourceRepository;
+  readonly imageChanges: ImageChangeRepository;
   /** The store's clock, as an ISO string. */
   now(): string;
 }

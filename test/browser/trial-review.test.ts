@@ -71,7 +71,7 @@ const RESULT = {
 /** The review's trial, finished: the request's report names it, as a request with registered projects does. */
 async function finishedTrialFor(changeId: string): Promise<void> {
   const { store } = server;
-  const repo = imageWorkflowRepository(store.db, () => new Date().toISOString());
+  const repo = imageWorkflowRepository(store.repos);
   const change = (await repo.getChange(changeId))!;
   const at = new Date().toISOString();
   await store.db

@@ -5,6 +5,7 @@ import { defectRepository } from './defects.js';
 import { deployerRepository } from './deployers.js';
 import { evidenceRepository } from './evidence.js';
 import { idempotencyRepository } from './idempotency.js';
+import { imageChangeRepository } from './image-changes.js';
 import { imageSourceRepository } from './image-sources.js';
 import { imageTrialRepository } from './image-trials.js';
 import { infrastructureChangeRepository } from './infrastructure.js';
@@ -23,6 +24,7 @@ export { defectRepository } from './defects.js';
 export { deployerRepository } from './deployers.js';
 export { countRunEvents, evidenceRepository, runEventRow } from './evidence.js';
 export { idempotencyRepository } from './idempotency.js';
+export { imageChangeRepository } from './image-changes.js';
 export { imageSourceRepository } from './image-sources.js';
 export { imageTrialRepository } from './image-trials.js';
 export { infrastructureChangeRepository } from './infrastructure.js';
@@ -56,6 +58,7 @@ export function createRepositories(ctx: RepositoryContext): Repositories {
     evidence: evidenceRepository(ctx),
     deployers: deployerRepository(ctx),
     imageSources: imageSourceRepository(ctx),
+    imageChanges: imageChangeRepository(ctx),
     now: ctx.now,
   };
 }

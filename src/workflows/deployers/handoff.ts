@@ -7,7 +7,6 @@ import {
   confirmImageDeployment,
   exportImage,
   failImageDeployment,
-  FINISHED_STATES,
   imageWorkflowRepository,
   onCommittedImageStep,
 } from '../image/index.js';
@@ -218,17 +217,10 @@ export interface ResumeReport {
  * for a webhook callback are only listed: an engineer may `deploy confirm|fail` them by hand.
  */
 export async function resumePendingDeployments(store: Store): Promise<ResumeReport> {
-  const rows = await store.db
-    .selectFrom('image_changes')
-    .select('id')
-    .where('state', 'not in', [...FINISHED_STATES])
-    .execute();
   const report: ResumeReport = { resumed: [], awaitingCallback: [], failed: [] };
-  const repo = imageWorkflowRepository(store.db, () => store.now().toISOString());
-  for (const { id } of rows) {
-    const change = await repo.getChange(id);
-    const stage = change === null ? undefined : pendingStage(change);
-    if (change === null || stage === undefined) continue;
+  for (const change of await imageWorkflowRepository(store.repos).listOpen()) {
+    const stage = pendingStage(change);
+    if (stage === undefined) continue;
     // One revision that cannot be handed off must not keep the others waiting.
     try {
       const { config } = await readDeployer(store.repos, store.secrets, stage.instanceId);

@@ -1,8 +1,7 @@
-import type { Selectable } from 'kysely';
 import { canonicalJson } from '../../domain/audit/index.js';
 import type { Role } from '../../domain/roles/index.js';
-import type { Db, Store } from '../../store/index.js';
-import { newId, staleRow } from '../../store/index.js';
+import type { Repositories, Store } from '../../store/index.js';
+import { newId } from '../../store/index.js';
 import type {
   ForwardFixFollowUpsTable,
   ImageChangesTable,
@@ -11,7 +10,7 @@ import type {
 import { FINISHED_STATES } from './types.js';
 import type { ForwardFixFollowUp, ImageChangeRecord, ImageChangeState, RollbackPin } from './types.js';
 
-function toChange(row: Selectable<ImageChangesTable>): ImageChangeRecord {
+function toChange(row: ImageChangesTable): ImageChangeRecord {
   return {
     id: row.id,
     kind: row.kind,
@@ -38,7 +37,7 @@ function toChange(row: Selectable<ImageChangesTable>): ImageChangeRecord {
   };
 }
 
-function toPin(row: Selectable<RollbackPinsTable>): RollbackPin {
+function toPin(row: RollbackPinsTable): RollbackPin {
   return {
     id: row.id,
     instanceId: row.instance_id,
@@ -50,7 +49,7 @@ function toPin(row: Selectable<RollbackPinsTable>): RollbackPin {
   };
 }
 
-function toFollowUp(row: Selectable<ForwardFixFollowUpsTable>): ForwardFixFollowUp {
+function toFollowUp(row: ForwardFixFollowUpsTable): ForwardFixFollowUp {
   return {
     id: row.id,
     instanceId: row.instance_id,
@@ -118,50 +117,56 @@ export interface ImageWorkflowRepository {
   listFollowUps(instanceId: string, status?: 'open' | 'closed'): Promise<ForwardFixFollowUp[]>;
   closeFollowUp(id: string): Promise<void>;
   countRows(): Promise<number>;
+  /** Every change not yet finished, oldest first. */
+  listOpen(): Promise<ImageChangeRecord[]>;
 }
 
-/** The image workflow's tables, bound to one handle (`tx.db` inside a transaction) and the store clock. */
-export function imageWorkflowRepository(db: Db, now: () => string): ImageWorkflowRepository {
+/**
+ * The image workflow's records over the store's rows (`tx` inside a transaction, `store.repos` for
+ * reads): JSON columns parsed and written canonically, timestamps from the store clock.
+ */
+export function imageWorkflowRepository(
+  repos: Pick<Repositories, 'imageChanges' | 'now'>,
+): ImageWorkflowRepository {
+  const rows = repos.imageChanges;
+  const now = () => repos.now();
   async function getChange(id: string): Promise<ImageChangeRecord | null> {
-    const row = await db.selectFrom('image_changes').selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? null : toChange(row);
+    const row = await rows.get(id);
+    return row === null ? null : toChange(row);
   }
   return {
     async insertChange(input) {
       const at = now();
       const id = newId(input.kind === 'rollback' ? 'rbr' : 'upg');
-      await db
-        .insertInto('image_changes')
-        .values({
-          id,
-          kind: input.kind,
-          tenant_id: input.tenantId,
-          instance_id: input.instanceId,
-          state: input.state,
-          requested_by: input.requestedBy,
-          requested_role: input.requestedRole,
-          reason: input.reason,
-          requests: canonicalJson(input.requests),
-          report: canonicalJson(input.report),
-          report_hash: input.reportHash,
-          approved_by: null,
-          approved_hash: null,
-          decision_reason: null,
-          urgent: 0,
-          accepted_by: null,
-          accepted_hash: null,
-          stages: '[]',
-          notes: '[]',
-          created_at: at,
-          updated_at: at,
-          version: 1,
-        })
-        .execute();
+      await rows.insert({
+        id,
+        kind: input.kind,
+        tenant_id: input.tenantId,
+        instance_id: input.instanceId,
+        state: input.state,
+        requested_by: input.requestedBy,
+        requested_role: input.requestedRole,
+        reason: input.reason,
+        requests: canonicalJson(input.requests),
+        report: canonicalJson(input.report),
+        report_hash: input.reportHash,
+        approved_by: null,
+        approved_hash: null,
+        decision_reason: null,
+        urgent: 0,
+        accepted_by: null,
+        accepted_hash: null,
+        stages: '[]',
+        notes: '[]',
+        created_at: at,
+        updated_at: at,
+        version: 1,
+      });
       return (await getChange(id))!;
     },
     getChange,
     async updateChange(id, expectedVersion, changes) {
-      const values: Partial<ImageChangesTable> = { updated_at: now(), version: expectedVersion + 1 };
+      const values: Partial<ImageChangesTable> = { updated_at: now() };
       if (changes.state !== undefined) values.state = changes.state;
       if (changes.report !== undefined) values.report = canonicalJson(changes.report);
       if (changes.reportHash !== undefined) values.report_hash = changes.reportHash;
@@ -173,32 +178,15 @@ export function imageWorkflowRepository(db: Db, now: () => string): ImageWorkflo
       if (changes.acceptedHash !== undefined) values.accepted_hash = changes.acceptedHash;
       if (changes.stages !== undefined) values.stages = canonicalJson(changes.stages);
       if (changes.notes !== undefined) values.notes = canonicalJson(changes.notes);
-      const result = await db
-        .updateTable('image_changes')
-        .set(values)
-        .where('id', '=', id)
-        .where('version', '=', expectedVersion)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw staleRow('Image change', id, expectedVersion);
+      await rows.update(id, expectedVersion, values);
       return (await getChange(id))!;
     },
     async listChanges(filter) {
-      let query = db.selectFrom('image_changes').selectAll();
-      if (filter.instanceId !== undefined) query = query.where('instance_id', '=', filter.instanceId);
-      if (filter.tenantId !== undefined) query = query.where('tenant_id', '=', filter.tenantId);
-      if (filter.kind !== undefined) query = query.where('kind', '=', filter.kind);
-      const rows = await query.orderBy('created_at').orderBy('id').execute();
-      return rows.map(toChange);
+      return (await rows.list(filter)).map(toChange);
     },
     async inFlight(instanceId, exceptId) {
-      let query = db
-        .selectFrom('image_changes')
-        .selectAll()
-        .where('state', 'not in', [...FINISHED_STATES]);
-      if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
-      const rows = await query.orderBy('created_at').execute();
       // Deployment stages live in JSON: a production change deploying to its test instance holds both.
-      const open = rows.map(toChange);
+      const open = (await rows.listNotIn(FINISHED_STATES, exceptId)).map(toChange);
       return (
         open.find((c) => c.instanceId === instanceId) ??
         open.find((c) => c.stages.some((s) => s.instanceId === instanceId)) ??
@@ -208,94 +196,55 @@ export function imageWorkflowRepository(db: Db, now: () => string): ImageWorkflo
     async insertPin(input) {
       const id = newId('pin');
       const at = now();
-      await db
-        .insertInto('rollback_pins')
-        .values({
-          id,
-          tenant_id: input.tenantId,
-          instance_id: input.instanceId,
-          package: input.package,
-          pinned_version: input.pinnedVersion,
-          change_id: input.changeId,
-          expires_at: input.expiresAt,
-          created_at: at,
-        })
-        .execute();
+      await rows.insertPin({
+        id,
+        tenant_id: input.tenantId,
+        instance_id: input.instanceId,
+        package: input.package,
+        pinned_version: input.pinnedVersion,
+        change_id: input.changeId,
+        expires_at: input.expiresAt,
+        created_at: at,
+      });
       return { id, ...input, createdAt: at };
     },
     async activePins(instanceId, at) {
-      const rows = await db
-        .selectFrom('rollback_pins')
-        .selectAll()
-        .where('instance_id', '=', instanceId)
-        .where('expires_at', '>', at)
-        .orderBy('created_at')
-        .execute();
-      return rows.map(toPin);
+      return (await rows.activePins(instanceId, at)).map(toPin);
     },
     async listPins(instanceId) {
-      const rows = await db
-        .selectFrom('rollback_pins')
-        .selectAll()
-        .where('instance_id', '=', instanceId)
-        .orderBy('created_at')
-        .execute();
-      return rows.map(toPin);
+      return (await rows.listPins(instanceId)).map(toPin);
     },
     async insertFollowUp(input) {
       const id = newId('fix');
       const at = now();
-      await db
-        .insertInto('forward_fix_follow_ups')
-        .values({
-          id,
-          tenant_id: input.tenantId,
-          instance_id: input.instanceId,
-          package: input.package,
-          pinned_version: input.pinnedVersion,
-          change_id: input.changeId,
-          status: 'open',
-          created_at: at,
-          closed_at: null,
-          version: 1,
-        })
-        .execute();
+      await rows.insertFollowUp({
+        id,
+        tenant_id: input.tenantId,
+        instance_id: input.instanceId,
+        package: input.package,
+        pinned_version: input.pinnedVersion,
+        change_id: input.changeId,
+        status: 'open',
+        created_at: at,
+        closed_at: null,
+        version: 1,
+      });
       return { id, ...input, status: 'open', createdAt: at, closedAt: null };
     },
     async listFollowUps(instanceId, status) {
-      let query = db.selectFrom('forward_fix_follow_ups').selectAll().where('instance_id', '=', instanceId);
-      if (status !== undefined) query = query.where('status', '=', status);
-      const rows = await query.orderBy('created_at').execute();
-      return rows.map(toFollowUp);
+      return (await rows.listFollowUps(instanceId, status)).map(toFollowUp);
     },
     async closeFollowUp(id) {
-      await db
-        .updateTable('forward_fix_follow_ups')
-        .set({ status: 'closed', closed_at: now() })
-        .where('id', '=', id)
-        .where('status', '=', 'open')
-        .execute();
+      await rows.closeFollowUp(id);
     },
-    async countRows() {
-      let total = 0;
-      for (const table of [
-        'image_changes',
-        'rollback_pins',
-        'forward_fix_follow_ups',
-        'image_sources',
-      ] as const) {
-        const row = await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow();
-        total += Number(row.n);
-      }
-      return total;
+    countRows: () => rows.countRows(),
+    async listOpen() {
+      return (await rows.listNotIn(FINISHED_STATES)).map(toChange);
     },
   };
 }
 
 /** The image tables on the pool, for reads outside a transaction. */
 export function readRepo(store: Store): ImageWorkflowRepository {
-  return imageWorkflowRepository(store.db, () => store.now().toISOString());
+  return imageWorkflowRepository(store.repos);
 }

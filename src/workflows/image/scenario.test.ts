@@ -57,7 +57,7 @@ async function snapshot(store: Store): Promise<Record<string, number>> {
   return {
     audit: await store.repos.audit.count(),
     revisions: await store.repos.revisions.count(),
-    image: await imageWorkflowRepository(store.db, () => store.now().toISOString()).countRows(),
+    image: await imageWorkflowRepository(store.repos).countRows(),
     outbox: Number(outbox.n),
   };
 }

@@ -182,7 +182,7 @@ export async function startStage(
   const stage = stages[index]!;
   // A change may deploy to an instance other than its own (a production change tests on its test
   // instance first); that instance may have taken its own request since this change was filed.
-  const other = await imageWorkflowRepository(tx.db, tx.now).inFlight(stage.instanceId, change.id);
+  const other = await imageWorkflowRepository(tx).inFlight(stage.instanceId, change.id);
   if (other !== null) throw inFlightConflict(other, stage.instanceName);
   const current = await tx.revisions.current(stage.instanceId, 'image');
   if (current === null) {

@@ -38,7 +38,7 @@ export interface StepSpec {
  */
 export async function runStep(store: Store, actor: Actor, spec: StepSpec): Promise<ImageChangeRecord> {
   const committed = await store.transaction(async (tx) => {
-    const repo = imageWorkflowRepository(tx.db, tx.now);
+    const repo = imageWorkflowRepository(tx);
     const change = await loadChange(repo, actor, spec.id, spec.kind);
     if (!spec.from.includes(change.state)) throw outOfOrder(change, spec.step);
     const outcome = await spec.apply(tx, repo, change);
@@ -98,7 +98,7 @@ export async function openImageChange(
       { remedy: `Name another target; \`ratchet image show ${instance.name}\` lists the current pins.` },
     );
   }
-  const repo = imageWorkflowRepository(tx.db, tx.now);
+  const repo = imageWorkflowRepository(tx);
   await assertNoChangeInFlight(repo, instance);
   const change = await repo.insertChange({
     kind,

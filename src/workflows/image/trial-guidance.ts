@@ -73,7 +73,7 @@ export async function notifyTrialOwners(
   config: ImageNotificationConfig = DEFAULT_IMAGE_NOTIFICATIONS,
 ): Promise<number> {
   return store.transaction(async (tx) => {
-    const change = await imageWorkflowRepository(tx.db, tx.now).getChange(changeId);
+    const change = await imageWorkflowRepository(tx).getChange(changeId);
     // A change rejected while its trial ran asks nothing of anyone any more.
     if (change === null || change.report.trial?.id !== trialId || change.state === 'rejected') return 0;
     const trial = await reviewTrialOf(tx, change);
@@ -158,7 +158,7 @@ function guidanceText(change: ImageChangeRecord, trialId: string, projects: Proj
 export async function notifyReviewTrialOwners(store: Store, trialId: string): Promise<number> {
   const trial = await store.repos.imageTrials.get(trialId);
   if (trial === null) return 0;
-  const changes = await imageWorkflowRepository(store.db, () => store.now().toISOString()).listChanges({
+  const changes = await imageWorkflowRepository(store.repos).listChanges({
     instanceId: trial.instance_id,
   });
   const change = changes.find((c) => c.report.trial?.id === trialId);

@@ -142,7 +142,7 @@ export async function requestUpgrade(
   });
   const planned = await planReviewTrial(store, instance, parsed.requirements, reviewed);
   const opened = await store.transaction(async (tx) => {
-    const repo = imageWorkflowRepository(tx.db, tx.now);
+    const repo = imageWorkflowRepository(tx);
     await assertNotPinned(
       repo,
       tx.users,

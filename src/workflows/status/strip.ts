@@ -86,7 +86,7 @@ interface FleetFacts {
 }
 
 async function imageItems(store: Store, instance: Instance, now: string): Promise<InFlightItem[]> {
-  const repo = imageWorkflowRepository(store.db, () => now);
+  const repo = imageWorkflowRepository(store.repos);
   const [changes, pins, followUps, trials] = await Promise.all([
     repo.listChanges({ instanceId: instance.id }),
     repo.activePins(instance.id, now),
