@@ -102,6 +102,43 @@ describe.each(engines)('Store (%s)', (engine) => {
     expect((await store.repos.tenants.get(tenant.id))?.name).toBe('Second');
   });
 
+  it('refuses a stale image change version with ConflictError, changes nothing, and moves a fresh one on', async () => {
+    const { tenantId, instanceId } = await seedInstance(store);
+    const at = store.now().toISOString();
+    const row = {
+      id: `upg_${Math.random().toString(36).slice(2, 10)}`,
+      kind: 'upgrade' as const,
+      tenant_id: tenantId,
+      instance_id: instanceId,
+      state: 'awaiting-approval',
+      requested_by: 'usr_test',
+      requested_role: 'customer-engineer',
+      reason: 'r',
+      requests: '[]',
+      report: '{}',
+      report_hash: 'h',
+      approved_by: null,
+      approved_hash: null,
+      decision_reason: null,
+      urgent: 0,
+      accepted_by: null,
+      accepted_hash: null,
+      stages: '[]',
+      notes: '[]',
+      created_at: at,
+      updated_at: at,
+      version: 1,
+    };
+    await store.transaction((tx) => tx.imageChanges.insert(row));
+    await store.transaction((tx) => tx.imageChanges.update(row.id, 1, { state: 'approved' }));
+    await expect(
+      store.transaction((tx) => tx.imageChanges.update(row.id, 1, { state: 'rejected' })),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(await store.repos.imageChanges.get(row.id)).toMatchObject({ state: 'approved', version: 2 });
+    expect((await store.repos.imageChanges.listNotIn(['rejected'])).map((r) => r.id)).toContain(row.id);
+    expect((await store.repos.imageChanges.listNotIn(['approved'])).map((r) => r.id)).not.toContain(row.id);
+  });
+
   it('maps a duplicate slug and a duplicate revision number to ConflictError', async () => {
     await store.transaction((tx) => tx.tenants.insert({ slug: 'dup', name: 'A' }));
     await expect(
