@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDbtRepo, resolveImagePins } from '../support/dbt-projects.js';
+import { createDbtRepo, deployDbtLab } from '../support/dbt-projects.js';
 import { pythonTools } from '../support/python-tools.js';
 import { BROWSER_MISSING, startDashboard } from './harness.js';
 
@@ -32,34 +32,7 @@ beforeAll(async () => {
   const wheels = tools.wheels('dbt-duckdb').path;
   const pete = server.seed.users.providerEngineer.token;
   const bea = server.seed.users.bea.token;
-  const created = await server.call('POST', '/api/v1/tenants/acme/instances', {
-    token: pete,
-    body: { name: 'acme-lab', kind: 'test' },
-  });
-  expect(created.status, created.text).toBe(201);
-  const pins = resolveImagePins(
-    uv,
-    wheels,
-    ['dbt-core==1.11.16', 'dbt-duckdb==1.11.1'],
-    join(scratch, 'uv-cache'),
-  );
-  const recorded = await server.call('POST', `${LAB}/layers/image/revisions`, {
-    token: pete,
-    body: {
-      content: {
-        python: '3.11',
-        platform: '3.4.0',
-        index: pathToFileURL(wheels).href,
-        packages: pins.map((p) => ({ name: p.name, version: p.version })),
-      },
-      reason: 'dbt 1.11 image',
-      expectedRevision: 0,
-    },
-  });
-  expect(recorded.status, recorded.text).toBe(201);
-  expect(
-    (await server.call('POST', `${LAB}/layers/image/revisions/1/deployed`, { token: pete, body: {} })).status,
-  ).toBe(200);
+  await deployDbtLab(server, pete, { uv, wheels, uvCache: join(scratch, 'uv-cache') });
   for (const [kind, owner] of [
     ['adapted', 'ada@acme.example'],
     ['plain', 'pat@acme.example'],

@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { expect } from 'vitest';
 
 export type DbtProjectKind = 'adapted' | 'udf' | 'spaces' | 'plain';
 
@@ -126,4 +127,53 @@ export function resolveImagePins(
     });
   }
   return pins;
+}
+
+/** What `deployDbtLab` calls: a test server's `call` (src/api/test-server.ts). */
+interface LabServer {
+  call(
+    method: string,
+    path: string,
+    options: { token: string; body: unknown },
+  ): Promise<{ status: number; text: string }>;
+}
+
+/**
+ * Creates the test instance `acme/acme-lab` and records and deploys its image revision 1: dbt-core
+ * 1.11.16 with dbt-duckdb, the complete pin set uv resolves offline from `wheels`. The trial tests
+ * start from it; each step must answer as the API promises, or the test stops there.
+ */
+export async function deployDbtLab(
+  server: LabServer,
+  token: string,
+  tools: { uv: string; wheels: string; uvCache: string },
+): Promise<void> {
+  const lab = '/api/v1/instances/acme%2Facme-lab';
+  const created = await server.call('POST', '/api/v1/tenants/acme/instances', {
+    token,
+    body: { name: 'acme-lab', kind: 'test' },
+  });
+  expect(created.status, created.text).toBe(201);
+  const pins = resolveImagePins(
+    tools.uv,
+    tools.wheels,
+    ['dbt-core==1.11.16', 'dbt-duckdb==1.11.1'],
+    tools.uvCache,
+  );
+  const recorded = await server.call('POST', `${lab}/layers/image/revisions`, {
+    token,
+    body: {
+      content: {
+        python: '3.11',
+        platform: '3.4.0',
+        index: pathToFileURL(tools.wheels).href,
+        packages: pins.map((p) => ({ name: p.name, version: p.version })),
+      },
+      reason: 'dbt 1.11 image',
+      expectedRevision: 0,
+    },
+  });
+  expect(recorded.status, recorded.text).toBe(201);
+  const deployed = await server.call('POST', `${lab}/layers/image/revisions/1/deployed`, { token, body: {} });
+  expect(deployed.status, deployed.text).toBe(200);
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentOf, refusalOf, runCli } from '../../../test/support/cli.js';
-import { createDbtRepo, resolveImagePins } from '../../../test/support/dbt-projects.js';
+import { createDbtRepo, deployDbtLab, resolveImagePins } from '../../../test/support/dbt-projects.js';
 import { engines } from '../../../test/support/engines.js';
 import { pythonTools } from '../../../test/support/python-tools.js';
 import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
@@ -103,36 +103,7 @@ describe.skipIf(tools === null).each(engines)('the trial step of a rollback revi
       database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {},
     );
     const pete = server.seed.users.providerEngineer.token;
-    const created = await server.call('POST', '/api/v1/tenants/acme/instances', {
-      token: pete,
-      body: { name: 'acme-lab', kind: 'test' },
-    });
-    expect(created.status, created.text).toBe(201);
-    const pins = resolveImagePins(
-      uv,
-      wheels,
-      ['dbt-core==1.11.16', 'dbt-duckdb==1.11.1'],
-      join(scratch, 'uv-cache'),
-    );
-    const recorded = await server.call('POST', `${LAB}/layers/image/revisions`, {
-      token: pete,
-      body: {
-        content: {
-          python: '3.11',
-          platform: '3.4.0',
-          index: pathToFileURL(wheels).href,
-          packages: pins.map((p) => ({ name: p.name, version: p.version })),
-        },
-        reason: 'dbt 1.11 image',
-        expectedRevision: 0,
-      },
-    });
-    expect(recorded.status, recorded.text).toBe(201);
-    const deployed = await server.call('POST', `${LAB}/layers/image/revisions/1/deployed`, {
-      token: pete,
-      body: {},
-    });
-    expect(deployed.status, deployed.text).toBe(200);
+    await deployDbtLab(server, pete, { uv, wheels, uvCache: join(scratch, 'uv-cache') });
   }, 120_000);
   afterAll(async () => {
     await server.close();

@@ -120,16 +120,8 @@ export function OutcomesHistoryChart({ history }: { history: OutcomesHistory }) 
                 const cx = x(Date.parse(`${bucket.day}T12:00:00.000Z`));
                 const label = `${pipeline.pipeline}, ${bucket.day}, image ${bucket.revision === null ? 'unknown' : `r${String(bucket.revision)}`}: ${String(bucket.successes)} succeeded, ${String(bucket.failures)} failed`;
                 const key = `${bucket.day}-${String(bucket.revision)}`;
-                return bucket.failures === 0 ? (
-                  <circle key={key} data-bucket={label} cx={cx} cy={y} r={5} fill="#15803d">
-                    <title>{label}</title>
-                  </circle>
-                ) : (
-                  <g key={key} data-bucket={label} stroke="#b91c1c" strokeWidth={2.5}>
-                    <title>{label}</title>
-                    <line x1={cx - 5} x2={cx + 5} y1={y - 5} y2={y + 5} />
-                    <line x1={cx - 5} x2={cx + 5} y1={y + 5} y2={y - 5} />
-                  </g>
+                return (
+                  <OutcomeMark key={key} ok={bucket.failures === 0} cx={cx} cy={y} label={label} bucket />
                 );
               })}
             </g>
@@ -257,19 +249,15 @@ export function OutcomesChart({ pipelines }: { pipelines: readonly PipelineImpac
                 {truncate(pipeline.pipeline, 22)}
                 {pipeline.owners.length > 0 ? ` · ${truncate(pipeline.owners.join(', '), 8)}` : ''}
               </text>
-              {pipeline.evidence.map((run) =>
-                run.outcome === 'success' ? (
-                  <circle key={run.runId} cx={x(run.at)} cy={y} r={5} fill="#15803d">
-                    <title>{`${pipeline.pipeline}: success on image r${String(run.imageRevision)}, ${run.at}`}</title>
-                  </circle>
-                ) : (
-                  <g key={run.runId} stroke="#b91c1c" strokeWidth={2.5}>
-                    <title>{`${pipeline.pipeline}: failure on image r${String(run.imageRevision)}, ${run.at}`}</title>
-                    <line x1={x(run.at) - 5} x2={x(run.at) + 5} y1={y - 5} y2={y + 5} />
-                    <line x1={x(run.at) - 5} x2={x(run.at) + 5} y1={y + 5} y2={y - 5} />
-                  </g>
-                ),
-              )}
+              {pipeline.evidence.map((run) => (
+                <OutcomeMark
+                  key={run.runId}
+                  ok={run.outcome === 'success'}
+                  cx={x(run.at)}
+                  cy={y}
+                  label={`${pipeline.pipeline}: ${run.outcome} on image r${String(run.imageRevision)}, ${run.at}`}
+                />
+              ))}
             </g>
           );
         })}
@@ -290,6 +278,37 @@ export function OutcomesChart({ pipelines }: { pipelines: readonly PipelineImpac
         <span>dashed line: first run on an image revision</span>
       </figcaption>
     </figure>
+  );
+}
+
+/**
+ * One mark on a chart lane: a filled circle when everything succeeded, a cross when something
+ * failed (the shape says it, not only the colour). `bucket` tags a day's mark for the history chart.
+ */
+function OutcomeMark({
+  ok,
+  cx,
+  cy,
+  label,
+  bucket = false,
+}: {
+  ok: boolean;
+  cx: number;
+  cy: number;
+  label: string;
+  bucket?: boolean;
+}) {
+  const tag = bucket ? { 'data-bucket': label } : {};
+  return ok ? (
+    <circle {...tag} cx={cx} cy={cy} r={5} fill="#15803d">
+      <title>{label}</title>
+    </circle>
+  ) : (
+    <g {...tag} stroke="#b91c1c" strokeWidth={2.5}>
+      <title>{label}</title>
+      <line x1={cx - 5} x2={cx + 5} y1={cy - 5} y2={cy + 5} />
+      <line x1={cx - 5} x2={cx + 5} y1={cy + 5} y2={cy - 5} />
+    </g>
   );
 }
 
