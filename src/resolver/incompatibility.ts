@@ -49,6 +49,8 @@ export type Cause = RootCause | RequirementCause | DependencyCause | NoVersionsC
 export interface Incompatibility {
   readonly id: number;
   readonly terms: ReadonlyMap<string, VersionSet>;
+  /** The same terms as a list: the solver's hot loops walk it without a Map iterator's garbage. */
+  readonly termList: readonly Term[];
   readonly cause: Cause;
 }
 
@@ -67,7 +69,8 @@ export function makeIncompatibility(terms: readonly Term[], cause: Cause): Incom
   }
   for (const [pkg, set] of byPackage) if (isUniversal(set)) byPackage.delete(pkg);
   nextId += 1;
-  return { id: nextId, terms: byPackage, cause };
+  const termList = Array.from(byPackage, ([pkg, set]): Term => ({ pkg, set }));
+  return { id: nextId, terms: byPackage, termList, cause };
 }
 
 /** External incompatibilities are facts (leaves of the derivation tree); derived ones were learned. */

@@ -23,6 +23,11 @@ export type Relation =
   | { readonly kind: 'inconclusive' }
   | { readonly kind: 'almost'; readonly pkg: string };
 
+// Shared answers: propagation asks for relations millions of times, mostly these.
+const SATISFIED: Relation = { kind: 'satisfied' };
+const CONTRADICTED: Relation = { kind: 'contradicted' };
+const INCONCLUSIVE: Relation = { kind: 'inconclusive' };
+
 /**
  * The partial solution (pub solver.md "Partial Solution"; pubgrub-rs `internal/partial_solution.rs`):
  * the ordered assignments, each package's accumulated term, the decisions and the decision level.
@@ -67,14 +72,16 @@ export class PartialSolution {
 
   relation(incompat: Incompatibility): Relation {
     let unsatisfied: string | null = null;
-    for (const [pkg, set] of incompat.terms) {
+    const terms = incompat.termList;
+    for (let i = 0; i < terms.length; i++) {
+      const { pkg, set } = terms[i]!;
       const current = this.current(pkg);
       if (isSubset(current, set)) continue;
-      if (isDisjoint(current, set)) return { kind: 'contradicted' };
-      if (unsatisfied !== null) return { kind: 'inconclusive' };
+      if (isDisjoint(current, set)) return CONTRADICTED;
+      if (unsatisfied !== null) return INCONCLUSIVE;
       unsatisfied = pkg;
     }
-    return unsatisfied === null ? { kind: 'satisfied' } : { kind: 'almost', pkg: unsatisfied };
+    return unsatisfied === null ? SATISFIED : { kind: 'almost', pkg: unsatisfied };
   }
 
   /** Records a derivation forced by `cause`; returns the package's new accumulated term. */

@@ -69,6 +69,7 @@ class SolverState {
   private readonly expandedEdges: (readonly DependencyEdge[])[] = [];
   private readonly infos = new Map<string, PackageInfo>();
   private readonly orders = new Map<string, readonly number[]>();
+  private readonly contradicted = new ContradictedIncompatibilities();
 
   constructor(
     private readonly universe: Universe,
@@ -196,8 +197,11 @@ class SolverState {
       // Newest first: learned incompatibilities tend to be the most useful (pub does the same).
       for (let i = list.length - 1; i >= 0; i--) {
         const incompat = list[i]!;
+        if (this.contradicted.has(incompat)) continue;
         const relation = this.partial.relation(incompat);
-        if (relation.kind === 'satisfied') {
+        if (relation.kind === 'contradicted') {
+          this.contradicted.add(incompat, this.partial.level);
+        } else if (relation.kind === 'satisfied') {
           const resolution = resolveConflict(this.partial, incompat);
           if (resolution.kind === 'root-conflict') return resolution.incompatibility;
           const rootCause = resolution.incompatibility;
@@ -205,16 +209,19 @@ class SolverState {
           this.partial.backtrack(resolution.backtrackLevel, (pkg, term) =>
             this.pending.enqueue(this.partial, pkg, term),
           );
+          this.contradicted.backtrack(resolution.backtrackLevel);
           const after = this.partial.relation(rootCause);
           if (after.kind !== 'almost')
             throw new Error('PubGrub invariant: a learned incompatibility must be unit');
           this.derive(after.pkg, complement(rootCause.terms.get(after.pkg)!), rootCause);
+          this.contradicted.add(rootCause, this.partial.level);
           changed.length = 0;
           changed.push(after.pkg);
           break;
-        }
-        if (relation.kind === 'almost') {
+        } else if (relation.kind === 'almost') {
           this.derive(relation.pkg, complement(incompat.terms.get(relation.pkg)!), incompat);
+          // Deriving "not term" contradicts the incompatibility until the search backtracks.
+          this.contradicted.add(incompat, this.partial.level);
           if (!changed.includes(relation.pkg)) changed.push(relation.pkg);
         }
       }
@@ -298,4 +305,33 @@ function baseOrder(order: CandidateOrder, pkg: string, versions: readonly string
   if (typeof order === 'function') return order(pkg, versions);
   const ascending = versions.map((_, i) => i);
   return order === 'oldest-first' ? ascending : ascending.reverse();
+}
+
+/**
+ * Incompatibilities the partial solution contradicts, with the decision level at which it came to:
+ * assignments only narrow terms, so one stays contradicted until the search backtracks below that
+ * level, and propagation skips it meanwhile (pubgrub-rs `contradicted_incompatibilities`). Most of
+ * a package's incompatibilities are contradicted most of the time: this is most of propagation.
+ */
+class ContradictedIncompatibilities {
+  private readonly known = new Set<Incompatibility>();
+  /** Per decision level, the incompatibilities recorded at it, to forget them on backtracking. */
+  private readonly byLevel: Incompatibility[][] = [];
+
+  has(incompat: Incompatibility): boolean {
+    return this.known.has(incompat);
+  }
+
+  add(incompat: Incompatibility, level: number): void {
+    this.known.add(incompat);
+    (this.byLevel[level] ??= []).push(incompat);
+  }
+
+  /** Forgets what was recorded above `level` (the assignments behind it are gone). */
+  backtrack(level: number): void {
+    for (let above = level + 1; above < this.byLevel.length; above++) {
+      for (const incompat of this.byLevel[above] ?? []) this.known.delete(incompat);
+    }
+    this.byLevel.length = Math.min(this.byLevel.length, level + 1);
+  }
 }

@@ -12,8 +12,6 @@ import type { ImageDiffEntry, ImageOverview } from '../../workflows/index.js';
 import { renderImageExport } from '../../workflows/image/lock-export.js';
 import type { ImageContent, Revision } from '../../domain/revisions/index.js';
 import type { SourceOptions } from '../sources/options.js';
-import type * as SourcesModule from '../sources/index.js';
-import type * as ResolverModule from '../../resolver/image/index.js';
 
 function readLock(path: string | undefined): PinnedPackage[] {
   if (!path)
@@ -85,15 +83,6 @@ function planText(plan: ImagePlan): string {
   return lines.join('\n');
 }
 
-// Loaded when `image check|plan` runs: `ratchet --help` and the server commands skip the resolver.
-async function resolverModules(): Promise<typeof SourcesModule & typeof ResolverModule> {
-  const [sources, resolver] = await Promise.all([
-    import('../sources/index.js'),
-    import('../../resolver/image/index.js'),
-  ]);
-  return { ...sources, ...resolver };
-}
-
 export function register(program: Command): void {
   const image = program.command('image').description("a customer image's pinned packages");
   registerServerImageCommands(image);
@@ -108,7 +97,8 @@ export function register(program: Command): void {
       const json = isJson(command);
       const options = command.opts<SourceOptions & { lock?: string }>();
       const pins = readLock(options.lock);
-      const { openTarget, checkImage } = await resolverModules();
+      // Loaded when the command runs (src/cli/offline-resolver.ts): other commands skip the resolver.
+      const { openTarget, checkImage } = await import('../offline-resolver.js');
       const target = openTarget(options, { json });
       const result = await checkImage({ ...target, pins });
       target.finish();
@@ -141,7 +131,8 @@ export function register(program: Command): void {
           remedy: "Pass --set 'package<specifier>', e.g. --set 'dbt-core==1.10.*'.",
         });
       }
-      const { openTarget, planImageChange } = await resolverModules();
+      // Loaded when the command runs (src/cli/offline-resolver.ts): other commands skip the resolver.
+      const { openTarget, planImageChange } = await import('../offline-resolver.js');
       const target = openTarget(options, { json });
       const plan = await planImageChange({
         ...target,

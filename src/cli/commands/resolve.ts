@@ -35,10 +35,7 @@ export function register(program: Command): void {
     action(async (command, requirements: string[]) => {
       const json = isJson(command);
       // Loaded when the command runs: `ratchet --help` and every other command skip the resolver.
-      const [{ openTarget }, { resolveRequirements }] = await Promise.all([
-        import('../sources/index.js'),
-        import('../../resolver/image/index.js'),
-      ]);
+      const { openTarget, resolveRequirements } = await import('../offline-resolver.js');
       const target = openTarget(command.opts<SourceOptions>(), { json });
       const result = await resolveRequirements({ ...target, requirements });
       target.finish();

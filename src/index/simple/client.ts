@@ -21,7 +21,6 @@ import { parseSimpleHtml } from './html.js';
 import type { HttpOptions } from './http.js';
 import { createSemaphore, getWithRetry } from './http.js';
 import type { MetadataAvailability } from './schema.js';
-import { SimpleJsonProject } from './schema.js';
 
 /** PEP 691 "Content negotiation": JSON preferred, PEP 503 HTML as the fallback. */
 export const SIMPLE_ACCEPT =
@@ -122,7 +121,7 @@ function resolveLink(reference: string, base: string, pageUrl: string, what: str
   }
 }
 
-function filesFromJson(project: string, pageUrl: string, text: string): ProjectReleases {
+async function filesFromJson(project: string, pageUrl: string, text: string): Promise<ProjectReleases> {
   let data: unknown;
   try {
     // Depth before parsing (issue 13): what follows (zod) recurses; a PEP 691 page nests 4 levels.
@@ -135,6 +134,8 @@ function filesFromJson(project: string, pageUrl: string, text: string): ProjectR
   } catch (error) {
     throw malformed(pageUrl, `not JSON (${(error as Error).message})`);
   }
+  // Loaded on the first JSON page: zod takes ~65 ms to load, which a find-links resolve never needs.
+  const { SimpleJsonProject } = await import('./schema.js');
   const parsed = SimpleJsonProject.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

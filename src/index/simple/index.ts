@@ -3,4 +3,4 @@ export { openSimpleIndex, SIMPLE_ACCEPT } from './client.js';
 export { defaultCacheDir } from './cache-dir.js';
 export type { SimpleHtmlAnchor } from './html.js';
 export { decodeHtmlEntities, parseSimpleHtml } from './html.js';
-export { SimpleJsonFile, SimpleJsonProject } from './schema.js';
+// The PEP 691 schemas stay out of this index: zod loads only when a JSON page arrives (client.ts).
