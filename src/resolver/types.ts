@@ -13,6 +13,12 @@ export interface Dependency {
   readonly constraint: string;
   /** Does a candidate version (as listed by `versions`) satisfy the constraint? */
   allows(version: string): boolean;
+  /**
+   * Optional: dependencies on the same package with the same key allow the same versions, so the
+   * solver asks `allows` of each candidate once per key instead of once per dependency (thousands
+   * of releases repeat the same requirement).
+   */
+  readonly allowsKey?: object;
 }
 
 /** Index-backed providers fetch lazily over HTTP; in-memory ones answer at once. The solver awaits both. */

@@ -29,8 +29,14 @@ export interface PackageInfo {
 export interface Universe {
   readonly provider: DependencyProvider;
   readonly packages: Map<string, Promise<PackageInfo>>;
+  /** The same packages once loaded, read without awaiting (a solve loads thousands of edges). */
+  readonly loadedPackages: Map<string, PackageInfo>;
   readonly dependencies: Map<string, Promise<readonly Dependency[]>>;
   readonly allowed: WeakMap<Dependency, VersionSet>;
+  /** Per `Dependency.allowsKey`, then package: the allowed set, shared by every such dependency. */
+  readonly allowedByKey: WeakMap<object, Map<string, VersionSet>>;
+  /** Per allowed set: its complement, the dependency term of `{P v, not D}`. */
+  readonly excluded: WeakMap<VersionSet, VersionSet>;
   /** Per `package\0version`: the candidate's dependency edges, incompatibilities built once. */
   readonly edges: Map<string, Promise<readonly DependencyEdge[]>>;
   /** The same edges once loaded, so the solver's hot loop reads them without awaiting. */
@@ -50,12 +56,17 @@ export function createUniverse(provider: DependencyProvider): Universe {
   const universe: Universe = {
     provider,
     packages: new Map(),
+    loadedPackages: new Map(),
     dependencies: new Map(),
     allowed: new WeakMap(),
+    allowedByKey: new WeakMap(),
+    excluded: new WeakMap(),
     edges: new Map(),
     loadedEdges: new Map(),
   };
-  universe.packages.set(ROOT, Promise.resolve(packageInfo(ROOT, ['root'])));
+  const root = packageInfo(ROOT, ['root']);
+  universe.packages.set(ROOT, Promise.resolve(root));
+  universe.loadedPackages.set(ROOT, root);
   return universe;
 }
 
@@ -73,9 +84,11 @@ function packageInfo(name: string, versions: readonly string[]): PackageInfo {
 export function loadPackage(universe: Universe, pkg: string): Promise<PackageInfo> {
   let info = universe.packages.get(pkg);
   if (info === undefined) {
-    info = Promise.resolve(universe.provider.versions(pkg)).then((versions) =>
-      packageInfo(pkg, [...versions]),
-    );
+    info = Promise.resolve(universe.provider.versions(pkg)).then((versions) => {
+      const loaded = packageInfo(pkg, [...versions]);
+      universe.loadedPackages.set(pkg, loaded);
+      return loaded;
+    });
     universe.packages.set(pkg, info);
   }
   return info;
@@ -99,13 +112,37 @@ export function loadDependencies(
 export function allowedSet(universe: Universe, dependency: Dependency, info: PackageInfo): VersionSet {
   const cached = universe.allowed.get(dependency);
   if (cached !== undefined && cached.candidates === info.versions.length) return cached;
+  const key = dependency.allowsKey;
+  let byPackage = key === undefined ? undefined : universe.allowedByKey.get(key);
+  const shared = byPackage?.get(info.name);
+  if (shared !== undefined && shared.candidates === info.versions.length) {
+    universe.allowed.set(dependency, shared);
+    return shared;
+  }
   const indices: number[] = [];
   info.versions.forEach((version, i) => {
     if (dependency.allows(version)) indices.push(i);
   });
   const set = setOf(info.versions.length, indices);
   universe.allowed.set(dependency, set);
+  if (key !== undefined) {
+    if (byPackage === undefined) {
+      byPackage = new Map();
+      universe.allowedByKey.set(key, byPackage);
+    }
+    byPackage.set(info.name, set);
+  }
   return set;
+}
+
+/** `not allowed`, computed once per allowed set (dependencies share their allowed sets). */
+export function excludedSet(universe: Universe, allowed: VersionSet): VersionSet {
+  let excluded = universe.excluded.get(allowed);
+  if (excluded === undefined) {
+    excluded = complement(allowed);
+    universe.excluded.set(allowed, excluded);
+  }
+  return excluded;
 }
 
 export function edgeKey(pkg: string, version: string): string {
@@ -139,20 +176,22 @@ async function buildEdges(universe: Universe, info: PackageInfo, index: number):
   const version = info.versions[index]!;
   const dependencies = await loadDependencies(universe, pkg, version);
   const edges: DependencyEdge[] = [];
+  const self = setOf(info.versions.length, [index]);
   for (const dependency of dependencies) {
     if (dependency.package === ROOT) continue;
-    const target = await loadPackage(universe, dependency.package);
+    const target =
+      universe.loadedPackages.get(dependency.package) ?? (await loadPackage(universe, dependency.package));
     const allowed = allowedSet(universe, dependency, target);
     const incompatibility = makeIncompatibility(
       [
-        { pkg, set: setOf(info.versions.length, [index]) },
-        { pkg: dependency.package, set: complement(allowed) },
+        { pkg, set: self },
+        { pkg: dependency.package, set: excludedSet(universe, allowed) },
       ],
       { kind: 'dependency', package: pkg, version, dependency },
     );
     // A package that depends on itself: harmless when it accepts itself, else forbids the version.
-    const harmless = [...incompatibility.terms.values()].some(
-      (set) => countCandidates(set) === 0 && !allowsAbsence(set),
+    const harmless = incompatibility.termList.some(
+      ({ set }) => countCandidates(set) === 0 && !allowsAbsence(set),
     );
     edges.push({ dependency, target, allowed, incompatibility: harmless ? null : incompatibility });
   }

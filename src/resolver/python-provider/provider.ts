@@ -169,11 +169,14 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
     const specifier = requirement.url === null ? requirement.specifier : parseSpecifierSet('');
     const allowed = await allowedVersions(target, specifier);
     const constraint = requirement.url === null ? specifier.text : `@ ${requirement.url}`;
-    const base: Dependency = { package: target, constraint, allows: (version) => allowed.has(version) };
+    const allows = (version: string): boolean => allowed.has(version);
+    // `allowed` is shared by every requirement with this target and specifier (allowedVersions).
+    const base: Dependency = { package: target, constraint, allows, allowsKey: allowed };
     const extras = requirement.extras.map((extra): Dependency => ({
       package: extraIdentity(target, extra),
       constraint,
-      allows: (version) => allowed.has(version),
+      allows,
+      allowsKey: allowed,
     }));
     return [base, ...extras];
   }
@@ -220,6 +223,8 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
       package: PYTHON,
       constraint: specifier.text,
       allows: (v) => specifier.contains(v, { prereleases: true }),
+      // Parsed once per text (`remember`): every release with this Requires-Python shares it.
+      allowsKey: specifier,
     };
   }
 
