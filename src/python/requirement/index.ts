@@ -11,6 +11,7 @@ export type { Requirement } from './types.js';
 // PEP 508 "Names": letters and digits, with '-', '_' and '.' inside.
 const NAME = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/;
 const OPERATOR = /~=|===|==|!=|<=|>=|<|>/;
+const URL_TEXT = /\S+/;
 
 function parseExtras(s: Scanner): string[] {
   const extras: string[] = [];
@@ -36,6 +37,18 @@ function validVersionPrefix(text: string): number {
   return 0;
 }
 
+/** A clause's version runs to a space, comma, semicolon or one of `closers`; one pattern per closer set. */
+const versionPatterns = new Map<string, RegExp>();
+
+function versionPattern(closers: string): RegExp {
+  let pattern = versionPatterns.get(closers);
+  if (pattern === undefined) {
+    pattern = new RegExp(`[^\\s,;${closers}]+`);
+    versionPatterns.set(closers, pattern);
+  }
+  return pattern;
+}
+
 function parseClause(s: Scanner, closers: string): string {
   s.skipSpace();
   const opStart = s.pos;
@@ -43,7 +56,7 @@ function parseClause(s: Scanner, closers: string): string {
   if (op === null) s.fail('expected a version specifier operator (~= == != <= >= < > ===)', opStart);
   s.skipSpace();
   const versionStart = s.pos;
-  const version = s.match(new RegExp(`[^\\s,;${closers}]+`)) ?? '';
+  const version = s.match(versionPattern(closers)) ?? '';
   if (version === '') s.fail(`expected a version after '${op}'`);
   const clause = `${op}${version}`;
   try {
@@ -100,7 +113,7 @@ export function parseRequirement(text: string): Requirement {
   if (s.accept('@')) {
     s.skipSpace();
     const urlStart = s.pos;
-    url = s.match(/\S+/);
+    url = s.match(URL_TEXT);
     if (url === null) s.fail("expected a URL after '@'", urlStart);
     // PEP 508: a URL may itself contain ';', so the marker needs whitespace before it.
     if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(url))

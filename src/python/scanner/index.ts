@@ -1,6 +1,21 @@
 import { InputError } from '../../domain/errors/index.js';
 
 /**
+ * The sticky copy of each pattern, made once: building a RegExp per match was a fifth of parsing a
+ * real package's Requires-Dist (issue 15). Callers pass module-level literals, so this stays small.
+ */
+const stickyCopies = new WeakMap<RegExp, RegExp>();
+
+function stickyOf(pattern: RegExp): RegExp {
+  let sticky = stickyCopies.get(pattern);
+  if (sticky === undefined) {
+    sticky = pattern.sticky ? pattern : new RegExp(pattern.source, `${pattern.flags}y`);
+    stickyCopies.set(pattern, sticky);
+  }
+  return sticky;
+}
+
+/**
  * A cursor over a PEP 508 string (a requirement or a marker) that can fail with an error pointing
  * at the offending character: "Invalid requirement 'x >= 1.1O': expected ... at column 16", then
  * the text and a caret under the column. Columns count from 1.
@@ -28,10 +43,7 @@ export class Scanner {
 
   /** Matches a sticky regex at the cursor and advances past it. */
   match(pattern: RegExp): string | null {
-    const sticky = new RegExp(
-      pattern.source,
-      pattern.flags.includes('y') ? pattern.flags : `${pattern.flags}y`,
-    );
+    const sticky = stickyOf(pattern);
     sticky.lastIndex = this.pos;
     const found = sticky.exec(this.source);
     if (!found) return null;
