@@ -62,8 +62,12 @@ describe('an offload pool runs the task table its caller names, and no other', (
   }, 60_000);
 
   it('refuses a task name its table lacks, even one another table has', async () => {
-    const unknown = pool as unknown as { run(task: string, input: unknown, options: typeof budget): Promise<unknown> };
-    await expect(unknown.run('dbt-project', 'name: x\n', budget)).rejects.toThrow(/unknown offload task "dbt-project"/);
+    const unknown = pool as unknown as {
+      run(task: string, input: unknown, options: typeof budget): Promise<unknown>;
+    };
+    await expect(unknown.run('dbt-project', 'name: x\n', budget)).rejects.toThrow(
+      /unknown offload task "dbt-project"/,
+    );
     await expect(unknown.run('toString', null, budget)).rejects.toThrow(/unknown offload task "toString"/);
     expect(await pool.run('shout', 'still serving', budget)).toBe('STILL SERVING');
   }, 60_000);

@@ -114,7 +114,12 @@ export function createOffloadPool<T extends TaskTable>(options: OffloadPoolOptio
   }
 
   function spawn(): void {
-    const slot: Slot = { worker: new Worker(WORKER_URL, { workerData }), ready: false, job: null, timer: null };
+    const slot: Slot = {
+      worker: new Worker(WORKER_URL, { workerData }),
+      ready: false,
+      job: null,
+      timer: null,
+    };
     slot.worker.unref();
     slots.add(slot);
     slot.worker.on('message', (reply: Reply) => {
