@@ -33,18 +33,15 @@ export type {
   DeployResult,
   WebhookDeployerOptions,
 } from './deployers/index.js';
-export { createOutboxRepository, idempotencyKeyOf, outboxMigration } from './outbox/index.js';
+export { createOutboxRepository } from './outbox/index.js';
 export type {
   ClaimOptions,
   EnqueueResult,
-  KyselyHandle,
   OutboxEntry,
   OutboxMessage,
   OutboxRepository,
   OutboxRepositoryOptions,
   OutboxStatus,
-  OutboxTable,
-  OutboxTables,
   Receiver,
 } from './outbox/index.js';
 export { SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './signing/index.js';

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { deserializeError } from './errors.js';
 import type { SerializedError } from './errors.js';
-import type { TaskInput, TaskName, TaskOutput } from './tasks.js';
+import type { TaskInput, TaskModule, TaskName, TaskOutput, TaskTable } from './tasks.js';
 
 export interface RunOptions {
   /** Wall time the task may run once a worker took it; then the worker is terminated. */
@@ -17,15 +17,21 @@ export interface RunOptions {
   onTimeout: () => Error;
 }
 
-export interface OffloadPool {
+export interface OffloadPool<T extends TaskTable> {
   readonly size: number;
-  run<K extends TaskName>(task: K, input: TaskInput<K>, options: RunOptions): Promise<TaskOutput<K>>;
+  run<K extends TaskName<T>>(task: K, input: TaskInput<T, K>, options: RunOptions): Promise<TaskOutput<T, K>>;
   close(): Promise<void>;
+}
+
+export interface OffloadPoolOptions<T extends TaskTable> {
+  size: number;
+  /** The tasks its workers may run: each worker thread loads this module by its URL. */
+  tasks: TaskModule<T>;
 }
 
 interface Job {
   id: number;
-  task: TaskName;
+  task: string;
   input: unknown;
   options: RunOptions;
   resolve: (value: unknown) => void;
@@ -65,16 +71,23 @@ export function transferablesOf(value: unknown): ArrayBuffer[] {
 
 /**
  * @example
- * const pool = createOffloadPool({ size: 2 });
+ * const pool = createOffloadPool({ size: 2, tasks: workflowTasks });
  * const project = await pool.run('dbt-project', yamlText, { timeoutMs: 2000, onTimeout: () => new InputError('...') });
  */
-export function createOffloadPool(options: { size: number }): OffloadPool {
+export function createOffloadPool<T extends TaskTable>(options: OffloadPoolOptions<T>): OffloadPool<T> {
   if (!Number.isInteger(options?.size) || options.size < 1) {
     throw new TypeError(
       `createOffloadPool needs { size } as a positive integer, got ${String(options?.size)}.`,
     );
   }
+  if (typeof options.tasks?.url !== 'string') {
+    throw new TypeError(
+      'createOffloadPool needs { tasks }: a task module, its `url` naming a module that exports `tasks`.',
+    );
+  }
   const size = options.size;
+  // Every worker thread loads the caller's task table from here (worker.mjs).
+  const workerData = { tasks: options.tasks.url };
   const slots = new Set<Slot>();
   const queue: Job[] = [];
   let nextId = 1;
@@ -101,7 +114,12 @@ export function createOffloadPool(options: { size: number }): OffloadPool {
   }
 
   function spawn(): void {
-    const slot: Slot = { worker: new Worker(WORKER_URL), ready: false, job: null, timer: null };
+    const slot: Slot = {
+      worker: new Worker(WORKER_URL, { workerData }),
+      ready: false,
+      job: null,
+      timer: null,
+    };
     slot.worker.unref();
     slots.add(slot);
     slot.worker.on('message', (reply: Reply) => {
@@ -143,15 +161,16 @@ export function createOffloadPool(options: { size: number }): OffloadPool {
 
   return {
     size,
-    run(task, input, runOptions) {
+    run<K extends TaskName<T>>(task: K, input: TaskInput<T, K>, runOptions: RunOptions) {
       if (closed) return Promise.reject(new Error('The offload pool is closed.'));
-      return new Promise((resolve, reject) => {
+      return new Promise<TaskOutput<T, K>>((resolve, reject) => {
         queue.push({
           id: nextId++,
           task,
           input,
           options: runOptions,
-          resolve: resolve as (value: unknown) => void,
+          // The worker ran this task of the same table: its value is the task's output.
+          resolve: (value) => resolve(value as TaskOutput<T, K>),
           reject,
         });
         dispatch();

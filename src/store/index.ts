@@ -14,12 +14,14 @@ export type {
   ApiTokensTable,
   AuditLogTable,
   AuditRepository,
+  ClaimOptions,
   Database,
   DefectChanges,
   DefectRepository,
   DeployerRepository,
   Db,
   Engine,
+  EnqueueResult,
   EvidenceRepository,
   HandOff,
   HandOffState,
@@ -39,7 +41,11 @@ export type {
   NewTenant,
   NewUser,
   OpenStoreOptions,
+  OutboxEntry,
+  OutboxMessage,
+  OutboxQueue,
   PlatformRelease,
+  Receiver,
   PlatformRepository,
   Repositories,
   RevisionRepository,
@@ -62,4 +68,13 @@ export { verifyAuditChain } from './audit-chain.js';
 export { isRetryableTransactionFailure, isUniqueViolation } from './driver-errors.js';
 export { MIGRATIONS, migrateToLatest } from './migrations/index.js';
 export type { RepositoryContext } from './repositories/index.js';
-export { countRunEvents, createRepositories, newId, runEventRow, staleRow } from './repositories/index.js';
+export {
+  countRunEvents,
+  createRepositories,
+  idempotencyKeyOf,
+  newId,
+  outboxRepository,
+  runEventRow,
+  staleRow,
+} from './repositories/index.js';
+export type { OutboxStatus } from './tables/outbox.js';

@@ -92,13 +92,13 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
       ...(options.secretKey !== undefined ? { secretKey: options.secretKey } : {}),
       ...(dataDir !== undefined ? { dataDir } : {}),
     });
-    await migrateToLatest(db as unknown as Kysely<unknown>);
+    await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
     throw error;
   }
 
-  const repos = createRepositories({ db, now: nowIso, inTransaction: false });
+  const repos = createRepositories({ db, engine, now: nowIso, inTransaction: false });
 
   async function runOnce<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
     // One dedicated connection for the whole transaction; `writerLock` queues this process's writers
@@ -115,7 +115,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
         await sql`select pg_advisory_xact_lock(${WRITER_LOCK_KEY})`.execute(conn);
       }
       try {
-        const result = await fn(createRepositories({ db: conn, now: nowIso, inTransaction: true }));
+        const result = await fn(createRepositories({ db: conn, engine, now: nowIso, inTransaction: true }));
         await sql`commit`.execute(conn);
         return result;
       } catch (error) {

@@ -1,5 +1,5 @@
 import type { SecretBox } from './secret-box.js';
-import type { OutboxTables } from './tables/outbox.js';
+import type { OutboxStatus, OutboxTables } from './tables/outbox.js';
 import type { AuthFailureTables } from './tables/auth-failures.js';
 import type { DeployerTables, DeploymentHandOffsTable, InstanceDeployersTable } from './tables/deployers.js';
 import type { EvidenceTables } from './tables/evidence.js';
@@ -577,6 +577,96 @@ export interface ImageChangeRepository {
   countRows(): Promise<number>;
 }
 
+/** Where one copy of an outbox message goes: a configured channel, and for email the recipient address. */
+export interface Receiver {
+  /** Stable per receiver (e.g. `tenant:acme:ops-webhook`): half of the idempotency key. */
+  id: string;
+  /** The name of a channel configured on the delivery worker (`channels` option), e.g. `ops-slack`. */
+  channel: string;
+  /** Channel-specific destination: the `To` address for email; unused by webhooks (the URL is config). */
+  address?: string;
+}
+
+/**
+ * What a state change asks to announce. Enqueued in the same transaction as the change and fanned
+ * out into one outbox row per receiver.
+ */
+export interface OutboxMessage {
+  /** e.g. `rollback.approved`, `hotfix.deployed`, `defect.updated`. */
+  topic: string;
+  /** Unique per state change: the same event enqueued twice is delivered once per receiver. */
+  eventId: string;
+  receivers: Receiver[];
+  subject: string;
+  text: string;
+  data: Record<string, unknown>;
+}
+
+/** One row of the outbox: one message for one receiver. */
+export interface OutboxEntry {
+  id: string;
+  /** `${eventId}:${receiverId}`; travels with every attempt so the receiver can drop duplicates. */
+  idempotencyKey: string;
+  eventId: string;
+  topic: string;
+  receiverId: string;
+  channel: string;
+  address: string | null;
+  subject: string;
+  text: string;
+  data: Record<string, unknown>;
+  /** Attempts started so far, counting the current one once claimed. */
+  attempts: number;
+  status: OutboxStatus;
+  nextAttemptAt: string;
+  leaseUntil: string | null;
+  leaseOwner: string | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export interface EnqueueResult {
+  /** Rows written now. */
+  enqueued: number;
+  /** Receivers skipped because their idempotency key was already in the outbox. */
+  duplicates: number;
+}
+
+export interface ClaimOptions {
+  now: Date;
+  limit: number;
+  workerId: string;
+  /** How long the claim holds; another worker may take the row after it. */
+  leaseMs: number;
+}
+
+/**
+ * The transactional outbox on one handle, like every repository: `tx.outbox.enqueue` inside
+ * `store.transaction` commits or rolls back with the state change it announces; the delivery
+ * worker claims and marks rows on the pool (`store.repos.outbox`).
+ */
+export interface OutboxQueue {
+  /** Fans `message` out into one row per receiver; a receiver already enqueued for the event is skipped. */
+  enqueue(message: OutboxMessage): Promise<EnqueueResult>;
+  /**
+   * Leases up to `limit` due pending rows to `workerId` and counts the attempt. PostgreSQL: `FOR
+   * UPDATE SKIP LOCKED`, so concurrent workers take disjoint rows; SQLite: one atomic UPDATE under
+   * the single-writer lock. A row whose lease ran out (its worker died) is due again.
+   */
+  claimDue(options: ClaimOptions): Promise<OutboxEntry[]>;
+  /** Marks delivered and releases the lease in one write: a delivered row is never claimed again. */
+  markDelivered(id: string, workerId: string): Promise<void>;
+  markRetry(id: string, workerId: string, nextAttemptAt: Date, error: string): Promise<void>;
+  /** Parks the row: it is not retried until someone requeues it. */
+  markFailed(id: string, workerId: string, error: string): Promise<void>;
+  /** Parked rows, newest first, for the API and dashboard. */
+  listFailed(options?: { limit?: number }): Promise<OutboxEntry[]>;
+  /** Puts a parked row back in the queue (an operator fixed the receiver), attempts reset. */
+  requeue(id: string): Promise<void>;
+  get(idempotencyKey: string): Promise<OutboxEntry | null>;
+}
+
 export interface Repositories {
   readonly db: Db;
   readonly tenants: TenantRepository;
@@ -595,6 +685,7 @@ export interface Repositories {
   readonly deployers: DeployerRepository;
   readonly imageSources: ImageSourceRepository;
   readonly imageChanges: ImageChangeRepository;
+  readonly outbox: OutboxQueue;
   /** The store's clock, as an ISO string. */
   now(): string;
 }

@@ -68,6 +68,29 @@ describe.each(engines)('OutboxRepository (%s)', (engine) => {
     expect(await outbox.get('evt-rolled-back:r1')).toBeNull();
   });
 
+  it("is the store's own repository too: tx.outbox enqueues with the transaction, store.repos.outbox reads", async () => {
+    await test.store.transaction(async (tx) => {
+      expect(await tx.outbox.enqueue(message('evt-tx-outbox', ['a']))).toEqual({
+        enqueued: 1,
+        duplicates: 0,
+      });
+    });
+    await expect(
+      test.store.transaction(async (tx) => {
+        await tx.outbox.enqueue(message('evt-tx-rolled-back'));
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+
+    expect(await test.store.repos.outbox.get('evt-tx-outbox:a')).toMatchObject({
+      status: 'pending',
+      receiverId: 'a',
+      address: 'a@example.test',
+    });
+    expect(await outbox.get('evt-tx-outbox:a')).toMatchObject({ eventId: 'evt-tx-outbox' });
+    expect(await test.store.repos.outbox.get('evt-tx-rolled-back:r1')).toBeNull();
+  });
+
   it('leases due rows to one worker, counts the attempt, and re-offers them only after the lease runs out', async () => {
     await outbox.enqueue(test.store.db, message('evt-lease'));
 

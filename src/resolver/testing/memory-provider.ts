@@ -30,7 +30,7 @@ function clauseAllows(clause: string, version: string): boolean {
   }
   const match = /^(>=|<=|==|!=|>|<)(.+)$/.exec(clause);
   if (match === null) throw new Error(`test constraint language: cannot read ${clause}`);
-  const [, op, operand] = match as unknown as [string, string, string];
+  const [op, operand] = [match[1]!, match[2]!]; // both groups are required: a match has them
   if (operand.endsWith('.*')) {
     const prefix = operand.slice(0, -2).split('.');
     const inside = prefix.every((part, i) => version.split('.')[i] === part);

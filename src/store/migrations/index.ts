@@ -1,7 +1,7 @@
 import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
-import { outboxMigration } from '../../delivery/outbox/migration.js';
 import { foundation } from './0001-foundation.js';
+import { outbox } from './0002-outbox.js';
 import { imageWorkflow } from './0003-image-workflow.js';
 import { evidence } from './0004-evidence.js';
 import { platform } from './0005-platform.js';
@@ -19,8 +19,7 @@ import { trialLeases } from './0014-trial-leases.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
-  // The outbox's table lives beside its delivery code (src/delivery/outbox) but migrates here.
-  '0002-outbox': outboxMigration,
+  '0002-outbox': outbox,
   '0003-image-workflow': imageWorkflow,
   '0004-evidence': evidence,
   '0005-platform': platform,
@@ -37,8 +36,12 @@ const provider: MigrationProvider = {
   getMigrations: () => Promise.resolve({ ...MIGRATIONS }),
 };
 
-/** Applies every pending migration; throws the first failure with its migration name. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+/**
+ * Applies every pending migration; throws the first failure with its migration name. Generic over
+ * the schema type: the migrations create the tables, so any handle (the store's `Kysely<Database>`,
+ * a bare `Kysely<unknown>`) is one they can run on.
+ */
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../../domain/errors/index.js';
-import type { Db } from '../types.js';
+import type { Db, Engine } from '../types.js';
 
-/** What every repository factory receives: a Kysely handle, the clock, and whether it is in a transaction. */
+/** What every repository factory receives: a Kysely handle and its engine, the clock, and whether it is in a transaction. */
 export interface RepositoryContext {
   db: Db;
+  /** The engine behind `db`, for the few queries that differ (the outbox's `SKIP LOCKED`). */
+  engine: Engine;
   /** Current time as an ISO string. */
   now(): string;
   inTransaction: boolean;

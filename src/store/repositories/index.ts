@@ -10,6 +10,7 @@ import { imageSourceRepository } from './image-sources.js';
 import { imageTrialRepository } from './image-trials.js';
 import { infrastructureChangeRepository } from './infrastructure.js';
 import { instanceRepository } from './instances.js';
+import { outboxRepository } from './outbox.js';
 import { platformRepository } from './platform.js';
 import { revisionRepository } from './revisions.js';
 import { tenantRepository } from './tenants.js';
@@ -29,6 +30,7 @@ export { imageSourceRepository } from './image-sources.js';
 export { imageTrialRepository } from './image-trials.js';
 export { infrastructureChangeRepository } from './infrastructure.js';
 export { instanceRepository } from './instances.js';
+export { idempotencyKeyOf, outboxRepository } from './outbox.js';
 export { platformRepository } from './platform.js';
 export { revisionRepository } from './revisions.js';
 export { tenantRepository } from './tenants.js';
@@ -59,6 +61,7 @@ export function createRepositories(ctx: RepositoryContext): Repositories {
     deployers: deployerRepository(ctx),
     imageSources: imageSourceRepository(ctx),
     imageChanges: imageChangeRepository(ctx),
+    outbox: outboxRepository(ctx),
     now: ctx.now,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * The transactional outbox's table (delivery/outbox owns its queries and migration). The row shape
- * lives here, with every other table, so that store/types.ts needs nothing from delivery/.
+ * The transactional outbox's table: migration 0002-outbox, queries in repositories/outbox.ts. The
+ * delivery side (delivery/outbox, delivery/worker) reaches it through that repository only.
  */
 
 export type OutboxStatus = 'pending' | 'delivered' | 'failed';

@@ -3,7 +3,7 @@ import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import { matchesTarget, reportHash } from '../../impact/index.js';
 import type { ImpactReport, PackageChange } from '../../impact/index.js';
-import { offload } from '../../offload/index.js';
+import { offload } from '../offload.js';
 import type { Store } from '../../store/index.js';
 import { tooComplex, workLimits } from '../limits.js';
 import { resolveInstance } from '../references.js';

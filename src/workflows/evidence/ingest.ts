@@ -2,7 +2,7 @@ import { NotAllowedError } from '../../domain/errors/index.js';
 import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { IssuedToken, User } from '../../domain/users/index.js';
-import { offload } from '../../offload/index.js';
+import { offload } from '../offload.js';
 import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
 import { tooComplex, workLimits } from '../limits.js';

@@ -3,7 +3,7 @@ import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import { constraintsFromJson, constraintsOfDbtProject } from '../../impact/index.js';
 import type { DbtProject, DeclaredConstraint, OwnershipRule } from '../../impact/index.js';
-import { offload } from '../../offload/index.js';
+import { offload } from '../offload.js';
 import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
 import { tooComplex, workLimits } from '../limits.js';

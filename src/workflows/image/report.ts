@@ -8,7 +8,7 @@ import type { ImpactReport } from '../../impact/index.js';
 import { compareVersions, normalizeName, parseRequirement } from '../../python/index.js';
 import { distributionFilesOf } from '../../index/index.js';
 import type { PackageSource } from '../../index/index.js';
-import { offload } from '../../offload/index.js';
+import { offload } from '../offload.js';
 import type { IgnoredRequirement } from '../../resolver/image/index.js';
 import type { Store } from '../../store/index.js';
 import { impactForChange } from '../evidence/index.js';

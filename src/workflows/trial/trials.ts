@@ -12,14 +12,13 @@ import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { ImageContent } from '../../domain/revisions/index.js';
 import { normalizeName } from '../../python/index.js';
-import { offload } from '../../offload/index.js';
+import { offload } from '../offload.js';
 import { newId } from '../../store/index.js';
 import type { Repositories, Store } from '../../store/index.js';
 import type { ImageTrialsTable } from '../../store/tables/trial.js';
 import type { PackageSourceRef, TrialPin } from '../../trial/index.js';
 import { auditedBy } from '../audit.js';
 import { tooComplex, workLimits } from '../limits.js';
-import { sourceRefOf } from '../image/source.js';
 import { resolveInstance } from '../references.js';
 import { parseInput } from '../schema.js';
 import { readProjectsForTrial } from './projects.js';
@@ -98,7 +97,10 @@ export async function prepareTrial(
     );
   }
   const content = current.content as ImageContent;
-  const sourceRef = await sourceRefOf(store.repos, instance.id, content.index);
+  // The instance's configured package source, else the image's index: the rule of sourceRefOf in
+  // workflows/image/source.ts, read here because workflows/image imports this folder (a review's
+  // trial step) and must stay the only one of the two that imports the other.
+  const sourceRef = (await store.repos.imageSources.get(instance.id))?.source ?? content.index;
   const source = packageSourceOf(sourceRef);
   const limits = workLimits();
   // The same planner as `image plan` and the reviews, in a worker thread with a time budget.

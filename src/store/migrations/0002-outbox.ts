@@ -2,10 +2,11 @@ import { sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 
 /**
- * The outbox table. Portable column types only (text, integer), following the store's conventions:
- * ISO-8601 UTC text timestamps compare correctly as strings on both engines.
+ * The transactional outbox's table (repositories/outbox.ts). Portable column types only (text,
+ * integer), following the store's conventions: ISO-8601 UTC text timestamps compare correctly as
+ * strings on both engines.
  */
-export const outboxMigration: Migration = {
+export const outbox: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema
       .createTable('outbox')
