@@ -22,6 +22,8 @@ import type {
   ForwardFixFollowUpBody,
   ImageChangeBody,
   ImageChangeViewBody,
+  ImageNextStepBody,
+  ListedImageChangeBody,
   ProjectEvidenceBody,
   ImageChangeNoteBody,
   ImageChangeReportBody,
@@ -84,6 +86,10 @@ export type ImageChange = z.infer<typeof ImageChangeBody>;
 /** One change as its decision page reads it (GET .../rollback-requests/{id}): with its trial and evidence. */
 export type ImageChangeView = z.infer<typeof ImageChangeViewBody>;
 export type ProjectEvidence = z.infer<typeof ProjectEvidenceBody>;
+/** A change in a listing (GET .../rollback-requests): with the steps the caller may take next. */
+export type ListedImageChange = z.infer<typeof ListedImageChangeBody>;
+/** One step an image change may take now, for the caller: the dashboard renders these (issue 18). */
+export type ImageNextStep = z.infer<typeof ImageNextStepBody>;
 export type ImageChangeState = z.infer<typeof ImageChangeStateSchema>;
 export type ImageChangeReport = z.infer<typeof ImageChangeReportBody>;
 export type DependencyReview = z.infer<typeof DependencyReviewBody>;

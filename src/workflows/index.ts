@@ -104,6 +104,7 @@ export {
   showImage,
   SignOffInput,
   signOffUpgrade,
+  stepRoles,
   writeDemoWheels,
 } from './image/index.js';
 export type {
@@ -116,6 +117,8 @@ export type {
   ImageChangeReport,
   ImageChangeState,
   ImageChangeView,
+  ImageNextStep,
+  ListedImageChange,
   CommittedStepListener,
   ImageDiffEntry,
   ImageExportFormat,

@@ -12,6 +12,7 @@ import type {
   ImageChangeRecord,
   ImageChangeView,
   ImageDiffEntry,
+  ListedImageChange,
   ImageOverview,
   ImportedImage,
   InstanceDeployerView,
@@ -27,6 +28,7 @@ import type {
   ImportedImageBody,
   ImageDiffEntryBody,
   ImageOverviewBody,
+  ListedImageChangeBody,
   RollbackPinBody,
 } from './image.js';
 import type { ImpactAnswerBody, ImpactReportBody } from './impact.js';
@@ -37,6 +39,7 @@ import type { TrialBody } from './trial.js';
 export type ResponsesAgreeWithWorkflows = [
   Agrees<SameShape<ImageChangeBody, ImageChangeRecord>>,
   Agrees<SameShape<ImageChangeViewBody, ImageChangeView>>,
+  Agrees<SameShape<ListedImageChangeBody, ListedImageChange>>,
   Agrees<SameShape<RollbackPinBody, RollbackPin>>,
   // `revision` is the Revision entity, described once in ../schema.ts (RevisionBody).
   Agrees<SameShape<Omit<ImportedImageBody, 'revision'>, Omit<ImportedImage, 'revision'>>>,

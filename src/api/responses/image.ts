@@ -128,6 +128,65 @@ export const ImageChangeBody = z
   .meta({ id: 'ImageChange' });
 export type ImageChangeBody = z.infer<typeof ImageChangeBody>;
 
+/**
+ * One step an image change may take now, for the caller (issue 18): from the same table the workflow
+ * enforces (src/workflows/image/machine.ts), so a client offers these and keeps no copy of the process.
+ */
+export const ImageNextStepBody = z
+  .object({
+    step: z.enum([
+      'approve',
+      'reject',
+      'accept',
+      'refresh',
+      'confirm',
+      'reopen',
+      'signoff',
+      'promote',
+      'override',
+      'deployed',
+      'failed',
+      'retry',
+    ]),
+    label: z.string().meta({ description: 'What a button says; a deployer report names its instance.' }),
+    roles: listOf(RoleName).meta({ description: 'The roles that own the step.' }),
+    allowed: z.boolean().meta({ description: "Whether the caller's role may take it." }),
+    method: z.literal('POST'),
+    path: z.string().meta({ description: 'Where the step is posted.' }),
+    input: z
+      .object({
+        label: z.string(),
+        field: z.enum(['reason', 'information', 'note', 'error']),
+        required: z.boolean(),
+      })
+      .nullable()
+      .meta({ description: 'The text the step takes and the body field it goes in; null when none.' }),
+    body: z
+      .object({ reportHash: z.string().optional(), overrideNoTestInstance: z.boolean().optional() })
+      .meta({ description: 'Body fields the step sends besides its input.' }),
+    acknowledge: z.string().nullable().meta({
+      description:
+        "A statement to acknowledge first, sent as acknowledgeBreaks: true (the review's trial predicts breaks, issue 16); null when none.",
+    }),
+    stage: z
+      .object({
+        instanceId: z.string(),
+        instanceName: z.string(),
+        purpose: z.enum(['test', 'production', 'target']),
+        revision: z.number().int().nullable(),
+      })
+      .nullable()
+      .meta({ description: "A deployer report's deployment; null for steps on the request." }),
+  })
+  .meta({ id: 'ImageNextStep' });
+export type ImageNextStepBody = z.infer<typeof ImageNextStepBody>;
+
+/** A change in a listing: the record and the steps the caller may take next. */
+export const ListedImageChangeBody = ImageChangeBody.extend({
+  nextSteps: listOf(ImageNextStepBody),
+}).meta({ id: 'ListedImageChange' });
+export type ListedImageChangeBody = z.infer<typeof ListedImageChangeBody>;
+
 const DeprecationBody = z.object({ code: z.string(), name: z.string(), message: z.string() });
 
 /** One dbt project's evidence: the trial's prediction and the observed pipelines, each labelled. */
@@ -150,7 +209,7 @@ export const ProjectEvidenceBody = z
   .meta({ id: 'ProjectEvidence' });
 
 /** One change as its decision page reads it: the record, its review's trial, the merged evidence. */
-export const ImageChangeViewBody = ImageChangeBody.extend({
+export const ImageChangeViewBody = ListedImageChangeBody.extend({
   trial: TrialBody.nullable(),
   evidence: listOf(ProjectEvidenceBody),
 }).meta({ id: 'ImageChangeView' });
@@ -221,7 +280,7 @@ export type ForwardFixFollowUpBody = z.infer<typeof ForwardFixFollowUpBody>;
 
 export const RollbackPinsBody = z.object({ pins: listOf(RollbackPinBody) });
 export const FollowUpsBody = z.object({ followUps: listOf(ForwardFixFollowUpBody) });
-export const ImageChangeListBody = z.object({ requests: listOf(ImageChangeBody) });
+export const ImageChangeListBody = z.object({ requests: listOf(ListedImageChangeBody) });
 
 /** The webhook deploy callback's answer: the change moved by the report. */
 export const DeployCallbackBody = ImageChangeBody.pick({ id: true, state: true, stages: true });

@@ -11,6 +11,8 @@ export {
   ProjectEvidenceBody,
   ReviewTrialStepBody,
   ImageChangeListBody,
+  ImageNextStepBody,
+  ListedImageChangeBody,
   ImageChangeState,
   ImageDiffBody,
   ImageOverviewBody,

@@ -34,6 +34,7 @@ import {
   showImage,
   signOffUpgrade,
   SignOffInput,
+  stepRoles,
 } from '../../workflows/index.js';
 import type { ImageExportFormat } from '../../workflows/index.js';
 import { actorOf } from '../access.js';
@@ -73,6 +74,11 @@ const stepProblems = problems(403, 404, 409);
 
 function union(...lists: (readonly Role[])[]): Role[] {
   return [...new Set(lists.flat())];
+}
+
+/** The deployer reports on an instance, whichever kind of change deploys there. */
+function deployerRoles(step: 'deployed' | 'failed' | 'retry'): Role[] {
+  return union(stepRoles('rollback', step), stepRoles('upgrade', step));
 }
 
 /**
@@ -265,7 +271,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
     {
       config: read,
       schema: {
-        summary: 'One rollback request with its report and report hash',
+        summary: 'One rollback request with its report, report hash and the steps the caller may take next',
         tags: image,
         params: IdParams,
         response: { 200: ImageChangeViewBody, ...problems(403, 404) },
@@ -277,7 +283,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/rollback-requests/:id/approve',
     {
-      config: { roles: PERMISSIONS['image.rollback.review'] },
+      config: { roles: stepRoles('rollback', 'approve') },
       schema: {
         summary: 'rollback request: approve',
         tags: image,
@@ -293,7 +299,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/rollback-requests/:id/reject',
     {
-      config: { roles: PERMISSIONS['image.rollback.review'] },
+      config: { roles: stepRoles('rollback', 'reject') },
       schema: {
         summary: 'rollback request: reject',
         tags: image,
@@ -309,7 +315,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/rollback-requests/:id/accept',
     {
-      config: { roles: PERMISSIONS['image.rollback.accept'] },
+      config: { roles: stepRoles('rollback', 'accept') },
       schema: {
         summary: 'rollback request: accept',
         tags: image,
@@ -326,7 +332,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
     '/api/v1/rollback-requests/:id/refresh',
     {
       // A refresh builds the report again (dependency review and impact): it counts as a report.
-      config: { roles: PERMISSIONS['image.change.refresh'], quota: 'report' },
+      config: { roles: stepRoles('rollback', 'refresh'), quota: 'report' },
       schema: {
         summary: 'rollback request: refresh',
         tags: image,
@@ -341,7 +347,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/rollback-requests/:id/confirm',
     {
-      config: { roles: PERMISSIONS['image.rollback.resolve'] },
+      config: { roles: stepRoles('rollback', 'confirm') },
       schema: {
         summary: 'rollback request: confirm',
         tags: image,
@@ -357,7 +363,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/rollback-requests/:id/reopen',
     {
-      config: { roles: PERMISSIONS['image.rollback.resolve'] },
+      config: { roles: stepRoles('rollback', 'reopen') },
       schema: {
         summary: 'rollback request: reopen',
         tags: image,
@@ -417,7 +423,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
     {
       config: read,
       schema: {
-        summary: 'One upgrade request with its report and report hash',
+        summary: 'One upgrade request with its report, report hash and the steps the caller may take next',
         tags: image,
         params: IdParams,
         response: { 200: ImageChangeViewBody, ...problems(403, 404) },
@@ -429,7 +435,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/upgrade-requests/:id/approve',
     {
-      config: { roles: PERMISSIONS['image.upgrade.approve'] },
+      config: { roles: stepRoles('upgrade', 'approve') },
       schema: {
         summary: 'upgrade request: approve',
         tags: image,
@@ -445,7 +451,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/upgrade-requests/:id/reject',
     {
-      config: { roles: PERMISSIONS['image.upgrade.approve'] },
+      config: { roles: stepRoles('upgrade', 'reject') },
       schema: {
         summary: 'upgrade request: reject',
         tags: image,
@@ -461,7 +467,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/upgrade-requests/:id/signoff',
     {
-      config: { roles: PERMISSIONS['image.upgrade.signoff'] },
+      config: { roles: stepRoles('upgrade', 'signoff') },
       schema: {
         summary: 'upgrade request: signoff',
         tags: image,
@@ -478,7 +484,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
     '/api/v1/upgrade-requests/:id/promote',
     {
       config: {
-        roles: union(PERMISSIONS['image.upgrade.promote'], PERMISSIONS['image.upgrade.override']),
+        roles: union(stepRoles('upgrade', 'promote'), stepRoles('upgrade', 'override')),
       },
       schema: {
         summary: 'upgrade request: promote',
@@ -497,7 +503,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/instances/:instanceId/image/deployment/confirm',
     {
-      config: { roles: PERMISSIONS['image.deploy.report'] },
+      config: { roles: deployerRoles('deployed') },
       schema: {
         summary: 'The deployer reports: confirm',
         tags: image,
@@ -516,7 +522,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/instances/:instanceId/image/deployment/fail',
     {
-      config: { roles: PERMISSIONS['image.deploy.report'] },
+      config: { roles: deployerRoles('failed') },
       schema: {
         summary: 'The deployer reports: fail',
         tags: image,
@@ -535,7 +541,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/instances/:instanceId/image/deployment/retry',
     {
-      config: { roles: PERMISSIONS['image.deploy.report'] },
+      config: { roles: deployerRoles('retry') },
       schema: {
         summary: 'The deployer reports: retry',
         tags: image,

@@ -5,6 +5,8 @@ export type {
   EvidenceRun,
   ImageChange,
   ImageChangeView,
+  ImageNextStep,
+  ListedImageChange,
   ImageChangeNote as ChangeNote,
   ImageChangeReport as ChangeReport,
   ImageChangeState as ChangeState,

@@ -11,6 +11,7 @@ import { readRepo } from './repository.js';
 import type { ImageWorkflowRepository } from './repository.js';
 import { DeployReportInput } from './schema.js';
 import { actorOfUser, startStage } from './steps.js';
+import { imageStep } from './machine.js';
 import { runStep } from './transition.js';
 import type { StepOutcome } from './transition.js';
 import type { DeploymentStage, ImageChangeRecord, ImageChangeState } from './types.js';
@@ -39,8 +40,7 @@ interface DeployerReport extends DeployReportInput {
 interface DeployerStepSpec {
   /** What an invalid input is called in the refusal. */
   label: string;
-  step: string;
-  from: readonly ImageChangeState[];
+  step: 'deployed' | 'failed' | 'retry';
   apply: (
     tx: Repositories,
     repo: ImageWorkflowRepository,
@@ -59,7 +59,8 @@ async function runDeployerStep(
   input: DeployReportInput,
   spec: DeployerStepSpec,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.deploy.report');
+  // Checked before the change is known: the deployer's steps are the same in either kind.
+  assertCan(actor, imageStep('rollback', spec.step).permission);
   const parsed = parseInput(DeployReportInput, input, spec.label);
   const { change, instanceId } = await changeDeployingOn(store, actor, parsed.instance);
   const report = { ...parsed, instanceId };
@@ -67,7 +68,6 @@ async function runDeployerStep(
     id: change.id,
     kind: change.kind,
     step: spec.step,
-    from: spec.from,
     apply: (tx, repo, latest) => spec.apply(tx, repo, latest, report),
   });
 }
@@ -185,7 +185,6 @@ function reportDeployment(
   return runDeployerStep(store, actor, input, {
     label: 'deployment report',
     step: outcome,
-    from: ['deploying'],
     apply: async (tx, repo, latest, report) =>
       then(tx, repo, latest, await settlePendingStage(tx, actor, latest, report, outcome), report),
   });
@@ -295,7 +294,6 @@ export async function retryImageDeployment(
   return runDeployerStep(store, actor, input, {
     label: 'deployment retry',
     step: 'retry',
-    from: ['deploy-failed'],
     apply: async (tx, _repo, latest, report) => {
       const { index } = stageOn(latest, 'failed', report.instanceId);
       const stages = await startStage(tx, latest, latest.stages, index, actor);

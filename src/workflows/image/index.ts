@@ -37,7 +37,8 @@ export { hashReport } from './report.js';
 export { imageWorkflowRepository } from './repository.js';
 export type { ImageWorkflowRepository } from './repository.js';
 export { openPackageSource } from './source.js';
-export { NEXT_STEPS } from './steps.js';
+export { IMAGE_STEPS, imageStep, NEXT_STEPS, stepRoles, stepsFrom } from './machine.js';
+export type { ImageStepInput, ImageStepName, ImageStepRule } from './machine.js';
 export { setReviewTrialRunner } from './trial-step.js';
 export { notifyReviewTrialOwners, notifyTrialOwners, TARGETED_FIXES } from './trial-guidance.js';
 export {
@@ -62,7 +63,9 @@ export {
   setImageSource,
   showImage,
 } from './queries.js';
-export type { ImageChangeView, ImageDiffEntry, ImageOverview } from './queries.js';
+export type { ImageChangeView, ImageDiffEntry, ImageOverview, ListedImageChange } from './queries.js';
+export { nextStepsFor } from './next-steps.js';
+export type { ImageNextStep, NextStepBody, NextStepStage } from './next-steps.js';
 export { DEMO_UNIVERSE } from './demo-universe.js';
 export { seedDemoImage, writeDemoWheels } from './demo.js';
 export { renderImageExport } from './lock-export.js';

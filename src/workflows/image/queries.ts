@@ -10,6 +10,8 @@ import type { ProjectEvidence } from '../../impact/index.js';
 import type { TrialView } from '../trial/index.js';
 import { renderImageExport } from './lock-export.js';
 import { reviewTrialOf } from './trial-step.js';
+import { withNextSteps } from './next-steps.js';
+import type { ImageNextStep } from './next-steps.js';
 import type { ImageExportFormat } from './lock-export.js';
 import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
@@ -115,21 +117,27 @@ export async function exportImage(
   return { revision: revision.number, filename: input.format, ...rendered };
 }
 
+/** A change in a listing: the record and the steps it may take next for the viewer. */
+export type ListedImageChange = ImageChangeRecord & { nextSteps: ImageNextStep[] };
+
 export async function listImageChanges(
   store: Store,
   actor: Actor,
   input: { instance: string; kind?: ImageChangeKind },
-): Promise<ImageChangeRecord[]> {
+): Promise<ListedImageChange[]> {
   assertCan(actor, 'image.read');
   const instance = await resolveInstance(store.repos, actor, input.instance);
-  return readRepo(store).listChanges({
+  const changes = await readRepo(store).listChanges({
     instanceId: instance.id,
     ...(input.kind ? { kind: input.kind } : {}),
   });
+  const listed: ListedImageChange[] = [];
+  for (const change of changes) listed.push(await withNextSteps(store.repos, actor.role, change));
+  return listed;
 }
 
 /** One change as its decision page reads it: the record, its review's trial, the merged evidence. */
-export type ImageChangeView = ImageChangeRecord & {
+export type ImageChangeView = ListedImageChange & {
   /** The review's trial (id, state, progress, then its result and logs); null when the step was skipped. */
   trial: TrialView | null;
   /** Per dbt project: the trial's prediction and the observed runs, each labelled with its source. */
@@ -146,7 +154,7 @@ export async function getImageChange(
   const change = await loadChange(readRepo(store), actor, id, kind);
   const trial = await reviewTrialOf(store.repos, change);
   return {
-    ...change,
+    ...(await withNextSteps(store.repos, actor.role, change, trial)),
     trial,
     evidence: mergeProjectEvidence(change.report.impact, trial?.result?.projects ?? null),
   };

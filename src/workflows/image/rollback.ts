@@ -25,6 +25,7 @@ import {
   stepNote,
   waitingStage,
 } from './steps.js';
+import { imageStep } from './machine.js';
 import { openImageChange, runStep } from './transition.js';
 import { acknowledgementNote, assertTrialAcknowledged } from './trial-acknowledgement.js';
 import { startReviewTrial } from './trial-guidance.js';
@@ -114,13 +115,12 @@ export async function approveRollback(
   actor: Actor,
   input: DecideInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.rollback.review');
+  assertCan(actor, imageStep('rollback', 'approve').permission);
   const parsed = parseInput(DecideInput, input, 'rollback approval');
   return runStep(store, actor, {
     id: parsed.id,
     kind: 'rollback',
     step: 'approve',
-    from: ['requested'],
     apply: async (tx, _repo, change) => {
       assertApprovable(change, 'Reject it with a reason, or refresh the report after the index changes.');
       const ack = await assertTrialAcknowledged(tx, change, parsed.acknowledgeBreaks);
@@ -150,13 +150,12 @@ export async function rejectRollback(
   actor: Actor,
   input: DecideInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.rollback.review');
+  assertCan(actor, imageStep('rollback', 'reject').permission);
   const parsed = parseInput(DecideInput, input, 'rollback rejection');
   return runStep(store, actor, {
     id: parsed.id,
     kind: 'rollback',
     step: 'reject',
-    from: ['requested', 'approved'],
     apply: (_tx, _repo, change) =>
       Promise.resolve({
         update: { state: 'rejected', decisionReason: parsed.reason },
@@ -177,13 +176,12 @@ export async function acceptRollback(
   actor: Actor,
   input: AcceptInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.rollback.accept');
+  assertCan(actor, imageStep('rollback', 'accept').permission);
   const parsed = parseInput(AcceptInput, input, 'rollback acceptance');
   return runStep(store, actor, {
     id: parsed.id,
     kind: 'rollback',
     step: 'accept',
-    from: ['approved'],
     apply: async (tx, _repo, change) => {
       if (parsed.reportHash !== change.reportHash) {
         throw new ConflictError(
@@ -237,7 +235,7 @@ export async function refreshRollback(
   actor: Actor,
   input: ImageChangeRefInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.change.refresh');
+  assertCan(actor, imageStep('rollback', 'refresh').permission);
   const parsed = parseInput(ImageChangeRefInput, input, 'report refresh');
   const rebuilt = await rebuiltReport(store, actor, parsed.id);
   const before = await loadChange(readRepo(store), actor, parsed.id, 'rollback');
@@ -251,7 +249,6 @@ export async function refreshRollback(
     id: parsed.id,
     kind: 'rollback',
     step: 'refresh',
-    from: ['requested', 'approved'],
     apply: async (tx, _repo, latest) => {
       let built = kept === null ? rebuilt : withTrialStep(rebuilt, kept);
       if (planned !== null) {
@@ -294,14 +291,13 @@ export async function confirmRollback(
   actor: Actor,
   input: ResolveInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.rollback.resolve');
+  assertCan(actor, imageStep('rollback', 'confirm').permission);
   const parsed = parseInput(ResolveInput, input, 'rollback confirmation');
   const days = parsed.pinDays ?? DEFAULT_PIN_DAYS;
   return runStep(store, actor, {
     id: parsed.id,
     kind: 'rollback',
     step: 'confirm',
-    from: ['deployed'],
     apply: async (tx, repo, change) => {
       const expiresAt = new Date(new Date(tx.now()).getTime() + days * DAY_MS).toISOString();
       const pins = [];
@@ -344,7 +340,7 @@ export async function reopenRollback(
   actor: Actor,
   input: ReopenInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.rollback.resolve');
+  assertCan(actor, imageStep('rollback', 'reopen').permission);
   const parsed = parseInput(ReopenInput, input, 'rollback reopening');
   // The review starts again from today's image, which now holds the rollback: the old report
   // described the state before it and must not be approved into a second, identical revision.
@@ -357,7 +353,6 @@ export async function reopenRollback(
     id: parsed.id,
     kind: 'rollback',
     step: 'reopen',
-    from: ['deployed'],
     apply: async (tx, _repo, latest) => {
       const { built, planned: settled } = await settleReviewTrial(tx, instance, rebuilt, planned);
       await queueReviewTrial(tx, actor, latest, settled);

@@ -8,59 +8,8 @@ import type { Repositories } from '../../store/index.js';
 import { recordRevisionInTransaction } from '../revisions.js';
 import { imageWorkflowRepository } from './repository.js';
 import type { ImageWorkflowRepository } from './repository.js';
-import type {
-  DeploymentStage,
-  ImageChangeKind,
-  ImageChangeNote,
-  ImageChangeRecord,
-  ImageChangeState,
-} from './types.js';
-
-interface NextStep {
-  step: string;
-  roles: readonly Role[];
-  /** The policy sentence the step enforces. */
-  policy: string;
-}
-
-const VALIDATE =
-  'Datacoves validates the request and confirms target version availability, including a review of potential dependency conflicts with other libraries in the image.';
-const DEPLOY = "The image configuration is updated and deployed to the customer's environment.";
-const RESPONSIBILITY =
-  'If a rollback introduces new issues ..., the customer assumes responsibility for resolving those downstream effects.';
-const CONFIRM = 'The customer validates the rollback and confirms resolution.';
-const TEST_FIRST = 'Test before promoting to production.';
-
-/** Who owns the step each state waits for: every out-of-order refusal names it. */
-export const NEXT_STEPS: Record<ImageChangeKind, Partial<Record<ImageChangeState, NextStep>>> = {
-  rollback: {
-    requested: { step: 'approve or reject', roles: ['provider-engineer'], policy: VALIDATE },
-    approved: { step: 'accept responsibility', roles: ['customer-admin'], policy: RESPONSIBILITY },
-    deploying: {
-      step: 'deploy confirm or fail',
-      roles: ['provider-admin', 'provider-engineer'],
-      policy: DEPLOY,
-    },
-    'deploy-failed': { step: 'deploy retry', roles: ['provider-admin', 'provider-engineer'], policy: DEPLOY },
-    deployed: { step: 'confirm or reopen', roles: ['customer-admin'], policy: CONFIRM },
-  },
-  upgrade: {
-    requested: { step: 'approve or reject', roles: ['provider-engineer'], policy: VALIDATE },
-    approved: {
-      step: 'promote with the no-test-instance override',
-      roles: ['provider-admin'],
-      policy: TEST_FIRST,
-    },
-    deploying: {
-      step: 'deploy confirm or fail',
-      roles: ['provider-admin', 'provider-engineer'],
-      policy: DEPLOY,
-    },
-    'deploy-failed': { step: 'deploy retry', roles: ['provider-admin', 'provider-engineer'], policy: DEPLOY },
-    'on-test': { step: 'sign off on the test instance', roles: ['customer-admin'], policy: TEST_FIRST },
-    'signed-off': { step: 'promote', roles: ['customer-admin', 'provider-engineer'], policy: TEST_FIRST },
-  },
-};
+import { NEXT_STEPS } from './machine.js';
+import type { DeploymentStage, ImageChangeKind, ImageChangeNote, ImageChangeRecord } from './types.js';
 
 /** How refusals and revision reasons name a change: "Rollback request rbr_…", "Upgrade request upg_…". */
 function requestLabel(kind: ImageChangeKind): string {

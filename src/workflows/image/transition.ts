@@ -1,4 +1,5 @@
 import { ConflictError } from '../../domain/errors/index.js';
+import { assertCan } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { Repositories, Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
@@ -10,7 +11,9 @@ import type { Instance } from '../../domain/tenancy/index.js';
 import { changesNothing, nothingToChange } from './report.js';
 import type { BuiltReport } from './report.js';
 import { assertNoChangeInFlight, loadChange, nextOwners, outOfOrder } from './steps.js';
-import type { ImageChangeKind, ImageChangeRecord, ImageChangeState } from './types.js';
+import { imageStep } from './machine.js';
+import type { ImageStepName } from './machine.js';
+import type { ImageChangeKind, ImageChangeRecord } from './types.js';
 
 export interface StepOutcome {
   update: ImageChangeUpdate;
@@ -23,9 +26,8 @@ export interface StepOutcome {
 export interface StepSpec {
   id: string;
   kind: ImageChangeKind;
-  /** The step's name, as the CLI and API call it. */
-  step: string;
-  from: readonly ImageChangeState[];
+  /** The step's name, as the CLI and API call it: its states and permission are in machine.ts. */
+  step: ImageStepName;
   /** Runs inside the transaction; throws to refuse (nothing is written). */
   apply: (tx: Repositories, repo: ImageWorkflowRepository, change: ImageChangeRecord) => Promise<StepOutcome>;
 }
@@ -40,7 +42,10 @@ export async function runStep(store: Store, actor: Actor, spec: StepSpec): Promi
   const committed = await store.transaction(async (tx) => {
     const repo = imageWorkflowRepository(tx);
     const change = await loadChange(repo, actor, spec.id, spec.kind);
-    if (!spec.from.includes(change.state)) throw outOfOrder(change, spec.step);
+    // The table the API's nextSteps are read from decides who may take the step and from where.
+    const rule = imageStep(change.kind, spec.step);
+    assertCan(actor, rule.permission);
+    if (!rule.from.includes(change.state)) throw outOfOrder(change, spec.step);
     const outcome = await spec.apply(tx, repo, change);
     const updated = await repo.updateChange(change.id, change.version, outcome.update);
     await tx.audit.append(

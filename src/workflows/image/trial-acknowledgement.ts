@@ -6,15 +6,50 @@
 import { ConflictError, PolicyError } from '../../domain/errors/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { Repositories } from '../../store/index.js';
+import type { TrialView } from '../trial/index.js';
 import { reviewTrialOf } from './trial-step.js';
 import { stepNote } from './steps.js';
 import type { ImageChangeNote, ImageChangeRecord, TrialAcknowledgement } from './types.js';
+
+type ProjectTrialResult = NonNullable<TrialView['result']>['projects'][number];
 
 const LABEL = { rollback: 'Rollback request', upgrade: 'Upgrade request' } as const;
 
 function firstLine(text: string | null): string {
   const line = (text ?? '').split('\n').find((l) => l.trim() !== '') ?? '';
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+/**
+ * What the review's trial means for an approval: nothing (no trial, or it predicts no break), wait
+ * (it still runs), or an acknowledgement of the projects it says break (none named when it gave no
+ * prediction). The approval's check and the approve step the API offers both read this.
+ */
+export type TrialVerdictForApproval =
+  | { need: 'nothing' }
+  | { need: 'wait'; trial: TrialView }
+  | { need: 'acknowledgement'; trial: TrialView; breaks: ProjectTrialResult[] };
+
+export function trialVerdictForApproval(trial: TrialView | null): TrialVerdictForApproval {
+  if (trial === null) return { need: 'nothing' };
+  if (trial.state === 'queued' || trial.state === 'running') return { need: 'wait', trial };
+  if (trial.state !== 'succeeded' || trial.result === null) {
+    return { need: 'acknowledgement', trial, breaks: [] };
+  }
+  const breaks = trial.result.projects.filter((p) => p.verdict === 'breaks');
+  return breaks.length === 0 ? { need: 'nothing' } : { need: 'acknowledgement', trial, breaks };
+}
+
+/**
+ * The sentence an approver ticks before approving (sent as `acknowledgeBreaks: true`); null when
+ * the approval needs none (or cannot be given yet: the trial runs).
+ */
+export function acknowledgementStatement(verdict: TrialVerdictForApproval): string | null {
+  if (verdict.need !== 'acknowledgement') return null;
+  if (verdict.breaks.length === 0) {
+    return `The trial ${verdict.trial.state === 'cancelled' ? 'was cancelled' : 'failed'}: I approve without its prediction.`;
+  }
+  return `I acknowledge that the trial predicts this change breaks ${verdict.breaks.map((p) => p.name).join(', ')}.`;
 }
 
 /**
@@ -26,12 +61,13 @@ export async function assertTrialAcknowledged(
   change: ImageChangeRecord,
   acknowledge: boolean | undefined,
 ): Promise<TrialAcknowledgement | null> {
-  const trial = await reviewTrialOf(tx, change);
-  if (trial === null) return null;
+  const verdict = trialVerdictForApproval(await reviewTrialOf(tx, change));
+  if (verdict.need === 'nothing') return null;
+  const { trial } = verdict;
   const label = `${LABEL[change.kind]} ${change.id}`;
   const trialUrl = `/api/v1/instances/${change.instanceId}/image/trials/${trial.id}`;
   const remedy = `If the change must go ahead anyway, approve again with acknowledgeBreaks: true (ratchet ${change.kind} approve ${change.id} --acknowledge-breaks); otherwise reject it and ask the owners to fix forward.`;
-  if (trial.state === 'queued' || trial.state === 'running') {
+  if (verdict.need === 'wait') {
     throw new ConflictError(
       `${label} cannot be approved yet: its trial ${trial.id} is ${trial.state} (${trial.progress.step}, ${String(trial.progress.done)} of ${String(trial.progress.total)}), and its prediction is part of the review.`,
       {
@@ -40,8 +76,11 @@ export async function assertTrialAcknowledged(
       },
     );
   }
-  if (trial.state !== 'succeeded' || trial.result === null) {
-    if (acknowledge === true) return { trialId: trial.id, trialState: trial.state, projects: [] };
+  const { breaks } = verdict;
+  if (acknowledge === true) {
+    return { trialId: trial.id, trialState: trial.state, projects: breaks.map((p) => p.name) };
+  }
+  if (breaks.length === 0) {
     throw new PolicyError(
       `${label} cannot be approved without acknowledgement: its trial ${trial.id} ${trial.state === 'cancelled' ? 'was cancelled' : `failed (${firstLine(trial.error)})`}, so nothing predicts what the change does to the registered projects.`,
       {
@@ -50,11 +89,6 @@ export async function assertTrialAcknowledged(
         extra: { trialId: trial.id, trialState: trial.state },
       },
     );
-  }
-  const breaks = trial.result.projects.filter((p) => p.verdict === 'breaks');
-  if (breaks.length === 0) return null;
-  if (acknowledge === true) {
-    return { trialId: trial.id, trialState: trial.state, projects: breaks.map((p) => p.name) };
   }
   throw new PolicyError(
     `${label} cannot be approved without acknowledgement: its trial ${trial.id} predicts the change breaks ${breaks

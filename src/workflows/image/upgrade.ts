@@ -22,6 +22,7 @@ import {
   stepNote,
   waitingStage,
 } from './steps.js';
+import { imageStep } from './machine.js';
 import { openImageChange, runStep } from './transition.js';
 import { acknowledgementNote, assertTrialAcknowledged } from './trial-acknowledgement.js';
 import { startReviewTrial } from './trial-guidance.js';
@@ -177,13 +178,12 @@ export async function approveUpgrade(
   actor: Actor,
   input: DecideInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.upgrade.approve');
+  assertCan(actor, imageStep('upgrade', 'approve').permission);
   const parsed = parseInput(DecideInput, input, 'upgrade approval');
   return runStep(store, actor, {
     id: parsed.id,
     kind: 'upgrade',
     step: 'approve',
-    from: ['requested'],
     apply: async (tx, _repo, change) => {
       assertApprovable(change, 'Reject it with a reason, or request another target.');
       const ack = await assertTrialAcknowledged(tx, change, parsed.acknowledgeBreaks);
@@ -221,13 +221,12 @@ export async function rejectUpgrade(
   actor: Actor,
   input: DecideInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.upgrade.approve');
+  assertCan(actor, imageStep('upgrade', 'reject').permission);
   const parsed = parseInput(DecideInput, input, 'upgrade rejection');
   return runStep(store, actor, {
     id: parsed.id,
     kind: 'upgrade',
     step: 'reject',
-    from: ['requested', 'approved', 'on-test', 'signed-off'],
     apply: (_tx, _repo, change) =>
       Promise.resolve({
         update: { state: 'rejected', decisionReason: parsed.reason },
@@ -247,7 +246,7 @@ export async function signOffUpgrade(
   actor: Actor,
   input: SignOffInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.upgrade.signoff');
+  assertCan(actor, imageStep('upgrade', 'signoff').permission);
   const parsed = parseInput(SignOffInput, input, 'upgrade sign-off');
   const change = await readRepo(store).getChange(parsed.id);
   const testStage = change?.stages.find((s) => s.purpose === 'test');
@@ -270,7 +269,6 @@ export async function signOffUpgrade(
     id: parsed.id,
     kind: 'upgrade',
     step: 'signoff',
-    from: ['on-test'],
     apply: (tx, _repo, latest) => {
       const missing = breaking.filter((p) => !(parsed.acknowledge ?? []).includes(p));
       if (missing.length > 0) {
@@ -305,12 +303,11 @@ export async function promoteUpgrade(
 ): Promise<ImageChangeRecord> {
   const parsed = parseInput(PromoteInput, input, 'upgrade promotion');
   const override = parsed.overrideNoTestInstance === true;
-  assertCan(actor, override ? 'image.upgrade.override' : 'image.upgrade.promote');
+  assertCan(actor, imageStep('upgrade', override ? 'override' : 'promote').permission);
   return runStep(store, actor, {
     id: parsed.id,
     kind: 'upgrade',
     step: override ? 'override' : 'promote',
-    from: override ? ['approved'] : ['signed-off'],
     apply: async (tx, _repo, change) => {
       const approver = await tx.users.get(change.approvedBy ?? '');
       const executor =

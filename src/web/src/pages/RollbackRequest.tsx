@@ -6,15 +6,7 @@ import { offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, Section } from '../components';
 import { Activity } from '../components/activity';
 import { TextAreaField } from '../components/form';
-import type { ChangeStep } from '../components/change-steps';
-import {
-  DEPLOYER_REPORTS,
-  NextSteps,
-  noStepWaiting,
-  requestStep,
-  RETRY_DEPLOYMENT,
-  reviewSteps,
-} from '../components/change-steps';
+import { NextSteps, noStepWaiting } from '../components/change-steps';
 import {
   ChangeHeader,
   ChangeRecord,
@@ -41,45 +33,6 @@ import type { ImageContent, Instance, Me, Revision } from '../types';
 // Routes of the image rollback-request workflow (src/api/routes/image.ts).
 const INSTANCE_REQUESTS = '/api/v1/instances/{instanceId}/image/rollback-requests';
 const ONE_REQUEST = '/api/v1/rollback-requests/{id}';
-
-type StepName =
-  'approve' | 'reject' | 'accept' | 'refresh' | 'confirm' | 'reopen' | 'deployed' | 'failed' | 'retry';
-
-// The rollback's path: requested -> approved -> deploying -> deployed -> resolved.
-// Owners: src/domain/roles/permissions.ts, image.rollback.*.
-const STEPS: ChangeStep<StepName>[] = [
-  ...reviewSteps(['requested', 'approved']),
-  {
-    step: 'accept',
-    label: 'Accept responsibility',
-    owners: ['customer-admin'],
-    from: ['approved'],
-    tone: 'primary',
-    route: requestStep('accept'),
-    // The customer accepts one report: if it changes, acceptance must be renewed.
-    body: (change) => ({ reportHash: change.reportHash }),
-    intro: (change) => <AcceptWhat change={change} />,
-  },
-  ...DEPLOYER_REPORTS,
-  RETRY_DEPLOYMENT,
-  {
-    step: 'confirm',
-    label: 'Confirm resolution',
-    owners: ['customer-admin'],
-    from: ['deployed'],
-    input: { label: 'Validation note', field: 'note', required: false },
-    tone: 'primary',
-    route: requestStep('confirm'),
-  },
-  {
-    step: 'reopen',
-    label: 'Reopen',
-    owners: ['customer-admin'],
-    from: ['deployed'],
-    input: { label: 'What is still wrong', field: 'information', required: true },
-    route: requestStep('reopen'),
-  },
-];
 
 // What the viewer reads once the rollback has ended.
 const ENDED: Partial<Record<ChangeState, string>> = {
@@ -246,15 +199,16 @@ function RequestForm({ instance, image }: { instance: Instance; image: Revision 
 
 // ---- one request --------------------------------------------------------------------------------
 
-export function RollbackRequestPage({ me, id }: { me: Me; id: string }) {
+// The viewer's steps come with the change (nextSteps), computed on the server for their role.
+export function RollbackRequestPage({ id }: { me: Me; id: string }) {
   return (
     <IfOffered route={ONE_REQUEST} what="The rollback-request workflow" heading="Rollback request">
-      <RequestDetail me={me} id={id} />
+      <RequestDetail id={id} />
     </IfOffered>
   );
 }
 
-function RequestDetail({ me, id }: { me: Me; id: string }) {
+function RequestDetail({ id }: { id: string }) {
   const data = useAsync(() => api<ImageChangeView>(requestPath('rollback', id)), [id]);
   usePollWhileTrialRuns(data.state === 'ready' ? data.data : undefined, data.reload);
   if (data.state === 'loading') return <Loading what="the rollback request" />;
@@ -272,9 +226,9 @@ function RequestDetail({ me, id }: { me: Me; id: string }) {
 
       <Progress change={change} />
       <NextSteps
-        me={me}
         change={change}
-        steps={STEPS}
+        // The customer accepts one report: what accepting means is read before the button.
+        intros={{ accept: (c) => <AcceptWhat change={c} /> }}
         onDone={data.reload}
         idle={<p className="muted">{ENDED[change.state] ?? noStepWaiting(change)}</p>}
       />

@@ -6,14 +6,7 @@ import { offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, Section } from '../components';
 import { Activity } from '../components/activity';
 import { InstanceSelect, TextAreaField } from '../components/form';
-import {
-  DEPLOYER_REPORTS,
-  NextSteps,
-  noStepWaiting,
-  requestStep,
-  reviewSteps,
-} from '../components/change-steps';
-import type { ChangeStep } from '../components/change-steps';
+import { NextSteps, noStepWaiting } from '../components/change-steps';
 import {
   ChangeHeader,
   ChangeRecord,
@@ -39,48 +32,8 @@ const REQUESTERS: Role[] = ['customer-admin', 'provider-engineer'];
 const TEST_FIRST =
   'Test before promoting to production: an upgrade deploys to the instance’s test instance first, the customer admin signs off there, and only then is it promoted to production. A production instance without a test instance needs the provider admin’s explicit, audited override.';
 
-type StepName = 'approve' | 'reject' | 'deployed' | 'failed' | 'signoff' | 'promote' | 'override';
-
-interface UpgradeStep extends ChangeStep<StepName> {
-  /** Only when this holds (the override is for production without a test instance). */
-  when?: (change: ImageChange, instance: Instance | undefined) => boolean;
-}
-
-const withoutTest = (_change: ImageChange, instance: Instance | undefined): boolean =>
+const withoutTest = (instance: Instance | undefined): boolean =>
   instance?.kind === 'production' && instance.testInstanceId === null;
-
-const STEPS: UpgradeStep[] = [
-  ...reviewSteps(['requested', 'approved', 'on-test', 'signed-off']),
-  ...DEPLOYER_REPORTS,
-  {
-    step: 'signoff',
-    label: 'Sign off on the test instance',
-    owners: ['customer-admin'],
-    from: ['on-test'],
-    input: { label: 'Validation note', field: 'note', required: false },
-    tone: 'primary',
-    route: requestStep('signoff'),
-  },
-  {
-    step: 'promote',
-    label: 'Promote to production',
-    owners: ['customer-admin', 'provider-engineer'],
-    from: ['signed-off'],
-    tone: 'primary',
-    route: requestStep('promote'),
-  },
-  {
-    step: 'override',
-    label: 'Promote without a test instance (override)',
-    owners: ['provider-admin'],
-    from: ['approved'],
-    when: withoutTest,
-    input: { label: 'Override reason', field: 'reason', required: true },
-    tone: 'danger',
-    route: requestStep('promote'),
-    body: () => ({ overrideNoTestInstance: true }),
-  },
-];
 
 // ---- list and request ---------------------------------------------------------------------------
 
@@ -175,15 +128,16 @@ function UpgradeForm({ instances }: { instances: Instance[] }) {
 
 // ---- one request --------------------------------------------------------------------------------
 
-export function UpgradePage({ me, id }: { me: Me; id: string }) {
+// The viewer's steps come with the change (nextSteps), computed on the server for their role.
+export function UpgradePage({ id }: { me: Me; id: string }) {
   return (
     <IfOffered route={ONE_UPGRADE} what="The upgrade workflow" heading="Upgrade request">
-      <UpgradeDetail me={me} id={id} />
+      <UpgradeDetail id={id} />
     </IfOffered>
   );
 }
 
-function UpgradeDetail({ me, id }: { me: Me; id: string }) {
+function UpgradeDetail({ id }: { id: string }) {
   const data = useAsync(async () => {
     const change = await api<ImageChangeView>(requestPath('upgrade', id));
     const instance = await api<Instance>(`/api/v1/instances/${seg(change.instanceId)}`).catch(
@@ -198,16 +152,14 @@ function UpgradeDetail({ me, id }: { me: Me; id: string }) {
   return (
     <>
       <ChangeHeader change={change} />
-      {instance && withoutTest(change, instance) ? (
+      {instance && withoutTest(instance) ? (
         <p className="accept-what" role="note">
           {instance.name} has no test instance. The test-first rule cannot be met, so after approval only the
           provider admin may promote it, with an explicit override that is audited.
         </p>
       ) : null}
       <NextSteps
-        me={me}
         change={change}
-        steps={STEPS.filter((s) => s.when?.(change, instance) ?? true)}
         onDone={data.reload}
         idle={
           <p className="muted" role="status">

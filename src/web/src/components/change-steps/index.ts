@@ -1,3 +1,3 @@
 export { NextSteps } from './next-steps';
-export { DEPLOYER_REPORTS, noStepWaiting, requestStep, RETRY_DEPLOYMENT, reviewSteps } from './steps';
-export type { ChangeStep } from './steps';
+export { noStepWaiting, STEP_TONES } from './steps';
+export type { StepName } from './steps';

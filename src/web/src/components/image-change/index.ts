@@ -5,10 +5,4 @@ export { Impact } from './impact';
 export { RequestLoadError } from './request-load-error';
 export { RequestTable } from './request-table';
 export { SubmitRequest } from './submit-request';
-export {
-  breaksToAcknowledge,
-  ProjectEvidenceTable,
-  TrialReview,
-  trialRunning,
-  usePollWhileTrialRuns,
-} from './trial';
+export { ProjectEvidenceTable, TrialReview, trialRunning, usePollWhileTrialRuns } from './trial';

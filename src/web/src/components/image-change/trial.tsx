@@ -34,22 +34,6 @@ export function usePollWhileTrialRuns(change: ChangeWithTrial | undefined, reloa
   }, [running, marker, reload]);
 }
 
-/**
- * What approving needs the approver to acknowledge: the projects the trial says the change breaks,
- * or that the trial gave no prediction. Null when nothing needs acknowledging (src/workflows/image/trial-acknowledgement.ts).
- */
-export function breaksToAcknowledge(change: ChangeWithTrial): string | null {
-  const trial = change.trial;
-  if (!trial || ACTIVE.includes(trial.state)) return null;
-  if (trial.state !== 'succeeded' || trial.result === null) {
-    return `The trial ${trial.state === 'cancelled' ? 'was cancelled' : 'failed'}: I approve without its prediction.`;
-  }
-  const breaks = trial.result.projects.filter((p) => p.verdict === 'breaks').map((p) => p.name);
-  return breaks.length === 0
-    ? null
-    : `I acknowledge that the trial predicts this change breaks ${breaks.join(', ')}.`;
-}
-
 function ProjectRow({ project, trial }: { project: ProjectTrialResult; trial: Trial }) {
   const logs = trial.result?.logs[project.name];
   const error = project.candidate.error ?? project.current.error;

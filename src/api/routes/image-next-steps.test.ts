@@ -1,0 +1,324 @@
+/**
+ * Issue 18: the next steps the API sends with an image change are exactly the steps the workflow
+ * accepts, over HTTP on both engines. For every state of a rollback and of an upgrade, and every
+ * person's role: each step the change's `nextSteps` marks as the caller's is posted (as the server
+ * describes it: path, body, input, acknowledgement) and accepted; every other step of the workflow
+ * is posted by that role and refused, changing nothing. The table the dashboard reads and the checks
+ * the workflow runs therefore cannot drift apart without this test failing.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../../../test/support/engines.js';
+import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import type { ImageContent } from '../../domain/revisions/index.js';
+import type { Actor, Role } from '../../domain/roles/index.js';
+import type { User } from '../../domain/users/index.js';
+import {
+  acceptRollback,
+  approveRollback,
+  approveUpgrade,
+  confirmImageDeployment,
+  confirmRollback,
+  createInstance,
+  createUser,
+  failImageDeployment,
+  markRevisionDeployed,
+  promoteUpgrade,
+  recordRevision,
+  rejectRollback,
+  rejectUpgrade,
+  requestRollback,
+  requestUpgrade,
+  setImageSource,
+  signOffUpgrade,
+  writeDemoWheels,
+} from '../../workflows/index.js';
+import type { ImageChangeKind, ImageChangeRecord, ImageChangeState } from '../../workflows/index.js';
+import { issueToken } from '../../workflows/tokens.js';
+import type { ImageNextStep } from '../wire.js';
+import { UNLIMITED_QUOTAS } from '../quotas.js';
+import { startTestServer } from '../test-server.js';
+import type { TestServer } from '../test-server.js';
+
+type Listed = ImageChangeRecord & { nextSteps: ImageNextStep[] };
+
+const ROLES: Role[] = [
+  'provider-admin',
+  'provider-engineer',
+  'provider-support',
+  'customer-admin',
+  'customer-member',
+];
+
+const STATES: Record<ImageChangeKind, ImageChangeState[]> = {
+  rollback: ['requested', 'approved', 'deploying', 'deploy-failed', 'deployed', 'resolved', 'rejected'],
+  upgrade: [
+    'requested',
+    'approved',
+    'deploying',
+    'deploy-failed',
+    'on-test',
+    'signed-off',
+    'completed',
+    'rejected',
+  ],
+};
+
+/**
+ * Every step the workflow has, written out here on its own (not read from the table under test), each
+ * with a body the route validates, so a refusal is about the role or the state, never the input.
+ */
+interface Attempt {
+  step: ImageNextStep['step'];
+  path: (change: ImageChangeRecord) => string;
+  body: (change: ImageChangeRecord) => Record<string, unknown>;
+}
+
+function onRequest(step: Attempt['step'], action: string, body: Attempt['body'] = () => ({})): Attempt {
+  return { step, path: (c) => `/api/v1/${c.kind}-requests/${c.id}/${action}`, body };
+}
+
+/** A deployer report on each instance of the change (the test stage's and the change's own). */
+function onInstances(step: Attempt['step'], action: string): Attempt[] {
+  return ['test', 'own'].map((which) => ({
+    step,
+    path: (c: ImageChangeRecord) => {
+      const instance =
+        which === 'test'
+          ? (c.stages.find((s) => s.purpose === 'test')?.instanceId ?? c.instanceId)
+          : c.instanceId;
+      return `/api/v1/instances/${encodeURIComponent(instance)}/image/deployment/${action}`;
+    },
+    body: () => ({}),
+  }));
+}
+
+const REVIEW = () => ({ reason: 'Reviewed in the drift test', acknowledgeBreaks: true });
+const DEPLOYER: Attempt[] = [
+  ...onInstances('deployed', 'confirm'),
+  ...onInstances('failed', 'fail'),
+  ...onInstances('retry', 'retry'),
+];
+
+const ATTEMPTS: Record<ImageChangeKind, Attempt[]> = {
+  rollback: [
+    onRequest('approve', 'approve', REVIEW),
+    onRequest('reject', 'reject', REVIEW),
+    onRequest('accept', 'accept', (c) => ({ reportHash: c.reportHash })),
+    onRequest('refresh', 'refresh'),
+    onRequest('confirm', 'confirm', () => ({ note: 'Fixed' })),
+    onRequest('reopen', 'reopen', () => ({ information: 'Still failing' })),
+    ...DEPLOYER,
+  ],
+  upgrade: [
+    onRequest('approve', 'approve', REVIEW),
+    onRequest('reject', 'reject', REVIEW),
+    onRequest('signoff', 'signoff', () => ({ note: 'Green on test' })),
+    onRequest('promote', 'promote'),
+    onRequest('override', 'promote', () => ({ overrideNoTestInstance: true, reason: 'Accepted risk' })),
+    ...DEPLOYER,
+  ],
+};
+
+/** The body the dashboard sends for a step, built only from what the server said about it. */
+function bodyOf(step: ImageNextStep): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...step.body };
+  if (step.input !== null) body[step.input.field] = `${step.input.label}: written in the drift test`;
+  if (step.acknowledge !== null) body['acknowledgeBreaks'] = true;
+  return body;
+}
+
+function actorOf(user: User): Actor {
+  return { userId: user.id, name: user.name, role: user.role, tenantId: user.tenantId };
+}
+
+describe.each(engines)('image change nextSteps agree with the workflow (%s)', (engine) => {
+  let server: TestServer;
+  let database: ScratchDatabase | undefined;
+  const tokens = new Map<Role, string>();
+  let engineer: Actor;
+  let admin: Actor;
+  let bea: Actor;
+  let image: ImageContent;
+  let source: string;
+  let made = 0;
+
+  beforeAll(async () => {
+    if (engine === 'postgres') database = await createScratchDatabase('ratchet_next_steps');
+    server = await startTestServer({
+      quotas: UNLIMITED_QUOTAS,
+      ...(database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {}),
+    });
+    const { users, instances } = server.seed;
+    engineer = actorOf(users.providerEngineer.user);
+    admin = actorOf(users.providerAdmin.user);
+    bea = actorOf(users.bea.user);
+    const support = await createUser(server.store, admin, {
+      name: 'Sam (Support)',
+      email: 'sam@provider.example',
+      role: 'provider-support',
+    });
+    tokens.set('provider-admin', users.providerAdmin.token);
+    tokens.set('provider-engineer', users.providerEngineer.token);
+    tokens.set('provider-support', (await issueToken(server.store, admin, { userId: support.id })).token);
+    tokens.set('customer-admin', users.bea.token);
+    tokens.set('customer-member', users.ana.token);
+    const current = await server.store.repos.revisions.current(instances.acmeProd.id, 'image');
+    image = current!.content as ImageContent;
+    source = writeDemoWheels();
+  }, 120_000);
+  afterAll(async () => {
+    await server.close();
+    await database?.drop();
+  });
+
+  /** A fresh acme instance running the demo image (dbt 1.11), with no change in flight. */
+  async function freshInstance(kind: 'test' | 'production', testInstance?: string): Promise<string> {
+    made += 1;
+    const instance = await createInstance(server.store, engineer, {
+      tenant: 'acme',
+      name: `drift-${kind}-${String(made)}`,
+      kind,
+      ...(testInstance ? { testInstance } : {}),
+    });
+    const revision = await recordRevision(server.store, engineer, {
+      instance: instance.id,
+      layer: 'image',
+      content: image,
+      reason: 'The drift test image',
+    });
+    await markRevisionDeployed(server.store, engineer, {
+      instance: instance.id,
+      layer: 'image',
+      number: revision.number,
+    });
+    await setImageSource(server.store, engineer, { instance: instance.id, source });
+    return instance.id;
+  }
+
+  /** A new change of `kind`, driven by the workflows to `state` by the roles that own each step. */
+  async function changeIn(kind: ImageChangeKind, state: ImageChangeState): Promise<ImageChangeRecord> {
+    const { store } = server;
+    const review = { reason: 'Reviewed' };
+    if (kind === 'rollback') {
+      const instance = await freshInstance('production');
+      let change = await requestRollback(store, bea, {
+        instance,
+        package: 'dbt-core',
+        target: '==1.10.*',
+        reason: 'Models fail on 1.11',
+      });
+      const path: [ImageChangeState, () => Promise<ImageChangeRecord>][] = [
+        ['approved', () => approveRollback(store, engineer, { id: change.id, ...review })],
+        ['deploying', () => acceptRollback(store, bea, { id: change.id, reportHash: change.reportHash })],
+        ['deployed', () => confirmImageDeployment(store, engineer, { instance })],
+        ['resolved', () => confirmRollback(store, bea, { id: change.id })],
+      ];
+      if (state === 'rejected') return rejectRollback(store, engineer, { id: change.id, ...review });
+      if (state === 'deploy-failed') path.splice(2, 2, ['deploy-failed', failDeployment(instance)]);
+      for (const [reached, step] of path) {
+        if (change.state === state) break;
+        change = await step();
+        expect(change.state).toBe(reached);
+      }
+      expect(change.state).toBe(state);
+      return change;
+    }
+    // An upgrade waits in "approved" only on production without a test instance.
+    const test = state === 'approved' ? undefined : await freshInstance('test');
+    const instance = await freshInstance('production', test);
+    let change = await requestUpgrade(store, bea, {
+      instance,
+      requirements: ['dbt-core>=1.11.1'],
+      reason: 'The 1.11.1 fix',
+    });
+    if (state === 'rejected') return rejectUpgrade(store, engineer, { id: change.id, ...review });
+    const path: [ImageChangeState, () => Promise<ImageChangeRecord>][] = [
+      [
+        test === undefined ? 'approved' : 'deploying',
+        () => approveUpgrade(store, engineer, { id: change.id, ...review }),
+      ],
+      ['on-test', () => confirmImageDeployment(store, engineer, { instance: test! })],
+      ['signed-off', () => signOffUpgrade(store, bea, { id: change.id })],
+      ['deploying', () => promoteUpgrade(store, bea, { id: change.id })],
+      ['completed', () => confirmImageDeployment(store, engineer, { instance })],
+    ];
+    if (state === 'deploy-failed') path.splice(1, 4, ['deploy-failed', failDeployment(test!)]);
+    for (const [reached, step] of path) {
+      if (change.state === state) break;
+      change = await step();
+      expect(change.state).toBe(reached);
+    }
+    expect(change.state).toBe(state);
+    return change;
+  }
+
+  function failDeployment(instance: string): () => Promise<ImageChangeRecord> {
+    return () => failImageDeployment(server.store, engineer, { instance, error: 'image pull failed' });
+  }
+
+  async function viewAs(role: Role, change: ImageChangeRecord): Promise<Listed> {
+    const shown = await server.call('GET', `/api/v1/${change.kind}-requests/${change.id}`, {
+      token: tokens.get(role)!,
+    });
+    expect(shown.status, shown.text).toBe(200);
+    return shown.json as unknown as Listed;
+  }
+
+  const cases = (Object.keys(STATES) as ImageChangeKind[]).flatMap((kind) =>
+    STATES[kind].map((state) => [kind, state] as const),
+  );
+
+  it.each(cases)(
+    'a %s in state %s: each role may take exactly the steps nextSteps gives it',
+    async (kind, state) => {
+      const change = await changeIn(kind, state);
+      const yours: [Role, ImageNextStep][] = [];
+      for (const role of ROLES) {
+        const view = await viewAs(role, change);
+        expect(view.state).toBe(state);
+        // The list route sends the same steps for the same caller.
+        const listed = await server.call(
+          'GET',
+          `/api/v1/instances/${encodeURIComponent(change.instanceId)}/image/${kind}-requests`,
+          { token: tokens.get(role)! },
+        );
+        const inList = (listed.json['requests'] as Listed[]).find((c) => c.id === change.id);
+        expect(inList?.nextSteps).toEqual(view.nextSteps);
+        for (const step of view.nextSteps) {
+          expect(step.allowed, `${role} ${step.step}`).toBe(step.roles.includes(role));
+          if (step.allowed) yours.push([role, step]);
+        }
+        // Every step not offered to this role is refused (403 for the role, 409 for the state) and changes nothing.
+        const offered = new Set(view.nextSteps.filter((s) => s.allowed).map((s) => s.step));
+        for (const attempt of ATTEMPTS[kind].filter((a) => !offered.has(a.step))) {
+          const refused = await server.call('POST', attempt.path(change), {
+            token: tokens.get(role)!,
+            body: attempt.body(change),
+          });
+          expect([403, 409], `${role} ${attempt.step} on a ${state} ${kind}: ${refused.text}`).toContain(
+            refused.status,
+          );
+        }
+        const after = await viewAs('provider-admin', change);
+        expect([after.state, after.version]).toEqual([state, change.version]);
+      }
+      // Every step offered to a role is accepted, posted as the server describes it (each on a change of its own).
+      for (const [index, [role, offered]] of yours.entries()) {
+        const target = index === 0 ? change : await changeIn(kind, state);
+        const step = (await viewAs(role, target)).nextSteps.find((s) => s.step === offered.step)!;
+        const taken = await server.call(step.method, step.path, {
+          token: tokens.get(role)!,
+          body: bodyOf(step),
+        });
+        expect(taken.status, `${role} ${step.step} on a ${state} ${kind}: ${taken.text}`).toBe(200);
+        expect((taken.json as { version: number }).version).toBeGreaterThan(target.version);
+      }
+      // A state the process leaves open offers somebody a step; an ended one offers none.
+      const ended = ['resolved', 'rejected', 'completed'].includes(state);
+      expect(yours.length === 0).toBe(ended);
+    },
+    120_000,
+  );
+});
