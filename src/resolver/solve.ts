@@ -12,8 +12,8 @@ import type {
 import {
   allowedSet,
   createUniverse,
-  edgeKey,
   loadEdges,
+  loadedEdges,
   loadPackage,
   type DependencyEdge,
   type PackageInfo,
@@ -240,11 +240,10 @@ class SolverState {
       this.addIncompatibility(makeIncompatibility([{ pkg, set: current }], { kind: 'no-versions' }));
       return pkg;
     }
-    const key = pkg === ROOT ? null : edgeKey(pkg, info.versions[index]!);
     const edges =
-      key === null
+      pkg === ROOT
         ? await this.rootEdges()
-        : (this.universe.loadedEdges.get(key) ?? (await loadEdges(this.universe, info, index)));
+        : (loadedEdges(this.universe, info, index) ?? (await loadEdges(this.universe, info, index)));
     const single = setOf(info.versions.length, [index]);
     let conflicts = false;
     if (!this.expanded.has(edges)) {

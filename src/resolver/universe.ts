@@ -37,10 +37,10 @@ export interface Universe {
   readonly allowedByKey: WeakMap<object, Map<string, VersionSet>>;
   /** Per allowed set: its complement, the dependency term of `{P v, not D}`. */
   readonly excluded: WeakMap<VersionSet, VersionSet>;
-  /** Per `package\0version`: the candidate's dependency edges, incompatibilities built once. */
-  readonly edges: Map<string, Promise<readonly DependencyEdge[]>>;
+  /** Per package, per candidate index: its dependency edges, incompatibilities built once. */
+  readonly edges: WeakMap<PackageInfo, Promise<readonly DependencyEdge[]>[]>;
   /** The same edges once loaded, so the solver's hot loop reads them without awaiting. */
-  readonly loadedEdges: Map<string, readonly DependencyEdge[]>;
+  readonly loadedEdges: WeakMap<PackageInfo, (readonly DependencyEdge[])[]>;
 }
 
 /** One dependency of one candidate, with its PubGrub incompatibility `{P v, not D}`. */
@@ -61,8 +61,8 @@ export function createUniverse(provider: DependencyProvider): Universe {
     allowed: new WeakMap(),
     allowedByKey: new WeakMap(),
     excluded: new WeakMap(),
-    edges: new Map(),
-    loadedEdges: new Map(),
+    edges: new WeakMap(),
+    loadedEdges: new WeakMap(),
   };
   const root = packageInfo(ROOT, ['root']);
   universe.packages.set(ROOT, Promise.resolve(root));
@@ -145,28 +145,43 @@ export function excludedSet(universe: Universe, allowed: VersionSet): VersionSet
   return excluded;
 }
 
-export function edgeKey(pkg: string, version: string): string {
-  return `${pkg}\u0000${version}`;
+/** The edges of candidate `index` of `info`, if already loaded (read without awaiting). */
+export function loadedEdges(
+  universe: Universe,
+  info: PackageInfo,
+  index: number,
+): readonly DependencyEdge[] | undefined {
+  return universe.loadedEdges.get(info)?.[index];
 }
 
 /**
  * The dependency incompatibilities of one candidate, built once per universe: every solve of a
  * planning job shares them (incompatibilities are immutable), so a solve only links them in.
+ * Kept per package by candidate index: the solver asks for them at every decision, and a string
+ * key per question cost more than the lookup.
  */
 export function loadEdges(
   universe: Universe,
   info: PackageInfo,
   index: number,
 ): Promise<readonly DependencyEdge[]> {
-  const version = info.versions[index]!;
-  const key = edgeKey(info.name, version);
-  let edges = universe.edges.get(key);
+  let byIndex = universe.edges.get(info);
+  if (byIndex === undefined) {
+    byIndex = [];
+    universe.edges.set(info, byIndex);
+  }
+  let edges = byIndex[index];
   if (edges === undefined) {
     edges = buildEdges(universe, info, index).then((built) => {
-      universe.loadedEdges.set(key, built);
+      let loaded = universe.loadedEdges.get(info);
+      if (loaded === undefined) {
+        loaded = [];
+        universe.loadedEdges.set(info, loaded);
+      }
+      loaded[index] = built;
       return built;
     });
-    universe.edges.set(key, edges);
+    byIndex[index] = edges;
   }
   return edges;
 }

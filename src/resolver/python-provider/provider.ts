@@ -61,7 +61,8 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
   const releases = new Map<string, Promise<ProjectReleases | null>>();
   const candidates = new Map<string, Promise<Candidate[]>>();
   const dependencyCache = new Map<string, Promise<readonly Dependency[]>>();
-  const allowedCache = new Map<string, ReadonlySet<string>>();
+  /** Per target: its candidates' versions and the allowed sets answered so far. */
+  const allowedCache = new Map<string, TargetAnswers>();
 
   function listReleases(name: string): Promise<ProjectReleases | null> {
     let found = releases.get(name);
@@ -128,21 +129,10 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
 
   /** The candidates of `target` one requirement admits, by pip's rules for the chosen mode. */
   async function allowedVersions(target: string, specifier: SpecifierSet): Promise<ReadonlySet<string>> {
-    const key = `${target} ${specifier.text}`;
-    const cached = allowedCache.get(key);
-    if (cached) return cached;
-    const candidateList = await candidatesOf(target);
-    const explicitlyOpen = mode === 'allow' || opened.has(target);
-    // Everything the answer depends on, so providers over the same source can share it.
-    const releasesOfTarget = await listReleases(target);
-    const sharedKey = [mode, explicitlyOpen, exactPins.get(target) ?? '', specifier.text].join('\u0000');
-    const shared = releasesOfTarget === null ? null : sharedFor(releasesOfTarget).allowed;
-    const known = shared?.get(sharedKey);
-    if (known !== undefined) {
-      allowedCache.set(key, known);
-      return known;
-    }
-    const listed = candidateList.map((candidate) => candidate.version);
+    const answers = allowedCache.get(target) ?? (await targetAnswers(target));
+    const cached = answers.bySpecifier.get(specifier.text);
+    if (cached !== undefined) return cached;
+    const { listed, explicitlyOpen } = answers;
     const admitted = explicitlyOpen
       ? specifier.filter(listed, { prereleases: true })
       : specifier.filter(listed);
@@ -153,9 +143,34 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
       if (match && specifier.contains(match, { prereleases: true })) admitted.push(match);
     }
     const result = new Set(admitted);
-    allowedCache.set(key, result);
-    shared?.set(sharedKey, result);
+    answers.bySpecifier.set(specifier.text, result);
     return result;
+  }
+
+  /**
+   * What `allowedVersions` needs of a target, gathered once per target: its candidates' versions
+   * and the answers already given. The answers depend only on the listing, the mode, whether the
+   * target is opened to pre-releases and its exact pin, so providers over the same source with the
+   * same settings share them (sharedFor).
+   */
+  async function targetAnswers(target: string): Promise<TargetAnswers> {
+    const candidateList = await candidatesOf(target);
+    const explicitlyOpen = mode === 'allow' || opened.has(target);
+    const releasesOfTarget = await listReleases(target);
+    const settings = [mode, explicitlyOpen, exactPins.get(target) ?? ''].join('\u0000');
+    let bySpecifier = new Map<string, ReadonlySet<string>>();
+    if (releasesOfTarget !== null) {
+      const shared = sharedFor(releasesOfTarget).allowed;
+      bySpecifier = shared.get(settings) ?? bySpecifier;
+      shared.set(settings, bySpecifier);
+    }
+    const answers: TargetAnswers = {
+      listed: candidateList.map((candidate) => candidate.version),
+      explicitlyOpen,
+      bySpecifier,
+    };
+    allowedCache.set(target, answers);
+    return answers;
   }
 
   async function edgesFor(requirement: Requirement): Promise<Dependency[]> {
@@ -291,12 +306,20 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
   };
 }
 
+/** One target's candidates as `allowedVersions` filters them, and its answers so far. */
+interface TargetAnswers {
+  readonly listed: readonly string[];
+  readonly explicitlyOpen: boolean;
+  /** Specifier text → the admitted versions (shared through `sharedFor`). */
+  readonly bySpecifier: Map<string, ReadonlySet<string>>;
+}
+
 /** Per-listing answers that depend only on the listing and the keyed options. */
 interface SharedAnswers {
   /** Key: prerelease mode, exact pin → the usable candidates. */
   readonly candidates: Map<string, Candidate[]>;
-  /** Key: mode, explicitly open, exact pin, specifier text → the admitted versions. */
-  readonly allowed: Map<string, ReadonlySet<string>>;
+  /** Key: mode, explicitly open, exact pin → specifier text → the admitted versions. */
+  readonly allowed: Map<string, Map<string, ReadonlySet<string>>>;
 }
 
 /**
