@@ -34,8 +34,10 @@ const ZIP64_END_SIGNATURE = 0x06064b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const MAX_COMMENT = 0xffff;
-// What a wheel's tail usually holds whole: the central directory of a few thousand files.
-const TAIL_BYTES = 256 * 1024;
+// The least tail that surely holds the end record (its comment is at most 64 KiB), and with it the
+// central directory of most wheels; a larger directory takes one more read. Reading 256 KiB per
+// wheel cost a cold resolve of the real stack more than the reads it saved.
+const TAIL_BYTES = END_SIZE + MAX_COMMENT;
 
 export function bufferBytes(buffer: Buffer): ZipBytes {
   return {
@@ -79,8 +81,13 @@ function readUInt64(buffer: Buffer, at: number): number {
   return Number(value);
 }
 
-/** The central directory's entries, read from the archive's tail. */
-export function readCentralDirectory(bytes: ZipBytes): ZipEntry[] {
+/**
+ * The central directory's entries, read from the archive's tail. With `nameEndsWith`, only the
+ * entries whose names end so: the others' names are not decoded (a wheel may have thousands),
+ * though every header is still checked, so a damaged archive fails as it would without it.
+ */
+export function readCentralDirectory(bytes: ZipBytes, nameEndsWith?: string): ZipEntry[] {
+  const suffix = nameEndsWith === undefined ? null : Buffer.from(nameEndsWith, 'utf8');
   if (bytes.size < END_SIZE) throw new NotAZipError('too short to be a zip archive');
   const tailStart = Math.max(0, bytes.size - Math.max(TAIL_BYTES, END_SIZE + MAX_COMMENT));
   const tail = bytes.read(tailStart, bytes.size - tailStart);
@@ -156,6 +163,16 @@ export function readCentralDirectory(bytes: ZipBytes): ZipEntry[] {
         }
         field += 4 + size;
       }
+    }
+    // UTF-8 never encodes anything but ASCII as ASCII bytes, so comparing bytes is comparing text.
+    const nameEnd = at + 46 + nameLength;
+    if (
+      suffix !== null &&
+      (nameLength < suffix.length ||
+        directory.compare(suffix, 0, suffix.length, nameEnd - suffix.length, nameEnd) !== 0)
+    ) {
+      at = next;
+      continue;
     }
     entries.push({
       // Wheel member names are UTF-8 (binary distribution format); bit 11 says so in most zips.
