@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { InputError } from '../../domain/errors/index.js';
@@ -14,6 +14,7 @@ import type { VersionedFile } from '../releases.js';
 import type { PackageSource, ProjectReleases, ReleaseFile, SourceObservers } from '../types.js';
 import { readWheelMetadata } from '../wheel-metadata.js';
 import { openWheelMetadataCache } from './metadata-cache.js';
+import type { WheelIdentity } from './metadata-cache.js';
 import { metadataHeader } from './metadata-header.js';
 
 /** A folder's names by project, read once; each project's names are parsed when it is listed. */
@@ -113,6 +114,11 @@ class FolderFile implements ReleaseFile {
   }
 }
 
+function wheelIdentity(path: string): WheelIdentity | null {
+  const info = statSync(path, { throwIfNoEntry: false });
+  return info === undefined ? null : { size: info.size, mtimeMs: info.mtimeMs };
+}
+
 /**
  * A find-links folder (pip `--find-links DIR`): wheels and sdists side by side, named by the
  * binary and source distribution formats. Metadata comes from a `<wheel>.metadata` sidecar (the
@@ -127,7 +133,18 @@ export function openFindLinks(
   observers: SourceObservers & { readonly cacheDir?: string } = {},
 ): PackageSource {
   const root = resolve(dir);
-  const cache = observers.cacheDir === undefined ? null : openWheelMetadataCache(observers.cacheDir, root);
+  let scanned: FolderScan | null = null;
+  const cache =
+    observers.cacheDir === undefined
+      ? null
+      : openWheelMetadataCache(observers.cacheDir, root, {
+          // Flushed after the scan (a wheel is read once listed), so the folder's names are known.
+          isListed: (filename) =>
+            scanned === null ||
+            (scanned.byProject.get(normalizeName(filename.slice(0, filename.indexOf('-')))) ?? []).includes(
+              filename,
+            ),
+        });
   const description = `find-links ${root}`;
   let scan: Promise<FolderScan> | null = null;
   const listings = new Map<string, Promise<ProjectReleases | null>>();
@@ -142,7 +159,7 @@ export function openFindLinks(
           extra: { dir: root },
         });
       }
-      return scanFolder(root);
+      return (scanned = await scanFolder(root));
     })();
     const { byProject, sidecars } = await scan;
     const names = byProject.get(project);
@@ -170,45 +187,45 @@ export function openFindLinks(
     return groupVersionedFiles(project, files);
   }
 
-  function listReleases(name: string): Promise<ProjectReleases | null> {
-    const project = normalizeName(name);
-    let listing = listings.get(project);
-    if (!listing) {
-      listing = list(project);
-      listings.set(project, listing);
+  /** The listing of a project, by its normalized name: asked for once per project. */
+  function listing(project: string): Promise<ProjectReleases | null> {
+    let pending = listings.get(project);
+    if (!pending) {
+      pending = list(project);
+      listings.set(project, pending);
     }
-    return listing;
+    return pending;
   }
 
+  function listReleases(name: string): Promise<ProjectReleases | null> {
+    return listing(normalizeName(name));
+  }
+
+  // `root` is resolved, so joining is concatenating: path.join normalized 1,531 paths a resolve.
+  const prefix = root.endsWith(sep) ? root : `${root}${sep}`;
+
   async function readMetadata(project: string, version: string): Promise<CoreMetadata> {
-    const releases = await listReleases(project);
+    const releases = await listing(project);
     const listed = releases ? findListedVersion(releases, version) : null;
     if (!releases || listed === null) throw notListed(description, project, version);
     const file = chooseMetadataFile(releases.versions.get(listed) ?? []);
     if (!file) throw noWheel(description, project, version);
-    const wheelPath = join(root, file.filename);
+    const wheelPath = `${prefix}${file.filename}`;
     // Synchronous reads: local files, and thread-pool round trips cost more than the reads.
-    const header =
-      file.metadataUrl !== undefined
-        ? metadataHeader(readFileSync(`${wheelPath}.metadata`, 'utf8'))
-        : await wheelMetadataHeader(wheelPath, file.filename, project);
+    let header: string | null;
+    if (file.metadataUrl !== undefined) {
+      header = metadataHeader(readFileSync(`${wheelPath}.metadata`, 'utf8'));
+    } else {
+      // Identified before it is read: a wheel replaced meanwhile is cached under the old identity,
+      // which the new file does not have, so it is read again next time.
+      const identity = cache === null ? null : wheelIdentity(wheelPath);
+      header = identity === null ? null : (cache?.get(file.filename, identity) ?? null);
+      if (header === null) {
+        header = metadataHeader(await readWheelMetadata(wheelPath, wheelPath, project));
+        if (identity !== null) cache?.set(file.filename, identity, header);
+      }
+    }
     return parseReleaseMetadata(header, { project, version: listed, label: wheelPath }, observers.onWarning);
-  }
-
-  async function wheelMetadataHeader(wheelPath: string, filename: string, project: string): Promise<string> {
-    const read = async (): Promise<string> =>
-      metadataHeader(await readWheelMetadata(wheelPath, wheelPath, project));
-    if (cache === null) return read();
-    // Identified before it is read: a wheel replaced meanwhile is cached under the old identity,
-    // which the new file does not have, so it is read again next time.
-    const info = statSync(wheelPath, { throwIfNoEntry: false });
-    if (info === undefined) return read();
-    const identity = { size: info.size, mtimeMs: info.mtimeMs };
-    const cached = cache.get(filename, identity);
-    if (cached !== null) return cached;
-    const header = await read();
-    cache.set(filename, identity, header);
-    return header;
   }
 
   function fetchMetadata(name: string, version: string): Promise<CoreMetadata> {

@@ -189,6 +189,24 @@ describe('openFindLinks with a cache folder', () => {
     expect(cacheFiles()).toEqual([name]);
   });
 
+  it('forgets wheels that left the folder when it next writes the file', async () => {
+    const gone = buildWheel(dir, { name: 'agate', version: '1.0' });
+    const kept = buildWheel(dir, { name: 'agate', version: '1.1' });
+    const first = openFindLinks(dir, { cacheDir });
+    await first.fetchMetadata('agate', '1.0');
+    await first.fetchMetadata('agate', '1.1');
+    await settled();
+    rmSync(join(dir, gone));
+    const added = buildWheel(dir, { name: 'babel', version: '2.0' });
+    await openFindLinks(dir, { cacheDir }).fetchMetadata('babel', '2.0');
+    await settled();
+    const [name] = cacheFiles();
+    const file = JSON.parse(readFileSync(join(cacheDir, 'find-links-metadata-v2', name!), 'utf8')) as {
+      wheels: Record<string, unknown>;
+    };
+    expect(Object.keys(file.wheels).sort()).toEqual([kept, added].sort());
+  });
+
   it('keeps what another process wrote since this one read the file', () => {
     const a = openWheelMetadataCache(cacheDir, dir);
     const b = openWheelMetadataCache(cacheDir, dir);

@@ -82,7 +82,14 @@ function headerOf(entry: unknown, identity: WheelIdentity): string | null {
  * new one, never half of one; of two processes flushing at once the last rename wins, after merging
  * in what the file held just before, and what the loser added is read again from its wheels later.
  */
-export function openWheelMetadataCache(cacheDir: string, root: string): WheelMetadataCache {
+export function openWheelMetadataCache(
+  cacheDir: string,
+  root: string,
+  options: {
+    /** Whether the folder still has the wheel: a flush drops entries of wheels that left it. */
+    readonly isListed?: (filename: string) => boolean;
+  } = {},
+): WheelMetadataCache {
   const folder = join(cacheDir, 'find-links-metadata-v2');
   const path = join(folder, `${createHash('sha256').update(root).digest('hex')}.json`);
   // Read on first use: a source that only lists releases never touches the cache.
@@ -116,6 +123,12 @@ export function openWheelMetadataCache(cacheDir: string, root: string): WheelMet
     // What other processes wrote since this one read the file, then this one's own entries.
     const merged = readEntries(path, root);
     for (const [filename, entry] of added) merged[filename] = entry;
+    const { isListed } = options;
+    if (isListed !== undefined) {
+      // Wheels deleted from the folder: their entries would only grow the file.
+      for (const filename of Object.keys(merged).filter((name) => !isListed(name)))
+        Reflect.deleteProperty(merged, filename);
+    }
     added.clear();
     entries = merged;
     const temporary = `${path}.${String(process.pid)}.${randomUUID()}.tmp`;
