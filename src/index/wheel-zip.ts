@@ -50,16 +50,24 @@ export function bufferBytes(buffer: Buffer): ZipBytes {
   };
 }
 
-/** Runs `use` with the file at `path` open for reading, and closes it once, whatever happens. */
+/**
+ * Runs `use` with the file at `path` open for reading, and closes it once, whatever happens. A read
+ * that falls inside the block read last is served from it: the tail read for the central
+ * directory usually holds METADATA too (wheels put their .dist-info last), and a small wheel whole.
+ */
 export function withFileBytes<T>(path: string, use: (bytes: ZipBytes) => T): T {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
+    let lastPosition = 0;
+    let last: Buffer | null = null;
     return use({
       size,
       read(position, length) {
         if (position < 0 || length < 0 || position + length > size)
           throw new Error(`the archive ends before byte ${String(position + length)}`);
+        if (last !== null && position >= lastPosition && position + length <= lastPosition + last.length)
+          return last.subarray(position - lastPosition, position - lastPosition + length);
         const buffer = Buffer.allocUnsafe(length);
         let done = 0;
         while (done < length) {
@@ -67,6 +75,8 @@ export function withFileBytes<T>(path: string, use: (bytes: ZipBytes) => T): T {
           if (n === 0) throw new Error(`the archive ends before byte ${String(position + length)}`);
           done += n;
         }
+        lastPosition = position;
+        last = buffer;
         return buffer;
       },
     });
