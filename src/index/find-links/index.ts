@@ -172,7 +172,8 @@ export function openFindLinks(
         const version = wheelFilenameVersion(filename);
         if (version === null) continue;
         distributions++;
-        const sidecar = sidecars.has(`${filename}.metadata`);
+        // Most folders have no sidecars: no name to build and look up for each wheel then.
+        const sidecar = sidecars.size > 0 && sidecars.has(`${filename}.metadata`);
         files.push({ version, file: new FolderFile(root, filename, 'wheel', sidecar) });
         continue;
       }
