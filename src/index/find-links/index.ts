@@ -30,7 +30,8 @@ interface FolderScan {
  * (binary distribution format), normalized once per spelling; whether the rest of its name parses
  * is checked when its project is listed, as is the order of its files (sorted per project, which
  * orders them as sorting the whole folder would). A resolve lists a few hundred projects of a
- * folder of thousands of files, and scanning was a fifth of a warm resolve (issue 15).
+ * folder of thousands of files, and listing (scan and grouping) was a fifth of a warm resolve
+ * (issue 15).
  */
 async function scanFolder(dir: string): Promise<FolderScan> {
   let names: string[];
