@@ -25,18 +25,38 @@ const SDIST_SUFFIXES = [
 ];
 
 /**
+ * The version a wheel's name gives, or null when the name does not follow the binary distribution
+ * format's convention (see `parseWheelFilename`). Leaves the project name unnormalized: a folder
+ * scan learns it from the text before the first '-', once per project.
+ */
+export function wheelFilenameVersion(filename: string): string | null {
+  if (!filename.endsWith('.whl')) return null;
+  // The name splits at '-' into 5 or 6 parts (4 or 5 dashes); found with indexOf rather than
+  // split, which made scanning a folder of 12,000 wheels allocate 60,000 strings.
+  let dashes = 0;
+  let first = -1;
+  let second = -1;
+  for (let at = filename.indexOf('-'); at !== -1; at = filename.indexOf('-', at + 1)) {
+    if (dashes === 0) first = at;
+    else if (dashes === 1) second = at;
+    dashes++;
+  }
+  if ((dashes !== 4 && dashes !== 5) || first === 0) return null;
+  const written = filename.slice(first + 1, second);
+  // pip's Wheel model: '_' in the version stands for '-' (escaped by the builder).
+  const version = written.includes('_') ? written.replace(/_/g, '-') : written;
+  return isValidVersion(version) ? version : null;
+}
+
+/**
  * Binary distribution format, "File name convention":
  * `{distribution}-{version}(-{build tag})?-{python tag}-{abi tag}-{platform tag}.whl`. Returns null
  * for names that do not follow it (pip skips those files too).
  */
 export function parseWheelFilename(filename: string): DistributionFilename | null {
-  if (!filename.endsWith('.whl')) return null;
-  const parts = filename.slice(0, -'.whl'.length).split('-');
-  if (parts.length !== 5 && parts.length !== 6) return null;
-  // pip's Wheel model: '_' in the version stands for '-' (escaped by the builder).
-  const version = parts[1]!.replace(/_/g, '-');
-  if (!isValidVersion(version) || parts[0] === '') return null;
-  return { name: normalizeName(parts[0]!), version, kind: 'wheel' };
+  const version = wheelFilenameVersion(filename);
+  if (version === null) return null;
+  return { name: normalizeName(filename.slice(0, filename.indexOf('-'))), version, kind: 'wheel' };
 }
 
 /**

@@ -48,7 +48,11 @@ export function parseReleaseMetadata(
 ): CoreMetadata {
   const { metadata, warnings } = parseCoreMetadata(text);
   for (const warning of warnings) onWarning?.(`${expected.label}: ${warning}`);
-  if (normalizeName(metadata.name) !== normalizeName(expected.project)) {
+  // Equal spellings first: they are the rule, and need no normalizing or parsing to compare.
+  if (
+    metadata.name !== expected.project &&
+    normalizeName(metadata.name) !== normalizeName(expected.project)
+  ) {
     throw new InputError(
       `${expected.label} is metadata of '${metadata.name}', not of '${expected.project}'`,
       {
@@ -57,7 +61,7 @@ export function parseReleaseMetadata(
       },
     );
   }
-  if (compareVersions(metadata.version, expected.version) !== 0) {
+  if (metadata.version !== expected.version && compareVersions(metadata.version, expected.version) !== 0) {
     throw new InputError(
       `${expected.label} is metadata of version ${metadata.version}, not of ${expected.version}`,
       { remedy: 'Fix the file name or rebuild the distribution.', extra: { file: expected.label } },

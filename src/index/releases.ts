@@ -1,5 +1,6 @@
 import { normalizeName } from '../python/names/index.js';
-import { compareVersions, tryParseVersion } from '../python/version/index.js';
+import { compareParsed, tryParseVersion } from '../python/version/index.js';
+import type { Version } from '../python/version/index.js';
 import { parseDistributionFilename } from './filenames.js';
 import type { ProjectReleases, ReleaseFile } from './types.js';
 
@@ -7,10 +8,10 @@ import type { ProjectReleases, ReleaseFile } from './types.js';
 const versionKeys = new Map<string, string>();
 
 // PEP 440 "Release segment": trailing zeros do not count, so `1.0` and `1.0.0` are one release.
-function versionKey(version: string): string {
-  const known = versionKeys.get(version);
-  if (known !== undefined) return known;
-  const parsed = tryParseVersion(version)!;
+function versionKey(version: string, known?: Version): string {
+  const remembered = versionKeys.get(version);
+  if (remembered !== undefined) return remembered;
+  const parsed = known ?? tryParseVersion(version)!;
   const release = [...parsed.release];
   while (release.length > 1 && release[release.length - 1] === 0) release.pop();
   const key = JSON.stringify([parsed.epoch, release, parsed.pre, parsed.post, parsed.dev, parsed.local]);
@@ -18,6 +19,46 @@ function versionKey(version: string): string {
   if (versionKeys.size >= 100_000) versionKeys.clear();
   versionKeys.set(version, key);
   return key;
+}
+
+/** A file with the version its name gives, for a source that has parsed its names already. */
+export interface VersionedFile {
+  readonly version: string;
+  readonly file: ReleaseFile;
+}
+
+interface Release {
+  readonly version: string;
+  readonly parsed: Version;
+  readonly files: ReleaseFile[];
+}
+
+/**
+ * Groups files whose versions are known by release, as `groupReleases` does once it has read the
+ * versions from the filenames. A find-links folder reads each name once, while it scans.
+ */
+export function groupVersionedFiles(
+  name: string,
+  files: Iterable<VersionedFile>,
+  listedVersions?: readonly string[],
+): ProjectReleases {
+  const byKey = new Map<string, Release>();
+  function slot(version: string): Release | null {
+    const parsed = tryParseVersion(version);
+    if (!parsed) return null;
+    const key = versionKey(version, parsed);
+    const existing = byKey.get(key);
+    if (existing) return existing;
+    const created = { version, parsed, files: [] as ReleaseFile[] };
+    byKey.set(key, created);
+    return created;
+  }
+  // PEP 700: `versions` lists every release, including those whose files are all gone.
+  for (const version of listedVersions ?? []) slot(version);
+  for (const { version, file } of files) slot(version)?.files.push(file);
+  // Sorted by the versions parsed above: compareVersions would look each one up again per comparison.
+  const sorted = [...byKey.values()].sort((a, b) => compareParsed(a.parsed, b.parsed));
+  return { name, versions: new Map(sorted.map((entry) => [entry.version, entry.files])) };
 }
 
 /**
@@ -31,25 +72,13 @@ export function groupReleases(
   listedVersions?: readonly string[],
 ): ProjectReleases {
   const name = normalizeName(project);
-  const byKey = new Map<string, { version: string; files: ReleaseFile[] }>();
-  function slot(version: string): { version: string; files: ReleaseFile[] } | null {
-    if (!tryParseVersion(version)) return null;
-    const key = versionKey(version);
-    const existing = byKey.get(key);
-    if (existing) return existing;
-    const created = { version, files: [] as ReleaseFile[] };
-    byKey.set(key, created);
-    return created;
-  }
-  // PEP 700: `versions` lists every release, including those whose files are all gone.
-  for (const version of listedVersions ?? []) slot(version);
+  const versioned: VersionedFile[] = [];
   for (const file of files) {
     const parsed = parseDistributionFilename(file.filename, name);
     if (!parsed || parsed.name !== name) continue;
-    slot(parsed.version)?.files.push(file);
+    versioned.push({ version: parsed.version, file });
   }
-  const sorted = [...byKey.values()].sort((a, b) => compareVersions(a.version, b.version));
-  return { name, versions: new Map(sorted.map((entry) => [entry.version, entry.files])) };
+  return groupVersionedFiles(name, versioned, listedVersions);
 }
 
 /** The listed key of `version` in `releases` (PEP 440 equality, so `1.0` finds `1.0.0`). */

@@ -49,7 +49,8 @@ export function readWheelMetadata(source: string | Buffer, label: string, projec
 }
 
 function metadataOf(bytes: ZipBytes, label: string, project: string | undefined): string {
-  const entry = chooseMetadataEntry(readCentralDirectory(bytes), project);
+  // Only METADATA candidates are decoded: botocore's wheel names thousands of other members.
+  const entry = chooseMetadataEntry(readCentralDirectory(bytes, '.dist-info/METADATA'), project);
   if (!entry) {
     throw new InputError(`${label} has no single '*.dist-info/METADATA' file`, {
       remedy: 'Rebuild the wheel with a standard build backend.',

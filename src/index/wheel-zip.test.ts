@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../domain/errors/index.js';
 import { readWheelMetadata } from './wheel-metadata.js';
+import { bufferBytes, readCentralDirectory } from './wheel-zip.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ratchet-wheel-zip-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,5 +68,14 @@ describe('readWheelMetadata on archives from Python zipfile', () => {
     await expect(readWheelMetadata(damaged, 'cut.whl', 'pkg')).rejects.toThrow(
       /cut\.whl is (a damaged|not a readable) wheel/,
     );
+  });
+
+  it('lists only the members whose names end as asked, the same entries as the whole listing', () => {
+    const bytes = bufferBytes(readFileSync(pythonWheel('many-members')));
+    const all = readCentralDirectory(bytes);
+    expect(all.length).toBe(3003);
+    const wanted = readCentralDirectory(bytes, '.dist-info/METADATA');
+    expect(wanted).toEqual(all.filter((entry) => entry.name.endsWith('.dist-info/METADATA')));
+    expect(wanted.map((entry) => entry.name)).toEqual(['pkg-1.0.dist-info/METADATA']);
   });
 });

@@ -34,8 +34,10 @@ const ZIP64_END_SIGNATURE = 0x06064b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const MAX_COMMENT = 0xffff;
-// What a wheel's tail usually holds whole: the central directory of a few thousand files.
-const TAIL_BYTES = 256 * 1024;
+// The least tail that surely holds the end record (its comment is at most 64 KiB), and with it the
+// central directory of most wheels; a larger directory takes one more read. Reading 256 KiB per
+// wheel cost a cold resolve of the real stack more than the reads it saved.
+const TAIL_BYTES = END_SIZE + MAX_COMMENT;
 
 export function bufferBytes(buffer: Buffer): ZipBytes {
   return {
@@ -48,16 +50,24 @@ export function bufferBytes(buffer: Buffer): ZipBytes {
   };
 }
 
-/** Runs `use` with the file at `path` open for reading, and closes it once, whatever happens. */
+/**
+ * Runs `use` with the file at `path` open for reading, and closes it once, whatever happens. A read
+ * that falls inside the block read last is served from it: the tail read for the central
+ * directory usually holds METADATA too (wheels put their .dist-info last), and a small wheel whole.
+ */
 export function withFileBytes<T>(path: string, use: (bytes: ZipBytes) => T): T {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
+    let lastPosition = 0;
+    let last: Buffer | null = null;
     return use({
       size,
       read(position, length) {
         if (position < 0 || length < 0 || position + length > size)
           throw new Error(`the archive ends before byte ${String(position + length)}`);
+        if (last !== null && position >= lastPosition && position + length <= lastPosition + last.length)
+          return last.subarray(position - lastPosition, position - lastPosition + length);
         const buffer = Buffer.allocUnsafe(length);
         let done = 0;
         while (done < length) {
@@ -65,6 +75,8 @@ export function withFileBytes<T>(path: string, use: (bytes: ZipBytes) => T): T {
           if (n === 0) throw new Error(`the archive ends before byte ${String(position + length)}`);
           done += n;
         }
+        lastPosition = position;
+        last = buffer;
         return buffer;
       },
     });
@@ -79,8 +91,13 @@ function readUInt64(buffer: Buffer, at: number): number {
   return Number(value);
 }
 
-/** The central directory's entries, read from the archive's tail. */
-export function readCentralDirectory(bytes: ZipBytes): ZipEntry[] {
+/**
+ * The central directory's entries, read from the archive's tail. With `nameEndsWith`, only the
+ * entries whose names end so: the others' names are not decoded (a wheel may have thousands),
+ * though every header is still checked, so a damaged archive fails as it would without it.
+ */
+export function readCentralDirectory(bytes: ZipBytes, nameEndsWith?: string): ZipEntry[] {
+  const suffix = nameEndsWith === undefined ? null : Buffer.from(nameEndsWith, 'utf8');
   if (bytes.size < END_SIZE) throw new NotAZipError('too short to be a zip archive');
   const tailStart = Math.max(0, bytes.size - Math.max(TAIL_BYTES, END_SIZE + MAX_COMMENT));
   const tail = bytes.read(tailStart, bytes.size - tailStart);
@@ -156,6 +173,16 @@ export function readCentralDirectory(bytes: ZipBytes): ZipEntry[] {
         }
         field += 4 + size;
       }
+    }
+    // UTF-8 never encodes anything but ASCII as ASCII bytes, so comparing bytes is comparing text.
+    const nameEnd = at + 46 + nameLength;
+    if (
+      suffix !== null &&
+      (nameLength < suffix.length ||
+        directory.compare(suffix, 0, suffix.length, nameEnd - suffix.length, nameEnd) !== 0)
+    ) {
+      at = next;
+      continue;
     }
     entries.push({
       // Wheel member names are UTF-8 (binary distribution format); bit 11 says so in most zips.

@@ -1,27 +1,39 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { InputError } from '../../domain/errors/index.js';
 import type { CoreMetadata } from '../../python/metadata/index.js';
 import { normalizeName } from '../../python/names/index.js';
-import { parseDistributionFilename } from '../filenames.js';
+import { parseSdistFilename, wheelFilenameVersion } from '../filenames.js';
 import { chooseMetadataFile, noWheel, notListed, parseReleaseMetadata } from '../release-metadata.js';
-import { findListedVersion, groupReleases } from '../releases.js';
+import { findListedVersion, groupVersionedFiles } from '../releases.js';
+import type { VersionedFile } from '../releases.js';
 import type { PackageSource, ProjectReleases, ReleaseFile, SourceObservers } from '../types.js';
 import { readWheelMetadata } from '../wheel-metadata.js';
 import { openWheelMetadataCache } from './metadata-cache.js';
+import type { WheelIdentity } from './metadata-cache.js';
+import { metadataHeader } from './metadata-header.js';
 
-interface FolderFile {
-  readonly filename: string;
-  readonly path: string;
-  readonly kind: 'wheel' | 'sdist';
-  readonly sidecar: string | null;
+/** A folder's names by project, read once; each project's names are parsed when it is listed. */
+interface FolderScan {
+  /** PEP 503 normalized project -> names of its wheels and sdists, in readdir order. */
+  readonly byProject: ReadonlyMap<string, string[]>;
+  /** `<wheel>.metadata` sidecars (PEP 658 layout). */
+  readonly sidecars: ReadonlySet<string>;
 }
 
-async function scanFolder(dir: string): Promise<Map<string, FolderFile[]>> {
+/**
+ * Files by project, from their names alone. A wheel's project is the text before its first '-'
+ * (binary distribution format), normalized once per spelling; whether the rest of its name parses
+ * is checked when its project is listed, as is the order of its files (sorted per project, which
+ * orders them as sorting the whole folder would). A resolve lists a few hundred projects of a
+ * folder of thousands of files, and listing (scan and grouping) was a fifth of a warm resolve
+ * (issue 15).
+ */
+async function scanFolder(dir: string): Promise<FolderScan> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -31,33 +43,81 @@ async function scanFolder(dir: string): Promise<Map<string, FolderFile[]>> {
       extra: { dir },
     });
   }
-  const present = new Set(names);
-  const byProject = new Map<string, FolderFile[]>();
-  for (const filename of names.sort()) {
-    const parsed = parseDistributionFilename(filename);
-    if (!parsed) continue;
-    const sidecar =
-      parsed.kind === 'wheel' && present.has(`${filename}.metadata`) ? `${filename}.metadata` : null;
-    const files = byProject.get(parsed.name) ?? [];
-    files.push({
-      filename,
-      path: join(dir, filename),
-      kind: parsed.kind,
-      sidecar: sidecar === null ? null : join(dir, sidecar),
-    });
-    byProject.set(parsed.name, files);
+  const byProject = new Map<string, string[]>();
+  const sidecars = new Set<string>();
+  const projectOfSpelling = new Map<string, string>();
+  for (const filename of names) {
+    let project: string | undefined;
+    if (filename.endsWith('.whl')) {
+      const dash = filename.indexOf('-');
+      // No name before a '-': not a wheel name at all (parseWheelFilename agrees).
+      if (dash <= 0) continue;
+      const spelling = filename.slice(0, dash);
+      project = projectOfSpelling.get(spelling);
+      if (project === undefined) {
+        project = normalizeName(spelling);
+        projectOfSpelling.set(spelling, project);
+      }
+    } else if (filename.endsWith('.whl.metadata')) {
+      sidecars.add(filename);
+      continue;
+    } else {
+      // Sdists are few, and their names need the project to split (parseSdistFilename).
+      project = parseSdistFilename(filename)?.name;
+      if (project === undefined) continue;
+    }
+    const files = byProject.get(project);
+    if (files) files.push(filename);
+    else byProject.set(project, [filename]);
   }
-  return byProject;
+  return { byProject, sidecars };
 }
 
 /**
- * The file's sha256, computed the first time someone reads it. Resolving reads no hash, and
- * hashing every file of every listed project was most of a cold resolve on a large folder (each
- * wheel read whole: 12,000 files in the resolver benchmark, 185 MiB in the real stack).
+ * One file of the folder. Its sha256 is computed the first time someone reads it: resolving reads
+ * no hash, and hashing every file of every listed project was most of a cold resolve on a large
+ * folder (each wheel read whole: 12,000 files in the resolver benchmark, 185 MiB in the real
+ * stack). Its URL and size are looked up when read too: a listing of thousands of files needs few.
+ * A class, so that those getters live once on its prototype: per-file closures made listing a
+ * folder of 12,000 files allocate enough to set off a full garbage collection.
  */
-function lazySha256(path: string): () => Readonly<Record<string, string>> {
-  let hashes: Readonly<Record<string, string>> | undefined;
-  return () => (hashes ??= { sha256: createHash('sha256').update(readFileSync(path)).digest('hex') });
+class FolderFile implements ReleaseFile {
+  readonly requiresPython = null;
+  readonly yanked = false;
+  // Declared only: a wheel without a sidecar has no such property at all, as in an index listing.
+  declare readonly metadataUrl?: string;
+  #hashes: Readonly<Record<string, string>> | undefined;
+
+  constructor(
+    private readonly root: string,
+    readonly filename: string,
+    readonly kind: 'wheel' | 'sdist',
+    sidecar: boolean,
+  ) {
+    if (sidecar) this.metadataUrl = pathToFileURL(join(root, `${filename}.metadata`)).href;
+  }
+
+  get url(): string {
+    return pathToFileURL(join(this.root, this.filename)).href;
+  }
+
+  get hashes(): Readonly<Record<string, string>> {
+    return (this.#hashes ??= {
+      sha256: createHash('sha256')
+        .update(readFileSync(join(this.root, this.filename)))
+        .digest('hex'),
+    });
+  }
+
+  // A folder has no index to state sizes: the file system does, without reading the file.
+  get size(): number {
+    return statSync(join(this.root, this.filename)).size;
+  }
+}
+
+function wheelIdentity(path: string): WheelIdentity | null {
+  const info = statSync(path, { throwIfNoEntry: false });
+  return info === undefined ? null : { size: info.size, mtimeMs: info.mtimeMs };
 }
 
 /**
@@ -74,9 +134,20 @@ export function openFindLinks(
   observers: SourceObservers & { readonly cacheDir?: string } = {},
 ): PackageSource {
   const root = resolve(dir);
-  const cache = observers.cacheDir === undefined ? null : openWheelMetadataCache(observers.cacheDir, root);
+  let scanned: FolderScan | null = null;
+  const cache =
+    observers.cacheDir === undefined
+      ? null
+      : openWheelMetadataCache(observers.cacheDir, root, {
+          // Flushed after the scan (a wheel is read once listed), so the folder's names are known.
+          isListed: (filename) =>
+            scanned === null ||
+            (scanned.byProject.get(normalizeName(filename.slice(0, filename.indexOf('-')))) ?? []).includes(
+              filename,
+            ),
+        });
   const description = `find-links ${root}`;
-  let scan: Promise<Map<string, FolderFile[]>> | null = null;
+  let scan: Promise<FolderScan> | null = null;
   const listings = new Map<string, Promise<ProjectReleases | null>>();
   const metadata = new Map<string, Promise<CoreMetadata>>();
 
@@ -89,66 +160,74 @@ export function openFindLinks(
           extra: { dir: root },
         });
       }
-      return scanFolder(root);
+      return (scanned = await scanFolder(root));
     })();
-    const files = (await scan).get(project);
-    if (!files) return null;
-    const releaseFiles = files.map((file): ReleaseFile => {
-      const hashes = lazySha256(file.path);
-      let url: string | undefined;
-      return {
-        filename: file.filename,
-        // Computed when read: a listing of thousands of files needs few of their URLs.
-        get url() {
-          return (url ??= pathToFileURL(file.path).href);
-        },
-        get hashes() {
-          return hashes();
-        },
-        // A folder has no index to state sizes: the file system does, without reading the file.
-        get size() {
-          return statSync(file.path).size;
-        },
-        requiresPython: null,
-        yanked: false,
-        kind: file.kind,
-        ...(file.sidecar === null ? {} : { metadataUrl: pathToFileURL(file.sidecar).href }),
-      };
-    });
-    return groupReleases(project, releaseFiles);
+    const { byProject, sidecars } = await scan;
+    const names = byProject.get(project);
+    if (!names) return null;
+    const files: VersionedFile[] = [];
+    let distributions = 0;
+    // Sorted by name, as pip lists a folder: the order decides which wheel metadata is read from.
+    for (const filename of names.sort()) {
+      if (filename.endsWith('.whl')) {
+        const version = wheelFilenameVersion(filename);
+        if (version === null) continue;
+        distributions++;
+        // Most folders have no sidecars: no name to build and look up for each wheel then.
+        const sidecar = sidecars.size > 0 && sidecars.has(`${filename}.metadata`);
+        files.push({ version, file: new FolderFile(root, filename, 'wheel', sidecar) });
+        continue;
+      }
+      distributions++;
+      // With the project known, its name is matched as a prefix (pip's _find_name_version_sep).
+      const parsed = parseSdistFilename(filename, project);
+      if (!parsed || parsed.name !== project) continue;
+      files.push({ version: parsed.version, file: new FolderFile(root, filename, 'sdist', false) });
+    }
+    // Only names that are not distributions at all: the folder does not have the project.
+    if (distributions === 0) return null;
+    return groupVersionedFiles(project, files);
+  }
+
+  /** The listing of a project, by its normalized name: asked for once per project. */
+  function listing(project: string): Promise<ProjectReleases | null> {
+    let pending = listings.get(project);
+    if (!pending) {
+      pending = list(project);
+      listings.set(project, pending);
+    }
+    return pending;
   }
 
   function listReleases(name: string): Promise<ProjectReleases | null> {
-    const project = normalizeName(name);
-    let listing = listings.get(project);
-    if (!listing) {
-      listing = list(project);
-      listings.set(project, listing);
-    }
-    return listing;
+    return listing(normalizeName(name));
   }
 
+  // `root` is resolved, so joining is concatenating: path.join normalized 1,531 paths a resolve.
+  const prefix = root.endsWith(sep) ? root : `${root}${sep}`;
+
   async function readMetadata(project: string, version: string): Promise<CoreMetadata> {
-    const releases = await listReleases(project);
+    const releases = await listing(project);
     const listed = releases ? findListedVersion(releases, version) : null;
     if (!releases || listed === null) throw notListed(description, project, version);
     const file = chooseMetadataFile(releases.versions.get(listed) ?? []);
     if (!file) throw noWheel(description, project, version);
-    const wheelPath = join(root, file.filename);
+    const wheelPath = `${prefix}${file.filename}`;
     // Synchronous reads: local files, and thread-pool round trips cost more than the reads.
-    const text =
-      file.metadataUrl !== undefined
-        ? readFileSync(`${wheelPath}.metadata`, 'utf8')
-        : await wheelMetadata(wheelPath, project);
-    return parseReleaseMetadata(text, { project, version: listed, label: wheelPath }, observers.onWarning);
-  }
-
-  async function wheelMetadata(wheelPath: string, project: string): Promise<string> {
-    const cached = cache?.get(wheelPath);
-    if (cached !== undefined && cached !== null) return cached;
-    const text = await readWheelMetadata(wheelPath, wheelPath, project);
-    cache?.set(wheelPath, text);
-    return text;
+    let header: string | null;
+    if (file.metadataUrl !== undefined) {
+      header = metadataHeader(readFileSync(`${wheelPath}.metadata`, 'utf8'));
+    } else {
+      // Identified before it is read: a wheel replaced meanwhile is cached under the old identity,
+      // which the new file does not have, so it is read again next time.
+      const identity = cache === null ? null : wheelIdentity(wheelPath);
+      header = identity === null ? null : (cache?.get(file.filename, identity) ?? null);
+      if (header === null) {
+        header = metadataHeader(await readWheelMetadata(wheelPath, wheelPath, project));
+        if (identity !== null) cache?.set(file.filename, identity, header);
+      }
+    }
+    return parseReleaseMetadata(header, { project, version: listed, label: wheelPath }, observers.onWarning);
   }
 
   function fetchMetadata(name: string, version: string): Promise<CoreMetadata> {
