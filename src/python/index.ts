@@ -10,13 +10,14 @@ export {
   tryParseVersion,
 } from './version/index.js';
 export type { LocalSegment, PreRelease, PreReleasePhase, Version } from './version/index.js';
-export { parseSpecifier, parseSpecifierSet } from './specifier/index.js';
+export { admittedFlags, parseSpecifier, parseSpecifierSet, versionList } from './specifier/index.js';
 export type {
   PrereleaseOptions,
   Specifier,
   SpecifierOperator,
   SpecifierSet,
   SpecifierSetOptions,
+  VersionList,
 } from './specifier/index.js';
 export {
   evaluateMarker,

@@ -32,8 +32,10 @@ export interface Universe {
   /** The same packages once loaded, read without awaiting (a solve loads thousands of edges). */
   readonly loadedPackages: Map<string, PackageInfo>;
   readonly dependencies: Map<string, Promise<readonly Dependency[]>>;
-  readonly allowed: WeakMap<Dependency, VersionSet>;
-  /** Per `Dependency.allowsKey`, then package: the allowed set, shared by every such dependency. */
+  /**
+   * Per `Dependency.allowsKey` (else the dependency itself), then package: the allowed set, shared
+   * by every dependency with that key.
+   */
   readonly allowedByKey: WeakMap<object, Map<string, VersionSet>>;
   /** Per allowed set: its complement, the dependency term of `{P v, not D}`. */
   readonly excluded: WeakMap<VersionSet, VersionSet>;
@@ -58,7 +60,6 @@ export function createUniverse(provider: DependencyProvider): Universe {
     packages: new Map(),
     loadedPackages: new Map(),
     dependencies: new Map(),
-    allowed: new WeakMap(),
     allowedByKey: new WeakMap(),
     excluded: new WeakMap(),
     edges: new WeakMap(),
@@ -110,28 +111,19 @@ export function loadDependencies(
 
 /** The candidates a dependency accepts, as a positive set (absence not allowed). */
 export function allowedSet(universe: Universe, dependency: Dependency, info: PackageInfo): VersionSet {
-  const cached = universe.allowed.get(dependency);
+  const key = dependency.allowsKey ?? dependency;
+  let byPackage = universe.allowedByKey.get(key);
+  const cached = byPackage?.get(info.name);
   if (cached !== undefined && cached.candidates === info.versions.length) return cached;
-  const key = dependency.allowsKey;
-  let byPackage = key === undefined ? undefined : universe.allowedByKey.get(key);
-  const shared = byPackage?.get(info.name);
-  if (shared !== undefined && shared.candidates === info.versions.length) {
-    universe.allowed.set(dependency, shared);
-    return shared;
-  }
+  const versions = info.versions;
   const indices: number[] = [];
-  info.versions.forEach((version, i) => {
-    if (dependency.allows(version)) indices.push(i);
-  });
-  const set = setOf(info.versions.length, indices);
-  universe.allowed.set(dependency, set);
-  if (key !== undefined) {
-    if (byPackage === undefined) {
-      byPackage = new Map();
-      universe.allowedByKey.set(key, byPackage);
-    }
-    byPackage.set(info.name, set);
+  for (let i = 0; i < versions.length; i++) if (dependency.allows(versions[i]!)) indices.push(i);
+  const set = setOf(versions.length, indices);
+  if (byPackage === undefined) {
+    byPackage = new Map();
+    universe.allowedByKey.set(key, byPackage);
   }
+  byPackage.set(info.name, set);
   return set;
 }
 

@@ -1,14 +1,16 @@
 import { InputError } from '../../domain/errors/index.js';
 import type { ProjectReleases, ReleaseFile } from '../../index/types.js';
-import type { MarkerEnvironment, Requirement, SpecifierSet } from '../../python/index.js';
+import type { MarkerEnvironment, Requirement, SpecifierSet, VersionList } from '../../python/index.js';
 import type { CoreMetadata } from '../../python/metadata/index.js';
 import {
+  admittedFlags,
   compareVersions,
   markerEnvironment,
   normalizeName,
   parseRequirement,
   parseSpecifierSet,
   tryParseVersion,
+  versionList,
 } from '../../python/index.js';
 import type { Dependency, DependencyProvider, RootDependency } from '../types.js';
 import { PYTHON, extraIdentity, isDistribution, parseIdentity } from './identity.js';
@@ -128,21 +130,26 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
   }
 
   /** The candidates of `target` one requirement admits, by pip's rules for the chosen mode. */
-  async function allowedVersions(target: string, specifier: SpecifierSet): Promise<ReadonlySet<string>> {
+  async function allowedVersions(target: string, specifier: SpecifierSet): Promise<AdmittedVersions> {
     const answers = allowedCache.get(target) ?? (await targetAnswers(target));
     const cached = answers.bySpecifier.get(specifier.text);
     if (cached !== undefined) return cached;
-    const { listed, explicitlyOpen } = answers;
-    const admitted = explicitlyOpen
-      ? specifier.filter(listed, { prereleases: true })
-      : specifier.filter(listed);
+    const { listed, indexOf, explicitlyOpen } = answers;
+    // Flags by candidate index, not a Set per specifier: thousands of specifiers each admit a
+    // few dozen versions, and each clause is matched once per target (admittedFlags).
+    const flags = admittedFlags(specifier, answers.versions, explicitlyOpen ? { prereleases: true } : {});
     // An exact top-level pin wins over the pre-release policy: the user named that version.
     const pinned = exactPins.get(target);
     if (pinned !== undefined && !explicitlyOpen) {
-      const match = listed.find((version) => sameVersion(version, pinned));
-      if (match && specifier.contains(match, { prereleases: true })) admitted.push(match);
+      const match = listed.findIndex((version) => sameVersion(version, pinned));
+      if (match !== -1 && specifier.contains(listed[match]!, { prereleases: true })) flags[match] = true;
     }
-    const result = new Set(admitted);
+    const result: AdmittedVersions = {
+      has: (version) => {
+        const index = indexOf.get(version);
+        return index !== undefined && flags[index] === true;
+      },
+    };
     answers.bySpecifier.set(specifier.text, result);
     return result;
   }
@@ -158,14 +165,17 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
     const explicitlyOpen = mode === 'allow' || opened.has(target);
     const releasesOfTarget = await listReleases(target);
     const settings = [mode, explicitlyOpen, exactPins.get(target) ?? ''].join('\u0000');
-    let bySpecifier = new Map<string, ReadonlySet<string>>();
+    let bySpecifier = new Map<string, AdmittedVersions>();
     if (releasesOfTarget !== null) {
       const shared = sharedFor(releasesOfTarget).allowed;
       bySpecifier = shared.get(settings) ?? bySpecifier;
       shared.set(settings, bySpecifier);
     }
+    const listed = candidateList.map((candidate) => candidate.version);
     const answers: TargetAnswers = {
-      listed: candidateList.map((candidate) => candidate.version),
+      listed,
+      versions: versionList(listed),
+      indexOf: new Map(listed.map((version, index) => [version, index])),
       explicitlyOpen,
       bySpecifier,
     };
@@ -309,9 +319,17 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
 /** One target's candidates as `allowedVersions` filters them, and its answers so far. */
 interface TargetAnswers {
   readonly listed: readonly string[];
+  /** The same versions, parsed, with per-clause answers (python/specifier `admittedFlags`). */
+  readonly versions: VersionList;
+  readonly indexOf: ReadonlyMap<string, number>;
   readonly explicitlyOpen: boolean;
   /** Specifier text → the admitted versions (shared through `sharedFor`). */
-  readonly bySpecifier: Map<string, ReadonlySet<string>>;
+  readonly bySpecifier: Map<string, AdmittedVersions>;
+}
+
+/** The candidates one specifier admits; one object per target and specifier, shared. */
+interface AdmittedVersions {
+  has(version: string): boolean;
 }
 
 /** Per-listing answers that depend only on the listing and the keyed options. */
@@ -319,7 +337,7 @@ interface SharedAnswers {
   /** Key: prerelease mode, exact pin → the usable candidates. */
   readonly candidates: Map<string, Candidate[]>;
   /** Key: mode, explicitly open, exact pin → specifier text → the admitted versions. */
-  readonly allowed: Map<string, Map<string, ReadonlySet<string>>>;
+  readonly allowed: Map<string, Map<string, AdmittedVersions>>;
 }
 
 /**
