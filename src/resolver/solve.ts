@@ -63,7 +63,9 @@ type SearchResult =
 class SolverState {
   private readonly partial = new PartialSolution((pkg) => this.info(pkg).universal);
   private readonly pending: PendingDecisions;
-  private readonly incompatibilities = new Map<string, Incompatibility[]>();
+  /** Per package, the incompatibilities that mention it, each with its slot in this solve. */
+  private readonly incompatibilities = new Map<string, SlottedIncompatibility[]>();
+  private slotCount = 0;
   /** Edge lists already linked in (each candidate's dependencies are added once per solve). */
   private readonly expanded = new Set<readonly DependencyEdge[]>();
   private readonly expandedEdges: (readonly DependencyEdge[])[] = [];
@@ -171,15 +173,17 @@ class SolverState {
     return this.partial.current(pkg);
   }
 
-  private addIncompatibility(incompat: Incompatibility): void {
-    for (const pkg of incompat.terms.keys()) {
+  private addIncompatibility(incompat: Incompatibility): SlottedIncompatibility {
+    const slotted: SlottedIncompatibility = { incompat, slot: this.slotCount++ };
+    for (const { pkg } of incompat.termList) {
       let list = this.incompatibilities.get(pkg);
       if (list === undefined) {
         list = [];
         this.incompatibilities.set(pkg, list);
       }
-      list.push(incompat);
+      list.push(slotted);
     }
+    return slotted;
   }
 
   /** Records a derivation and queues its package if it now awaits a decision. */
@@ -196,16 +200,16 @@ class SolverState {
       const list = this.incompatibilities.get(pkg) ?? [];
       // Newest first: learned incompatibilities tend to be the most useful (pub does the same).
       for (let i = list.length - 1; i >= 0; i--) {
-        const incompat = list[i]!;
-        if (this.contradicted.has(incompat)) continue;
+        const { incompat, slot } = list[i]!;
+        if (this.contradicted.has(slot)) continue;
         const relation = this.partial.relation(incompat);
         if (relation.kind === 'contradicted') {
-          this.contradicted.add(incompat, this.partial.level);
+          this.contradicted.add(slot, this.partial.level);
         } else if (relation.kind === 'satisfied') {
           const resolution = resolveConflict(this.partial, incompat);
           if (resolution.kind === 'root-conflict') return resolution.incompatibility;
           const rootCause = resolution.incompatibility;
-          if (resolution.learned) this.addIncompatibility(rootCause);
+          const rootSlot = resolution.learned ? this.addIncompatibility(rootCause).slot : slot;
           this.partial.backtrack(resolution.backtrackLevel, (pkg, term) =>
             this.pending.enqueue(this.partial, pkg, term),
           );
@@ -214,14 +218,14 @@ class SolverState {
           if (after.kind !== 'almost')
             throw new Error('PubGrub invariant: a learned incompatibility must be unit');
           this.derive(after.pkg, complement(rootCause.terms.get(after.pkg)!), rootCause);
-          this.contradicted.add(rootCause, this.partial.level);
+          this.contradicted.add(rootSlot, this.partial.level);
           changed.length = 0;
           changed.push(after.pkg);
           break;
         } else if (relation.kind === 'almost') {
           this.derive(relation.pkg, complement(incompat.terms.get(relation.pkg)!), incompat);
           // Deriving "not term" contradicts the incompatibility until the search backtracks.
-          this.contradicted.add(incompat, this.partial.level);
+          this.contradicted.add(slot, this.partial.level);
           if (!changed.includes(relation.pkg)) changed.push(relation.pkg);
         }
       }
@@ -306,31 +310,47 @@ function baseOrder(order: CandidateOrder, pkg: string, versions: readonly string
   return order === 'oldest-first' ? ascending : ascending.reverse();
 }
 
+/** An incompatibility as one solve holds it: with a slot of its own for per-solve facts. */
+interface SlottedIncompatibility {
+  readonly incompat: Incompatibility;
+  readonly slot: number;
+}
+
 /**
  * Incompatibilities the partial solution contradicts, with the decision level at which it came to:
  * assignments only narrow terms, so one stays contradicted until the search backtracks below that
  * level, and propagation skips it meanwhile (pubgrub-rs `contradicted_incompatibilities`). Most of
  * a package's incompatibilities are contradicted most of the time: this is most of propagation.
+ * Kept in arrays by slot, with a generation per level that a backtrack bumps, so a check is two
+ * array reads and a backtrack forgets a level's marks without visiting them.
  */
 class ContradictedIncompatibilities {
-  private readonly known = new Set<Incompatibility>();
-  /** Per decision level, the incompatibilities recorded at it, to forget them on backtracking. */
-  private readonly byLevel: Incompatibility[][] = [];
+  /** Per slot: the level it was marked at, and that level's generation then (-1: unmarked). */
+  private readonly markLevel: number[] = [];
+  private readonly markGeneration: number[] = [];
+  /** Per decision level: bumped whenever the search backtracks below it. */
+  private readonly levelGeneration: number[] = [];
 
-  has(incompat: Incompatibility): boolean {
-    return this.known.has(incompat);
+  has(slot: number): boolean {
+    const level = this.markLevel[slot];
+    return level !== undefined && level >= 0 && this.markGeneration[slot] === this.generationOf(level);
   }
 
-  add(incompat: Incompatibility, level: number): void {
-    this.known.add(incompat);
-    (this.byLevel[level] ??= []).push(incompat);
+  add(slot: number, level: number): void {
+    // Every marked level must be one a backtrack can bump.
+    while (this.levelGeneration.length <= level) this.levelGeneration.push(0);
+    this.markLevel[slot] = level;
+    this.markGeneration[slot] = this.generationOf(level);
   }
 
-  /** Forgets what was recorded above `level` (the assignments behind it are gone). */
+  /** Forgets what was marked above `level` (the assignments behind it are gone). */
   backtrack(level: number): void {
-    for (let above = level + 1; above < this.byLevel.length; above++) {
-      for (const incompat of this.byLevel[above] ?? []) this.known.delete(incompat);
+    for (let above = level + 1; above < this.levelGeneration.length; above++) {
+      this.levelGeneration[above] = this.generationOf(above) + 1;
     }
-    this.byLevel.length = Math.min(this.byLevel.length, level + 1);
+  }
+
+  private generationOf(level: number): number {
+    return this.levelGeneration[level] ?? 0;
   }
 }
