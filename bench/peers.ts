@@ -3,7 +3,7 @@
  * offline against a find-links folder, cold = empty uv cache, warm = the cache of the previous
  * run), pip (`pip install --dry-run --report`), and `./bin/ratchet resolve` itself.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,11 +89,20 @@ export async function uvCompile(
   }
 }
 
+/**
+ * The interpreter `python3` runs, by its real path. `python3` may be a shim (pyenv's is a shell
+ * script that starts the interpreter as its child): killing the shim at a timeout left pip running
+ * on the other core through every later figure of the run.
+ */
+export const MACHINE_PYTHON = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], {
+  encoding: 'utf8',
+}).trim();
+
 /** `pip install --dry-run --report -` with `python` (default: the machine's python3), isolated. */
 export async function pipResolve(
   dir: string,
   requirements: readonly string[],
-  python = 'python3',
+  python = MACHINE_PYTHON,
 ): Promise<PeerRun> {
   const args = ['-m', 'pip', 'install', '--quiet', '--isolated', '--disable-pip-version-check', '--dry-run'];
   args.push('--ignore-installed', '--no-index', '--find-links', dir, '--report', '-', ...requirements);

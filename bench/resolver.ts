@@ -11,7 +11,7 @@ import { buildFindLinksFromUniverse } from '../test/support/wheels/index.js';
 import type { Universe, UniverseRelease } from '../test/support/wheels/index.js';
 import { readManifest } from '../test/support/python-tools.js';
 import { formatMs, machineLine, summarize, writeBenchmarkSection } from './report.js';
-import { startupTimes } from './peers.js';
+import { MACHINE_PYTHON, startupTimes } from './peers.js';
 import { comparePeers } from './resolver-peers.js';
 import type { PeerFigures } from './resolver-peers.js';
 
@@ -143,7 +143,7 @@ function pipResolve(dir: string, requirements: readonly string[]): Promise<{ ms:
   return new Promise((resolve) => {
     // SIGKILL: pip survives the default SIGTERM and would keep a core busy after its timeout.
     const options = { timeout: PIP_TIMEOUT_MS, killSignal: 'SIGKILL' as const, maxBuffer: 64 << 20 };
-    execFile('python3', args, options, (error, stdout, stderr) => {
+    execFile(MACHINE_PYTHON, args, options, (error, stdout, stderr) => {
       const ms = performance.now() - started;
       if (error?.killed) {
         resolve({ ms, outcome: 'timeout' });

@@ -20,7 +20,8 @@ import { parseInput } from '../schema.js';
 import { readRepo } from './repository.js';
 import { ImageSourceInput } from './schema.js';
 import { deployedImageBefore, loadChange } from './steps.js';
-import { openPackageSource, sourceRefOf, writeImageSource } from './source.js';
+import { sourceRefOf } from '../package-source.js';
+import { openPackageSource, writeImageSource } from './source.js';
 import type { ForwardFixFollowUp, ImageChangeKind, ImageChangeRecord, RollbackPin } from './types.js';
 
 export interface ImageOverview {

@@ -13,7 +13,8 @@ import type { IgnoredRequirement } from '../../resolver/image/index.js';
 import type { Store } from '../../store/index.js';
 import { impactForChange } from '../evidence/index.js';
 import { tooComplex, workLimits } from '../limits.js';
-import { openPackageSource, sourceRefOf } from './source.js';
+import { sourceRefOf } from '../package-source.js';
+import { openPackageSource } from './source.js';
 import type { ImageChangeKind, ImageChangeReport, PinFiles } from './types.js';
 
 export interface BuiltReport {

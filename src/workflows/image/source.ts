@@ -31,15 +31,6 @@ export function openPackageSource(ref: string): PackageSource {
   });
 }
 
-/** The source an instance's image is planned against: its configured source, else the image's `index`. */
-export async function sourceRefOf(
-  repos: Repositories,
-  instanceId: string,
-  imageIndex: string,
-): Promise<string> {
-  return (await repos.imageSources.get(instanceId))?.source ?? imageIndex;
-}
-
 /** Sets an instance's package source (caller audits, inside its transaction). */
 export async function writeImageSource(
   repos: Repositories,

@@ -13,6 +13,7 @@ import type { Actor } from '../../domain/roles/index.js';
 import type { ImageContent } from '../../domain/revisions/index.js';
 import { normalizeName } from '../../python/index.js';
 import { offload } from '../offload.js';
+import { sourceRefOf } from '../package-source.js';
 import { newId } from '../../store/index.js';
 import type { Repositories, Store } from '../../store/index.js';
 import type { ImageTrialsTable } from '../../store/tables/trial.js';
@@ -97,10 +98,7 @@ export async function prepareTrial(
     );
   }
   const content = current.content as ImageContent;
-  // The instance's configured package source, else the image's index: the rule of sourceRefOf in
-  // workflows/image/source.ts, read here because workflows/image imports this folder (a review's
-  // trial step) and must stay the only one of the two that imports the other.
-  const sourceRef = (await store.repos.imageSources.get(instance.id))?.source ?? content.index;
+  const sourceRef = await sourceRefOf(store.repos, instance.id, content.index);
   const source = packageSourceOf(sourceRef);
   const limits = workLimits();
   // The same planner as `image plan` and the reviews, in a worker thread with a time budget.
