@@ -16,7 +16,8 @@ export interface PeerRun {
   packages: Record<string, string>;
 }
 
-const TIMEOUT_MS = 10 * 60_000;
+// Every peer process, pip included: the same RATCHET_BENCH_PIP_TIMEOUT_S as bench/resolver.ts.
+const TIMEOUT_MS = Number(process.env['RATCHET_BENCH_PIP_TIMEOUT_S'] ?? '600') * 1000;
 export const RATCHET_BIN = path.resolve(import.meta.dirname, '..', 'bin', 'ratchet');
 
 function timedProcess(

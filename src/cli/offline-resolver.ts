@@ -6,3 +6,12 @@
  */
 export { openTarget } from './sources/index.js';
 export { checkImage, planImageChange, resolveRequirements } from '../resolver/image/index.js';
+
+/**
+ * Ends the process once its work is done (the event loop is empty: the answer written, the
+ * find-links cache flushed), skipping the teardown of the heap a resolve leaves behind: tens of MB,
+ * about 20 ms of a run that uv finishes in 300 (issue 15).
+ */
+export function exitWhenIdle(): void {
+  process.once('beforeExit', (code) => process.exit(code));
+}

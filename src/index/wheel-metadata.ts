@@ -48,6 +48,27 @@ export function readWheelMetadata(source: string | Buffer, label: string, projec
   }
 }
 
+/**
+ * `readWheelMetadata` of a local wheel, with the size and modification time of the file as it was
+ * read: what a cache keys the text by, taken from the open file, so it names exactly those bytes.
+ */
+export function readWheelFileMetadata(
+  path: string,
+  project?: string,
+): Promise<{ text: string; size: number; mtimeMs: number }> {
+  try {
+    return Promise.resolve(
+      withFileBytes(path, (bytes) => ({
+        text: metadataOf(bytes, path, project),
+        size: bytes.size,
+        mtimeMs: bytes.modifiedMs ?? 0,
+      })),
+    );
+  } catch (error) {
+    return Promise.reject(asInputError(error, path));
+  }
+}
+
 function metadataOf(bytes: ZipBytes, label: string, project: string | undefined): string {
   // Only METADATA candidates are decoded: botocore's wheel names thousands of other members.
   const entry = chooseMetadataEntry(readCentralDirectory(bytes, '.dist-info/METADATA'), project);

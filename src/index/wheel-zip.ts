@@ -11,6 +11,8 @@ import { inflateRawSync } from 'node:zlib';
 /** Random access to the bytes of a zip: a file (read on demand) or a buffer. */
 export interface ZipBytes {
   readonly size: number;
+  /** For a file: its modification time when opened (with `size`, what identifies the bytes read). */
+  readonly modifiedMs?: number;
   /** Exactly `length` bytes at `position`; throws when they are not there. */
   read(position: number, length: number): Buffer;
 }
@@ -58,11 +60,12 @@ export function bufferBytes(buffer: Buffer): ZipBytes {
 export function withFileBytes<T>(path: string, use: (bytes: ZipBytes) => T): T {
   const fd = openSync(path, 'r');
   try {
-    const size = fstatSync(fd).size;
+    const { size, mtimeMs } = fstatSync(fd);
     let lastPosition = 0;
     let last: Buffer | null = null;
     return use({
       size,
+      modifiedMs: mtimeMs,
       read(position, length) {
         if (position < 0 || length < 0 || position + length > size)
           throw new Error(`the archive ends before byte ${String(position + length)}`);

@@ -98,7 +98,8 @@ export function register(program: Command): void {
       const options = command.opts<SourceOptions & { lock?: string }>();
       const pins = readLock(options.lock);
       // Loaded when the command runs (src/cli/offline-resolver.ts): other commands skip the resolver.
-      const { openTarget, checkImage } = await import('../offline-resolver.js');
+      const { exitWhenIdle, openTarget, checkImage } = await import('../offline-resolver.js');
+      exitWhenIdle();
       const target = openTarget(options, { json });
       const result = await checkImage({ ...target, pins });
       target.finish();
@@ -132,7 +133,8 @@ export function register(program: Command): void {
         });
       }
       // Loaded when the command runs (src/cli/offline-resolver.ts): other commands skip the resolver.
-      const { openTarget, planImageChange } = await import('../offline-resolver.js');
+      const { exitWhenIdle, openTarget, planImageChange } = await import('../offline-resolver.js');
+      exitWhenIdle();
       const target = openTarget(options, { json });
       const plan = await planImageChange({
         ...target,

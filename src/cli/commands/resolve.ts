@@ -35,7 +35,8 @@ export function register(program: Command): void {
     action(async (command, requirements: string[]) => {
       const json = isJson(command);
       // Loaded when the command runs: `ratchet --help` and every other command skip the resolver.
-      const { openTarget, resolveRequirements } = await import('../offline-resolver.js');
+      const { exitWhenIdle, openTarget, resolveRequirements } = await import('../offline-resolver.js');
+      exitWhenIdle();
       const target = openTarget(command.opts<SourceOptions>(), { json });
       const result = await resolveRequirements({ ...target, requirements });
       target.finish();

@@ -12,7 +12,7 @@ import { chooseMetadataFile, noWheel, notListed, parseReleaseMetadata } from '..
 import { findListedVersion, groupVersionedFiles } from '../releases.js';
 import type { VersionedFile } from '../releases.js';
 import type { PackageSource, ProjectReleases, ReleaseFile, SourceObservers } from '../types.js';
-import { readWheelMetadata } from '../wheel-metadata.js';
+import { readWheelFileMetadata } from '../wheel-metadata.js';
 import { openWheelMetadataCache } from './metadata-cache.js';
 import type { WheelIdentity } from './metadata-cache.js';
 import { metadataHeader } from './metadata-header.js';
@@ -218,13 +218,14 @@ export function openFindLinks(
     if (file.metadataUrl !== undefined) {
       header = metadataHeader(readFileSync(`${wheelPath}.metadata`, 'utf8'));
     } else {
-      // Identified before it is read: a wheel replaced meanwhile is cached under the old identity,
-      // which the new file does not have, so it is read again next time.
-      const identity = cache === null ? null : wheelIdentity(wheelPath);
+      // A wheel the cache knows by name is identified (stat) to check its entry; one it does not
+      // know is read at once, and cached under the size and mtime of the file it was read from.
+      const identity = cache?.knows(file.filename) === true ? wheelIdentity(wheelPath) : null;
       header = identity === null ? null : (cache?.get(file.filename, identity) ?? null);
       if (header === null) {
-        header = metadataHeader(await readWheelMetadata(wheelPath, wheelPath, project));
-        if (identity !== null) cache?.set(file.filename, identity, header);
+        const read = await readWheelFileMetadata(wheelPath, project);
+        header = metadataHeader(read.text);
+        cache?.set(file.filename, { size: read.size, mtimeMs: read.mtimeMs }, header);
       }
     }
     return parseReleaseMetadata(header, { project, version: listed, label: wheelPath }, observers.onWarning);

@@ -10,6 +10,8 @@ export interface WheelIdentity {
 
 /** The METADATA headers of a find-links folder's wheels, remembered across processes. */
 export interface WheelMetadataCache {
+  /** Whether some header is cached for `filename` (of whatever identity): else it is surely a miss. */
+  knows(filename: string): boolean;
   /** The header text cached for `filename` when it had this identity, else null. */
   get(filename: string, identity: WheelIdentity): string | null;
   /** Remembers `header` for `filename` with `identity`; written to disk by `flush`, soon after. */
@@ -101,6 +103,10 @@ export function openWheelMetadataCache(
     return (entries ??= readEntries(path, root));
   }
 
+  function knows(filename: string): boolean {
+    return loaded()[filename] !== undefined;
+  }
+
   function get(filename: string, identity: WheelIdentity): string | null {
     return headerOf(loaded()[filename], identity);
   }
@@ -143,5 +149,5 @@ export function openWheelMetadataCache(
     }
   }
 
-  return { get, set, flush };
+  return { knows, get, set, flush };
 }
