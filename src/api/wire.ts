@@ -23,6 +23,7 @@ import type {
   ImageChangeBody,
   ImageChangeViewBody,
   ImageNextStepBody,
+  ImagePathStageBody,
   ListedImageChangeBody,
   ProjectEvidenceBody,
   ImageChangeNoteBody,
@@ -43,6 +44,7 @@ import type {
   PipelineImpactBody,
   Verdict as VerdictSchema,
 } from './responses/impact.js';
+import type { ImageRequestRightBody, MeAnswerBody } from './responses/me.js';
 import type { OutcomeBucketBody, OutcomesHistoryBody } from './responses/outcomes.js';
 import type { TrialBody } from './responses/trial.js';
 import type {
@@ -50,7 +52,6 @@ import type {
   LayerParam,
   LayerPolicyBody,
   ListedRevisionBody,
-  MeBody,
   PolicyBody,
   RevisionBody,
   RoleName,
@@ -61,7 +62,9 @@ import type {
 
 export type Role = z.infer<typeof RoleName>;
 export type Layer = z.infer<typeof LayerParam>;
-export type Me = z.infer<typeof MeBody>;
+/** GET /api/v1/me: the caller, and the image changes they may start. */
+export type Me = z.infer<typeof MeAnswerBody>;
+export type ImageRequestRight = z.infer<typeof ImageRequestRightBody>;
 export type Tenant = z.infer<typeof TenantBody>;
 export type Instance = z.infer<typeof InstanceBody>;
 export type PackagePin = z.infer<typeof PackagePinSchema>;
@@ -90,6 +93,8 @@ export type ProjectEvidence = z.infer<typeof ProjectEvidenceBody>;
 export type ListedImageChange = z.infer<typeof ListedImageChangeBody>;
 /** One step an image change may take now, for the caller: the dashboard renders these (issue 18). */
 export type ImageNextStep = z.infer<typeof ImageNextStepBody>;
+/** One stage of the path an image change takes, with the roles that own the step into it (issue 18). */
+export type ImagePathStage = z.infer<typeof ImagePathStageBody>;
 export type ImageChangeState = z.infer<typeof ImageChangeStateSchema>;
 export type ImageChangeReport = z.infer<typeof ImageChangeReportBody>;
 export type DependencyReview = z.infer<typeof DependencyReviewBody>;

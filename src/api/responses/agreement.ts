@@ -15,6 +15,7 @@ import type {
   ListedImageChange,
   ImageOverview,
   ImportedImage,
+  ImageRequestRights,
   InstanceDeployerView,
   RollbackPin,
 } from '../../workflows/index.js';
@@ -32,6 +33,7 @@ import type {
   RollbackPinBody,
 } from './image.js';
 import type { ImpactAnswerBody, ImpactReportBody } from './impact.js';
+import type { ImageRequestRightsBody } from './me.js';
 import type { OutcomesHistoryBody } from './outcomes.js';
 import type { Agrees, SameShape } from './same-shape.js';
 import type { TrialBody } from './trial.js';
@@ -53,4 +55,5 @@ export type ResponsesAgreeWithWorkflows = [
   Agrees<SameShape<TrialBody, TrialView>>,
   Agrees<SameShape<InstanceDeployerBody, InstanceDeployerView>>,
   Agrees<SameShape<DefectBody, DefectView>>,
+  Agrees<SameShape<z.infer<typeof ImageRequestRightsBody>, ImageRequestRights>>,
 ];

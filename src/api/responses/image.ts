@@ -128,26 +128,29 @@ export const ImageChangeBody = z
   .meta({ id: 'ImageChange' });
 export type ImageChangeBody = z.infer<typeof ImageChangeBody>;
 
+/** The steps an image change takes after its request (src/workflows/image/machine.ts: ImageStepName). */
+export const ImageStepNameBody = z.enum([
+  'approve',
+  'reject',
+  'accept',
+  'refresh',
+  'confirm',
+  'reopen',
+  'signoff',
+  'promote',
+  'override',
+  'deployed',
+  'failed',
+  'retry',
+]);
+
 /**
  * One step an image change may take now, for the caller (issue 18): from the same table the workflow
  * enforces (src/workflows/image/machine.ts), so a client offers these and keeps no copy of the process.
  */
 export const ImageNextStepBody = z
   .object({
-    step: z.enum([
-      'approve',
-      'reject',
-      'accept',
-      'refresh',
-      'confirm',
-      'reopen',
-      'signoff',
-      'promote',
-      'override',
-      'deployed',
-      'failed',
-      'retry',
-    ]),
+    step: ImageStepNameBody,
     label: z.string().meta({ description: 'What a button says; a deployer report names its instance.' }),
     roles: listOf(RoleName).meta({ description: 'The roles that own the step.' }),
     allowed: z.boolean().meta({ description: "Whether the caller's role may take it." }),
@@ -181,9 +184,33 @@ export const ImageNextStepBody = z
   .meta({ id: 'ImageNextStep' });
 export type ImageNextStepBody = z.infer<typeof ImageNextStepBody>;
 
-/** A change in a listing: the record and the steps the caller may take next. */
+/**
+ * One stage of the path an image change takes (issue 18): the owners of the step leading into it come
+ * from the same table the workflow enforces (src/workflows/image/machine.ts), so a client draws the
+ * progress without a copy of who does what.
+ */
+export const ImagePathStageBody = z
+  .object({
+    state: ImageChangeState.meta({ description: 'The state the change is in at this stage.' }),
+    label: z.string().meta({ description: 'What the stage is called.' }),
+    step: z
+      .enum([...ImageStepNameBody.options, 'request'])
+      .meta({ description: 'The step that leads into the stage; "request" opens the change.' }),
+    roles: listOf(RoleName).meta({ description: 'The roles that own that step.' }),
+    status: z
+      .enum(['done', 'current', 'todo'])
+      .meta({
+        description: 'Passed, where the change stands now, or ahead; a rejected change has no current stage.',
+      }),
+  })
+  .meta({ id: 'ImagePathStage' });
+
+/** A change in a listing: the record, the steps the caller may take next, and the path it takes. */
 export const ListedImageChangeBody = ImageChangeBody.extend({
   nextSteps: listOf(ImageNextStepBody),
+  path: listOf(ImagePathStageBody).meta({
+    description: 'The stages of the way forward, in order (detours such as a failed deployment left out).',
+  }),
 }).meta({ id: 'ListedImageChange' });
 export type ListedImageChangeBody = z.infer<typeof ListedImageChangeBody>;
 

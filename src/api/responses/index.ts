@@ -12,6 +12,7 @@ export {
   ReviewTrialStepBody,
   ImageChangeListBody,
   ImageNextStepBody,
+  ImagePathStageBody,
   ListedImageChangeBody,
   ImageChangeState,
   ImageDiffBody,
@@ -20,5 +21,6 @@ export {
   RollbackPinsBody,
 } from './image.js';
 export { ImpactAnswerBody, ImpactReportBody } from './impact.js';
+export { ImageRequestRightBody, ImageRequestRightsBody, MeAnswerBody } from './me.js';
 export { TrialBody, TrialListBody } from './trial.js';
 export { OutcomeBucketBody, OutcomesHistoryBody } from './outcomes.js';

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { PERMISSIONS, ROLES } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
-import { createUser, issueToken, listAudit, revokeToken, verifyAudit } from '../../workflows/index.js';
+import {
+  createUser,
+  imageRequestRights,
+  issueToken,
+  listAudit,
+  revokeToken,
+  verifyAudit,
+} from '../../workflows/index.js';
 import { actorOf } from '../access.js';
 import {
   AuditEntryBody,
@@ -9,11 +16,11 @@ import {
   AuditVerification,
   CreateUserRequest,
   IssueTokenRequest,
-  MeBody,
   TokenInfoBody,
   TokenParams,
   UserBody,
 } from '../schema.js';
+import { MeAnswerBody } from '../responses/index.js';
 import { problems } from './problems.js';
 import type { RouteDeps, TypedApp } from './types.js';
 
@@ -24,15 +31,18 @@ export function accessAdminRoutes(app: TypedApp, { store }: RouteDeps): void {
     {
       config: { roles: ROLES },
       schema: {
-        summary: 'Who the bearer token belongs to',
+        summary: 'Who the bearer token belongs to, and which image changes they may start',
         tags: ['users'],
         response: {
-          200: MeBody,
+          200: MeAnswerBody,
           ...problems(),
         },
       },
     },
-    async (request) => actorOf<Actor>(request),
+    async (request) => {
+      const actor = actorOf<Actor>(request);
+      return { ...actor, mayRequest: imageRequestRights(actor) };
+    },
   );
 
   app.post(

@@ -34,6 +34,7 @@ import {
   showImage,
   signOffUpgrade,
   SignOffInput,
+  REQUEST_PERMISSION,
   stepRoles,
 } from '../../workflows/index.js';
 import type { ImageExportFormat } from '../../workflows/index.js';
@@ -247,7 +248,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/instances/:instanceId/image/rollback-requests',
     {
-      config: { roles: PERMISSIONS['image.rollback.request'], quota: 'report' },
+      config: { roles: PERMISSIONS[REQUEST_PERMISSION.rollback], quota: 'report' },
       schema: {
         summary:
           'Request a rollback (last resort): answered with the recommended approach and the validation report',
@@ -271,7 +272,8 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
     {
       config: read,
       schema: {
-        summary: 'One rollback request with its report, report hash and the steps the caller may take next',
+        summary:
+          'One rollback request with its report, report hash, the steps the caller may take next and its path',
         tags: image,
         params: IdParams,
         response: { 200: ImageChangeViewBody, ...problems(403, 404) },
@@ -400,7 +402,7 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
   app.post(
     '/api/v1/instances/:instanceId/image/upgrade-requests',
     {
-      config: { roles: PERMISSIONS['image.upgrade.request'], quota: 'report' },
+      config: { roles: PERMISSIONS[REQUEST_PERMISSION.upgrade], quota: 'report' },
       schema: {
         summary: 'Request an upgrade: planned with co-upgrades, refused while a rollback pin holds',
         tags: image,
@@ -423,7 +425,8 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
     {
       config: read,
       schema: {
-        summary: 'One upgrade request with its report, report hash and the steps the caller may take next',
+        summary:
+          'One upgrade request with its report, report hash, the steps the caller may take next and its path',
         tags: image,
         params: IdParams,
         response: { 200: ImageChangeViewBody, ...problems(403, 404) },

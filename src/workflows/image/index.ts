@@ -37,8 +37,28 @@ export { hashReport } from './report.js';
 export { imageWorkflowRepository } from './repository.js';
 export type { ImageWorkflowRepository } from './repository.js';
 export { openPackageSource } from './source.js';
-export { IMAGE_STEPS, imageStep, NEXT_STEPS, stepRoles, stepsFrom } from './machine.js';
-export type { ImageStepInput, ImageStepName, ImageStepRule } from './machine.js';
+export {
+  IMAGE_PATHS,
+  IMAGE_STEPS,
+  imageStep,
+  NEXT_STEPS,
+  pathStepRoles,
+  REQUEST_PERMISSION,
+  stepRoles,
+  stepsFrom,
+} from './machine.js';
+export type {
+  ImagePathName,
+  ImagePathRule,
+  ImagePathStep,
+  ImageStepInput,
+  ImageStepName,
+  ImageStepRule,
+} from './machine.js';
+export { pathNameOf, pathOf } from './path.js';
+export type { ImagePathStage, PathInstance } from './path.js';
+export { imageRequestRights } from './request-rights.js';
+export type { ImageRequestRight, ImageRequestRights } from './request-rights.js';
 export { setReviewTrialRunner } from './trial-step.js';
 export { notifyReviewTrialOwners, notifyTrialOwners, TARGETED_FIXES } from './trial-guidance.js';
 export {

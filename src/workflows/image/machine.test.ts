@@ -4,9 +4,21 @@
  * names; and the next steps a viewer is sent carry the acknowledgement and the stage where they apply.
  */
 import { describe, expect, it } from 'vitest';
-import { awaitedStepNames, IMAGE_STEPS, NEXT_STEPS, stepsFrom } from './machine.js';
+import { PERMISSIONS } from '../../domain/roles/index.js';
+import {
+  awaitedStepNames,
+  IMAGE_PATHS,
+  IMAGE_STEPS,
+  imageStep,
+  NEXT_STEPS,
+  pathDisagreement,
+  REQUEST_PERMISSION,
+  stepsFrom,
+} from './machine.js';
+import type { ImagePathName, ImagePathRule } from './machine.js';
 import { nextStepsFor } from './next-steps.js';
-import type { ImageChangeKind, ImageChangeRecord, ImageChangeState } from './types.js';
+import { pathNameOf, pathOf } from './path.js';
+import type { DeploymentStage, ImageChangeKind, ImageChangeRecord, ImageChangeState } from './types.js';
 
 const KINDS: ImageChangeKind[] = ['rollback', 'upgrade'];
 const STATES: ImageChangeState[] = [
@@ -95,5 +107,124 @@ describe('nextStepsFor', () => {
       path: '/api/v1/instances/ins_test/image/deployment/confirm',
       stage: { instanceId: 'ins_test', instanceName: 'acme-test', purpose: 'test', revision: 4 },
     });
+  });
+});
+
+function stage(purpose: DeploymentStage['purpose'], status: DeploymentStage['status']): DeploymentStage {
+  const instanceId = purpose === 'test' ? 'ins_test' : 'ins_prod';
+  return { instanceId, instanceName: instanceId, purpose, revision: 4, status, attempts: 1 };
+}
+
+function changeOf(
+  kind: ImageChangeKind,
+  state: ImageChangeState,
+  stages: DeploymentStage[] = [],
+): ImageChangeRecord {
+  return { ...upgradeIn(state, stages), kind, id: kind === 'rollback' ? 'rbr_1' : 'upg_1' };
+}
+
+const PRODUCTION_WITH_TEST = { kind: 'production', testInstanceId: 'ins_test' } as const;
+const PRODUCTION_ALONE = { kind: 'production', testInstanceId: null } as const;
+const TEST_ALONE = { kind: 'test', testInstanceId: null } as const;
+
+describe('the path of an image change', () => {
+  it.each(Object.keys(IMAGE_PATHS) as ImagePathName[])(
+    'the %s path takes only steps the table allows, each from the stage before into its own',
+    (name) => {
+      const { kind, stages } = IMAGE_PATHS[name];
+      expect(pathDisagreement(kind, stages)).toBeNull();
+    },
+  );
+
+  it('says where a drifted path leaves the table', () => {
+    const rollback = IMAGE_PATHS.rollback.stages;
+    // The deployer's report does not lead out of "approved": acceptance does.
+    const skipsAcceptance: ImagePathRule[] = rollback.map((s) =>
+      s.state === 'deploying' ? { ...s, via: 'deployed' } : s,
+    );
+    expect(pathDisagreement('rollback', skipsAcceptance)).toBe(
+      'the rollback path: "deployed" is not taken from approved',
+    );
+    // Approval does not lead to "resolved".
+    const tooShort: ImagePathRule[] = [rollback[0]!, { state: 'resolved', label: 'Done', via: 'approve' }];
+    expect(pathDisagreement('rollback', tooShort)).toBe(
+      'the rollback path: "approve" does not lead to resolved',
+    );
+    expect(pathDisagreement('upgrade', rollback)).toBe(
+      'the upgrade path: the upgrade table has no "accept" step',
+    );
+  });
+
+  it('names as owners of each stage the roles of the step leading into it, the request first', () => {
+    for (const { kind, stages } of Object.values(IMAGE_PATHS)) {
+      const path = pathOf(changeOf(kind, 'requested'), PRODUCTION_WITH_TEST);
+      const expected = IMAGE_PATHS[pathNameOf(changeOf(kind, 'requested'), PRODUCTION_WITH_TEST)].stages;
+      expect(path.map((s) => s.roles)).toEqual(
+        expected.map((s) =>
+          s.via === 'request'
+            ? PERMISSIONS[REQUEST_PERMISSION[kind]]
+            : PERMISSIONS[imageStep(kind, s.via).permission],
+        ),
+      );
+      expect(stages[0]!.via).toBe('request');
+    }
+    // The policy's rollback, by role: requested by the customer admin, approved by a provider engineer,
+    // accepted by the customer admin, deployed by the provider, confirmed by the customer admin.
+    expect(pathOf(changeOf('rollback', 'requested'), null).map((s) => [s.state, s.roles])).toEqual([
+      ['requested', ['customer-admin']],
+      ['approved', ['provider-engineer']],
+      ['deploying', ['customer-admin']],
+      ['deployed', ['provider-admin', 'provider-engineer']],
+      ['resolved', ['customer-admin']],
+    ]);
+  });
+
+  it('chooses an upgrade’s path by its first deployment, or before it by its instance', () => {
+    const requested = changeOf('upgrade', 'requested');
+    expect(pathNameOf(requested, PRODUCTION_WITH_TEST)).toBe('upgrade-test-first');
+    expect(pathNameOf(requested, PRODUCTION_ALONE)).toBe('upgrade-override');
+    expect(pathNameOf(requested, TEST_ALONE)).toBe('upgrade-direct');
+    expect(pathNameOf(changeOf('upgrade', 'approved'), PRODUCTION_WITH_TEST)).toBe('upgrade-override');
+    // Deployed once, the deployment decides, whatever the instance says now.
+    const onTest = changeOf('upgrade', 'on-test', [stage('test', 'deployed')]);
+    expect(pathNameOf(onTest, PRODUCTION_ALONE)).toBe('upgrade-test-first');
+    expect(pathNameOf(changeOf('upgrade', 'deploying', [stage('target', 'pending')]), null)).toBe(
+      'upgrade-direct',
+    );
+  });
+
+  it('marks where the change stands: a failed deployment at its deploying stage, production apart from test', () => {
+    const statuses = (change: ImageChangeRecord) =>
+      pathOf(change, PRODUCTION_WITH_TEST).map((s) => `${s.state}:${s.status}`);
+    expect(statuses(changeOf('rollback', 'deploy-failed', [stage('target', 'failed')]))).toEqual([
+      'requested:done',
+      'approved:done',
+      'deploying:current',
+      'deployed:todo',
+      'resolved:todo',
+    ]);
+    const toProduction = changeOf('upgrade', 'deploying', [
+      stage('test', 'deployed'),
+      stage('production', 'pending'),
+    ]);
+    expect(statuses(toProduction)).toEqual([
+      'requested:done',
+      'deploying:done',
+      'on-test:done',
+      'signed-off:done',
+      'deploying:current',
+      'completed:todo',
+    ]);
+    const toTest = changeOf('upgrade', 'deploy-failed', [stage('test', 'failed')]);
+    expect(statuses(toTest).filter((s) => s.endsWith(':current'))).toEqual(['deploying:current']);
+    expect(pathOf(toTest, null).findIndex((s) => s.status === 'current')).toBe(1);
+    // A rejected change left the path: it was requested, nothing after that stands.
+    expect(statuses(changeOf('rollback', 'rejected'))).toEqual([
+      'requested:done',
+      'approved:todo',
+      'deploying:todo',
+      'deployed:todo',
+      'resolved:todo',
+    ]);
   });
 });

@@ -1,9 +1,11 @@
 /*
  * The image change state machine, written down once (issue 18): which steps a rollback or an upgrade
  * takes, from which states, under which permission, where each is posted and what input it needs.
- * The workflows check a step against this table (transition.ts reads `from`, each workflow asserts
- * `permission`), and the API sends the steps it offers a viewer from the same table (next-steps.ts),
- * so what the dashboard shows and what the workflow accepts cannot drift apart.
+ * The workflows check a step against this table (transition.ts reads `from` and `to`, each workflow
+ * asserts `permission`, the request workflows assert REQUEST_PERMISSION), and the API sends the steps
+ * it offers a viewer (next-steps.ts), the path a change takes with the owners of each stage (path.ts)
+ * and who may start a change (GET /api/v1/me) from the same table, so what the dashboard shows and
+ * what the workflow accepts cannot drift apart.
  */
 import { PERMISSIONS } from '../../domain/roles/index.js';
 import type { Action, Role } from '../../domain/roles/index.js';
@@ -43,6 +45,11 @@ export interface ImageStepRule {
   label: string;
   /** The states the step may be taken from; any other is refused as out of order. */
   from: readonly ImageChangeState[];
+  /**
+   * The states the step may leave the change in (runStep refuses any other as a bug), so the path
+   * a change is sent (IMAGE_PATHS) names the step that really leads into each of its stages.
+   */
+  to: readonly ImageChangeState[];
   /** The permission the step's workflow asserts (src/domain/roles/permissions.ts). */
   permission: Action;
   route: ImageStepRoute;
@@ -56,33 +63,42 @@ export interface ImageStepRule {
 const REVIEW_NOTE: ImageStepInput = { label: 'Review note', field: 'reason', required: true };
 
 function step(
-  rule: Pick<ImageStepRule, 'label' | 'from' | 'permission' | 'route'> & Partial<ImageStepRule>,
+  rule: Pick<ImageStepRule, 'label' | 'from' | 'to' | 'permission' | 'route'> & Partial<ImageStepRule>,
 ): ImageStepRule {
   return { input: null, fixed: null, acknowledgesBreaks: false, ...rule };
 }
 
-// The deployer reports on the instance it deploys to, whichever kind of change deploys there.
-const DEPLOYER_STEPS = {
-  deployed: step({
-    label: 'Report deployed',
-    from: ['deploying'],
-    permission: 'image.deploy.report',
-    route: { on: 'stage', action: 'confirm' },
-  }),
-  failed: step({
-    label: 'Report deployment failed',
-    from: ['deploying'],
-    permission: 'image.deploy.report',
-    route: { on: 'stage', action: 'fail' },
-    input: { label: 'What failed', field: 'error', required: false },
-  }),
-  retry: step({
-    label: 'Retry deployment',
-    from: ['deploy-failed'],
-    permission: 'image.deploy.report',
-    route: { on: 'stage', action: 'retry' },
-  }),
-} as const;
+/**
+ * The deployer reports on the instance it deploys to, whichever kind of change deploys there; only
+ * where a confirmed deployment leads differs: a rollback goes on to its next stage at once (or is
+ * deployed), an upgrade waits on its test instance (or is completed).
+ */
+function deployerSteps(deployedTo: readonly ImageChangeState[]) {
+  return {
+    deployed: step({
+      label: 'Report deployed',
+      from: ['deploying'],
+      to: deployedTo,
+      permission: 'image.deploy.report',
+      route: { on: 'stage', action: 'confirm' },
+    }),
+    failed: step({
+      label: 'Report deployment failed',
+      from: ['deploying'],
+      to: ['deploy-failed'],
+      permission: 'image.deploy.report',
+      route: { on: 'stage', action: 'fail' },
+      input: { label: 'What failed', field: 'error', required: false },
+    }),
+    retry: step({
+      label: 'Retry deployment',
+      from: ['deploy-failed'],
+      to: ['deploying'],
+      permission: 'image.deploy.report',
+      route: { on: 'stage', action: 'retry' },
+    }),
+  } as const;
+}
 
 /**
  * Rollback: requested -> approved -> deploying -> deployed -> resolved; rejected ends it; a failed
@@ -96,6 +112,7 @@ export const IMAGE_STEPS: Readonly<Record<ImageChangeKind, Partial<Record<ImageS
     approve: step({
       label: 'Approve',
       from: ['requested'],
+      to: ['approved'],
       permission: 'image.rollback.review',
       route: { on: 'request', action: 'approve' },
       input: REVIEW_NOTE,
@@ -104,6 +121,7 @@ export const IMAGE_STEPS: Readonly<Record<ImageChangeKind, Partial<Record<ImageS
     reject: step({
       label: 'Reject',
       from: ['requested', 'approved'],
+      to: ['rejected'],
       permission: 'image.rollback.review',
       route: { on: 'request', action: 'reject' },
       input: REVIEW_NOTE,
@@ -111,6 +129,7 @@ export const IMAGE_STEPS: Readonly<Record<ImageChangeKind, Partial<Record<ImageS
     accept: step({
       label: 'Accept responsibility',
       from: ['approved'],
+      to: ['deploying'],
       permission: 'image.rollback.accept',
       route: { on: 'request', action: 'accept' },
       // The customer accepts the report they read: a changed report needs a renewed acceptance.
@@ -119,13 +138,16 @@ export const IMAGE_STEPS: Readonly<Record<ImageChangeKind, Partial<Record<ImageS
     refresh: step({
       label: 'Refresh report',
       from: ['requested', 'approved'],
+      to: ['requested', 'approved'],
       permission: 'image.change.refresh',
       route: { on: 'request', action: 'refresh' },
     }),
-    ...DEPLOYER_STEPS,
+    // A rollback with a test stage goes on to production at once.
+    ...deployerSteps(['deploying', 'deployed']),
     confirm: step({
       label: 'Confirm resolution',
       from: ['deployed'],
+      to: ['resolved'],
       permission: 'image.rollback.resolve',
       route: { on: 'request', action: 'confirm' },
       input: { label: 'Validation note', field: 'note', required: false },
@@ -133,6 +155,7 @@ export const IMAGE_STEPS: Readonly<Record<ImageChangeKind, Partial<Record<ImageS
     reopen: step({
       label: 'Reopen',
       from: ['deployed'],
+      to: ['requested'],
       permission: 'image.rollback.resolve',
       route: { on: 'request', action: 'reopen' },
       input: { label: 'What is still wrong', field: 'information', required: true },
@@ -142,6 +165,7 @@ export const IMAGE_STEPS: Readonly<Record<ImageChangeKind, Partial<Record<ImageS
     approve: step({
       label: 'Approve',
       from: ['requested'],
+      to: ['approved', 'deploying'],
       permission: 'image.upgrade.approve',
       route: { on: 'request', action: 'approve' },
       input: REVIEW_NOTE,
@@ -150,14 +174,16 @@ export const IMAGE_STEPS: Readonly<Record<ImageChangeKind, Partial<Record<ImageS
     reject: step({
       label: 'Reject',
       from: ['requested', 'approved', 'on-test', 'signed-off'],
+      to: ['rejected'],
       permission: 'image.upgrade.approve',
       route: { on: 'request', action: 'reject' },
       input: REVIEW_NOTE,
     }),
-    ...DEPLOYER_STEPS,
+    ...deployerSteps(['on-test', 'completed']),
     signoff: step({
       label: 'Sign off on the test instance',
       from: ['on-test'],
+      to: ['signed-off'],
       permission: 'image.upgrade.signoff',
       route: { on: 'request', action: 'signoff' },
       input: { label: 'Validation note', field: 'note', required: false },
@@ -165,6 +191,7 @@ export const IMAGE_STEPS: Readonly<Record<ImageChangeKind, Partial<Record<ImageS
     promote: step({
       label: 'Promote to production',
       from: ['signed-off'],
+      to: ['deploying'],
       permission: 'image.upgrade.promote',
       route: { on: 'request', action: 'promote' },
     }),
@@ -172,6 +199,7 @@ export const IMAGE_STEPS: Readonly<Record<ImageChangeKind, Partial<Record<ImageS
     override: step({
       label: 'Promote without a test instance (override)',
       from: ['approved'],
+      to: ['deploying'],
       permission: 'image.upgrade.override',
       route: { on: 'request', action: 'promote' },
       input: { label: 'Override reason', field: 'reason', required: true },
@@ -200,6 +228,119 @@ export function stepsFrom(
   return (Object.entries(IMAGE_STEPS[kind]) as [ImageStepName, ImageStepRule][])
     .filter(([, rule]) => rule.from.includes(state))
     .map(([name, rule]) => ({ name, rule }));
+}
+
+/**
+ * The permission that opens a change of each kind: its request workflow asserts it, the route admits
+ * its roles, GET /api/v1/me tells the caller whether they hold it, and its roles own the first stage
+ * of every path. One entry each, so who may start a change is said in one place.
+ */
+export const REQUEST_PERMISSION: Readonly<Record<ImageChangeKind, Action>> = {
+  rollback: 'image.rollback.request',
+  upgrade: 'image.upgrade.request',
+};
+
+/** The step that leads into a stage of a path: one of the table's, or the request that opens the change. */
+export type ImagePathStep = ImageStepName | 'request';
+
+/** The roles that may take `step` on a change of `kind`, the request included. */
+export function pathStepRoles(kind: ImageChangeKind, name: ImagePathStep): readonly Role[] {
+  return name === 'request' ? PERMISSIONS[REQUEST_PERMISSION[kind]] : stepRoles(kind, name);
+}
+
+/** One stage of a path: the state it reaches, what people call it, and the step that leads into it. */
+export interface ImagePathRule {
+  state: ImageChangeState;
+  label: string;
+  via: ImagePathStep;
+  /** The deployment a deploying stage waits on, where a path deploys more than once (test, then production). */
+  deployment?: 'test' | 'production';
+}
+
+export type ImagePathName = 'rollback' | 'upgrade-test-first' | 'upgrade-override' | 'upgrade-direct';
+
+/**
+ * The way forward of each kind, in order, with the detours (reject, a failed deployment, reopening)
+ * left out. Which roles own each stage is not written here: it is the permission of the step named
+ * in `via`, and every stage is checked against the table when this module loads (from the stage
+ * before it, the step must be takeable and may lead into it), so a path cannot name a step the
+ * workflow would not take there. An upgrade's path depends on its instance: test first when it has
+ * a test instance; production without one waits for the provider admin's override; any other
+ * instance without one is deployed directly.
+ */
+export const IMAGE_PATHS: Readonly<
+  Record<ImagePathName, { kind: ImageChangeKind; stages: readonly ImagePathRule[] }>
+> = {
+  rollback: {
+    kind: 'rollback',
+    stages: [
+      { state: 'requested', label: 'Requested', via: 'request' },
+      { state: 'approved', label: 'Reviewed and approved', via: 'approve' },
+      { state: 'deploying', label: 'Responsibility accepted, deploying', via: 'accept' },
+      { state: 'deployed', label: 'Deployed', via: 'deployed' },
+      { state: 'resolved', label: 'Resolution confirmed', via: 'confirm' },
+    ],
+  },
+  'upgrade-test-first': {
+    kind: 'upgrade',
+    stages: [
+      { state: 'requested', label: 'Requested', via: 'request' },
+      { state: 'deploying', label: 'Approved, deploying to test', via: 'approve', deployment: 'test' },
+      { state: 'on-test', label: 'Live on the test instance', via: 'deployed' },
+      { state: 'signed-off', label: 'Signed off on test', via: 'signoff' },
+      {
+        state: 'deploying',
+        label: 'Promoted, deploying to production',
+        via: 'promote',
+        deployment: 'production',
+      },
+      { state: 'completed', label: 'Live in production', via: 'deployed' },
+    ],
+  },
+  'upgrade-override': {
+    kind: 'upgrade',
+    stages: [
+      { state: 'requested', label: 'Requested', via: 'request' },
+      { state: 'approved', label: 'Approved (no test instance)', via: 'approve' },
+      { state: 'deploying', label: 'Override given, deploying to production', via: 'override' },
+      { state: 'completed', label: 'Live in production', via: 'deployed' },
+    ],
+  },
+  'upgrade-direct': {
+    kind: 'upgrade',
+    stages: [
+      { state: 'requested', label: 'Requested', via: 'request' },
+      { state: 'deploying', label: 'Approved, deploying', via: 'approve' },
+      { state: 'completed', label: 'Deployed', via: 'deployed' },
+    ],
+  },
+};
+
+/** Why a path of `kind` disagrees with the table, or null: each stage is reached by its step from the stage before. */
+export function pathDisagreement(kind: ImageChangeKind, stages: readonly ImagePathRule[]): string | null {
+  const name = `the ${kind} path`;
+  for (const [index, stage] of stages.entries()) {
+    if (index === 0) {
+      // openImageChange stores every new change as requested.
+      if (stage.via !== 'request' || stage.state !== 'requested')
+        return `${name} does not start with the request`;
+      continue;
+    }
+    if (stage.via === 'request') return `${name}: only the first stage is reached by the request`;
+    const rule = IMAGE_STEPS[kind][stage.via];
+    const before = stages[index - 1]!.state;
+    if (rule === undefined) return `${name}: the ${kind} table has no "${stage.via}" step`;
+    if (!rule.from.includes(before)) return `${name}: "${stage.via}" is not taken from ${before}`;
+    if (!rule.to.includes(stage.state)) return `${name}: "${stage.via}" does not lead to ${stage.state}`;
+  }
+  return null;
+}
+
+// A path that names a step the table does not allow there is a bug: the server refuses to start.
+for (const [name, { kind, stages }] of Object.entries(IMAGE_PATHS)) {
+  const disagreement = pathDisagreement(kind, stages);
+  if (disagreement !== null)
+    throw new Error(`The image change path ${name} disagrees with the table: ${disagreement}.`);
 }
 
 /** What a state waits for, in words, and the steps that end the wait (refresh and reject do not). */

@@ -12,6 +12,8 @@ import { renderImageExport } from './lock-export.js';
 import { reviewTrialOf } from './trial-step.js';
 import { withNextSteps } from './next-steps.js';
 import type { ImageNextStep } from './next-steps.js';
+import { pathOf } from './path.js';
+import type { ImagePathStage } from './path.js';
 import type { ImageExportFormat } from './lock-export.js';
 import type { Store } from '../../store/index.js';
 import { auditedBy } from '../audit.js';
@@ -118,8 +120,8 @@ export async function exportImage(
   return { revision: revision.number, filename: input.format, ...rendered };
 }
 
-/** A change in a listing: the record and the steps it may take next for the viewer. */
-export type ListedImageChange = ImageChangeRecord & { nextSteps: ImageNextStep[] };
+/** A change in a listing: the record, the steps it may take next for the viewer, and its path. */
+export type ListedImageChange = ImageChangeRecord & { nextSteps: ImageNextStep[]; path: ImagePathStage[] };
 
 export async function listImageChanges(
   store: Store,
@@ -133,7 +135,12 @@ export async function listImageChanges(
     ...(input.kind ? { kind: input.kind } : {}),
   });
   const listed: ListedImageChange[] = [];
-  for (const change of changes) listed.push(await withNextSteps(store.repos, actor.role, change));
+  for (const change of changes) {
+    listed.push({
+      ...(await withNextSteps(store.repos, actor.role, change)),
+      path: pathOf(change, instance),
+    });
+  }
   return listed;
 }
 
@@ -154,8 +161,11 @@ export async function getImageChange(
   assertCan(actor, 'image.read');
   const change = await loadChange(readRepo(store), actor, id, kind);
   const trial = await reviewTrialOf(store.repos, change);
+  // An upgrade's path before it deploys depends on its instance (a test instance or not).
+  const instance = await store.repos.instances.get(change.instanceId);
   return {
     ...(await withNextSteps(store.repos, actor.role, change, trial)),
+    path: pathOf(change, instance),
     trial,
     evidence: mergeProjectEvidence(change.report.impact, trial?.result?.projects ?? null),
   };

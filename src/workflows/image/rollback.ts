@@ -25,7 +25,7 @@ import {
   stepNote,
   waitingStage,
 } from './steps.js';
-import { imageStep } from './machine.js';
+import { imageStep, REQUEST_PERMISSION } from './machine.js';
 import { openImageChange, runStep } from './transition.js';
 import { acknowledgementNote, assertTrialAcknowledged } from './trial-acknowledgement.js';
 import { startReviewTrial } from './trial-guidance.js';
@@ -67,7 +67,8 @@ export async function requestRollback(
   actor: Actor,
   input: RequestRollbackInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.rollback.request');
+  // The same permission GET /api/v1/me reports (request-rights.ts): the form and the check agree.
+  assertCan(actor, REQUEST_PERMISSION.rollback);
   const parsed = parseInput(RequestRollbackInput, input, 'rollback request');
   const requirement = requirementOf(parsed.package, parsed.target);
   const instance = await resolveInstance(store.repos, actor, parsed.instance);

@@ -34,6 +34,7 @@ export interface StepSpec {
 
 /**
  * One step of an image change, in one transaction: load (tenant-scoped), check the state, apply,
+ * check the state it led to,
  * write with optimistic concurrency, audit, and enqueue the notification. A refusal writes nothing.
  * Once committed, the step is announced (after-commit.ts): that is how a pending revision reaches
  * its deployer.
@@ -47,6 +48,14 @@ export async function runStep(store: Store, actor: Actor, spec: StepSpec): Promi
     assertCan(actor, rule.permission);
     if (!rule.from.includes(change.state)) throw outOfOrder(change, spec.step);
     const outcome = await spec.apply(tx, repo, change);
+    // The paths the API sends (path.ts) say which step leads into which state: a step that leaves
+    // the change anywhere its rule does not name is a bug, refused before anything is written.
+    const after = outcome.update.state ?? change.state;
+    if (!rule.to.includes(after)) {
+      throw new Error(
+        `The "${spec.step}" step of ${change.kind} ${change.id} led to ${after}, which machine.ts does not allow.`,
+      );
+    }
     const updated = await repo.updateChange(change.id, change.version, outcome.update);
     await tx.audit.append(
       auditedBy(actor, {

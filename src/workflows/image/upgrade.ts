@@ -22,7 +22,7 @@ import {
   stepNote,
   waitingStage,
 } from './steps.js';
-import { imageStep } from './machine.js';
+import { imageStep, REQUEST_PERMISSION } from './machine.js';
 import { openImageChange, runStep } from './transition.js';
 import { acknowledgementNote, assertTrialAcknowledged } from './trial-acknowledgement.js';
 import { startReviewTrial } from './trial-guidance.js';
@@ -114,7 +114,8 @@ export async function requestUpgrade(
   actor: Actor,
   input: RequestUpgradeInput,
 ): Promise<ImageChangeRecord> {
-  assertCan(actor, 'image.upgrade.request');
+  // The same permission GET /api/v1/me reports (request-rights.ts): the form and the check agree.
+  assertCan(actor, REQUEST_PERMISSION.upgrade);
   const parsed = parseInput(RequestUpgradeInput, input, 'upgrade request');
   const instance = await resolveInstance(store.repos, actor, parsed.instance);
   // A request whose marker is false for the image asks for nothing (pip ignores it), so no pin refuses it.

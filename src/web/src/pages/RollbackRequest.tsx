@@ -6,7 +6,7 @@ import { offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, Section } from '../components';
 import { Activity } from '../components/activity';
 import { TextAreaField } from '../components/form';
-import { NextSteps, noStepWaiting } from '../components/change-steps';
+import { ChangePath, NextSteps, noStepWaiting } from '../components/change-steps';
 import {
   ChangeHeader,
   ChangeRecord,
@@ -26,7 +26,7 @@ import {
   requestPath,
 } from '../image-requests';
 import type { ListedChange } from '../image-requests';
-import type { ChangeState, ImageChange, ImageChangeView } from '../image-types';
+import type { ChangeState, ImageChange, ImageChangeView, ListedImageChange } from '../image-types';
 import { OutcomesChart } from './Outcomes';
 import type { ImageContent, Instance, Me, Revision } from '../types';
 
@@ -40,18 +40,6 @@ const ENDED: Partial<Record<ChangeState, string>> = {
     'Resolved: the customer confirmed the rollback fixed the problem. A rollback pin now holds the package and a forward-fix follow-up is open.',
   rejected: 'Rejected: nothing more to do. Prefer a targeted forward fix.',
 };
-
-const PATH: { state: ChangeState; label: string; owner: string }[] = [
-  { state: 'requested', label: 'Requested', owner: 'customer-admin' },
-  { state: 'approved', label: 'Reviewed and approved', owner: 'provider-engineer' },
-  {
-    state: 'deploying',
-    label: 'Responsibility accepted, deploying',
-    owner: 'customer-admin, then the deployer',
-  },
-  { state: 'deployed', label: 'Deployed', owner: 'provider (deployer)' },
-  { state: 'resolved', label: 'Resolution confirmed', owner: 'customer-admin' },
-];
 
 // ---- list ------------------------------------------------------------------------------------
 
@@ -75,12 +63,14 @@ function AllRequests({ me }: { me: Me }) {
   if (data.state === 'loading') return <Loading what="rollback requests" />;
   if (data.state === 'error') return <ErrorBox error={data.error} />;
   if (data.data.length === 0) {
+    // Who may start one is the server's answer (GET /api/v1/me), the permission the request checks.
+    const may = me.mayRequest.rollback;
     return (
       <Empty>
         No rollback requests.{' '}
-        {me.role === 'customer-admin'
+        {may.allowed
           ? 'Start one from an instance page, in its “Image rollback requests” section.'
-          : 'Customer admins start them from an instance page.'}
+          : `Requested from an instance page by: ${may.roles.join(', ')}.`}
       </Empty>
     );
   }
@@ -112,10 +102,10 @@ export function InstanceRollbackRequests({
       <IfOffered route={INSTANCE_REQUESTS} what="The rollback-request workflow">
         <InstanceRequestList instance={instance} />
         {canCreate && image ? (
-          me.role === 'customer-admin' ? (
+          me.mayRequest.rollback.allowed ? (
             <RequestForm instance={instance} image={image} />
           ) : (
-            <OwnedBy step="Request a rollback" roles={['customer-admin']} />
+            <OwnedBy step="Request a rollback" roles={[...me.mayRequest.rollback.roles]} />
           )
         ) : null}
       </IfOffered>
@@ -256,7 +246,7 @@ function RequestDetail({ id }: { id: string }) {
   );
 }
 
-function Progress({ change }: { change: ImageChange }) {
+function Progress({ change }: { change: ListedImageChange }) {
   if (change.state === 'rejected') {
     return (
       <p className="problem">
@@ -265,23 +255,7 @@ function Progress({ change }: { change: ImageChange }) {
       </p>
     );
   }
-  const reached = PATH.findIndex(
-    (p) => p.state === (change.state === 'deploy-failed' ? 'deploying' : change.state),
-  );
-  return (
-    <ol className="progress" aria-label="Where this request stands">
-      {PATH.map((p, i) => (
-        <li
-          key={p.state}
-          className={i < reached ? 'done' : i === reached ? 'current' : 'todo'}
-          aria-current={i === reached ? 'step' : undefined}
-        >
-          <span className="progress-label">{p.label}</span>
-          <span className="muted small">{p.owner}</span>
-        </li>
-      ))}
-    </ol>
-  );
+  return <ChangePath change={change} />;
 }
 
 function AcceptWhat({ change }: { change: ImageChange }) {

@@ -6,7 +6,7 @@ import { offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, IfOffered, Loading, OwnedBy, Section } from '../components';
 import { Activity } from '../components/activity';
 import { InstanceSelect, TextAreaField } from '../components/form';
-import { NextSteps, noStepWaiting } from '../components/change-steps';
+import { ChangePath, NextSteps, noStepWaiting } from '../components/change-steps';
 import {
   ChangeHeader,
   ChangeRecord,
@@ -20,14 +20,11 @@ import {
 } from '../components/image-change';
 import { loadRequestsOfAllInstances, requestChange, requestPath } from '../image-requests';
 import type { ImageChange, ImageChangeView } from '../image-types';
-import type { Instance, Me, Role } from '../types';
+import type { Instance, Me } from '../types';
 
 // Routes of the image upgrade workflow (src/api/routes/image.ts).
 const INSTANCE_UPGRADES = '/api/v1/instances/{instanceId}/image/upgrade-requests';
 const ONE_UPGRADE = '/api/v1/upgrade-requests/{id}';
-
-// Owners: src/domain/roles/permissions.ts, image.upgrade.*.
-const REQUESTERS: Role[] = ['customer-admin', 'provider-engineer'];
 
 const TEST_FIRST =
   'Test before promoting to production: an upgrade deploys to the instance’s test instance first, the customer admin signs off there, and only then is it promoted to production. A production instance without a test instance needs the provider admin’s explicit, audited override.';
@@ -63,10 +60,11 @@ function UpgradeList({ me }: { me: Me }) {
   const { instances, rows } = data.data;
   return (
     <>
-      {canCreate && REQUESTERS.includes(me.role) ? (
+      {/* Who may request is the server's answer (GET /api/v1/me), the permission the request checks. */}
+      {canCreate && me.mayRequest.upgrade.allowed ? (
         <UpgradeForm instances={instances} />
       ) : (
-        <OwnedBy step="Request an upgrade" roles={REQUESTERS} />
+        <OwnedBy step="Request an upgrade" roles={[...me.mayRequest.upgrade.roles]} />
       )}
       <Section title="Upgrade requests" id="upgrade-requests">
         {rows.length === 0 ? (
@@ -158,6 +156,7 @@ function UpgradeDetail({ id }: { id: string }) {
           provider admin may promote it, with an explicit override that is audited.
         </p>
       ) : null}
+      {change.state === 'rejected' ? null : <ChangePath change={change} />}
       <NextSteps
         change={change}
         onDone={data.reload}
