@@ -325,7 +325,7 @@ interface SlottedIncompatibility {
  * array reads and a backtrack forgets a level's marks without visiting them.
  */
 class ContradictedIncompatibilities {
-  /** Per slot: the level it was marked at, and that level's generation then (-1: unmarked). */
+  /** Per slot: the level it was marked at, and that level's generation then (unset: unmarked). */
   private readonly markLevel: number[] = [];
   private readonly markGeneration: number[] = [];
   /** Per decision level: bumped whenever the search backtracks below it. */
@@ -333,7 +333,7 @@ class ContradictedIncompatibilities {
 
   has(slot: number): boolean {
     const level = this.markLevel[slot];
-    return level !== undefined && level >= 0 && this.markGeneration[slot] === this.generationOf(level);
+    return level !== undefined && this.markGeneration[slot] === this.generationOf(level);
   }
 
   add(slot: number, level: number): void {
