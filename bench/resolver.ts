@@ -245,7 +245,7 @@ each, after 3 warm-ups (as \`hyperfine --warmup 3 './bin/ratchet --help' 'node -
 ## Resolver against uv and pip (processes, same run)
 
 Ratchet / uv wall time: ${summary}. Every figure is a whole process (\`./bin/ratchet\`, the compiled
-CLI, its cache folder empty for the cold run and kept for the warm ones, as uv's; \`uv pip compile --offline --no-index --find-links DIR --python-version 3.11\` (the
+CLI, a new empty cache folder for each cold run and an earlier run's for the warm ones, as uv's; \`uv pip compile --offline --no-index --find-links DIR --python-version 3.11\` (the
 machine's platform, as pip); \`python3 -m pip install --isolated --dry-run --ignore-installed --no-index
 --find-links DIR --report -\`), started and timed by the benchmark one after another.
 
