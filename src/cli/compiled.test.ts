@@ -42,6 +42,52 @@ function run(file: string, args: readonly string[]): Promise<CliRun> {
 const temp = mkdtempSync(join(tmpdir(), 'ratchet-compiled-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
+/**
+ * Runs dist/cli/ratchet.mjs with a loader hook that records every package it imports from
+ * node_modules, and every file of our own it loads (relative to dist/), in load order.
+ */
+async function loadedBy(
+  args: readonly string[],
+): Promise<{ result: CliRun; packages: string[]; own: string[] }> {
+  const run = mkdtempSync(join(temp, 'run-'));
+  const hooks = join(run, 'hooks.mjs');
+  const log = join(run, 'packages.log');
+  writeFileSync(log, '');
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  if (result.url.includes('/node_modules/') && !context.parentURL?.includes('/node_modules/'))
+    appendFileSync(${JSON.stringify(log)}, specifier + '\\n');
+  else if (result.url.startsWith('file:') && !result.url.includes('/node_modules/'))
+    appendFileSync(${JSON.stringify(log)}, 'own:' + new URL(result.url).pathname + '\\n');
+  return result;
+}
+`,
+  );
+  const register = join(run, 'register.mjs');
+  writeFileSync(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
+  const result = await new Promise<CliRun>((done) => {
+    execFile(
+      process.execPath,
+      ['--import', register, join(DIST, 'cli', 'ratchet.mjs'), ...args],
+      { timeout: 60_000 },
+      (error, stdout, stderr) =>
+        done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+    );
+  });
+  const loaded = [...new Set(readFileSync(log, 'utf8').trim().split('\n'))].filter((line) => line !== '');
+  return {
+    result,
+    packages: loaded.filter((name) => !name.startsWith('own:')),
+    own: loaded.filter((name) => name.startsWith('own:')).map((name) => relative(DIST, name.slice(4))),
+  };
+}
+
 describe('the compiled CLI', () => {
   it('has a dist/ file for every shipped source and none for a source that is gone', () => {
     const shipped = filesUnder(SRC)
@@ -63,47 +109,39 @@ describe('the compiled CLI', () => {
   });
 
   it('answers --help from the bundle without loading the server, the resolver or zod', async () => {
-    // A loader hook that records every package the CLI imports from node_modules, and every file of
-    // our own it loads beside the bundle.
-    const hooks = join(temp, 'hooks.mjs');
-    const log = join(temp, 'packages.log');
-    writeFileSync(
-      hooks,
-      `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  if (result.url.includes('/node_modules/') && !context.parentURL?.includes('/node_modules/'))
-    appendFileSync(${JSON.stringify(log)}, specifier + '\\n');
-  else if (result.url.startsWith('file:') && !result.url.includes('/node_modules/'))
-    appendFileSync(${JSON.stringify(log)}, 'own:' + new URL(result.url).pathname + '\\n');
-  return result;
-}
-`,
-    );
-    const register = join(temp, 'register.mjs');
-    writeFileSync(
-      register,
-      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
-    );
-    const result = await new Promise<CliRun>((done) => {
-      execFile(
-        process.execPath,
-        ['--import', register, join(DIST, 'cli', 'ratchet.mjs'), '--help'],
-        { timeout: 60_000 },
-        (error, stdout, stderr) => done({ code: error ? -1 : 0, stdout, stderr }),
-      );
-    });
+    const { result, packages, own } = await loadedBy(['--help']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Usage: ratchet');
     expect(result.stdout).toMatch(/\bresolve\b/);
-    const loaded = [...new Set(readFileSync(log, 'utf8').trim().split('\n'))];
     // commander and every command are inside the bundle; only the domain errors load beside it
     // (one class per error kind, shared with what commands import lazily: src/cli/exit.ts maps
     // them with instanceof).
-    expect(loaded.filter((name) => !name.startsWith('own:'))).toEqual([]);
-    expect(
-      loaded.filter((name) => name.startsWith('own:')).map((name) => relative(DIST, name.slice(4))),
-    ).toEqual([join('cli', 'ratchet.mjs'), join('domain', 'errors', 'index.js')]);
+    expect(packages).toEqual([]);
+    expect(own).toEqual([join('cli', 'ratchet.mjs'), join('domain', 'errors', 'index.js')]);
+  });
+
+  it('resolves from a find-links folder with the second bundle and without zod', async () => {
+    const folder = mkdtempSync(join(temp, 'wheels-'));
+    const { result, packages, own } = await loadedBy([
+      'resolve',
+      '--find-links',
+      folder,
+      '--python',
+      '3.11',
+      '--cache-dir',
+      'off',
+      'dbt-core',
+    ]);
+    // Nothing to install from an empty folder: the resolver ran and said so (exit 1).
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toContain('dbt-core');
+    // zod is a PEP 691 page's parser (index/simple/schema.ts), loaded only when one arrives.
+    expect(packages).not.toContain('zod');
+    expect(own).toEqual([
+      join('cli', 'ratchet.mjs'),
+      join('domain', 'errors', 'index.js'),
+      join('cli', 'offline-resolver.mjs'),
+    ]);
   });
 
   it('runs through ./bin/ratchet with nothing on stderr', async () => {
