@@ -33,9 +33,6 @@ interface InfrastructureChange {
   testedBy: { provider: boolean; customer: boolean };
 }
 
-const SIGNOFF_ROLES = ['provider-admin', 'provider-engineer', 'customer-admin', 'customer-member'];
-const APPLY_ROLES = ['provider-admin', 'provider-engineer'];
-
 export function InfrastructureChangesPage({ me }: { me: Me }) {
   return (
     <>
@@ -159,7 +156,7 @@ function ChangeCard({
       ) : (
         <div className="stack">
           {!signedByMySide ? (
-            SIGNOFF_ROLES.includes(me.role) ? (
+            me.may.signOffInfrastructure.allowed ? (
               <>
                 <div className="form-row">
                   <label htmlFor={`note-${change.id}`}>Testing note (optional)</label>
@@ -181,10 +178,10 @@ function ChangeCard({
                 </button>
               </>
             ) : (
-              <OwnedBy step={`Sign off ${party} testing`} roles={SIGNOFF_ROLES} />
+              <OwnedBy step={`Sign off ${party} testing`} roles={[...me.may.signOffInfrastructure.roles]} />
             )
           ) : null}
-          {APPLY_ROLES.includes(me.role) ? (
+          {me.may.applyInfrastructure.allowed ? (
             <div className="stack">
               <label className="checkbox">
                 <input
@@ -238,7 +235,7 @@ function ChangeCard({
               </div>
             </div>
           ) : (
-            <OwnedBy step="Apply" roles={APPLY_ROLES} />
+            <OwnedBy step="Apply" roles={[...me.may.applyInfrastructure.roles]} />
           )}
         </div>
       )}
