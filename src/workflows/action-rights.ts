@@ -23,6 +23,8 @@ export const ACTION_PERMISSION = {
   signOffInfrastructure: 'infrastructure.change.signoff',
   /** applyInfrastructureChange (infrastructure/changes.ts). */
   applyInfrastructure: 'infrastructure.change.apply',
+  /** applyInfrastructureChange with an override: outside the planned window, with a reason. */
+  applyInfrastructureOutsideWindow: 'infrastructure.change.apply.override',
   /** requeueDelivery (deliveries/index.ts). */
   requeueDelivery: 'delivery.requeue',
 } as const satisfies Record<string, Action>;

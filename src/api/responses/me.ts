@@ -44,6 +44,9 @@ export const ActionRightsBody = z.object({
   reportDefect: actionRight('POST /api/v1/defects.'),
   signOffInfrastructure: actionRight('POST /api/v1/infrastructure/changes/{id}/signoffs.'),
   applyInfrastructure: actionRight('POST /api/v1/infrastructure/changes/{id}/apply.'),
+  applyInfrastructureOutsideWindow: actionRight(
+    'POST /api/v1/infrastructure/changes/{id}/apply with an override, outside the planned window.',
+  ),
   requeueDelivery: actionRight('POST /api/v1/deliveries/{deliveryId}/requeue.'),
 });
 

@@ -96,8 +96,8 @@ describe.each(engines)('GET /me says what the caller may do, and the API agrees 
     return Number(row.n);
   }
 
-  /** A planned infrastructure change on a fresh acme instance, its window open now. */
-  async function plannedChange(planner: Role, signers: Role[] = []): Promise<string> {
+  /** A planned infrastructure change on a fresh acme instance, its window open now (or later). */
+  async function plannedChange(planner: Role, signers: Role[] = [], opensIn = -HOUR): Promise<string> {
     made += 1;
     const instance = await createInstance(server.store, engineer, {
       tenant: 'acme',
@@ -110,8 +110,8 @@ describe.each(engines)('GET /me says what the caller may do, and the API agrees 
       why: 'The rights test',
       changes: { kubernetes: '1.31' },
       risk: 'low',
-      windowStart: new Date(now - HOUR).toISOString(),
-      windowEnd: new Date(now + HOUR).toISOString(),
+      windowStart: new Date(now + opensIn).toISOString(),
+      windowEnd: new Date(now + opensIn + 2 * HOUR).toISOString(),
       instances: [instance.id],
     });
     expect(planned.status, planned.text).toBe(201);
@@ -239,6 +239,18 @@ describe.each(engines)('GET /me says what the caller may do, and the API agrees 
         probe: async () => (await changeOf(id))['state'],
       };
     },
+    applyInfrastructureOutsideWindow: async (role) => {
+      const id = await plannedChange('provider-admin', ['provider-engineer', 'customer-member'], 2 * HOUR);
+      return {
+        call: () =>
+          post(role, `/api/v1/infrastructure/changes/${id}/apply`, {
+            acknowledgeIrreversible: true,
+            override: { reason: 'The vendor patch cannot wait for the window' },
+          }),
+        accepted: 200,
+        probe: async () => (await changeOf(id))['state'],
+      };
+    },
     requeueDelivery: async (role) => {
       made += 1;
       const id = `obx_rights_${String(made)}`;
@@ -326,6 +338,7 @@ describe.each(engines)('GET /me says what the caller may do, and the API agrees 
       reportDefect: ['customer-admin', 'customer-member'],
       signOffInfrastructure: ['provider-admin', 'provider-engineer', 'customer-admin', 'customer-member'],
       applyInfrastructure: ['provider-admin', 'provider-engineer'],
+      applyInfrastructureOutsideWindow: ['provider-admin'],
       requeueDelivery: ['provider-admin', 'provider-engineer'],
     });
   }, 300_000);

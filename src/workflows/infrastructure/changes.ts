@@ -274,7 +274,7 @@ export async function applyInfrastructureChange(
       },
     );
   }
-  if (parsed.override !== undefined) assertCan(actor, 'infrastructure.change.apply.override');
+  if (parsed.override !== undefined) assertCan(actor, ACTION_PERMISSION.applyInfrastructureOutsideWindow);
   const outbox = outboxOf(store);
   return store.transaction(async (tx) => {
     const change = await loadChange(tx, actor, parsed.change);

@@ -98,11 +98,12 @@ function ChangeCard({
   const [acknowledged, setAcknowledged] = useState(false);
   const [overrideReason, setOverrideReason] = useState('');
   const { busy, error, run } = useAction();
-  // The server refuses an apply outside the planned window unless a provider-admin overrides it
+  // The server refuses an apply outside the planned window unless a role GET /api/v1/me names
+  // (may.applyInfrastructureOutsideWindow) overrides it
   // with a reason (audited as infrastructure.change.apply.override); the page offers just that.
   const [now] = useState(() => Date.now()); // when the card was shown; it re-renders after each step
   const outsideWindow = now < Date.parse(change.windowStart) || now > Date.parse(change.windowEnd);
-  const mayOverride = me.role === 'provider-admin';
+  const mayOverride = me.may.applyInfrastructureOutsideWindow.allowed;
   const overrideReady = overrideReason.trim().length >= 10;
   const party = isProviderRole(me.role) ? 'provider' : 'customer';
   const signedByMySide = change.testedBy[party];
@@ -205,8 +206,9 @@ function ChangeCard({
                   </div>
                 ) : (
                   <p className="muted small">
-                    Outside its planned window: apply it within the window, or ask a provider-admin to apply
-                    it now with a reason.
+                    Outside its planned window: apply it within the window, or ask a{' '}
+                    {me.may.applyInfrastructureOutsideWindow.roles.join(' or ')} to apply it now with a
+                    reason.
                   </p>
                 )
               ) : null}
