@@ -44,7 +44,7 @@ import type {
   PipelineImpactBody,
   Verdict as VerdictSchema,
 } from './responses/impact.js';
-import type { ImageRequestRightBody, MeAnswerBody } from './responses/me.js';
+import type { ActionRightBody, ImageRequestRightBody, MeAnswerBody } from './responses/me.js';
 import type { OutcomeBucketBody, OutcomesHistoryBody } from './responses/outcomes.js';
 import type { TrialBody } from './responses/trial.js';
 import type {
@@ -65,6 +65,8 @@ export type Layer = z.infer<typeof LayerParam>;
 /** GET /api/v1/me: the caller, and the image changes they may start. */
 export type Me = z.infer<typeof MeAnswerBody>;
 export type ImageRequestRight = z.infer<typeof ImageRequestRightBody>;
+/** Me.may: whether the caller may take one of the dashboard's actions, and who may. */
+export type ActionRight = z.infer<typeof ActionRightBody>;
 export type Tenant = z.infer<typeof TenantBody>;
 export type Instance = z.infer<typeof InstanceBody>;
 export type PackagePin = z.infer<typeof PackagePinSchema>;

@@ -214,3 +214,5 @@ export { ChangeActivityInput, ChangeKindName, CHANGE_KINDS, getChangeActivity } 
 export type { ActivityActor, ActivityEntry, ChangeActivity, ChangeKind } from './activity/index.js';
 export { fleetStatus, instanceStatus } from './status/index.js';
 export type { InFlightItem, InFlightKind, InstanceStrip, LayerStrip, StripLayer } from './status/index.js';
+export { ACTION_PERMISSION, actionRights, RIGHTFUL_ACTIONS } from './action-rights.js';
+export type { ActionRight, ActionRights, RightfulAction } from './action-rights.js';

@@ -21,6 +21,12 @@ export {
   RollbackPinsBody,
 } from './image.js';
 export { ImpactAnswerBody, ImpactReportBody } from './impact.js';
-export { ImageRequestRightBody, ImageRequestRightsBody, MeAnswerBody } from './me.js';
+export {
+  ActionRightBody,
+  ActionRightsBody,
+  ImageRequestRightBody,
+  ImageRequestRightsBody,
+  MeAnswerBody,
+} from './me.js';
 export { TrialBody, TrialListBody } from './trial.js';
 export { OutcomeBucketBody, OutcomesHistoryBody } from './outcomes.js';

@@ -3,6 +3,7 @@ import { PERMISSIONS, ROLES } from '../../domain/roles/index.js';
 import type { Actor } from '../../domain/roles/index.js';
 import {
   createUser,
+  actionRights,
   imageRequestRights,
   issueToken,
   listAudit,
@@ -31,7 +32,7 @@ export function accessAdminRoutes(app: TypedApp, { store }: RouteDeps): void {
     {
       config: { roles: ROLES },
       schema: {
-        summary: 'Who the bearer token belongs to, and which image changes they may start',
+        summary: 'Who the bearer token belongs to, and which image changes and other actions they may take',
         tags: ['users'],
         response: {
           200: MeAnswerBody,
@@ -41,7 +42,7 @@ export function accessAdminRoutes(app: TypedApp, { store }: RouteDeps): void {
     },
     async (request) => {
       const actor = actorOf<Actor>(request);
-      return { ...actor, mayRequest: imageRequestRights(actor) };
+      return { ...actor, mayRequest: imageRequestRights(actor), may: actionRights(actor) };
     },
   );
 

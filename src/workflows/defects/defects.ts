@@ -10,6 +10,7 @@ import type {
   SlaClock,
 } from '../../domain/defects/index.js';
 import { assertCan, isProviderRole } from '../../domain/roles/index.js';
+import { ACTION_PERMISSION } from '../action-rights.js';
 import type { Actor } from '../../domain/roles/index.js';
 import { compareSemver } from '../../domain/semver/index.js';
 import type { Repositories, Store } from '../../store/index.js';
@@ -79,7 +80,7 @@ export async function reportDefect(
   actor: Actor,
   input: ReportDefectInput,
 ): Promise<DefectView> {
-  assertCan(actor, 'defect.report');
+  assertCan(actor, ACTION_PERMISSION.reportDefect);
   const parsed = parseInput(ReportDefectInput, input, 'defect report');
   const since = new Date(parsed.since);
   if (since.getTime() > store.now().getTime()) {

@@ -4,6 +4,7 @@
  */
 import type { Actor } from '../../domain/roles/index.js';
 import { assertCan } from '../../domain/roles/index.js';
+import { ACTION_PERMISSION } from '../action-rights.js';
 import { createOutboxRepository } from '../../delivery/outbox/index.js';
 import type { OutboxEntry } from '../../delivery/outbox/index.js';
 import type { Store } from '../../store/index.js';
@@ -21,7 +22,7 @@ export async function listFailedDeliveries(
 
 /** Puts a parked delivery back in the queue (same idempotency key, so receivers still dedupe). */
 export async function requeueDelivery(store: Store, actor: Actor, id: string): Promise<void> {
-  assertCan(actor, 'delivery.requeue');
+  assertCan(actor, ACTION_PERMISSION.requeueDelivery);
   await store.transaction(async (tx) => {
     const outbox = createOutboxRepository({ db: tx.db, engine: store.engine, now: store.now });
     await outbox.requeue(id);

@@ -8,6 +8,7 @@ import {
 import { LAYER_POLICIES } from '../../domain/policy/index.js';
 import type { InfrastructureContent } from '../../domain/revisions/index.js';
 import { assertCan, canSeeTenant, isProviderRole } from '../../domain/roles/index.js';
+import { ACTION_PERMISSION } from '../action-rights.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { Instance } from '../../domain/tenancy/index.js';
 import type { Receiver } from '../../delivery/outbox/index.js';
@@ -191,7 +192,7 @@ export async function signoffInfrastructureChange(
   actor: Actor,
   input: InfrastructureSignoffInput,
 ): Promise<InfrastructureChange> {
-  assertCan(actor, 'infrastructure.change.signoff');
+  assertCan(actor, ACTION_PERMISSION.signOffInfrastructure);
   const parsed = parseInput(InfrastructureSignoffInput, input, 'sign-off');
   return store.transaction(async (tx) => {
     const change = await loadChange(tx, actor, parsed.change);
@@ -261,7 +262,7 @@ export async function applyInfrastructureChange(
   actor: Actor,
   input: ApplyInfrastructureChangeInput,
 ): Promise<InfrastructureChange> {
-  assertCan(actor, 'infrastructure.change.apply');
+  assertCan(actor, ACTION_PERMISSION.applyInfrastructure);
   const parsed = parseInput(ApplyInfrastructureChangeInput, input, 'apply request');
   if (parsed.acknowledgeIrreversible !== true) {
     throw new InputError(
@@ -273,7 +274,7 @@ export async function applyInfrastructureChange(
       },
     );
   }
-  if (parsed.override !== undefined) assertCan(actor, 'infrastructure.change.apply.override');
+  if (parsed.override !== undefined) assertCan(actor, ACTION_PERMISSION.applyInfrastructureOutsideWindow);
   const outbox = outboxOf(store);
   return store.transaction(async (tx) => {
     const change = await loadChange(tx, actor, parsed.change);

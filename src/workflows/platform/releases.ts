@@ -8,6 +8,7 @@ import {
 } from '../../domain/policy/index.js';
 import type { PlatformContent } from '../../domain/revisions/index.js';
 import { assertCan } from '../../domain/roles/index.js';
+import { ACTION_PERMISSION } from '../action-rights.js';
 import type { Actor } from '../../domain/roles/index.js';
 import { compareSemver } from '../../domain/semver/index.js';
 import type { Instance } from '../../domain/tenancy/index.js';
@@ -63,7 +64,7 @@ export async function publishRelease(
   actor: Actor,
   input: PublishReleaseInput,
 ): Promise<PlatformRelease> {
-  assertCan(actor, 'platform.release.publish');
+  assertCan(actor, ACTION_PERMISSION.publishRelease);
   const parsed = parseInput(PublishReleaseInput, input, 'platform release');
   const outbox = outboxOf(store);
   return store.transaction(async (tx) => {
@@ -166,7 +167,7 @@ export async function rolloutRelease(
   actor: Actor,
   input: RolloutInput,
 ): Promise<PlatformRollout> {
-  assertCan(actor, 'platform.release.rollout');
+  assertCan(actor, ACTION_PERMISSION.rollOutRelease);
   const parsed = parseInput(RolloutInput, input, 'rollout');
   if (parsed.override !== undefined) assertCan(actor, 'platform.rollout.override');
   const outbox: OutboxRepository = outboxOf(store);

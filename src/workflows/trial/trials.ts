@@ -9,6 +9,7 @@ import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConflictError, InputError, NotFoundError } from '../../domain/errors/index.js';
 import { assertCan } from '../../domain/roles/index.js';
+import { ACTION_PERMISSION } from '../action-rights.js';
 import type { Actor } from '../../domain/roles/index.js';
 import type { ImageContent } from '../../domain/revisions/index.js';
 import { normalizeName } from '../../python/index.js';
@@ -178,7 +179,7 @@ export async function startTrial(
   input: StartTrialInput,
   runner: TrialRunner,
 ): Promise<TrialView> {
-  assertCan(actor, 'image.trial.run');
+  assertCan(actor, ACTION_PERMISSION.startTrial);
   const parsed = parseInput(StartTrialInput, input, 'trial');
   const instance = await resolveInstance(store.repos, actor, parsed.instance);
   // Checked before planning (a second request is refused at once) and again in the transaction
@@ -268,7 +269,7 @@ export async function cancelTrial(
   input: { instance: string; trialId: string },
   runner: TrialRunner,
 ): Promise<TrialView> {
-  assertCan(actor, 'image.trial.run');
+  assertCan(actor, ACTION_PERMISSION.cancelTrial);
   const row = await trialRow(store, actor, input.instance, input.trialId);
   if (!ACTIVE.includes(row.state)) {
     throw new ConflictError(`Trial ${row.id} has already finished (${row.state}).`, {

@@ -9,7 +9,7 @@ import { Confirmation } from '../components/confirmation';
 import { InstanceSelect, TextAreaField } from '../components/form';
 import { ShipHotfix } from '../components/hotfix';
 import { Link } from '../router';
-import type { Defect, Instance, Me, NextDefectStep, Role } from '../types';
+import type { Defect, Instance, Me, NextDefectStep } from '../types';
 import { isProviderRole } from '../roles';
 
 const DEFECTS = '/api/v1/defects';
@@ -38,9 +38,6 @@ type StepName = keyof typeof STEP_LABELS;
 function hasForm(next: NextDefectStep): next is NextDefectStep & { step: StepName } {
   return next.step in STEP_LABELS;
 }
-
-// Who may report one (src/domain/roles/permissions.ts: defect.report).
-const CUSTOMER: Role[] = ['customer-admin', 'customer-member'];
 
 interface Severity {
   severity: number;
@@ -93,7 +90,8 @@ function DefectBoard({ me }: { me: Me }) {
   if (data.state === 'error') return <ErrorBox error={data.error} />;
   const board = data.data;
   const { defects } = board;
-  const customer = CUSTOMER.includes(me.role);
+  // Who may report one: GET /api/v1/me says, from the permission reportDefect asserts.
+  const mayReport = me.may.reportDefect.allowed;
   const names = new Map(board.instances.map((i) => [i.id, i.name]));
   const states = [...new Set([...COLUMNS, ...defects.map((d) => d.state)])].filter((s) =>
     defects.some((d) => d.state === s),
@@ -105,15 +103,15 @@ function DefectBoard({ me }: { me: Me }) {
   return (
     <>
       <Confirmation message={done} />
-      {customer && canReport ? (
+      {mayReport && canReport ? (
         <ReportForm instances={board.instances} onDone={stepDone} />
-      ) : customer ? null : (
-        <OwnedBy step="Report a defect" roles={CUSTOMER} />
+      ) : mayReport ? null : (
+        <OwnedBy step="Report a defect" roles={[...me.may.reportDefect.roles]} />
       )}
       {defects.length === 0 ? (
         <Empty>
           No defects reported.{' '}
-          {customer
+          {mayReport
             ? 'Report one with the form above (or `ratchet defect report`, or POST /api/v1/defects).'
             : 'Customers report them through the support channel: the dashboard, the CLI or the API.'}
         </Empty>

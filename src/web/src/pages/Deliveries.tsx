@@ -3,12 +3,10 @@ import { api, seg } from '../api';
 import { useAction, useAsync } from '../async';
 import { offers, useCapabilities } from '../capabilities';
 import { Empty, ErrorBox, Loading, OwnedBy, Section, Table, When } from '../components';
-import type { Me, Role } from '../types';
+import type { Me } from '../types';
 
 const FAILED = '/api/v1/deliveries/failed';
 const REQUEUE = '/api/v1/deliveries/{deliveryId}/requeue';
-// src/domain/roles/permissions.ts: delivery.requeue.
-const REQUEUERS: Role[] = ['provider-admin', 'provider-engineer'];
 
 interface FailedDelivery {
   id: string;
@@ -42,7 +40,8 @@ function FailedDeliveries({ me, canRequeue }: { me: Me; canRequeue: boolean }) {
   if (data.state === 'loading') return <Loading what="failed notifications" />;
   if (data.state === 'error') return <ErrorBox error={data.error} />;
   const { deliveries } = data.data;
-  const mayRequeue = canRequeue && REQUEUERS.includes(me.role);
+  // Who may requeue: GET /api/v1/me says, from the permission requeueDelivery asserts.
+  const mayRequeue = canRequeue && me.may.requeueDelivery.allowed;
 
   function requeue(delivery: FailedDelivery): Promise<void> {
     return run(async () => {
@@ -100,7 +99,9 @@ function FailedDeliveries({ me, canRequeue }: { me: Me; canRequeue: boolean }) {
           </Table>
         </div>
       )}
-      {!mayRequeue && deliveries.length > 0 ? <OwnedBy step="Requeue" roles={REQUEUERS} /> : null}
+      {!mayRequeue && deliveries.length > 0 ? (
+        <OwnedBy step="Requeue" roles={[...me.may.requeueDelivery.roles]} />
+      ) : null}
       {error ? <ErrorBox error={error} title="The notification was not requeued" /> : null}
     </>
   );

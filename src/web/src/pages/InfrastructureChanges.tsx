@@ -33,9 +33,6 @@ interface InfrastructureChange {
   testedBy: { provider: boolean; customer: boolean };
 }
 
-const SIGNOFF_ROLES = ['provider-admin', 'provider-engineer', 'customer-admin', 'customer-member'];
-const APPLY_ROLES = ['provider-admin', 'provider-engineer'];
-
 export function InfrastructureChangesPage({ me }: { me: Me }) {
   return (
     <>
@@ -101,11 +98,12 @@ function ChangeCard({
   const [acknowledged, setAcknowledged] = useState(false);
   const [overrideReason, setOverrideReason] = useState('');
   const { busy, error, run } = useAction();
-  // The server refuses an apply outside the planned window unless a provider-admin overrides it
+  // The server refuses an apply outside the planned window unless a role GET /api/v1/me names
+  // (may.applyInfrastructureOutsideWindow) overrides it
   // with a reason (audited as infrastructure.change.apply.override); the page offers just that.
   const [now] = useState(() => Date.now()); // when the card was shown; it re-renders after each step
   const outsideWindow = now < Date.parse(change.windowStart) || now > Date.parse(change.windowEnd);
-  const mayOverride = me.role === 'provider-admin';
+  const mayOverride = me.may.applyInfrastructureOutsideWindow.allowed;
   const overrideReady = overrideReason.trim().length >= 10;
   const party = isProviderRole(me.role) ? 'provider' : 'customer';
   const signedByMySide = change.testedBy[party];
@@ -159,7 +157,7 @@ function ChangeCard({
       ) : (
         <div className="stack">
           {!signedByMySide ? (
-            SIGNOFF_ROLES.includes(me.role) ? (
+            me.may.signOffInfrastructure.allowed ? (
               <>
                 <div className="form-row">
                   <label htmlFor={`note-${change.id}`}>Testing note (optional)</label>
@@ -181,10 +179,10 @@ function ChangeCard({
                 </button>
               </>
             ) : (
-              <OwnedBy step={`Sign off ${party} testing`} roles={SIGNOFF_ROLES} />
+              <OwnedBy step={`Sign off ${party} testing`} roles={[...me.may.signOffInfrastructure.roles]} />
             )
           ) : null}
-          {APPLY_ROLES.includes(me.role) ? (
+          {me.may.applyInfrastructure.allowed ? (
             <div className="stack">
               <label className="checkbox">
                 <input
@@ -208,8 +206,9 @@ function ChangeCard({
                   </div>
                 ) : (
                   <p className="muted small">
-                    Outside its planned window: apply it within the window, or ask a provider-admin to apply
-                    it now with a reason.
+                    Outside its planned window: apply it within the window, or ask a{' '}
+                    {me.may.applyInfrastructureOutsideWindow.roles.join(' or ')} to apply it now with a
+                    reason.
                   </p>
                 )
               ) : null}
@@ -238,7 +237,7 @@ function ChangeCard({
               </div>
             </div>
           ) : (
-            <OwnedBy step="Apply" roles={APPLY_ROLES} />
+            <OwnedBy step="Apply" roles={[...me.may.applyInfrastructure.roles]} />
           )}
         </div>
       )}

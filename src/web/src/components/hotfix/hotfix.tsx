@@ -2,14 +2,13 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, seg } from '../../api';
 import { useAction, useAsync, useReloadOn } from '../../async';
-import type { Me, Role } from '../../types';
+import type { Me } from '../../types';
 import { ErrorBox } from '../feedback';
+import { OwnedBy } from '../owned-by';
 import { TextAreaField } from '../form';
 import { Section } from '../section';
 
 const RELEASES = '/api/v1/platform/releases';
-// src/domain/roles/permissions.ts: platform.release.publish and .rollout.
-const SHIPPERS: Role[] = ['provider-admin', 'provider-engineer'];
 // Defects a release may fix (src/domain/defects/transitions.ts: the `link` step).
 const FIXABLE = ['triaged', 'fix-in-progress'];
 
@@ -39,7 +38,8 @@ function parseComponents(text: string): Record<string, string> {
 
 /**
  * The hotfix path in the dashboard (issue 17, item 11): publish a release that fixes defects, then
- * roll it out, test instance first. Provider admins and engineers only; nothing for anyone else.
+ * roll it out, test instance first. Shown to whoever GET /api/v1/me says may publish or roll out a
+ * release (each half to those who may take it); nothing for anyone else.
  */
 export function ShipHotfix({
   me,
@@ -52,21 +52,30 @@ export function ShipHotfix({
 }) {
   // A new release is a new rollout option: the rollout list reads the status again.
   const [published, setPublished] = useState(0);
-  if (!SHIPPERS.includes(me.role)) return null;
+  const { publishRelease, rollOutRelease } = me.may;
+  if (!publishRelease.allowed && !rollOutRelease.allowed) return null;
   return (
     <Section title="Ship a hotfix" id="ship-hotfix">
       <p className="muted small">
         A platform defect is fixed forward: publish a new release that fixes it, roll it out to the test
         instance, then to production. The defects follow the rollouts; the reporter is told when it is live.
       </p>
-      <PublishHotfix
-        defects={defects.filter((d) => FIXABLE.includes(d.state))}
-        onDone={(message) => {
-          setPublished((n) => n + 1);
-          onDone(message);
-        }}
-      />
-      <RollOut onDone={onDone} version={published} />
+      {publishRelease.allowed ? (
+        <PublishHotfix
+          defects={defects.filter((d) => FIXABLE.includes(d.state))}
+          onDone={(message) => {
+            setPublished((n) => n + 1);
+            onDone(message);
+          }}
+        />
+      ) : (
+        <OwnedBy step="Publish a release" roles={[...publishRelease.roles]} />
+      )}
+      {rollOutRelease.allowed ? (
+        <RollOut onDone={onDone} version={published} />
+      ) : (
+        <OwnedBy step="Roll out a release" roles={[...rollOutRelease.roles]} />
+      )}
     </Section>
   );
 }

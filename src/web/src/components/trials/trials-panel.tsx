@@ -8,11 +8,9 @@ import type { FormEvent } from 'react';
 import { api, seg } from '../../api';
 import { useAction, useAsync } from '../../async';
 import { ErrorBox, Loading, OwnedBy, Section, When } from '..';
-import type { Instance, Me, Role } from '../../types';
+import type { Instance, Me } from '../../types';
 import type { ProjectResult, Trial } from './trial-types';
 
-// Owners: src/domain/roles/permissions.ts, image.trial.run.
-const RUNNERS: Role[] = ['provider-admin', 'provider-engineer', 'customer-admin'];
 const ACTIVE: readonly Trial['state'][] = ['queued', 'running'];
 const POLL_MS = 1500;
 
@@ -61,10 +59,10 @@ export function TrialsPanel({ me, instance }: { me: Me; instance: Instance }) {
         A trial builds today’s image and the one a change would produce, and runs every registered dbt project
         against both before anything is deployed.
       </p>
-      {RUNNERS.includes(me.role) ? (
+      {me.may.startTrial.allowed ? (
         <StartTrial instance={instance} disabled={active} onStarted={trials.reload} />
       ) : (
-        <OwnedBy step="Start a trial" roles={RUNNERS} />
+        <OwnedBy step="Start a trial" roles={[...me.may.startTrial.roles]} />
       )}
       {trials.state === 'loading' ? <Loading what="the trials" /> : null}
       {trials.state === 'error' ? <ErrorBox error={trials.error} /> : null}
@@ -78,7 +76,7 @@ export function TrialsPanel({ me, instance }: { me: Me; instance: Instance }) {
               key={trial.id}
               trial={trial}
               instance={instance}
-              canCancel={RUNNERS.includes(me.role)}
+              canCancel={me.may.cancelTrial.allowed}
               onChanged={trials.reload}
             />
           ))}
