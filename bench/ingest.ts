@@ -308,10 +308,10 @@ async function copyRunEvents(
   const first = events[0];
   if (first === undefined) return;
   const columns = Object.keys(runEventRow(first, receivedAt));
-  const lines = events.map((event) => {
-    const row = runEventRow(event, receivedAt) as unknown as Record<string, string | number | null>;
-    return `${columns.map((column) => csvField(row[column] ?? null)).join(',')}\n`;
-  });
+  // Every row is the same object literal, so its values come in the order of `columns`.
+  const lines = events.map(
+    (event) => `${Object.values(runEventRow(event, receivedAt)).map(csvField).join(',')}\n`,
+  );
   await pipeline(
     Readable.from(lines),
     client.query(copyFrom(`copy run_events (${columns.join(', ')}) from stdin (format csv)`)),
@@ -319,8 +319,8 @@ async function copyRunEvents(
 }
 
 /** CSV as PostgreSQL's COPY reads it: an unquoted empty field is NULL, a quoted one is a string. */
-function csvField(value: string | number | null): string {
-  if (value === null) return '';
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
   return `"${String(value).replaceAll('"', '""')}"`;
 }
 

@@ -5,6 +5,7 @@ import { parseSpecifier, parseSpecifierSet } from '../specifier/index.js';
 import { tryParseVersion } from '../version/index.js';
 import type { Marker } from '../marker/index.js';
 import type { Requirement } from './types.js';
+import type { SpecifierSet } from '../specifier/index.js';
 
 export type { Requirement } from './types.js';
 
@@ -93,6 +94,23 @@ function render(
 }
 
 /**
+ * Specifier sets by text, shared by every requirement that writes the same one (`>=1`, `<3`, ''):
+ * a resolve parses thousands of requirements and far fewer distinct sets. Sets are immutable.
+ */
+const specifierSets = new Map<string, SpecifierSet>();
+
+function specifierSetOf(text: string): SpecifierSet {
+  let set = specifierSets.get(text);
+  if (set === undefined) {
+    set = parseSpecifierSet(text);
+    // Bounded for a long-lived server; starting over costs only parsing again.
+    if (specifierSets.size >= 50_000) specifierSets.clear();
+    specifierSets.set(text, set);
+  }
+  return set;
+}
+
+/**
  * Parses a PEP 508 requirement: name, extras, version specifiers (also the legacy parenthesised
  * form `name (>=1.0)`), a direct URL (`name @ https://...`) and a marker after ';'. Throws
  * `InputError` whose message shows the offending column with a caret; `extra.column` holds it.
@@ -140,7 +158,7 @@ export function parseRequirement(text: string): Requirement {
         : "expected ' ;' and a marker, or the end",
     );
   }
-  const specifier = parseSpecifierSet(specifierText);
+  const specifier = specifierSetOf(specifierText);
   return {
     name,
     normalizedName: normalizeName(name),

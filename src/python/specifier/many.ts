@@ -1,7 +1,7 @@
 import { tryParseVersion } from '../version/index.js';
 import type { Version } from '../version/index.js';
 import { compileClause, matchesClause } from './match.js';
-import type { PrereleaseOptions, SpecifierSet } from './types.js';
+import type { PrereleaseOptions, Specifier, SpecifierSet } from './types.js';
 
 /**
  * One list of versions filtered by many specifier sets (a resolver asks which of a project's
@@ -34,18 +34,27 @@ export function admittedFlags(
     return list.versions.map((version) => kept.has(version));
   }
   const allowPre = options.prereleases ?? set.prereleases ?? false;
-  const perClause = set.specifiers.map((specifier) => {
-    let flags = list.clauses.get(specifier.text);
-    if (flags === undefined) {
-      const clause = compileClause(specifier);
-      flags = list.versions.map((raw, i) => matchesClause(list.parsed[i] ?? null, raw, clause));
-      list.clauses.set(specifier.text, flags);
-    }
-    return flags;
-  });
-  return list.versions.map((_, i) => {
-    if (list.parsed[i]?.isPrerelease === true && !allowPre) return false;
-    for (const flags of perClause) if (!flags[i]) return false;
-    return true;
-  });
+  // Plain loops: a resolve calls this thousands of times, mostly before the JIT has warmed up.
+  const count = list.versions.length;
+  const admitted = new Array<boolean>(count);
+  for (let i = 0; i < count; i++) admitted[i] = allowPre || list.parsed[i]?.isPrerelease !== true;
+  for (const specifier of set.specifiers) {
+    const matches = clauseMatches(list, specifier);
+    for (let i = 0; i < count; i++) if (!matches[i]) admitted[i] = false;
+  }
+  return admitted;
+}
+
+/** Whether each version of the list satisfies one clause, answered once per clause text. */
+function clauseMatches(list: VersionList, specifier: Specifier): readonly boolean[] {
+  let matches = list.clauses.get(specifier.text);
+  if (matches === undefined) {
+    const clause = compileClause(specifier);
+    const found: boolean[] = new Array<boolean>(list.versions.length);
+    for (let i = 0; i < found.length; i++)
+      found[i] = matchesClause(list.parsed[i] ?? null, list.versions[i]!, clause);
+    matches = found;
+    list.clauses.set(specifier.text, matches);
+  }
+  return matches;
 }
