@@ -28,7 +28,7 @@ export function resolveConflict(partial: PartialSolution, conflict: Incompatibil
     if (isTerminal(incompat)) return { kind: 'root-conflict', incompatibility: incompat };
     let satisfierIndex = -1;
     let satisfierPkg = '';
-    for (const [pkg, set] of incompat.terms) {
+    for (const { pkg, set } of incompat.termList) {
       const index = partial.satisfierIndex(pkg, set);
       if (index > satisfierIndex) {
         satisfierIndex = index;
@@ -39,7 +39,7 @@ export function resolveConflict(partial: PartialSolution, conflict: Incompatibil
     const term = incompat.terms.get(satisfierPkg)!;
 
     let previousIndex = -1;
-    for (const [pkg, set] of incompat.terms) {
+    for (const { pkg, set } of incompat.termList) {
       if (pkg !== satisfierPkg) previousIndex = Math.max(previousIndex, partial.satisfierIndex(pkg, set));
     }
     let index = satisfier.previous;
@@ -59,8 +59,8 @@ export function resolveConflict(partial: PartialSolution, conflict: Incompatibil
 
     const cause = satisfier.cause!;
     const terms: Term[] = [];
-    for (const [pkg, set] of incompat.terms) if (pkg !== satisfierPkg) terms.push({ pkg, set });
-    for (const [pkg, set] of cause.terms) if (pkg !== satisfierPkg) terms.push({ pkg, set });
+    for (const term of incompat.termList) if (term.pkg !== satisfierPkg) terms.push(term);
+    for (const term of cause.termList) if (term.pkg !== satisfierPkg) terms.push(term);
     // not (satisfier \ term) = not satisfier ∪ term, when the satisfier alone does not satisfy term.
     if (!isSubset(satisfier.set, term))
       terms.push({ pkg: satisfierPkg, set: union(complement(satisfier.set), term) });

@@ -267,7 +267,9 @@ class SolverState {
 
   /** Would the partial solution satisfy `incompat` once `pkg` took exactly `single`? */
   private satisfiedWith(incompat: Incompatibility, pkg: string, single: VersionSet): boolean {
-    for (const [other, set] of incompat.terms) {
+    const terms = incompat.termList;
+    for (let i = 0; i < terms.length; i++) {
+      const { pkg: other, set } = terms[i]!;
       if (!isSubset(other === pkg ? single : this.current(other), set)) return false;
     }
     return true;

@@ -27,9 +27,9 @@ export function universalSet(candidates: number): VersionSet {
 }
 
 /** The candidates with the given indices (a positive term: the package is present). */
-export function setOf(candidates: number, indices: Iterable<number>): VersionSet {
+export function setOf(candidates: number, indices: readonly number[]): VersionSet {
   const set = emptySet(candidates);
-  for (const index of indices) setBit(set, index);
+  for (let i = 0; i < indices.length; i++) setBit(set, indices[i]!);
   return set;
 }
 
