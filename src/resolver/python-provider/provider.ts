@@ -197,13 +197,22 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
     const allows = (version: string): boolean => allowed.has(version);
     // `allowed` is shared by every requirement with this target and specifier (allowedVersions).
     const base: Dependency = { package: target, constraint, allows, allowsKey: allowed };
-    const extras = requirement.extras.map((extra): Dependency => ({
-      package: extraIdentity(target, extra),
-      constraint,
-      allows,
-      allowsKey: allowed,
-    }));
-    return [base, ...extras];
+    const dependencies = [base];
+    for (const extra of requirement.extras) {
+      dependencies.push({ package: extraIdentity(target, extra), constraint, allows, allowsKey: allowed });
+    }
+    return dependencies;
+  }
+
+  /** The target environment with `extra` set, one object per extra (markers only read it). */
+  const environments = new Map<string, MarkerEnvironment>();
+  function environmentWith(extra: string): MarkerEnvironment {
+    let environment = environments.get(extra);
+    if (environment === undefined) {
+      environment = { ...baseEnvironment, extra };
+      environments.set(extra, environment);
+    }
+    return environment;
   }
 
   async function loadDependencies(identity: string, version: string): Promise<readonly Dependency[]> {
@@ -222,13 +231,16 @@ export function createPythonProvider(options: PythonProviderOptions): PythonDepe
       const requiresPython = metadata.requiresPython ?? commonRequiresPython(await filesOf(name, version));
       if (requiresPython) edges.push(pythonEdge(requiresPython, name, version));
     }
-    const environment: MarkerEnvironment = { ...baseEnvironment, extra: extra ?? '' };
-    const withoutExtra: MarkerEnvironment = { ...baseEnvironment, extra: '' };
-    for (const requirement of requirementsOf(metadata, name, version)) {
+    const environment = environmentWith(extra ?? '');
+    const withoutExtra = environmentWith('');
+    const requirements = requirementsOf(metadata, name, version);
+    for (let i = 0; i < requirements.length; i++) {
+      const requirement = requirements[i]!;
       if (requirement.marker && !requirement.marker.evaluate(environment)) continue;
       // For an extra, keep only what the extra adds: the base package carries the rest.
       if (extra !== null && (!requirement.marker || requirement.marker.evaluate(withoutExtra))) continue;
-      edges.push(...(await edgesFor(requirement)));
+      const added = await edgesFor(requirement);
+      for (let j = 0; j < added.length; j++) edges.push(added[j]!);
     }
     return edges;
   }
