@@ -111,6 +111,36 @@ function specifierSetOf(text: string): SpecifierSet {
 }
 
 /**
+ * The most common requirement shape, `name` or `name>=1.2,<2` (no space, extras, URL or marker):
+ * what most packages' Requires-Dist says. One pattern instead of the scanner; anything else, or a
+ * clause that is not PEP 440, goes to the full parser, which also writes the errors.
+ */
+const SIMPLE_REQUIREMENT =
+  /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)((?:~=|===|==|!=|<=|>=|<|>)[^\s,;()[\]@]+(?:,(?:~=|===|==|!=|<=|>=|<|>)[^\s,;()[\]@]+)*)?$/;
+
+function simpleRequirement(text: string): Requirement | null {
+  const match = SIMPLE_REQUIREMENT.exec(text);
+  if (match === null) return null;
+  const name = match[1]!;
+  let specifier: SpecifierSet;
+  try {
+    specifier = specifierSetOf(match[2] ?? '');
+  } catch {
+    return null;
+  }
+  const normalizedName = normalizeName(name);
+  return {
+    name,
+    normalizedName,
+    extras: [],
+    specifier,
+    url: null,
+    marker: null,
+    text: render(name, [], specifier.text, null, null),
+  };
+}
+
+/**
  * Parses a PEP 508 requirement: name, extras, version specifiers (also the legacy parenthesised
  * form `name (>=1.0)`), a direct URL (`name @ https://...`) and a marker after ';'. Throws
  * `InputError` whose message shows the offending column with a caret; `extra.column` holds it.
@@ -118,6 +148,11 @@ function specifierSetOf(text: string): SpecifierSet {
  * @example parseRequirement('dbt-snowflake>=1.10,<2.0; python_version >= "3.9"').normalizedName // 'dbt-snowflake'
  */
 export function parseRequirement(text: string): Requirement {
+  return simpleRequirement(text) ?? parseAnyRequirement(text);
+}
+
+/** `parseRequirement` by the PEP 508 grammar, whatever the shape (exported for the tests). */
+export function parseAnyRequirement(text: string): Requirement {
   const s: Scanner = new Scanner(text, 'requirement');
   s.skipSpace();
   const name = s.match(NAME);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 import { InputError } from '../../domain/errors/index.js';
 import { markerEnvironment } from '../marker/index.js';
-import { parseRequirement } from './index.js';
+import { parseAnyRequirement, parseRequirement } from './index.js';
+import type { Requirement } from './types.js';
 
 // Real release records of the dbt stack, read from the projects' setup.py/pyproject at their tags.
 const stack = JSON.parse(
@@ -88,5 +89,67 @@ describe('parseRequirement (PEP 508)', () => {
     ['dbt-core @ ', 12],
   ])('refuses %j at column %i', (text, column) => {
     expect(errorOf(text).extra.column).toBe(column);
+  });
+});
+
+/** What a requirement says, without its parsed objects' closures (two parses make two of each). */
+function shapeOf(requirement: Requirement): Record<string, unknown> {
+  const { specifier, marker, ...plain } = requirement;
+  return {
+    ...plain,
+    specifier: specifier.text,
+    prereleases: specifier.prereleases,
+    marker: marker?.text ?? null,
+  };
+}
+
+describe('the simple-requirement fast path', () => {
+  // parseRequirement answers `name` and `name<clauses>` with one pattern; everything it answers must
+  // be what the full PEP 508 parser answers, errors included (held over a real stack's Requires-Dist
+  // and shapes at the edge of the pattern).
+  const corpus = [
+    ...new Set([
+      ...stack.flatMap((release) => release.requires_dist),
+      'lib-000>=1',
+      'hub-provider-dbt>=3.0.0,<4',
+      'Foo.Bar_baz==1.0.*',
+      'a',
+      'a1',
+      'a-',
+      'foo->=1',
+      'foo>=1,',
+      'foo>=1,,<2',
+      'foo>=1.0.x',
+      'foo==1.0.*.post1',
+      'foo===weird-thing',
+      'foo>=1 ',
+      ' foo>=1',
+      'foo >=1',
+      'foo[bar]>=1',
+      'foo>=1;python_version<"3.12"',
+      'foo@https://example.com/foo.whl',
+      'foo(>=1)',
+      'foo~=1',
+      'foo!=1.5,>=1',
+      'foo<=2!1.0',
+    ]),
+  ];
+
+  it('reads a corpus that has both shapes', () => {
+    expect(corpus.length).toBeGreaterThan(100);
+    expect(corpus.some((text) => text.includes(';'))).toBe(true);
+  });
+
+  it('answers every text as the full parser does', () => {
+    for (const text of corpus) {
+      let expected: unknown;
+      try {
+        expected = parseAnyRequirement(text);
+      } catch (error) {
+        expect(() => parseRequirement(text), text).toThrow((error as Error).message);
+        continue;
+      }
+      expect(shapeOf(parseRequirement(text)), text).toEqual(shapeOf(expected as Requirement));
+    }
   });
 });
