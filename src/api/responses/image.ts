@@ -197,11 +197,9 @@ export const ImagePathStageBody = z
       .enum([...ImageStepNameBody.options, 'request'])
       .meta({ description: 'The step that leads into the stage; "request" opens the change.' }),
     roles: listOf(RoleName).meta({ description: 'The roles that own that step.' }),
-    status: z
-      .enum(['done', 'current', 'todo'])
-      .meta({
-        description: 'Passed, where the change stands now, or ahead; a rejected change has no current stage.',
-      }),
+    status: z.enum(['done', 'current', 'todo']).meta({
+      description: 'Passed, where the change stands now, or ahead; a rejected change has no current stage.',
+    }),
   })
   .meta({ id: 'ImagePathStage' });
 

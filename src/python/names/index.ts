@@ -29,7 +29,6 @@ export function normalizeName(name: string): string {
   return normalized;
 }
 
-
 /** PEP 508 name grammar (ASCII only: PyPI refuses other letters). */
 export function isValidProjectName(name: string): boolean {
   return PROJECT_NAME.test(name);
