@@ -9,33 +9,28 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/support/engines.js';
+import { freshImageInstance } from '../../../test/support/image-instances.js';
+import { actorOf, tokensForEveryRole } from '../../../test/support/roles.js';
 import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ImageContent } from '../../domain/revisions/index.js';
 import type { Actor, Role } from '../../domain/roles/index.js';
-import type { User } from '../../domain/users/index.js';
 import {
   acceptRollback,
   approveRollback,
   approveUpgrade,
   confirmImageDeployment,
   confirmRollback,
-  createInstance,
-  createUser,
   failImageDeployment,
-  markRevisionDeployed,
   promoteUpgrade,
-  recordRevision,
   rejectRollback,
   rejectUpgrade,
   requestRollback,
   requestUpgrade,
-  setImageSource,
   signOffUpgrade,
   writeDemoWheels,
 } from '../../workflows/index.js';
 import type { ImageChangeKind, ImageChangeRecord, ImageChangeState } from '../../workflows/index.js';
-import { issueToken } from '../../workflows/tokens.js';
 import type { ImageNextStep } from '../wire.js';
 import { UNLIMITED_QUOTAS } from '../quotas.js';
 import { startTestServer } from '../test-server.js';
@@ -129,16 +124,11 @@ function bodyOf(step: ImageNextStep): Record<string, unknown> {
   return body;
 }
 
-function actorOf(user: User): Actor {
-  return { userId: user.id, name: user.name, role: user.role, tenantId: user.tenantId };
-}
-
 describe.each(engines)('image change nextSteps agree with the workflow (%s)', (engine) => {
   let server: TestServer;
   let database: ScratchDatabase | undefined;
   const tokens = new Map<Role, string>();
   let engineer: Actor;
-  let admin: Actor;
   let bea: Actor;
   let image: ImageContent;
   let source: string;
@@ -152,18 +142,9 @@ describe.each(engines)('image change nextSteps agree with the workflow (%s)', (e
     });
     const { users, instances } = server.seed;
     engineer = actorOf(users.providerEngineer.user);
-    admin = actorOf(users.providerAdmin.user);
     bea = actorOf(users.bea.user);
-    const support = await createUser(server.store, admin, {
-      name: 'Sam (Support)',
-      email: 'sam@provider.example',
-      role: 'provider-support',
-    });
-    tokens.set('provider-admin', users.providerAdmin.token);
-    tokens.set('provider-engineer', users.providerEngineer.token);
-    tokens.set('provider-support', (await issueToken(server.store, admin, { userId: support.id })).token);
-    tokens.set('customer-admin', users.bea.token);
-    tokens.set('customer-member', users.ana.token);
+    for (const [role, token] of await tokensForEveryRole(server, { label: 'steps', withIngestion: false }))
+      tokens.set(role, token);
     const current = await server.store.repos.revisions.current(instances.acmeProd.id, 'image');
     image = current!.content as ImageContent;
     source = writeDemoWheels();
@@ -176,25 +157,14 @@ describe.each(engines)('image change nextSteps agree with the workflow (%s)', (e
   /** A fresh acme instance running the demo image (dbt 1.11), with no change in flight. */
   async function freshInstance(kind: 'test' | 'production', testInstance?: string): Promise<string> {
     made += 1;
-    const instance = await createInstance(server.store, engineer, {
-      tenant: 'acme',
-      name: `drift-${kind}-${String(made)}`,
+    const name = `drift-${kind}-${String(made)}`;
+    return freshImageInstance(server, engineer, {
+      name,
       kind,
+      image,
+      source,
       ...(testInstance ? { testInstance } : {}),
     });
-    const revision = await recordRevision(server.store, engineer, {
-      instance: instance.id,
-      layer: 'image',
-      content: image,
-      reason: 'The drift test image',
-    });
-    await markRevisionDeployed(server.store, engineer, {
-      instance: instance.id,
-      layer: 'image',
-      number: revision.number,
-    });
-    await setImageSource(server.store, engineer, { instance: instance.id, source });
-    return instance.id;
   }
 
   /** A new change of `kind`, driven by the workflows to `state` by the roles that own each step. */

@@ -13,6 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCounts } from '../../../test/support/audit.js';
 import { engines } from '../../../test/support/engines.js';
+import { freshImageInstance } from '../../../test/support/image-instances.js';
+import { actorOf, tokensForEveryRole } from '../../../test/support/roles.js';
 import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import { NotAllowedError } from '../../domain/errors/index.js';
@@ -20,20 +22,14 @@ import type { ImageContent } from '../../domain/revisions/index.js';
 import { PERMISSIONS } from '../../domain/roles/index.js';
 import type { Actor, Role } from '../../domain/roles/index.js';
 import {
-  createInstance,
-  createUser,
-  markRevisionDeployed,
-  recordRevision,
   REQUEST_PERMISSION,
   requestRollback,
   requestUpgrade,
-  setImageSource,
   writeDemoWheels,
 } from '../../workflows/index.js';
 import type { ImageChangeKind } from '../../workflows/index.js';
 import { IMAGE_PATHS, pathStepRoles } from '../../workflows/image/index.js';
 import type { ImagePathName } from '../../workflows/image/index.js';
-import { issueToken } from '../../workflows/tokens.js';
 import type { ImageChangeView, ImageNextStep, Me } from '../wire.js';
 import { UNLIMITED_QUOTAS } from '../quotas.js';
 import { startTestServer } from '../test-server.js';
@@ -78,26 +74,9 @@ describe.each(engines)('who may start an image change, and the path it takes (%s
       ...(database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {}),
     });
     const { users, instances } = server.seed;
-    const pe = users.providerEngineer.user;
-    engineer = { userId: pe.id, name: pe.name, role: pe.role, tenantId: pe.tenantId };
-    const pa = users.providerAdmin.user;
-    const admin: Actor = { userId: pa.id, name: pa.name, role: pa.role, tenantId: pa.tenantId };
-    const support = await createUser(server.store, admin, {
-      name: 'Sam (Support)',
-      email: 'sam.path@provider.example',
-      role: 'provider-support',
-    });
-    tokens.set('provider-admin', users.providerAdmin.token);
-    tokens.set('provider-engineer', users.providerEngineer.token);
-    tokens.set('provider-support', (await issueToken(server.store, admin, { userId: support.id })).token);
-    tokens.set('customer-admin', users.bea.token);
-    tokens.set('customer-member', users.ana.token);
-    const ingestion = await server.call('POST', '/api/v1/tenants/acme/ingestion-tokens', {
-      token: users.providerAdmin.token,
-      body: { label: 'path test' },
-    });
-    expect(ingestion.status, ingestion.text).toBe(201);
-    tokens.set('lineage-ingest', String(ingestion.json.token));
+    engineer = actorOf(users.providerEngineer.user);
+    for (const [role, token] of await tokensForEveryRole(server, { label: 'path', withIngestion: true }))
+      tokens.set(role, token);
     const current = await server.store.repos.revisions.current(instances.acmeProd.id, 'image');
     image = current!.content as ImageContent;
     source = writeDemoWheels();
@@ -114,25 +93,14 @@ describe.each(engines)('who may start an image change, and the path it takes (%s
   /** A fresh acme instance running the demo image (dbt 1.11), with no change in flight. */
   async function freshInstance(kind: 'test' | 'production', testInstance?: string): Promise<string> {
     made += 1;
-    const instance = await createInstance(server.store, engineer, {
-      tenant: 'acme',
-      name: `path-${kind}-${String(made)}`,
+    const name = `path-${kind}-${String(made)}`;
+    return freshImageInstance(server, engineer, {
+      name,
       kind,
+      image,
+      source,
       ...(testInstance ? { testInstance } : {}),
     });
-    const revision = await recordRevision(server.store, engineer, {
-      instance: instance.id,
-      layer: 'image',
-      content: image,
-      reason: 'The path test image',
-    });
-    await markRevisionDeployed(server.store, engineer, {
-      instance: instance.id,
-      layer: 'image',
-      number: revision.number,
-    });
-    await setImageSource(server.store, engineer, { instance: instance.id, source });
-    return instance.id;
   }
 
   async function requestsOn(instance: string, kind: ImageChangeKind): Promise<unknown[]> {

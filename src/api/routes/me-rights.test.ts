@@ -9,13 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCounts } from '../../../test/support/audit.js';
 import { engines } from '../../../test/support/engines.js';
+import { actorOf, tokensForEveryRole } from '../../../test/support/roles.js';
 import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import { PERMISSIONS } from '../../domain/roles/index.js';
 import type { Actor, Role } from '../../domain/roles/index.js';
-import { ACTION_PERMISSION, createInstance, createUser, RIGHTFUL_ACTIONS } from '../../workflows/index.js';
+import { ACTION_PERMISSION, createInstance, RIGHTFUL_ACTIONS } from '../../workflows/index.js';
 import type { RightfulAction } from '../../workflows/index.js';
-import { issueToken } from '../../workflows/tokens.js';
 import type { Me } from '../wire.js';
 import { UNLIMITED_QUOTAS } from '../quotas.js';
 import { startTestServer } from '../test-server.js';
@@ -58,27 +58,9 @@ describe.each(engines)('GET /me says what the caller may do, and the API agrees 
       quotas: UNLIMITED_QUOTAS,
       ...(database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {}),
     });
-    const { users } = server.seed;
-    const pe = users.providerEngineer.user;
-    engineer = { userId: pe.id, name: pe.name, role: pe.role, tenantId: pe.tenantId };
-    const pa = users.providerAdmin.user;
-    const admin: Actor = { userId: pa.id, name: pa.name, role: pa.role, tenantId: pa.tenantId };
-    const support = await createUser(server.store, admin, {
-      name: 'Sam (Support)',
-      email: 'sam.rights@provider.example',
-      role: 'provider-support',
-    });
-    tokens.set('provider-admin', users.providerAdmin.token);
-    tokens.set('provider-engineer', users.providerEngineer.token);
-    tokens.set('provider-support', (await issueToken(server.store, admin, { userId: support.id })).token);
-    tokens.set('customer-admin', users.bea.token);
-    tokens.set('customer-member', users.ana.token);
-    const ingestion = await server.call('POST', '/api/v1/tenants/acme/ingestion-tokens', {
-      token: users.providerAdmin.token,
-      body: { label: 'rights test' },
-    });
-    expect(ingestion.status, ingestion.text).toBe(201);
-    tokens.set('lineage-ingest', String(ingestion.json.token));
+    engineer = actorOf(server.seed.users.providerEngineer.user);
+    for (const [role, token] of await tokensForEveryRole(server, { label: 'rights', withIngestion: true }))
+      tokens.set(role, token);
   }, 120_000);
   afterAll(async () => {
     await server?.close();
