@@ -5,7 +5,7 @@
  * the review's trial once the lease expired, finishes it, and the owners who must act get their
  * guidance, once, though the server that queued the trial never saw it finish.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,9 +23,10 @@ import {
 } from '../support/processes.js';
 import type { ServerProcess, Site } from '../support/processes.js';
 import { pythonTools } from '../support/python-tools.js';
+import { removeScratch, TRIAL_TEST_LEASE_MS, writeSlowUv } from '../support/trial-resume.js';
 
 const tools = pythonTools('the review trial resume tests', { venvs: ['tools'], wheels: ['dbt-duckdb'] });
-const LEASE_MS = 2_000;
+const LEASE_MS = TRIAL_TEST_LEASE_MS;
 const LAB = '/api/v1/instances/acme%2Facme-lab';
 const TOPIC = 'image.rollback.trial-guidance';
 
@@ -44,7 +45,7 @@ describe.skipIf(tools === null).each(engines)(
     afterAll(async () => {
       await killStartedServers();
       await site?.destroy();
-      rmSync(scratch, { recursive: true, force: true });
+      removeScratch(scratch);
     });
 
     it(
@@ -55,9 +56,7 @@ describe.skipIf(tools === null).each(engines)(
         const wheels = tools!.wheels('dbt-duckdb').path;
         const repos = join(scratch, 'repos');
         // The first server's uv is slow (a pause before each call), so it is surely mid-build when killed.
-        const slowUv = join(scratch, 'slow-uv');
-        writeFileSync(slowUv, `#!/bin/sh\nsleep 4\nexec '${uv}' "$@"\n`);
-        chmodSync(slowUv, 0o755);
+        const slowUv = writeSlowUv(scratch, uv);
         const env = (uvPath: string): Record<string, string> => ({
           RATCHET_PROJECT_REPOS: `${pathToFileURL(repos).href}/`,
           RATCHET_UV: uvPath,

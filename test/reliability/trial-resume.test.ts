@@ -5,7 +5,7 @@
  * with the verdicts a trial that never stopped gives. On PostgreSQL a second server runs beside the
  * first beforehand and must leave the live server's trial alone.
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,9 +22,10 @@ import {
 } from '../support/processes.js';
 import type { ServerProcess, Site } from '../support/processes.js';
 import { pythonTools } from '../support/python-tools.js';
+import { removeScratch, TRIAL_TEST_LEASE_MS, writeSlowUv } from '../support/trial-resume.js';
 
 const tools = pythonTools('the trial resume tests', { venvs: ['tools'], wheels: ['dbt-duckdb'] });
-const LEASE_MS = 2_000;
+const LEASE_MS = TRIAL_TEST_LEASE_MS;
 const LAB = '/api/v1/instances/acme%2Facme-lab';
 
 interface TrialRow {
@@ -41,7 +42,7 @@ describe.skipIf(tools === null).each(engines)(
     afterAll(async () => {
       await killStartedServers();
       await site?.destroy();
-      rmSync(scratch, { recursive: true, force: true });
+      removeScratch(scratch);
     });
 
     it(
@@ -53,9 +54,7 @@ describe.skipIf(tools === null).each(engines)(
         const repos = join(scratch, 'repos');
         const trialDir = join(scratch, 'trial');
         // The first server's uv is slow (a pause before each call), so it is surely mid-build when killed.
-        const slowUv = join(scratch, 'slow-uv');
-        writeFileSync(slowUv, `#!/bin/sh\nsleep 4\nexec '${uv}' "$@"\n`);
-        chmodSync(slowUv, 0o755);
+        const slowUv = writeSlowUv(scratch, uv);
         const env = (uvPath: string): Record<string, string> => ({
           RATCHET_PROJECT_REPOS: `${pathToFileURL(repos).href}/`,
           RATCHET_UV: uvPath,
