@@ -207,6 +207,20 @@ describe('openFindLinks with a cache folder', () => {
     expect(Object.keys(file.wheels).sort()).toEqual([kept, added].sort());
   });
 
+  it('removes the folder of the previous format (one file per wheel) when it first writes', async () => {
+    const legacy = join(cacheDir, 'find-links-metadata-v1', 'ab');
+    mkdirSync(legacy, { recursive: true });
+    writeFileSync(join(legacy, 'agate-1.0-py3-none-any.whl.json'), '{}');
+    buildWheel(dir, { name: 'agate', version: '1.0' });
+    const source = openFindLinks(dir, { cacheDir });
+    await settled();
+    expect(existsSync(legacy)).toBe(true);
+    await source.fetchMetadata('agate', '1.0');
+    await settled();
+    expect(readdirSync(cacheDir)).toEqual(['find-links-metadata-v2']);
+    expect(cacheFiles()).toHaveLength(1);
+  });
+
   it('keeps what another process wrote since this one read the file', () => {
     const a = openWheelMetadataCache(cacheDir, dir);
     const b = openWheelMetadataCache(cacheDir, dir);

@@ -22,6 +22,12 @@ export interface WheelMetadataCache {
 
 // Bumped when the file's shape changes: an old file is then a miss, never misread.
 const FORMAT = 'ratchet find-links metadata v2';
+const FOLDER = 'find-links-metadata-v2';
+/**
+ * Folders of earlier formats in the same cache folder, which nothing reads any more: v1 kept one
+ * file per wheel (thousands per folder). The first write of this format removes them.
+ */
+const LEGACY_FOLDERS = ['find-links-metadata-v1'];
 
 /** filename -> [size, mtimeMs, header]: arrays, so a file of thousands of entries parses fast. */
 type Entries = Record<string, unknown>;
@@ -57,7 +63,7 @@ function readEntries(path: string, root: string): Entries {
 
 function removeQuietly(path: string): void {
   try {
-    rmSync(path, { force: true });
+    rmSync(path, { recursive: true, force: true });
   } catch {
     // Nothing was written there, or the folder is not ours to clean.
   }
@@ -71,7 +77,8 @@ function headerOf(entry: unknown, identity: WheelIdentity): string | null {
 }
 
 /**
- * On disk as one file per folder, `cacheDir/find-links-metadata-v2/<sha256 of the folder>.json`,
+ * On disk as one file per folder, `cacheDir/find-links-metadata-v2/<sha256 of the folder>.json`
+ * (folders of earlier formats are removed on its first write),
  * holding for each wheel read so far its METADATA header (everything before the body: the fields
  * resolution reads), keyed by the wheel's name, size and modification time, as pip's and uv's
  * caches key local files: a folder has no hashes to key by without reading every wheel whole, and
@@ -92,12 +99,13 @@ export function openWheelMetadataCache(
     readonly isListed?: (filename: string) => boolean;
   } = {},
 ): WheelMetadataCache {
-  const folder = join(cacheDir, 'find-links-metadata-v2');
+  const folder = join(cacheDir, FOLDER);
   const path = join(folder, `${createHash('sha256').update(root).digest('hex')}.json`);
   // Read on first use: a source that only lists releases never touches the cache.
   let entries: Entries | null = null;
   const added = new Map<string, [number, number, string]>();
   let scheduled = false;
+  let legacyRemoved = false;
 
   function loaded(): Entries {
     return (entries ??= readEntries(path, root));
@@ -146,6 +154,10 @@ export function openWheelMetadataCache(
     } catch {
       // A read-only or full cache folder costs speed, not correctness.
       removeQuietly(temporary);
+    }
+    if (!legacyRemoved) {
+      legacyRemoved = true;
+      for (const name of LEGACY_FOLDERS) removeQuietly(join(cacheDir, name));
     }
   }
 
