@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/support/engines.js';
-import { freshImageInstance } from '../../../test/support/image-instances.js';
+import { freshImageInstance, stepBody } from '../../../test/support/image-instances.js';
 import { actorOf, tokensForEveryRole } from '../../../test/support/roles.js';
 import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
@@ -37,6 +37,8 @@ import { startTestServer } from '../test-server.js';
 import type { TestServer } from '../test-server.js';
 
 type Listed = ImageChangeRecord & { nextSteps: ImageNextStep[] };
+/** One step of a change's path: the state it reaches, and how to take it from the change as it is. */
+type PathStep = [ImageChangeState, (change: ImageChangeRecord) => Promise<ImageChangeRecord>];
 
 const ROLES: Role[] = [
   'provider-admin',
@@ -116,14 +118,6 @@ const ATTEMPTS: Record<ImageChangeKind, Attempt[]> = {
   ],
 };
 
-/** The body the dashboard sends for a step, built only from what the server said about it. */
-function bodyOf(step: ImageNextStep): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...step.body };
-  if (step.input !== null) body[step.input.field] = `${step.input.label}: written in the drift test`;
-  if (step.acknowledge !== null) body['acknowledgeBreaks'] = true;
-  return body;
-}
-
 describe.each(engines)('image change nextSteps agree with the workflow (%s)', (engine) => {
   let server: TestServer;
   let database: ScratchDatabase | undefined;
@@ -173,58 +167,62 @@ describe.each(engines)('image change nextSteps agree with the workflow (%s)', (e
     const review = { reason: 'Reviewed' };
     if (kind === 'rollback') {
       const instance = await freshInstance('production');
-      let change = await requestRollback(store, bea, {
+      const change = await requestRollback(store, bea, {
         instance,
         package: 'dbt-core',
         target: '==1.10.*',
         reason: 'Models fail on 1.11',
       });
-      const path: [ImageChangeState, () => Promise<ImageChangeRecord>][] = [
-        ['approved', () => approveRollback(store, engineer, { id: change.id, ...review })],
-        ['deploying', () => acceptRollback(store, bea, { id: change.id, reportHash: change.reportHash })],
+      const path: PathStep[] = [
+        ['approved', (now) => approveRollback(store, engineer, { id: now.id, ...review })],
+        ['deploying', (now) => acceptRollback(store, bea, { id: now.id, reportHash: now.reportHash })],
         ['deployed', () => confirmImageDeployment(store, engineer, { instance })],
-        ['resolved', () => confirmRollback(store, bea, { id: change.id })],
+        ['resolved', (now) => confirmRollback(store, bea, { id: now.id })],
       ];
       if (state === 'rejected') return rejectRollback(store, engineer, { id: change.id, ...review });
       if (state === 'deploy-failed') path.splice(2, 2, ['deploy-failed', failDeployment(instance)]);
-      for (const [reached, step] of path) {
-        if (change.state === state) break;
-        change = await step();
-        expect(change.state).toBe(reached);
-      }
-      expect(change.state).toBe(state);
-      return change;
+      return walk(change, path, state);
     }
     // An upgrade waits in "approved" only on production without a test instance.
     const test = state === 'approved' ? undefined : await freshInstance('test');
     const instance = await freshInstance('production', test);
-    let change = await requestUpgrade(store, bea, {
+    const change = await requestUpgrade(store, bea, {
       instance,
       requirements: ['dbt-core>=1.11.1'],
       reason: 'The 1.11.1 fix',
     });
     if (state === 'rejected') return rejectUpgrade(store, engineer, { id: change.id, ...review });
-    const path: [ImageChangeState, () => Promise<ImageChangeRecord>][] = [
+    const path: PathStep[] = [
       [
         test === undefined ? 'approved' : 'deploying',
-        () => approveUpgrade(store, engineer, { id: change.id, ...review }),
+        (now) => approveUpgrade(store, engineer, { id: now.id, ...review }),
       ],
       ['on-test', () => confirmImageDeployment(store, engineer, { instance: test! })],
-      ['signed-off', () => signOffUpgrade(store, bea, { id: change.id })],
-      ['deploying', () => promoteUpgrade(store, bea, { id: change.id })],
+      ['signed-off', (now) => signOffUpgrade(store, bea, { id: now.id })],
+      ['deploying', (now) => promoteUpgrade(store, bea, { id: now.id })],
       ['completed', () => confirmImageDeployment(store, engineer, { instance })],
     ];
     if (state === 'deploy-failed') path.splice(1, 4, ['deploy-failed', failDeployment(test!)]);
+    return walk(change, path, state);
+  }
+
+  /** Takes `path`'s steps in order, each reaching the state beside it, until the change is in `state`. */
+  async function walk(
+    requested: ImageChangeRecord,
+    path: readonly PathStep[],
+    state: ImageChangeState,
+  ): Promise<ImageChangeRecord> {
+    let change = requested;
     for (const [reached, step] of path) {
       if (change.state === state) break;
-      change = await step();
+      change = await step(change);
       expect(change.state).toBe(reached);
     }
     expect(change.state).toBe(state);
     return change;
   }
 
-  function failDeployment(instance: string): () => Promise<ImageChangeRecord> {
+  function failDeployment(instance: string): PathStep[1] {
     return () => failImageDeployment(server.store, engineer, { instance, error: 'image pull failed' });
   }
 
@@ -280,7 +278,7 @@ describe.each(engines)('image change nextSteps agree with the workflow (%s)', (e
         const step = (await viewAs(role, target)).nextSteps.find((s) => s.step === offered.step)!;
         const taken = await server.call(step.method, step.path, {
           token: tokens.get(role)!,
-          body: bodyOf(step),
+          body: stepBody(step, 'drift test'),
         });
         expect(taken.status, `${role} ${step.step} on a ${state} ${kind}: ${taken.text}`).toBe(200);
         expect((taken.json as { version: number }).version).toBeGreaterThan(target.version);

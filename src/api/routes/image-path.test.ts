@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCounts } from '../../../test/support/audit.js';
 import { engines } from '../../../test/support/engines.js';
-import { freshImageInstance } from '../../../test/support/image-instances.js';
+import { freshImageInstance, stepBody } from '../../../test/support/image-instances.js';
 import { actorOf, tokensForEveryRole } from '../../../test/support/roles.js';
 import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
@@ -49,14 +49,6 @@ const REQUEST_BODY: Record<ImageChangeKind, Record<string, unknown>> = {
   rollback: { package: 'dbt-core', target: '==1.10.*', reason: 'Models fail on 1.11' },
   upgrade: { requirements: ['dbt-core>=1.11.1'], reason: 'The 1.11.1 fix' },
 };
-
-/** The body the dashboard sends for a step, built only from what the server said about it. */
-function bodyOf(step: ImageNextStep): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...step.body };
-  if (step.input !== null) body[step.input.field] = `${step.input.label}: written in the path test`;
-  if (step.acknowledge !== null) body['acknowledgeBreaks'] = true;
-  return body;
-}
 
 describe.each(engines)('who may start an image change, and the path it takes (%s)', (engine) => {
   let server: TestServer;
@@ -246,7 +238,7 @@ describe.each(engines)('who may start an image change, and the path it takes (%s
         for (const role of CALLERS.filter((r) => !next.roles.includes(r))) {
           const refused = await server.call(offered!.method, offered!.path, {
             token: tokenOf(role),
-            body: bodyOf(offered!),
+            body: stepBody(offered!, 'path test'),
           });
           expect(refused.status, `${role} ${next.step} on a ${view.state} ${kind}: ${refused.text}`).toBe(
             403,
@@ -261,7 +253,7 @@ describe.each(engines)('who may start an image change, and the path it takes (%s
           const step = (await viewAs(owner, kind, id)).nextSteps.find((s) => s.step === next.step)!;
           const taken = await server.call(step.method, step.path, {
             token: tokenOf(owner),
-            body: bodyOf(step),
+            body: stepBody(step, 'path test'),
           });
           expect(taken.status, `${owner} ${next.step} on a ${kind}: ${taken.text}`).toBe(200);
           if (taken.json['state'] !== view.state) break;
