@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PinnedFile } from '../../domain/revisions/index.js';
+import { IMAGE_CHANGE_STATES } from '../../workflows/image/types.js';
 import { RevisionBody, RoleName } from '../schema.js';
 import { ImpactReportBody, Verdict } from './impact.js';
 import { listOf } from './same-shape.js';
@@ -11,18 +12,7 @@ import { TrialBody } from './trial.js';
 
 export const ImageChangeKindName = z.enum(['upgrade', 'rollback']);
 
-export const ImageChangeState = z.enum([
-  'requested',
-  'approved',
-  'rejected',
-  'deploying',
-  'deploy-failed',
-  'deployed',
-  'resolved',
-  'on-test',
-  'signed-off',
-  'completed',
-]);
+export const ImageChangeState = z.enum(IMAGE_CHANGE_STATES);
 export type ImageChangeState = z.infer<typeof ImageChangeState>;
 
 export const DeploymentStageBody = z.object({

@@ -28,7 +28,7 @@ export {
   ResolveInput,
   SignOffInput,
 } from './schema.js';
-export { FINISHED_STATES } from './types.js';
+export { FINISHED_STATES, IMAGE_CHANGE_STATES } from './types.js';
 export { DEFAULT_IMAGE_NOTIFICATIONS, notifyStep } from './notify.js';
 export type { ImageNotificationConfig } from './notify.js';
 export { onCommittedImageStep } from './after-commit.js';

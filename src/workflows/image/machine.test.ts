@@ -18,21 +18,11 @@ import {
 import type { ImagePathName, ImagePathRule } from './machine.js';
 import { nextStepsFor } from './next-steps.js';
 import { pathNameOf, pathOf } from './path.js';
+import { IMAGE_CHANGE_STATES } from './types.js';
 import type { DeploymentStage, ImageChangeKind, ImageChangeRecord, ImageChangeState } from './types.js';
 
 const KINDS: ImageChangeKind[] = ['rollback', 'upgrade'];
-const STATES: ImageChangeState[] = [
-  'requested',
-  'approved',
-  'rejected',
-  'deploying',
-  'deploy-failed',
-  'deployed',
-  'resolved',
-  'on-test',
-  'signed-off',
-  'completed',
-];
+const STATES = IMAGE_CHANGE_STATES;
 
 describe('the image change table', () => {
   it.each(KINDS)('a %s waits only for steps its state may take', (kind) => {

@@ -16,17 +16,19 @@ export type ImageChangeKind = 'upgrade' | 'rollback';
  * Upgrade: requested -> approved? -> deploying (test) -> on-test -> signed-off -> deploying
  * (production) -> completed.
  */
-export type ImageChangeState =
-  | 'requested'
-  | 'approved'
-  | 'rejected'
-  | 'deploying'
-  | 'deploy-failed'
-  | 'deployed'
-  | 'resolved'
-  | 'on-test'
-  | 'signed-off'
-  | 'completed';
+export const IMAGE_CHANGE_STATES = [
+  'requested',
+  'approved',
+  'rejected',
+  'deploying',
+  'deploy-failed',
+  'deployed',
+  'resolved',
+  'on-test',
+  'signed-off',
+  'completed',
+] as const;
+export type ImageChangeState = (typeof IMAGE_CHANGE_STATES)[number];
 
 /** States after which the instance is free for the next image change. */
 export const FINISHED_STATES: readonly ImageChangeState[] = ['rejected', 'resolved', 'completed'];
