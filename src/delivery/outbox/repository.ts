@@ -25,16 +25,7 @@ export function createOutboxRepository(options: OutboxRepositoryOptions): Outbox
   const { engine } = options;
   const clock = options.now ?? (() => new Date());
   const on = (db: Db) => outboxRepository({ db, engine, now: () => clock().toISOString() });
-  const pool = on(options.db);
 
-  return {
-    enqueue: (tx, message) => on(tx).enqueue(message),
-    claimDue: (claim) => pool.claimDue(claim),
-    markDelivered: (id, workerId) => pool.markDelivered(id, workerId),
-    markRetry: (id, workerId, nextAttemptAt, error) => pool.markRetry(id, workerId, nextAttemptAt, error),
-    markFailed: (id, workerId, error) => pool.markFailed(id, workerId, error),
-    listFailed: (list) => pool.listFailed(list),
-    requeue: (id) => pool.requeue(id),
-    get: (idempotencyKey) => pool.get(idempotencyKey),
-  };
+  // Everything but `enqueue` runs on the pool; the store's methods are closures, not bound to `this`.
+  return { ...on(options.db), enqueue: (tx, message) => on(tx).enqueue(message) };
 }
