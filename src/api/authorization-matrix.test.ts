@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../test/support/engines.js';
 import { createScratchDatabase } from '../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../test/support/scratch-postgres.js';
+import { insertTrialRows, trialRow } from '../../test/support/trial-rows.js';
 import { createOutboxRepository } from '../delivery/outbox/index.js';
 import { signWebhookBody } from '../delivery/signing/index.js';
 import { startTestServer } from './test-server.js';
@@ -135,24 +136,12 @@ async function seededTrial(ctx: Context): Promise<string> {
   const { store } = ctx.server;
   const instance = (await store.repos.instances.findByName('acme-prod', ctx.server.seed.tenants.acme.id))[0]!;
   const id = `trl_${ctx.nextSlug()}`;
-  const at = new Date().toISOString();
-  await store.db
-    .insertInto('image_trials')
-    .values({
-      id,
-      tenant_id: instance.tenantId,
-      instance_id: instance.id,
-      state: 'failed',
-      requests: '["dbt-core==1.10.*"]',
-      progress: '{"done":0,"total":2,"step":"queued"}',
-      result: null,
-      error: 'matrix',
-      created_by: ctx.acmeUserId,
-      created_at: at,
-      updated_at: at,
-      version: 1,
-    })
-    .execute();
+  await insertTrialRows(store, [
+    trialRow(
+      { id, instance, state: 'failed', createdBy: ctx.acmeUserId },
+      { progress: '{"done":0,"total":2,"step":"queued"}', error: 'matrix' },
+    ),
+  ]);
   return id;
 }
 

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashReport, imageWorkflowRepository } from '../../src/workflows/image/index.js';
+import { insertTrialRows, trialRow } from '../support/trial-rows.js';
 import { BROWSER_MISSING, startDashboard } from './harness.js';
 
 const dashboard = await startDashboard();
@@ -73,24 +74,21 @@ async function finishedTrialFor(changeId: string): Promise<void> {
   const { store } = server;
   const repo = imageWorkflowRepository(store.repos);
   const change = (await repo.getChange(changeId))!;
-  const at = new Date().toISOString();
-  await store.db
-    .insertInto('image_trials')
-    .values({
-      id: 'trl_browser',
-      tenant_id: change.tenantId,
-      instance_id: change.instanceId,
-      state: 'succeeded',
-      requests: JSON.stringify(change.requests),
-      progress: JSON.stringify({ done: 4, total: 4, step: 'done' }),
-      result: JSON.stringify(RESULT),
-      error: null,
-      created_by: bea.user.id,
-      created_at: at,
-      updated_at: at,
-      version: 1,
-    })
-    .execute();
+  await insertTrialRows(store, [
+    trialRow(
+      {
+        id: 'trl_browser',
+        instance: { id: change.instanceId, tenantId: change.tenantId },
+        state: 'succeeded',
+        createdBy: bea.user.id,
+      },
+      {
+        requests: JSON.stringify(change.requests),
+        progress: JSON.stringify({ done: 4, total: 4, step: 'done' }),
+        result: JSON.stringify(RESULT),
+      },
+    ),
+  ]);
   const report = {
     ...change.report,
     trial: { id: 'trl_browser', skipped: null, projects: ['finance', 'marts'] },

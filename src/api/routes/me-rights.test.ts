@@ -12,6 +12,7 @@ import { engines } from '../../../test/support/engines.js';
 import { actorOf, tokensForEveryRole } from '../../../test/support/roles.js';
 import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import { insertTrialRows, trialRow } from '../../../test/support/trial-rows.js';
 import { PERMISSIONS } from '../../domain/roles/index.js';
 import type { Actor, Role } from '../../domain/roles/index.js';
 import { ACTION_PERMISSION, createInstance, RIGHTFUL_ACTIONS } from '../../workflows/index.js';
@@ -155,28 +156,18 @@ describe.each(engines)('GET /me says what the caller may do, and the API agrees 
       const instance = (
         await server.store.repos.instances.findByName('acme-test', server.seed.tenants.acme.id)
       )[0]!;
-      const at = new Date().toISOString();
       // Run by another server (its lease held): a cancel marks the row, no process of ours runs.
-      await server.store.db
-        .insertInto('image_trials')
-        .values({
-          id,
-          tenant_id: instance.tenantId,
-          instance_id: instance.id,
-          state: 'running',
-          requests: '["dbt-core==1.10.*"]',
-          progress: '{"done":0,"total":1,"step":"running"}',
-          result: null,
-          error: null,
-          created_by: server.seed.users.bea.user.id,
-          created_at: at,
-          updated_at: at,
-          version: 1,
-          attempts: 1,
-          lease_owner: 'other-server',
-          lease_expires_at: new Date(Date.now() + HOUR).toISOString(),
-        })
-        .execute();
+      await insertTrialRows(server.store, [
+        trialRow(
+          { id, instance, state: 'running', createdBy: server.seed.users.bea.user.id },
+          {
+            progress: '{"done":0,"total":1,"step":"running"}',
+            attempts: 1,
+            lease_owner: 'other-server',
+            lease_expires_at: new Date(Date.now() + HOUR).toISOString(),
+          },
+        ),
+      ]);
       return {
         call: () => post(role, `${ACME_TEST}/image/trials/${id}/cancel`),
         accepted: 200,

@@ -18,6 +18,7 @@ import { engines } from '../../../test/support/engines.js';
 import { pythonTools } from '../../../test/support/python-tools.js';
 import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import { insertTrialRows, trialRow } from '../../../test/support/trial-rows.js';
 import type { ProjectEvidence } from '../../impact/index.js';
 import type { Store } from '../../store/index.js';
 import type { TrialView } from '../../workflows/trial/index.js';
@@ -439,24 +440,12 @@ describe.each(engines)('the trial step when it cannot run or fails (%s)', (engin
     const instance = (
       await server.store.repos.instances.findByName('acme-prod', server.seed.tenants.acme.id)
     )[0]!;
-    const at = new Date().toISOString();
-    await server.store.db
-      .insertInto('image_trials')
-      .values({
-        id: 'trl_other',
-        tenant_id: instance.tenantId,
-        instance_id: instance.id,
-        state: 'running',
-        requests: '["dbt-core==1.10.*"]',
-        progress: '{"done":1,"total":3,"step":"running marts"}',
-        result: null,
-        error: null,
-        created_by: bea.user.id,
-        created_at: at,
-        updated_at: at,
-        version: 1,
-      })
-      .execute();
+    await insertTrialRows(server.store, [
+      trialRow(
+        { id: 'trl_other', instance, state: 'running', createdBy: bea.user.id },
+        { progress: '{"done":1,"total":3,"step":"running marts"}' },
+      ),
+    ]);
     const body = { package: 'dbt-core', target: '==1.10.*', reason: 'snapshots fail on 1.11' };
     const first = await server.call('POST', `${PROD}/image/rollback-requests`, { token: bea.token, body });
     expect(first.status, first.text).toBe(201);

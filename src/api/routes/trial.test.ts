@@ -15,6 +15,8 @@ import { engines } from '../../../test/support/engines.js';
 import { pythonTools } from '../../../test/support/python-tools.js';
 import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import { insertTrialRows, trialRow } from '../../../test/support/trial-rows.js';
+import type { ImageTrialsTable } from '../../store/tables/trial.js';
 import type { TrialView } from '../../workflows/trial/index.js';
 import { TrialRunner } from '../../workflows/trial/index.js';
 import { trialConfigFromEnv } from '../../trial/index.js';
@@ -146,40 +148,27 @@ describe.each(engines)('projects API (%s)', (engine) => {
       await server.store.repos.instances.findByName('acme-prod', server.seed.tenants.acme.id)
     )[0]!;
     const at = new Date().toISOString();
-    const row = (id: string, extra: Record<string, unknown>) => ({
-      id,
-      tenant_id: instance.tenantId,
-      instance_id: instance.id,
-      state: 'running' as const,
-      requests: '["dbt-core==1.10.*"]',
-      progress: '{"done":1,"total":3,"step":"running marts"}',
-      result: null,
-      error: null,
-      created_by: server.seed.users.bea.user.id,
-      created_at: at,
-      updated_at: at,
-      version: 1,
-      ...extra,
-    });
+    const row = (id: string, extra: Partial<ImageTrialsTable>) =>
+      trialRow(
+        { id, instance, state: 'running', createdBy: server.seed.users.bea.user.id },
+        { progress: '{"done":1,"total":3,"step":"running marts"}', ...extra },
+      );
     const work = JSON.stringify({ current: {}, candidate: {}, changes: [], projects: [] });
-    await server.store.db
-      .insertInto('image_trials')
-      .values([
-        // Queued by a version that recorded no work: nothing to resume from.
-        row('trl_interrupted', {}),
-        // Started three times, its server stopping each time.
-        row('trl_crashy', { work, attempts: 3, lease_owner: 'gone', lease_expires_at: at }),
-        // Work that no longer reads: failed with why, not retried every lease period.
-        row('trl_garbled', { work: '{', attempts: 1, lease_owner: 'gone', lease_expires_at: at }),
-        // Another server runs this one and renews its lease: not to be touched.
-        row('trl_elsewhere', {
-          work,
-          attempts: 1,
-          lease_owner: 'other-server',
-          lease_expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-        }),
-      ])
-      .execute();
+    await insertTrialRows(server.store, [
+      // Queued by a version that recorded no work: nothing to resume from.
+      row('trl_interrupted', {}),
+      // Started three times, its server stopping each time.
+      row('trl_crashy', { work, attempts: 3, lease_owner: 'gone', lease_expires_at: at }),
+      // Work that no longer reads: failed with why, not retried every lease period.
+      row('trl_garbled', { work: '{', attempts: 1, lease_owner: 'gone', lease_expires_at: at }),
+      // Another server runs this one and renews its lease: not to be touched.
+      row('trl_elsewhere', {
+        work,
+        attempts: 1,
+        lease_owner: 'other-server',
+        lease_expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
+    ]);
     const runner = new TrialRunner(server.store, {
       ...trialConfigFromEnv({}),
       workDir: join(scratch, 'sweep'),
@@ -239,24 +228,12 @@ describe.each(engines)('projects API (%s)', (engine) => {
     const instance = (
       await server.store.repos.instances.findByName('acme-prod', server.seed.tenants.acme.id)
     )[0]!;
-    const at = new Date().toISOString();
-    await server.store.db
-      .insertInto('image_trials')
-      .values({
-        id: 'trl_cancel',
-        tenant_id: instance.tenantId,
-        instance_id: instance.id,
-        state: 'queued',
-        requests: '["dbt-core==1.10.*"]',
-        progress: '{"done":0,"total":3,"step":"queued"}',
-        result: null,
-        error: null,
-        created_by: server.seed.users.bea.user.id,
-        created_at: at,
-        updated_at: at,
-        version: 1,
-      })
-      .execute();
+    await insertTrialRows(server.store, [
+      trialRow(
+        { id: 'trl_cancel', instance, state: 'queued', createdBy: server.seed.users.bea.user.id },
+        { progress: '{"done":0,"total":3,"step":"queued"}' },
+      ),
+    ]);
     const env = {
       python: '3.11',
       pins: [{ name: 'dbt-core', version: '1.10.23' }],
