@@ -2,10 +2,9 @@
  * Every route in /openapi.json × every caller, against a table written by hand. A route that is in
  * the OpenAPI document but not in this table fails the test: a new route cannot ship unguarded.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../test/support/engines.js';
-import { createScratchDatabase } from '../../test/support/scratch-postgres.js';
+import { createScratchDatabase, storeOptionsFor } from '../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../test/support/scratch-postgres.js';
 import { insertTrialRows, trialRow } from '../../test/support/trial-rows.js';
 import { createOutboxRepository } from '../delivery/outbox/index.js';
@@ -796,9 +795,7 @@ describe.each(engines)('authorization matrix (%s)', (engine) => {
     imageRequests = null;
     webhookInstanceId = null;
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_matrix');
-    server = await startTestServer(
-      database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {},
-    );
+    server = await startTestServer(storeOptionsFor(database));
     const { users } = server.seed;
     const admin = users.providerAdmin.token;
     let counter = 0;

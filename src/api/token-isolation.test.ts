@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../test/support/engines.js';
-import { createScratchDatabase } from '../../test/support/scratch-postgres.js';
+import { createScratchDatabase, storeOptionsFor } from '../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../test/support/scratch-postgres.js';
 import { startTestServer } from './test-server.js';
 import type { CallResult, TestServer } from './test-server.js';
@@ -23,9 +23,7 @@ describe.each(engines)('token and user ids of other tenants (%s)', (engine) => {
 
   beforeAll(async () => {
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_tokens');
-    server = await startTestServer(
-      database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {},
-    );
+    server = await startTestServer(storeOptionsFor(database));
     beaToken = server.seed.users.bea.token;
     const issued = await server.call('POST', '/api/v1/tokens', {
       token: server.seed.users.providerAdmin.token,

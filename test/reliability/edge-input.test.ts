@@ -4,7 +4,6 @@
  * field, on SQLite and on PostgreSQL (where NUL once answered 500), and writes nothing. Each route is
  * called by a caller it admits, so the guard, not the role check, is what answers.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../src/api/test-server.js';
 import type { TestServer } from '../../src/api/test-server.js';
@@ -12,7 +11,7 @@ import { JSON_MAX_DEPTH } from '../../src/domain/input/index.js';
 import { engines } from '../support/engines.js';
 import { fillPath, operationsOf } from '../support/openapi-operations.js';
 import type { OpenApiDocument, Operation } from '../support/openapi-operations.js';
-import { createScratchDatabase } from '../support/scratch-postgres.js';
+import { createScratchDatabase, storeOptionsFor } from '../support/scratch-postgres.js';
 import type { ScratchDatabase } from '../support/scratch-postgres.js';
 import { stateDigest } from '../support/state-digest.js';
 
@@ -43,9 +42,7 @@ describe.each(engines)('input guard at the edge (%s)', (engine) => {
 
   beforeAll(async () => {
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_edge');
-    server = await startTestServer(
-      database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {},
-    );
+    server = await startTestServer(storeOptionsFor(database));
     const { users } = server.seed;
     tokens.set('provider-admin', users.providerAdmin.token);
     tokens.set('provider-engineer', users.providerEngineer.token);

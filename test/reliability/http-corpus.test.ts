@@ -3,9 +3,8 @@
  * so routes added later are covered) × hostile inputs, with a valid provider-admin token. No 5xx,
  * every 4xx is problem+json with a detail, and the store's tables are unchanged afterwards.
  */
-import { randomBytes } from 'node:crypto';
 import { engines } from '../support/engines.js';
-import { createScratchDatabase } from '../support/scratch-postgres.js';
+import { createScratchDatabase, storeOptionsFor } from '../support/scratch-postgres.js';
 import type { ScratchDatabase } from '../support/scratch-postgres.js';
 import { fillPath, operationsOf } from '../support/openapi-operations.js';
 import type { OpenApiDocument, Operation } from '../support/openapi-operations.js';
@@ -165,7 +164,7 @@ describe.each(engines)('HTTP corpus over every route in /openapi.json (%s)', (en
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_corpus');
     server = await startTestServer({
       bodyLimit: BODY_LIMIT,
-      ...(database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {}),
+      ...storeOptionsFor(database),
     });
     const doc = (await server.call('GET', '/openapi.json')).json as unknown as OpenApiDocument;
     operations = operationsOf(doc);

@@ -14,11 +14,15 @@
  * the postgres cases are skipped with a printed reason, unless RATCHET_REQUIRE_POSTGRES=1 or CI=true:
  * then importing this module fails loudly.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminQuery, createScratchDatabase, POSTGRES_ADMIN_URL } from './scratch-postgres.js';
+import {
+  adminQuery,
+  createScratchDatabase,
+  POSTGRES_ADMIN_URL,
+  storeOptionsFor,
+} from './scratch-postgres.js';
 import { openStore } from '../../src/store/index.js';
 import type { Engine, OpenStoreOptions, Store } from '../../src/store/index.js';
 
@@ -72,8 +76,7 @@ export async function openTestStore(
     cleanup = () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true }));
   } else {
     const database = await createScratchDatabase('ratchet_test');
-    // A multi-server PostgreSQL deployment sets RATCHET_SECRET_KEY; each test database gets its own.
-    location = { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') };
+    location = storeOptionsFor(database);
     cleanup = database.drop;
   }
   async function open(extra: Pick<OpenStoreOptions, 'now' | 'secretKey'>): Promise<Store> {

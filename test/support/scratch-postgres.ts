@@ -42,3 +42,14 @@ export async function createScratchDatabase(
     drop: () => adminQuery(`drop database if exists ${name} with (force)`, adminUrl),
   };
 }
+
+/**
+ * What a store (`openStore`, `startTestServer`) needs to run on a scratch database: its URL and a
+ * secret key of its own, as a multi-server PostgreSQL deployment sets RATCHET_SECRET_KEY (on SQLite
+ * the key lives in the data folder); nothing without a database.
+ */
+export function storeOptionsFor(
+  database: ScratchDatabase | undefined,
+): { databaseUrl: string; secretKey: string } | Record<string, never> {
+  return database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {};
+}

@@ -3,10 +3,9 @@
  * names people (not usr_ ids), carries the notes and report hashes, links each step to its audit
  * entry, and hides another tenant's change exactly like a missing one.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/support/engines.js';
-import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import { createScratchDatabase, storeOptionsFor } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ChangeActivity } from '../../workflows/index.js';
 import { startTestServer } from '../test-server.js';
@@ -18,9 +17,7 @@ describe.each(engines)('change activity (%s)', (engine) => {
 
   beforeAll(async () => {
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_activity');
-    server = await startTestServer(
-      database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {},
-    );
+    server = await startTestServer(storeOptionsFor(database));
   }, 60_000);
   afterAll(async () => {
     await server.close();

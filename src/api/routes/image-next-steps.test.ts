@@ -6,12 +6,11 @@
  * is posted by that role and refused, changing nothing. The table the dashboard reads and the checks
  * the workflow runs therefore cannot drift apart without this test failing.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/support/engines.js';
 import { freshImageInstance, stepBody } from '../../../test/support/image-instances.js';
 import { actorOf, tokensForEveryRole } from '../../../test/support/roles.js';
-import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import { createScratchDatabase, storeOptionsFor } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { ImageContent } from '../../domain/revisions/index.js';
 import type { Actor, Role } from '../../domain/roles/index.js';
@@ -132,7 +131,7 @@ describe.each(engines)('image change nextSteps agree with the workflow (%s)', (e
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_next_steps');
     server = await startTestServer({
       quotas: UNLIMITED_QUOTAS,
-      ...(database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {}),
+      ...storeOptionsFor(database),
     });
     const { users, instances } = server.seed;
     engineer = actorOf(users.providerEngineer.user);

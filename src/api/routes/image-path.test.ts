@@ -9,13 +9,12 @@
  *   with 403), and it leads into the state the path names. So the progress the dashboard draws and
  *   the checks the workflow runs cannot drift apart without this test failing.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCounts } from '../../../test/support/audit.js';
 import { engines } from '../../../test/support/engines.js';
 import { freshImageInstance, stepBody } from '../../../test/support/image-instances.js';
 import { actorOf, tokensForEveryRole } from '../../../test/support/roles.js';
-import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import { createScratchDatabase, storeOptionsFor } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import { NotAllowedError } from '../../domain/errors/index.js';
 import type { ImageContent } from '../../domain/revisions/index.js';
@@ -63,7 +62,7 @@ describe.each(engines)('who may start an image change, and the path it takes (%s
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_image_path');
     server = await startTestServer({
       quotas: UNLIMITED_QUOTAS,
-      ...(database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {}),
+      ...storeOptionsFor(database),
     });
     const { users, instances } = server.seed;
     engineer = actorOf(users.providerEngineer.user);

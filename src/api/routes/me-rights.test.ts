@@ -5,12 +5,11 @@
  * `may[action].allowed` is true exactly when the API call behind it is accepted; otherwise the call
  * is a 403 that writes nothing. Each entry names the permission the workflow asserts.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCounts } from '../../../test/support/audit.js';
 import { engines } from '../../../test/support/engines.js';
 import { actorOf, tokensForEveryRole } from '../../../test/support/roles.js';
-import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import { createScratchDatabase, storeOptionsFor } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import { insertTrialRows, trialRow } from '../../../test/support/trial-rows.js';
 import { PERMISSIONS } from '../../domain/roles/index.js';
@@ -57,7 +56,7 @@ describe.each(engines)('GET /me says what the caller may do, and the API agrees 
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_me_rights');
     server = await startTestServer({
       quotas: UNLIMITED_QUOTAS,
-      ...(database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {}),
+      ...storeOptionsFor(database),
     });
     engineer = actorOf(server.seed.users.providerEngineer.user);
     for (const [role, token] of await tokensForEveryRole(server, { label: 'rights', withIngestion: true }))

@@ -3,10 +3,9 @@
  * instance and layer (an infrastructure change awaiting the customer's sign-off, an open severity-2
  * defect with its SLA clock, a rollback pin with its expiry and follow-up), and only to its tenant.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/support/engines.js';
-import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import { createScratchDatabase, storeOptionsFor } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import type { InstanceStrip } from '../../workflows/index.js';
 import { startTestServer } from '../test-server.js';
@@ -20,9 +19,7 @@ describe.each(engines)('instance status strip (%s)', (engine) => {
 
   beforeAll(async () => {
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_status');
-    server = await startTestServer(
-      database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {},
-    );
+    server = await startTestServer(storeOptionsFor(database));
   }, 60_000);
   afterAll(async () => {
     await server.close();

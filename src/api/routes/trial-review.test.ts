@@ -6,7 +6,6 @@
  * deprecations, and nobody else is told.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { documentOf, refusalOf, runCli } from '../../../test/support/cli.js';
 import { createDbtRepo, deployDbtLab, resolveImagePins } from '../../../test/support/dbt-projects.js';
 import { engines } from '../../../test/support/engines.js';
 import { pythonTools } from '../../../test/support/python-tools.js';
-import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import { createScratchDatabase, storeOptionsFor } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import { insertTrialRows, trialRow } from '../../../test/support/trial-rows.js';
 import type { ProjectEvidence } from '../../impact/index.js';
@@ -100,9 +99,7 @@ describe.skipIf(tools === null).each(engines)('the trial step of a rollback revi
     // Shared by both engines: the second reuses the environments the first built.
     process.env['RATCHET_TRIAL_DIR'] = join(scratch, 'trial');
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_review_trial');
-    server = await startTestServer(
-      database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {},
-    );
+    server = await startTestServer(storeOptionsFor(database));
     const pete = server.seed.users.providerEngineer.token;
     await deployDbtLab(server, pete, { uv, wheels, uvCache: join(scratch, 'uv-cache') });
   }, 120_000);
@@ -420,9 +417,7 @@ describe.each(engines)('the trial step when it cannot run or fails (%s)', (engin
     process.env['RATCHET_UV'] = '/bin/false';
     process.env['RATCHET_TRIAL_DIR'] = join(scratch, `failing-${engine}`);
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_review_trial_fail');
-    server = await startTestServer(
-      database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {},
-    );
+    server = await startTestServer(storeOptionsFor(database));
   });
   afterAll(async () => {
     await server.close();

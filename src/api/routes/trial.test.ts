@@ -3,7 +3,6 @@
  * allow-list, sealed credentials, tenant isolation, on both engines. Trials: real uv, git and dbt
  * (1.11 rolled back to 1.10, offline from the cached wheels) behind the API and `ratchet image trial`.
  */
-import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { documentOf, refusalOf, runCli } from '../../../test/support/cli.js';
 import { createDbtRepo, deployDbtLab } from '../../../test/support/dbt-projects.js';
 import { engines } from '../../../test/support/engines.js';
 import { pythonTools } from '../../../test/support/python-tools.js';
-import { createScratchDatabase } from '../../../test/support/scratch-postgres.js';
+import { createScratchDatabase, storeOptionsFor } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import { insertTrialRows, trialRow } from '../../../test/support/trial-rows.js';
 import type { ImageTrialsTable } from '../../store/tables/trial.js';
@@ -38,9 +37,7 @@ describe.each(engines)('projects API (%s)', (engine) => {
   beforeAll(async () => {
     process.env['RATCHET_PROJECT_REPOS'] = `${pathToFileURL(allowed).href}/, github.com`;
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_trial');
-    server = await startTestServer(
-      database ? { databaseUrl: database.url, secretKey: randomBytes(32).toString('base64') } : {},
-    );
+    server = await startTestServer(storeOptionsFor(database));
     bea = server.seed.users.bea.token;
     ana = server.seed.users.ana.token;
     gus = server.seed.users.globexAdmin.token;
