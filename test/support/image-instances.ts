@@ -1,7 +1,7 @@
 /**
- * For tests that walk image changes from their start: a fresh acme instance on a test server,
- * running a given image from a given package source with no change in flight (one instance each),
- * and the body the dashboard sends for a step the server offers.
+ * For tests that walk image changes from their start: fresh acme instances on a test server, each
+ * running the demo image with no change in flight, and the body the dashboard sends for a step the
+ * server offers.
  */
 import type { TestServer } from '../../src/api/test-server.js';
 import type { ImageNextStep } from '../../src/api/wire.js';
@@ -12,38 +12,48 @@ import {
   markRevisionDeployed,
   recordRevision,
   setImageSource,
+  writeDemoWheels,
 } from '../../src/workflows/index.js';
 
-export async function freshImageInstance(
+/** Makes a fresh acme instance of `kind` (a production one may name its test instance). */
+export type FreshImageInstance = (kind: 'test' | 'production', testInstance?: string) => Promise<string>;
+
+/**
+ * Fresh acme instances running acme-prod's image (the demo's, dbt 1.11) from the demo wheels,
+ * recorded and deployed by `engineer`, named `<prefix>-<kind>-<n>`.
+ */
+export async function demoImageInstances(
   server: TestServer,
   engineer: Actor,
-  options: {
-    name: string;
-    kind: 'test' | 'production';
-    testInstance?: string;
-    image: ImageContent;
-    source: string;
-  },
-): Promise<string> {
-  const instance = await createInstance(server.store, engineer, {
-    tenant: 'acme',
-    name: options.name,
-    kind: options.kind,
-    ...(options.testInstance ? { testInstance: options.testInstance } : {}),
-  });
-  const revision = await recordRevision(server.store, engineer, {
-    instance: instance.id,
-    layer: 'image',
-    content: options.image,
-    reason: `The image of ${options.name}`,
-  });
-  await markRevisionDeployed(server.store, engineer, {
-    instance: instance.id,
-    layer: 'image',
-    number: revision.number,
-  });
-  await setImageSource(server.store, engineer, { instance: instance.id, source: options.source });
-  return instance.id;
+  prefix: string,
+): Promise<FreshImageInstance> {
+  const current = await server.store.repos.revisions.current(server.seed.instances.acmeProd.id, 'image');
+  const image = current!.content as ImageContent;
+  const source = writeDemoWheels();
+  let made = 0;
+  return async (kind, testInstance) => {
+    made += 1;
+    const name = `${prefix}-${kind}-${String(made)}`;
+    const instance = await createInstance(server.store, engineer, {
+      tenant: 'acme',
+      name,
+      kind,
+      ...(testInstance ? { testInstance } : {}),
+    });
+    const revision = await recordRevision(server.store, engineer, {
+      instance: instance.id,
+      layer: 'image',
+      content: image,
+      reason: `The image of ${name}`,
+    });
+    await markRevisionDeployed(server.store, engineer, {
+      instance: instance.id,
+      layer: 'image',
+      number: revision.number,
+    });
+    await setImageSource(server.store, engineer, { instance: instance.id, source });
+    return instance.id;
+  };
 }
 
 /**

@@ -8,11 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../test/support/engines.js';
-import { freshImageInstance, stepBody } from '../../../test/support/image-instances.js';
+import { demoImageInstances, stepBody } from '../../../test/support/image-instances.js';
+import type { FreshImageInstance } from '../../../test/support/image-instances.js';
 import { actorOf, tokensForEveryRole } from '../../../test/support/roles.js';
 import { createScratchDatabase, storeOptionsFor } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
-import type { ImageContent } from '../../domain/revisions/index.js';
 import type { Actor, Role } from '../../domain/roles/index.js';
 import {
   acceptRollback,
@@ -27,7 +27,6 @@ import {
   requestRollback,
   requestUpgrade,
   signOffUpgrade,
-  writeDemoWheels,
 } from '../../workflows/index.js';
 import type { ImageChangeKind, ImageChangeRecord, ImageChangeState } from '../../workflows/index.js';
 import type { ImageNextStep } from '../wire.js';
@@ -123,9 +122,7 @@ describe.each(engines)('image change nextSteps agree with the workflow (%s)', (e
   const tokens = new Map<Role, string>();
   let engineer: Actor;
   let bea: Actor;
-  let image: ImageContent;
-  let source: string;
-  let made = 0;
+  let freshInstance: FreshImageInstance;
 
   beforeAll(async () => {
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_next_steps');
@@ -133,32 +130,17 @@ describe.each(engines)('image change nextSteps agree with the workflow (%s)', (e
       quotas: UNLIMITED_QUOTAS,
       ...storeOptionsFor(database),
     });
-    const { users, instances } = server.seed;
+    const { users } = server.seed;
     engineer = actorOf(users.providerEngineer.user);
     bea = actorOf(users.bea.user);
     for (const [role, token] of await tokensForEveryRole(server, { label: 'steps', withIngestion: false }))
       tokens.set(role, token);
-    const current = await server.store.repos.revisions.current(instances.acmeProd.id, 'image');
-    image = current!.content as ImageContent;
-    source = writeDemoWheels();
+    freshInstance = await demoImageInstances(server, engineer, 'drift');
   }, 120_000);
   afterAll(async () => {
     await server.close();
     await database?.drop();
   });
-
-  /** A fresh acme instance running the demo image (dbt 1.11), with no change in flight. */
-  async function freshInstance(kind: 'test' | 'production', testInstance?: string): Promise<string> {
-    made += 1;
-    const name = `drift-${kind}-${String(made)}`;
-    return freshImageInstance(server, engineer, {
-      name,
-      kind,
-      image,
-      source,
-      ...(testInstance ? { testInstance } : {}),
-    });
-  }
 
   /** A new change of `kind`, driven by the workflows to `state` by the roles that own each step. */
   async function changeIn(kind: ImageChangeKind, state: ImageChangeState): Promise<ImageChangeRecord> {

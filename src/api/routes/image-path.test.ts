@@ -12,20 +12,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCounts } from '../../../test/support/audit.js';
 import { engines } from '../../../test/support/engines.js';
-import { freshImageInstance, stepBody } from '../../../test/support/image-instances.js';
+import { demoImageInstances, stepBody } from '../../../test/support/image-instances.js';
+import type { FreshImageInstance } from '../../../test/support/image-instances.js';
 import { actorOf, tokensForEveryRole } from '../../../test/support/roles.js';
 import { createScratchDatabase, storeOptionsFor } from '../../../test/support/scratch-postgres.js';
 import type { ScratchDatabase } from '../../../test/support/scratch-postgres.js';
 import { NotAllowedError } from '../../domain/errors/index.js';
-import type { ImageContent } from '../../domain/revisions/index.js';
 import { PERMISSIONS } from '../../domain/roles/index.js';
 import type { Actor, Role } from '../../domain/roles/index.js';
-import {
-  REQUEST_PERMISSION,
-  requestRollback,
-  requestUpgrade,
-  writeDemoWheels,
-} from '../../workflows/index.js';
+import { REQUEST_PERMISSION, requestRollback, requestUpgrade } from '../../workflows/index.js';
 import type { ImageChangeKind } from '../../workflows/index.js';
 import { IMAGE_PATHS, pathStepRoles } from '../../workflows/image/index.js';
 import type { ImagePathName } from '../../workflows/image/index.js';
@@ -54,9 +49,7 @@ describe.each(engines)('who may start an image change, and the path it takes (%s
   let database: ScratchDatabase | undefined;
   const tokens = new Map<Role, string>();
   let engineer: Actor;
-  let image: ImageContent;
-  let source: string;
-  let made = 0;
+  let freshInstance: FreshImageInstance;
 
   beforeAll(async () => {
     if (engine === 'postgres') database = await createScratchDatabase('ratchet_image_path');
@@ -64,13 +57,11 @@ describe.each(engines)('who may start an image change, and the path it takes (%s
       quotas: UNLIMITED_QUOTAS,
       ...storeOptionsFor(database),
     });
-    const { users, instances } = server.seed;
+    const { users } = server.seed;
     engineer = actorOf(users.providerEngineer.user);
     for (const [role, token] of await tokensForEveryRole(server, { label: 'path', withIngestion: true }))
       tokens.set(role, token);
-    const current = await server.store.repos.revisions.current(instances.acmeProd.id, 'image');
-    image = current!.content as ImageContent;
-    source = writeDemoWheels();
+    freshInstance = await demoImageInstances(server, engineer, 'path');
   }, 120_000);
   afterAll(async () => {
     await server?.close();
@@ -79,19 +70,6 @@ describe.each(engines)('who may start an image change, and the path it takes (%s
 
   function tokenOf(role: Role): string {
     return tokens.get(role)!;
-  }
-
-  /** A fresh acme instance running the demo image (dbt 1.11), with no change in flight. */
-  async function freshInstance(kind: 'test' | 'production', testInstance?: string): Promise<string> {
-    made += 1;
-    const name = `path-${kind}-${String(made)}`;
-    return freshImageInstance(server, engineer, {
-      name,
-      kind,
-      image,
-      source,
-      ...(testInstance ? { testInstance } : {}),
-    });
   }
 
   async function requestsOn(instance: string, kind: ImageChangeKind): Promise<unknown[]> {
