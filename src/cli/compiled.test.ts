@@ -151,6 +151,30 @@ describe('the compiled CLI', () => {
     expect(result.stderr).toBe('');
   });
 
+  it('leaves the main thread a core: V8 gets cores - 1 background threads (1 to 4), unless NODE_OPTIONS sets them', async () => {
+    // A `node` that prints its arguments and an `nproc` that reports a given machine, first on PATH.
+    const fakes = mkdtempSync(join(temp, 'fakes-'));
+    writeFileSync(join(fakes, 'node'), '#!/bin/sh\necho "$@"\n', { mode: 0o755 });
+    const poolFlag = async (cores: number, nodeOptions = ''): Promise<string | null> => {
+      writeFileSync(join(fakes, 'nproc'), `#!/bin/sh\necho ${String(cores)}\n`, { mode: 0o755 });
+      const printed = await new Promise<string>((done, fail) => {
+        execFile(
+          RATCHET_CLI,
+          ['--help'],
+          { env: { ...process.env, PATH: `${fakes}:${process.env.PATH ?? ''}`, NODE_OPTIONS: nodeOptions } },
+          (error, stdout) => (error ? fail(error) : done(stdout)),
+        );
+      });
+      expect(printed).toMatch(/dist\/cli\/ratchet\.mjs --help\n$/);
+      return /--v8-pool-size=(\d+)/.exec(printed)?.[1] ?? null;
+    };
+    expect(await poolFlag(1)).toBe('1');
+    expect(await poolFlag(2)).toBe('1');
+    expect(await poolFlag(3)).toBe('2');
+    expect(await poolFlag(16)).toBe('4');
+    expect(await poolFlag(2, '--v8-pool-size=3')).toBeNull();
+  });
+
   it('without dist/ says how to build it and runs the sources through tsx', async () => {
     // A checkout whose bin/ has no dist/ beside it; ratchet.mjs is the real one (a symlink), so it
     // finds tsx and src/ where they are.
