@@ -30,11 +30,37 @@ export interface PeerFigures {
   readonly ratios: { cold: number; warm: number };
 }
 
+/**
+ * Resolves per peer, cold and warm: nine, each Ratchet run paired with a uv run right after it, so a
+ * change in the machine's load (it is shared) moves both sides of a pair alike. Three runs one
+ * peer after the other put the synthetic folder's ratio anywhere from 1.6x to 2x between runs.
+ */
+const RESOLVE_PAIRS = 9;
+/** `image check` and the plan, which have no pass/fail target of their own. */
 const WARM_RUNS = 3;
-const COLD_RUNS = 3;
 
 function median(runs: readonly PeerRun[]): number {
   return summarize(runs.map((r) => r.ms)).median;
+}
+
+/** `times` rounds of `a` then `b`: each peer's runs, in the order they ran. */
+async function pairedRuns(
+  times: number,
+  [a, b]: readonly [() => Promise<PeerRun>, () => Promise<PeerRun>],
+): Promise<[PeerRun[], PeerRun[]]> {
+  const runsA: PeerRun[] = [];
+  const runsB: PeerRun[] = [];
+  for (let i = 0; i < times; i++) {
+    runsA.push(await a());
+    runsB.push(await b());
+  }
+  return [runsA, runsB];
+}
+
+/** The lowest and highest ratio of a pair (`a[i]` / `b[i]`): how far one pair can stray. */
+function pairSpread(a: readonly PeerRun[], b: readonly PeerRun[]): string {
+  const ratios = a.map((run, i) => run.ms / b[i]!.ms);
+  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`;
 }
 
 async function repeatRun(times: number, work: () => Promise<PeerRun>): Promise<PeerRun[]> {
@@ -56,26 +82,27 @@ export async function comparePeers(folder: PeerFolder, uv: string): Promise<Peer
     // Ratchet's cache (wheel METADATA of find-links folders) starts empty, as uv's does.
     const ratchetCache = path.join(scratch, 'ratchet-cache');
     console.log(`[${folder.label}] ratchet resolve, uv pip compile, pip install --dry-run ...`);
-    // Cold: each run with a cache folder of its own, empty; the median of several, as for warm runs
-    // (one cold sample moved by tens of percent between runs of the same build).
+    // Cold: each run with a cache folder of its own, empty. Warm: the cache of an earlier run.
     let coldRun = 0;
     const freshCache = (name: string): string => path.join(scratch, `${name}-cold-${String(coldRun++)}`);
-    const ratchetColds = await repeatRun(COLD_RUNS, () =>
-      ratchetCli(['resolve', ...source, ...folder.requirements], freshCache('ratchet')),
-    );
-    const ratchetCold = { ...ratchetColds[0]!, ms: median(ratchetColds) };
-    await ratchetCli(['resolve', ...source, ...folder.requirements], ratchetCache);
-    const ratchetWarm = await repeatRun(WARM_RUNS, () =>
-      ratchetCli(['resolve', ...source, ...folder.requirements], ratchetCache),
-    );
-    const uvColds = await repeatRun(COLD_RUNS, () =>
-      uvCompile(uv, folder.dir, folder.python, folder.requirements, freshCache('uv')),
-    );
-    const uvCold = { ...uvColds[0]!, ms: median(uvColds) };
-    await uvCompile(uv, folder.dir, folder.python, folder.requirements, uvCache);
-    const uvWarm = await repeatRun(WARM_RUNS, () =>
-      uvCompile(uv, folder.dir, folder.python, folder.requirements, uvCache),
-    );
+    const ratchetResolve = (cache: string): Promise<PeerRun> =>
+      ratchetCli(['resolve', ...source, ...folder.requirements], cache);
+    const uvResolve = (cache: string): Promise<PeerRun> =>
+      uvCompile(uv, folder.dir, folder.python, folder.requirements, cache);
+    await ratchetResolve(ratchetCache);
+    await uvResolve(uvCache);
+    const cold = await pairedRuns(RESOLVE_PAIRS, [
+      () => ratchetResolve(freshCache('ratchet')),
+      () => uvResolve(freshCache('uv')),
+    ]);
+    const warm = await pairedRuns(RESOLVE_PAIRS, [
+      () => ratchetResolve(ratchetCache),
+      () => uvResolve(uvCache),
+    ]);
+    const ratchetCold = { ...cold[0][0]!, ms: median(cold[0]) };
+    const uvCold = { ...cold[1][0]!, ms: median(cold[1]) };
+    const ratchetWarm = warm[0];
+    const uvWarm = warm[1];
     const pip = folder.pip ?? (await pipResolve(folder.dir, folder.requirements));
     console.log(
       `[${folder.label}] ratchet ${formatMs(ratchetCold.ms)} / ${formatMs(median(ratchetWarm))} (${ratchetCold.outcome}); uv ${formatMs(uvCold.ms)} / ${formatMs(median(uvWarm))} (${uvCold.outcome}); pip ${formatMs(pip.ms)} (${pip.outcome})`,
@@ -115,12 +142,12 @@ ${folder.requirements.length > 8 ? `All ${folder.requirements.length} names` : `
 ${ratchetCold.outcome}; uv: ${uvCold.outcome}; pip: ${pip.outcome}.
 ${disagreements.length === 0 ? 'Ratchet and uv chose the same versions.' : `Ratchet and uv chose different versions for ${disagreements.length} packages (resolvers differ in which newest version they give up first): ${disagreements.slice(0, 8).join('; ')}${disagreements.length > 8 ? ', ...' : ''}.`}
 
-| operation (wall time, processes) | Ratchet CLI | uv | pip | Ratchet / uv | target ≤ 2× |
-|---|---|---|---|---|---|
-| resolve, cold (median of ${COLD_RUNS}; each run with an empty cache) | ${formatMs(ratchetCold.ms)} | ${formatMs(uvCold.ms)} | ${formatMs(pip.ms)} | ${ratios.cold.toFixed(2)}× | ${verdict(ratios.cold)} |
-| resolve, warm (median of ${WARM_RUNS}; both with the cache of an earlier run) | ${formatMs(median(ratchetWarm))} | ${formatMs(median(uvWarm))} | | ${ratios.warm.toFixed(2)}× | ${verdict(ratios.warm)} |
-| \`image check\` of the ${pins.length} pins (peers: resolve the exact pins) | ${formatMs(median(ratchetCheck))} | ${formatMs(median(uvCheck))} | ${formatMs(pipCheck.ms)} | ${(median(ratchetCheck) / median(uvCheck)).toFixed(2)}× | |
-| \`image plan --set ${folder.plan.join(' ')}\` (${planDoc.feasible === true ? `feasible: ${moves}` : 'infeasible'}) | ${formatMs(median(plan))} | no equivalent | no equivalent | | |
+| operation (wall time, processes) | Ratchet CLI | uv | pip | Ratchet / uv | single pairs | target ≤ 2× |
+|---|---|---|---|---|---|---|
+| resolve, cold (medians of ${RESOLVE_PAIRS} pairs; each run with an empty cache) | ${formatMs(ratchetCold.ms)} | ${formatMs(uvCold.ms)} | ${formatMs(pip.ms)} | ${ratios.cold.toFixed(2)}× | ${pairSpread(cold[0], cold[1])} | ${verdict(ratios.cold)} |
+| resolve, warm (medians of ${RESOLVE_PAIRS} pairs; both with the cache of an earlier run) | ${formatMs(median(ratchetWarm))} | ${formatMs(median(uvWarm))} | | ${ratios.warm.toFixed(2)}× | ${pairSpread(ratchetWarm, uvWarm)} | ${verdict(ratios.warm)} |
+| \`image check\` of the ${pins.length} pins (peers: resolve the exact pins; ${WARM_RUNS} runs each) | ${formatMs(median(ratchetCheck))} | ${formatMs(median(uvCheck))} | ${formatMs(pipCheck.ms)} | ${(median(ratchetCheck) / median(uvCheck)).toFixed(2)}× | | |
+| \`image plan --set ${folder.plan.join(' ')}\` (${WARM_RUNS} runs; ${planDoc.feasible === true ? `feasible: ${moves}` : 'infeasible'}) | ${formatMs(median(plan))} | no equivalent | no equivalent | | | |
 `;
     return { label: folder.label, markdown, ratios };
   } finally {
