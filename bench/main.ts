@@ -33,6 +33,12 @@ const benchmarks: Benchmark[] = [
     load: () => import('./isolation.js'),
   },
   {
+    name: 'activity',
+    description:
+      "one change's audit entries out of a log of a million (RATCHET_BENCH_AUDIT_ENTRIES), with and without the target index, SQLite and PostgreSQL",
+    load: () => import('./activity.js'),
+  },
+  {
     name: 'trial',
     description:
       'a trial of 1 and of 10 dbt projects (real uv, git, dbt), cold and warm, against the same work as a shell sequence',

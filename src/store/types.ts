@@ -278,11 +278,8 @@ export interface AuditRepository {
   /** Entries in seq order, from `afterSeq` (exclusive), at most `limit`. */
   list(options?: { afterSeq?: number; limit?: number; tenantId?: string }): Promise<AuditEntry[]>;
   count(): Promise<number>;
-  /**
-   * The entries of one change in seq order: exact targets, and targets under a prefix
-   * (`platform-release:3.4.1/`; a prefix holding a LIKE wildcard is ignored).
-   */
-  entriesFor(scope: { targets: readonly string[]; prefixes?: readonly string[] }): Promise<AuditEntry[]>;
+  /** The entries naming any of `targets`, in seq order (through the index on target). */
+  entriesFor(scope: { targets: readonly string[] }): Promise<AuditEntry[]>;
 }
 
 export interface IdempotencyRecord {

@@ -11,6 +11,7 @@ import { authFailures } from './0008-auth-failures.js';
 import { userEmails } from './0010-user-emails.js';
 import { trialProjects } from './0012-trial-projects.js';
 import { trialLeases } from './0014-trial-leases.js';
+import { auditTargetIndex } from './0015-audit-target-index.js';
 
 /**
  * Every migration, in order. To add one: write `NNNN-what.ts` exporting a `Migration` (portable
@@ -29,6 +30,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0010-user-emails': userEmails,
   '0012-trial-projects': trialProjects,
   '0014-trial-leases': trialLeases,
+  '0015-audit-target-index': auditTargetIndex,
 };
 
 // In-code provider: migrations travel inside the package, no folder scanning at runtime.

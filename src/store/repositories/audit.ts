@@ -78,17 +78,11 @@ export function auditRepository({ db, now, inTransaction }: RepositoryContext): 
     },
     async entriesFor(scope) {
       // The activity history is a view of the hash chain, never a second record that could disagree.
-      const prefixes = (scope.prefixes ?? []).filter((prefix) => !/[%_\\]/.test(prefix));
-      if (scope.targets.length === 0 && prefixes.length === 0) return [];
+      if (scope.targets.length === 0) return [];
       const rows = await db
         .selectFrom('audit_log')
         .selectAll()
-        .where((eb) =>
-          eb.or([
-            ...(scope.targets.length > 0 ? [eb('target', 'in', [...scope.targets])] : []),
-            ...prefixes.map((prefix) => eb('target', 'like', `${prefix}%`)),
-          ]),
-        )
+        .where('target', 'in', [...scope.targets])
         .orderBy('seq')
         .execute();
       return rows.map(toEntry);

@@ -13,11 +13,12 @@ import { describeStep, noteOf } from './describe.js';
 import { ChangeActivityInput } from './schema.js';
 import type { ActivityEntry, ChangeActivity, ChangeKind } from './types.js';
 
-/** Which audit entries belong to one change: exact targets, and targets under a prefix. */
+/**
+ * Which audit entries belong to one change: their exact targets, which the audit log's target index
+ * finds without reading the rest of the log.
+ */
 interface AuditScope {
   targets: readonly string[];
-  /** e.g. `platform-release:3.4.1/` for a release's rollouts; must hold no LIKE wildcard. */
-  prefixes?: readonly string[];
 }
 
 /** What the activity of one change is built from: its audit scope and what its record adds. */
@@ -82,9 +83,13 @@ async function subjectOf(store: Store, actor: Actor, kind: ChangeKind, id: strin
       return {
         id: release.version,
         title: `Platform release ${release.version}`,
+        // The release's own entries, and one per rollout: a rollout's row and its entry are written
+        // in one transaction (workflows/platform/releases.ts), and neither is ever deleted.
         scope: {
-          targets: [`platform-release:${release.version}`],
-          prefixes: [`platform-release:${release.version}/`],
+          targets: [
+            `platform-release:${release.version}`,
+            ...rollouts.map((rollout) => `platform-release:${release.version}/${rollout.instanceId}`),
+          ],
         },
         instanceIds: rollouts.filter((r) => canSeeTenant(actor, r.tenantId)).map((r) => r.instanceId),
         visible: (entry) => entry.tenantId === null || canSeeTenant(actor, entry.tenantId),
