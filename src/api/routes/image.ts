@@ -83,6 +83,22 @@ function deployerRoles(step: 'deployed' | 'failed' | 'retry'): Role[] {
 }
 
 /**
+ * The options of a step on a change: who may take it, its OpenAPI entry, and the change it answers
+ * with. Generic in params and body, so each route's request is typed from its own schemas.
+ */
+function stepOptions<Params extends z.ZodTypeAny, Body extends z.ZodTypeAny>(
+  summary: string,
+  roles: readonly Role[],
+  params: Params,
+  body: Body,
+) {
+  return {
+    config: { roles },
+    schema: { summary, tags: image, params, body, response: { 200: ImageChangeBody, ...stepProblems } },
+  };
+}
+
+/**
  * The customer-image lifecycle (issue 4): image views, rollback requests, upgrades, deployments.
  * Each route calls one workflow; a step that leaves a pending revision hands it to the deployer
  * itself, after its commit (workflows/image/after-commit.ts).
@@ -284,48 +300,21 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
 
   app.post(
     '/api/v1/rollback-requests/:id/approve',
-    {
-      config: { roles: stepRoles('rollback', 'approve') },
-      schema: {
-        summary: 'rollback request: approve',
-        tags: image,
-        params: IdParams,
-        body: DecideBody,
-        response: { 200: ImageChangeBody, ...stepProblems },
-      },
-    },
+    stepOptions('rollback request: approve', stepRoles('rollback', 'approve'), IdParams, DecideBody),
     async (request) =>
       approveRollback(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
   );
 
   app.post(
     '/api/v1/rollback-requests/:id/reject',
-    {
-      config: { roles: stepRoles('rollback', 'reject') },
-      schema: {
-        summary: 'rollback request: reject',
-        tags: image,
-        params: IdParams,
-        body: DecideBody,
-        response: { 200: ImageChangeBody, ...stepProblems },
-      },
-    },
+    stepOptions('rollback request: reject', stepRoles('rollback', 'reject'), IdParams, DecideBody),
     async (request) =>
       rejectRollback(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
   );
 
   app.post(
     '/api/v1/rollback-requests/:id/accept',
-    {
-      config: { roles: stepRoles('rollback', 'accept') },
-      schema: {
-        summary: 'rollback request: accept',
-        tags: image,
-        params: IdParams,
-        body: AcceptBody,
-        response: { 200: ImageChangeBody, ...stepProblems },
-      },
-    },
+    stepOptions('rollback request: accept', stepRoles('rollback', 'accept'), IdParams, AcceptBody),
     async (request) =>
       acceptRollback(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
   );
@@ -348,32 +337,19 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
 
   app.post(
     '/api/v1/rollback-requests/:id/confirm',
-    {
-      config: { roles: stepRoles('rollback', 'confirm') },
-      schema: {
-        summary: 'rollback request: confirm',
-        tags: image,
-        params: IdParams,
-        body: ResolveBody.optional(),
-        response: { 200: ImageChangeBody, ...stepProblems },
-      },
-    },
+    stepOptions(
+      'rollback request: confirm',
+      stepRoles('rollback', 'confirm'),
+      IdParams,
+      ResolveBody.optional(),
+    ),
     async (request) =>
       confirmRollback(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
   );
 
   app.post(
     '/api/v1/rollback-requests/:id/reopen',
-    {
-      config: { roles: stepRoles('rollback', 'reopen') },
-      schema: {
-        summary: 'rollback request: reopen',
-        tags: image,
-        params: IdParams,
-        body: ReopenBody,
-        response: { 200: ImageChangeBody, ...stepProblems },
-      },
-    },
+    stepOptions('rollback request: reopen', stepRoles('rollback', 'reopen'), IdParams, ReopenBody),
     async (request) =>
       reopenRollback(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
   );
@@ -437,48 +413,26 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
 
   app.post(
     '/api/v1/upgrade-requests/:id/approve',
-    {
-      config: { roles: stepRoles('upgrade', 'approve') },
-      schema: {
-        summary: 'upgrade request: approve',
-        tags: image,
-        params: IdParams,
-        body: DecideBody,
-        response: { 200: ImageChangeBody, ...stepProblems },
-      },
-    },
+    stepOptions('upgrade request: approve', stepRoles('upgrade', 'approve'), IdParams, DecideBody),
     async (request) =>
       approveUpgrade(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
   );
 
   app.post(
     '/api/v1/upgrade-requests/:id/reject',
-    {
-      config: { roles: stepRoles('upgrade', 'reject') },
-      schema: {
-        summary: 'upgrade request: reject',
-        tags: image,
-        params: IdParams,
-        body: DecideBody,
-        response: { 200: ImageChangeBody, ...stepProblems },
-      },
-    },
+    stepOptions('upgrade request: reject', stepRoles('upgrade', 'reject'), IdParams, DecideBody),
     async (request) =>
       rejectUpgrade(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
   );
 
   app.post(
     '/api/v1/upgrade-requests/:id/signoff',
-    {
-      config: { roles: stepRoles('upgrade', 'signoff') },
-      schema: {
-        summary: 'upgrade request: signoff',
-        tags: image,
-        params: IdParams,
-        body: SignOffBody.optional(),
-        response: { 200: ImageChangeBody, ...stepProblems },
-      },
-    },
+    stepOptions(
+      'upgrade request: signoff',
+      stepRoles('upgrade', 'signoff'),
+      IdParams,
+      SignOffBody.optional(),
+    ),
     async (request) =>
       signOffUpgrade(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
   );
@@ -505,16 +459,12 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
 
   app.post(
     '/api/v1/instances/:instanceId/image/deployment/confirm',
-    {
-      config: { roles: deployerRoles('deployed') },
-      schema: {
-        summary: 'The deployer reports: confirm',
-        tags: image,
-        params: InstanceParams,
-        body: DeployReportBody.optional(),
-        response: { 200: ImageChangeBody, ...stepProblems },
-      },
-    },
+    stepOptions(
+      'The deployer reports: confirm',
+      deployerRoles('deployed'),
+      InstanceParams,
+      DeployReportBody.optional(),
+    ),
     async (request) =>
       confirmImageDeployment(store, actorOf<Actor>(request), {
         ...request.body,
@@ -524,16 +474,12 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
 
   app.post(
     '/api/v1/instances/:instanceId/image/deployment/fail',
-    {
-      config: { roles: deployerRoles('failed') },
-      schema: {
-        summary: 'The deployer reports: fail',
-        tags: image,
-        params: InstanceParams,
-        body: DeployReportBody.optional(),
-        response: { 200: ImageChangeBody, ...stepProblems },
-      },
-    },
+    stepOptions(
+      'The deployer reports: fail',
+      deployerRoles('failed'),
+      InstanceParams,
+      DeployReportBody.optional(),
+    ),
     async (request) =>
       failImageDeployment(store, actorOf<Actor>(request), {
         ...request.body,
@@ -543,16 +489,12 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
 
   app.post(
     '/api/v1/instances/:instanceId/image/deployment/retry',
-    {
-      config: { roles: deployerRoles('retry') },
-      schema: {
-        summary: 'The deployer reports: retry',
-        tags: image,
-        params: InstanceParams,
-        body: DeployReportBody.optional(),
-        response: { 200: ImageChangeBody, ...stepProblems },
-      },
-    },
+    stepOptions(
+      'The deployer reports: retry',
+      deployerRoles('retry'),
+      InstanceParams,
+      DeployReportBody.optional(),
+    ),
     async (request) =>
       retryImageDeployment(store, actorOf<Actor>(request), {
         ...request.body,
