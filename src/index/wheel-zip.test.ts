@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../domain/errors/index.js';
-import { readWheelMetadata } from './wheel-metadata.js';
+import { metadataHeader } from './metadata-header.js';
+import { readWheelFileMetadata, readWheelMetadata } from './wheel-metadata.js';
 import { bufferBytes, readCentralDirectory } from './wheel-zip.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ratchet-wheel-zip-'));
@@ -77,5 +78,53 @@ describe('readWheelMetadata on archives from Python zipfile', () => {
     const wanted = readCentralDirectory(bytes, '.dist-info/METADATA');
     expect(wanted).toEqual(all.filter((entry) => entry.name.endsWith('.dist-info/METADATA')));
     expect(wanted.map((entry) => entry.name)).toEqual(['pkg-1.0.dist-info/METADATA']);
+  });
+});
+
+/** A wheel holding `metadata` as its METADATA, written by Python's zipfile (deflated or stored). */
+function wheelWith(name: string, metadata: string, compression: 'deflated' | 'stored'): string {
+  const path = join(dir, `${name}-1.0-py3-none-any.whl`);
+  const script = `
+import sys, zipfile
+path, metadata, how = sys.argv[1], sys.argv[2], sys.argv[3]
+with zipfile.ZipFile(path, 'w', zipfile.ZIP_STORED if how == 'stored' else zipfile.ZIP_DEFLATED) as zf:
+    zf.writestr('pkg/__init__.py', '')
+    zf.writestr('pkg-1.0.dist-info/METADATA', metadata)
+`;
+  execFileSync('python3', ['-c', script, path, metadata, compression]);
+  return path;
+}
+
+/** Text that deflate cannot shrink much: a README of that many lines of varied words. */
+function readme(lines: number): string {
+  let seed = 7;
+  const word = (): string => {
+    seed = (seed * 48271) % 2147483647;
+    return seed.toString(36);
+  };
+  return Array.from({ length: lines }, () => `${word()} ${word()} ${word()} ${word()}`).join('\n');
+}
+
+describe('readWheelFileMetadata: the header of METADATA, read from its start when it holds the header', () => {
+  const head = 'Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\nRequires-Dist: dep>=2\n';
+  const cases: Record<string, string> = {
+    // A body of ~100 KiB compressed: only its first block is read.
+    'a long body': `${head}\n${readme(3000)}\n`,
+    'a long body after CRLF lines': `${head.replaceAll('\n', '\r\n')}\r\n${readme(3000)}\r\n`,
+    // A header longer than the prefix read first (metadata 1.x folds Description into it).
+    'a header longer than the first read': `${head}Description: ${readme(2000).replaceAll('\n', '\n        ')}\n\n${readme(500)}\n`,
+    'no body at all, longer than the first read': `${head}Description: ${readme(2000).replaceAll('\n', '\n        ')}\n`,
+    'a small METADATA': `${head}\nShort.\n`,
+  };
+  it.each(
+    Object.entries(cases).flatMap(([name, text]) => [
+      [name, 'deflated', text] as const,
+      [name, 'stored', text] as const,
+    ]),
+  )('gives the header of the whole text for %s, %s', async (name, compression, text) => {
+    const path = wheelWith(`${name.replaceAll(' ', '_')}_${compression}`, text, compression);
+    const read = await readWheelFileMetadata(path, 'pkg');
+    expect(read.header).toBe(metadataHeader(text));
+    expect(read.header.startsWith(head.slice(0, 20))).toBe(true);
   });
 });

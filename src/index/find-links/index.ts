@@ -15,7 +15,7 @@ import type { PackageSource, ProjectReleases, ReleaseFile, SourceObservers } fro
 import { readWheelFileMetadata } from '../wheel-metadata.js';
 import { openWheelMetadataCache } from './metadata-cache.js';
 import type { WheelIdentity } from './metadata-cache.js';
-import { metadataHeader } from './metadata-header.js';
+import { metadataHeader } from '../metadata-header.js';
 
 /** A folder's names by project, read once; each project's names are parsed when it is listed. */
 interface FolderScan {
@@ -224,7 +224,7 @@ export function openFindLinks(
       header = identity === null ? null : (cache?.get(file.filename, identity) ?? null);
       if (header === null) {
         const read = await readWheelFileMetadata(wheelPath, project);
-        header = metadataHeader(read.text);
+        header = read.header;
         cache?.set(file.filename, { size: read.size, mtimeMs: read.mtimeMs }, header);
       }
     }

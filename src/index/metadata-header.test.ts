@@ -3,7 +3,7 @@
  * metadata, warnings and line numbers from it as from the whole text, whatever the line breaks.
  */
 import { describe, expect, it } from 'vitest';
-import { parseCoreMetadata } from '../../python/metadata/index.js';
+import { parseCoreMetadata } from '../python/metadata/index.js';
 import { metadataHeader } from './metadata-header.js';
 
 const TEXTS: Record<string, string> = {
