@@ -439,18 +439,13 @@ export function imageRoutes(app: TypedApp, { store }: RouteDeps): void {
 
   app.post(
     '/api/v1/upgrade-requests/:id/promote',
-    {
-      config: {
-        roles: union(stepRoles('upgrade', 'promote'), stepRoles('upgrade', 'override')),
-      },
-      schema: {
-        summary: 'upgrade request: promote',
-        tags: image,
-        params: IdParams,
-        body: PromoteBody.optional(),
-        response: { 200: ImageChangeBody, ...stepProblems },
-      },
-    },
+    // The override step (production without a test instance) is taken through the same route.
+    stepOptions(
+      'upgrade request: promote',
+      union(stepRoles('upgrade', 'promote'), stepRoles('upgrade', 'override')),
+      IdParams,
+      PromoteBody.optional(),
+    ),
     async (request) =>
       promoteUpgrade(store, actorOf<Actor>(request), { ...request.body, id: request.params.id }),
   );
