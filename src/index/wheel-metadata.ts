@@ -78,10 +78,11 @@ export function readWheelFileMetadata(
 const HEAD_BYTES = 4 * 1024;
 
 /**
- * The header of a wheel's METADATA, read from the start of the file when the empty line that ends
+ * The header of a wheel's METADATA, read from the start of METADATA when the empty line that ends
  * the header is there, else from all of it. The body (a README, up to hundreds of KiB) is then
  * neither read, inflated nor decoded. The prefix gives the same header as the whole text: only its
- * last line can be cut short, and the header ends at an empty line before it.
+ * last line can be cut short, and the header ends at an empty line before it. Damage behind the
+ * header goes unnoticed here, as behind a PEP 658 sidecar: the installer checks the whole file.
  */
 function metadataHeaderOf(bytes: ZipBytes, label: string, project: string | undefined): string {
   const entry = metadataEntry(bytes, label, project);
