@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { PinnedFile } from '../../domain/revisions/index.js';
-import { IMAGE_CHANGE_STATES } from '../../workflows/image/types.js';
+import { IMAGE_CHANGE_STATES } from '../../workflows/image/index.js';
 import { RevisionBody, RoleName } from '../schema.js';
 import { ImpactReportBody, Verdict } from './impact.js';
 import { listOf } from './same-shape.js';
