@@ -6,14 +6,10 @@
  * The log is filled with multi-row INSERTs, not `audit.append`: the lookup reads rows and never
  * checks the hash chain, and a million appends one transaction each would take most of an hour.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import { openStore } from '../src/store/index.js';
 import type { Engine, Store } from '../src/store/index.js';
-import { createScratchDatabase } from '../test/support/scratch-postgres.js';
+import { openBenchStore } from './bench-store.js';
 import { formatMs, machineLine, summarize, writeBenchmarkSection } from './report.js';
 
 const ENTRIES = Number(process.env.RATCHET_BENCH_AUDIT_ENTRIES ?? 1_000_000);
@@ -72,27 +68,9 @@ async function lookup(store: Store, target: string): Promise<{ ms: number; found
 }
 
 async function measure(engine: Engine): Promise<Figures | null> {
-  let store: Store;
-  let cleanup: () => Promise<void>;
-  if (engine === 'sqlite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ratchet-bench-activity-'));
-    store = await openStore({ dataDir });
-    cleanup = async () => {
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    };
-  } else {
-    const database = await createScratchDatabase('ratchet_bench_activity').catch((error: unknown) => {
-      console.warn(`PostgreSQL skipped: ${error instanceof Error ? error.message : String(error)}`);
-      return null;
-    });
-    if (database === null) return null;
-    store = await openStore({ databaseUrl: database.url });
-    cleanup = async () => {
-      await store.close();
-      await database.drop();
-    };
-  }
+  const opened = await openBenchStore(engine, 'activity');
+  if (opened === null) return null;
+  const { store } = opened;
   try {
     console.log(`[${engine}] filling the audit log with ${ENTRIES.toLocaleString('en')} entries ...`);
     await fill(store);
@@ -106,7 +84,7 @@ async function measure(engine: Engine): Promise<Figures | null> {
     console.log(`[${engine}] ${formatMs(indexed.ms)} with the index, ${formatMs(scan.ms)} without`);
     return { engine, entries: ENTRIES, found: indexed.found, indexedMs: indexed.ms, scanMs: scan.ms };
   } finally {
-    await cleanup();
+    await opened.cleanup();
   }
 }
 

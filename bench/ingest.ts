@@ -5,25 +5,21 @@
  * report for the busiest instance, and peak RSS. The ceiling loads the same, already attributed
  * rows without HTTP, parsing or attribution: COPY on PostgreSQL, multi-row INSERTs on SQLite.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { UNLIMITED_QUOTAS } from '../src/api/quotas.js';
 import { startServer } from '../src/api/server.js';
-import { createScratchDatabase, POSTGRES_ADMIN_URL } from '../test/support/scratch-postgres.js';
-import type { ScratchDatabase } from '../test/support/scratch-postgres.js';
 import { extractRunEvidence, parseEventBatch } from '../src/impact/index.js';
-import { openStore } from '../src/store/index.js';
 import type { Engine, Store } from '../src/store/index.js';
 import { bootstrapAdmin, createInstance, createTenant } from '../src/workflows/index.js';
 import { issueIngestionToken } from '../src/workflows/evidence/index.js';
 import { loadEvidenceContext } from '../src/workflows/evidence/context.js';
 import { countRunEvents, runEventRow } from '../src/store/index.js';
 import type { StoredEvent } from '../src/store/index.js';
+import { openBenchStore } from './bench-store.js';
+import type { BenchStore } from './bench-store.js';
 import { formatMs, machineLine, writeBenchmarkSection } from './report.js';
 
 const EVENTS = Number(process.env['RATCHET_BENCH_EVENTS'] ?? 1_000_000);
@@ -33,7 +29,6 @@ const JOBS = 5_000;
 const USERS = 500;
 const REVISIONS = 20;
 const DAY_MS = 86_400_000;
-const PG_ADMIN = process.env['RATCHET_BENCH_DATABASE_URL'] ?? POSTGRES_ADMIN_URL;
 
 let peakRss = 0;
 /**
@@ -93,46 +88,6 @@ function ndjsonBatch(from: number, to: number, now: number): string {
   const lines: string[] = [];
   for (let i = from; i < to; i++) lines.push(JSON.stringify(eventAt(i, now)));
   return `${lines.join('\n')}\n`;
-}
-
-interface Target {
-  engine: Engine;
-  store: Store;
-  /** PostgreSQL only: the target database, for the COPY ceiling's own connection. */
-  databaseUrl?: string;
-  cleanup: () => Promise<void>;
-}
-
-async function openTarget(engine: Engine): Promise<Target | null> {
-  if (engine === 'sqlite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ratchet-bench-ingest-'));
-    const store = await openStore({ dataDir });
-    return {
-      engine,
-      store,
-      cleanup: async () => {
-        await store.close();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
-  }
-  let database: ScratchDatabase;
-  try {
-    database = await createScratchDatabase('ratchet_bench_ingest', PG_ADMIN);
-  } catch (error) {
-    console.warn(`PostgreSQL skipped: ${error instanceof Error ? error.message : String(error)}`);
-    return null;
-  }
-  const store = await openStore({ databaseUrl: database.url, poolSize: 5 });
-  return {
-    engine,
-    store,
-    databaseUrl: database.url,
-    cleanup: async () => {
-      await store.close();
-      await database.drop();
-    },
-  };
 }
 
 /** Tenant, 50 instances with one namespace each, 20 deployed image revisions on each. */
@@ -196,9 +151,9 @@ interface Figures {
 }
 
 async function measure(engine: Engine): Promise<Figures | null> {
-  const target = await openTarget(engine);
+  const target = await openBenchStore(engine, 'ingest', { poolSize: 5 });
   if (target === null) return null;
-  const ceilingTarget = await openTarget(engine);
+  const ceilingTarget = await openBenchStore(engine, 'ingest', { poolSize: 5 });
   try {
     const { busiest, token } = await prepare(target.store);
     // The ceiling of one token, not its fair share: no ingestion quota (issue 13) in this run.
@@ -262,7 +217,7 @@ async function measure(engine: Engine): Promise<Figures | null> {
  * The ceiling: the same events, parsed and attributed before the clock starts, then loaded batch by
  * batch with the engine's fastest bulk path. Only the loading is timed.
  */
-async function measureCeiling(target: Target, now: number): Promise<number> {
+async function measureCeiling(target: BenchStore, now: number): Promise<number> {
   const prepared = await prepare(target.store);
   const context = await loadEvidenceContext(target.store.repos, prepared.tenantId);
   const copy =
